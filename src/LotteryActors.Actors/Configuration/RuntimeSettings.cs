@@ -1,0 +1,65 @@
+using Akka.Configuration;
+using LotteryActors.Training.Spec;
+
+namespace LotteryActors.Actors.Configuration;
+
+public enum JournalBackend { Sqlite, Postgresql }
+
+/// <summary>How this node runs a search (<c>lottery.runtime</c>); none of it changes results, so none of it is in the search id.</summary>
+public sealed record RuntimeSettings(
+    string Home,
+    string ArtifactsDirectory,
+    int Slots,
+    string Device,
+    int ChunkIterations,
+    int MaxRestarts,
+    TimeSpan MinBackoff,
+    TimeSpan MaxBackoff,
+    int SnapshotEvery,
+    JournalBackend Journal,
+    string ConnectionString)
+{
+    private const string Root = "lottery.runtime";
+
+    public static RuntimeSettings Read(Config config)
+    {
+        var c = config.GetConfig(Root);
+        var home = Path.GetFullPath(c.GetString("home"));
+        var artifacts = c.GetString("artifacts");
+        var slots = c.GetInt("slots");
+        Require(slots >= 0, "slots", $"is {slots}; allowed: 0 (one per core) or a positive count");
+        var device = c.GetString("device");
+        Require(device == "cpu" || System.Text.RegularExpressions.Regex.IsMatch(device, "^cuda(:[0-9]+)?$"), "device",
+            $"is '{device}'; allowed: cpu, cuda, cuda:N");
+        var chunk = c.GetInt("chunk-iterations");
+        Require(chunk >= 1, "chunk-iterations", $"is {chunk}; allowed: 1 or more");
+        var restarts = c.GetInt("max-restarts");
+        Require(restarts >= 0, "max-restarts", $"is {restarts}; allowed: 0 or more");
+        var snapshotEvery = c.GetInt("snapshot-every");
+        Require(snapshotEvery >= 1, "snapshot-every", $"is {snapshotEvery}; allowed: 1 or more");
+        var journalText = c.GetString("journal");
+        Require(SpecNames.TryParse<JournalBackend>(journalText, out var journal), "journal",
+            $"is '{journalText}'; allowed: {string.Join(", ", SpecNames.All<JournalBackend>())}");
+        var connection = c.GetString("connection-string") ?? "";
+        Require(journal != JournalBackend.Postgresql || connection.Length > 0, "connection-string",
+            "is empty; a postgresql journal needs one (Host=...;Database=...;Username=...)");
+        return new RuntimeSettings(
+            home,
+            string.IsNullOrEmpty(artifacts) ? Path.Combine(home, "artifacts") : Path.GetFullPath(artifacts),
+            slots == 0 ? Environment.ProcessorCount : slots,
+            device,
+            chunk,
+            restarts,
+            c.GetTimeSpan("min-backoff"),
+            c.GetTimeSpan("max-backoff"),
+            snapshotEvery,
+            journal,
+            connection);
+    }
+
+    private static void Require(bool condition, string key, string problem)
+    {
+        if (!condition)
+            throw new SpecException($"{Root}.{key}", problem);
+    }
+}

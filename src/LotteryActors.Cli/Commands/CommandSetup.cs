@@ -1,0 +1,21 @@
+using Akka.Configuration;
+using LotteryActors.Actors.Configuration;
+using LotteryActors.Training.Spec;
+using Serilog;
+
+namespace LotteryActors.Cli.Commands;
+
+/// <summary>What every command needs first: the merged configuration, this node's runtime settings and a logger.</summary>
+public sealed record CommandSetup(Config Config, RuntimeSettings Runtime, ILogger Log)
+{
+    /// <summary>Loads <paramref name="configPath"/> (or the embedded defaults alone) and starts logging.</summary>
+    public static CommandSetup Load(string? configPath)
+    {
+        var config = configPath is null ? LotteryConfig.Defaults : LotteryConfig.FromFile(configPath);
+        var runtime = RuntimeSettings.Read(config);
+        var log = Output.Logging.Configure(config, runtime.Home);
+        return new CommandSetup(config, runtime, log);
+    }
+
+    public SearchSpec ReadSpec() => SearchSpecReader.Read(Config);
+}

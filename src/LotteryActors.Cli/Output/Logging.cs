@@ -1,0 +1,34 @@
+using Akka.Configuration;
+using Serilog;
+using Serilog.Events;
+
+namespace LotteryActors.Cli.Output;
+
+/// <summary>
+/// Serilog for the whole process: console on stderr (stdout is for results), a rolling file, and Seq when
+/// <c>lottery.log.seq-url</c> is set.
+/// </summary>
+public static class Logging
+{
+    public static ILogger Configure(Config config, string home)
+    {
+        var level = Enum.TryParse<LogEventLevel>(config.GetString("lottery.log.level"), ignoreCase: true, out var l)
+            ? l
+            : LogEventLevel.Information;
+        var file = config.GetString("lottery.log.file");
+        if (string.IsNullOrEmpty(file))
+            file = Path.Combine(home, "logs", "lottery-.log");
+        var logger = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("Node", Environment.MachineName)
+            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose,
+                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
+            .WriteTo.File(file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14);
+        var seq = config.GetString("lottery.log.seq-url");
+        if (!string.IsNullOrEmpty(seq))
+            logger = logger.WriteTo.Seq(seq);
+        Log.Logger = logger.CreateLogger();
+        return Log.Logger;
+    }
+}

@@ -1,0 +1,25 @@
+using static TorchSharp.torch;
+
+namespace LotteryActors.Training.Data;
+
+/// <summary>
+/// Train, validation and test splits of one dataset, loaded once per node and shared read-only by every trainer
+/// on it. Disposing it frees the tensors; nothing else may.
+/// </summary>
+public sealed class DatasetSplits(LabeledTensors train, LabeledTensors validation, LabeledTensors test, int classes)
+    : IDisposable
+{
+    public LabeledTensors Train { get; } = train;
+    public LabeledTensors Validation { get; } = validation;
+    public LabeledTensors Test { get; } = test;
+    public int Classes { get; } = classes;
+
+    /// <summary>Shape of one example: channels, height, width.</summary>
+    public long[] ExampleShape => Train.Images.shape[1..];
+
+    public void Dispose()
+    {
+        foreach (var t in new[] { Train.Images, Train.Labels, Validation.Images, Validation.Labels, Test.Images, Test.Labels })
+            t.Dispose();
+    }
+}

@@ -1,0 +1,85 @@
+using LotteryActors.Training.Models;
+using LotteryActors.Training.Pruning;
+using LotteryActors.Training.Rounds;
+using LotteryActors.Training.Spec;
+using static TorchSharp.torch;
+
+namespace LotteryActors.Training.Imp;
+
+/// <summary>
+/// A work unit in progress: its network, mask and training session. Steppable in chunks; <see cref="Finish"/>
+/// stores the trained weights and, for a ticket round, the pruned mask of the next round.
+/// </summary>
+public sealed class ActiveRun : IDisposable
+{
+    private readonly ImpRunner runner;
+    private readonly PrunableNetwork network;
+    private readonly Mask mask;
+    private readonly TrainingSession session;
+    private readonly int rewindIteration;
+
+    internal ActiveRun(ImpRunner runner, WorkUnit unit)
+    {
+        this.runner = runner;
+        Unit = unit;
+        var spec = runner.Spec;
+        network = runner.CreateNetwork(spec.Width(unit.Ticket));
+        using var ticketMask = runner.GetMask(unit.MaskHash);
+        mask = unit.Kind == RunKind.RandomMask
+            ? RandomMasks.SameLayerDensities(ticketMask, runner.ControlSeed(unit))
+            : ticketMask.Clone();
+        var start = unit.Kind == RunKind.RandomReinit
+            ? NetworkFactory.DrawInit(network, spec.Model.Init, runner.ControlSeed(unit))
+            : runner.Store.Get(unit.StartHash);
+        try
+        {
+            var iterationsPerEpoch = TrainingSession.IterationsPerEpoch(runner.Data, spec.Training);
+            rewindIteration = spec.Pruning.Rewind.ToIterations(iterationsPerEpoch);
+            var startIteration = unit.Round == 0 ? 0 : rewindIteration;
+            int? capture = unit.Round == 0 && unit.Kind == RunKind.Ticket && rewindIteration > 0 ? rewindIteration : null;
+            session = new TrainingSession(network, runner.Data, spec.Training, mask, start,
+                spec.DataOrderSeed(unit.Ticket), startIteration, capture);
+        }
+        finally
+        {
+            ImpRunner.Dispose(start);
+        }
+    }
+
+    public WorkUnit Unit { get; }
+
+    public int Iteration => session.Iteration;
+
+    public int TotalIterations => session.TotalIterations;
+
+    public bool IsComplete => session.IsComplete;
+
+    public void RunChunk(int maxIterations) => session.RunChunk(maxIterations);
+
+    public RunResult Finish()
+    {
+        using var outcome = session.Complete();
+        var weightsHash = runner.Store.Put(outcome.TrainedWeights, new Dictionary<string, string> { ["kind"] = "weights" });
+        string? nextMask = null;
+        if (Unit.Kind == RunKind.Ticket && Unit.Round < runner.Spec.Pruning.Rounds)
+        {
+            var p = runner.Spec.Pruning;
+            using var pruned = MagnitudePruner.Prune(mask, outcome.TrainedWeights, network.OutputWeight, p.Strategy, p.Rate, p.OutputRate);
+            nextMask = runner.PutMask(pruned);
+        }
+        var rewind = session.CapturedWeights is { } captured
+            ? runner.Store.Put(captured, new Dictionary<string, string> { ["kind"] = "rewind-point" })
+            : null;
+        var metrics = new RunMetrics(outcome.Iterations, outcome.FinalValidationAccuracy, outcome.FinalValidationLoss,
+            outcome.FinalTestAccuracy, outcome.FinalTestLoss, outcome.EarlyStopIteration, outcome.BestValidationAccuracy,
+            outcome.TestAccuracyAtEarlyStop, outcome.TrainLoss);
+        return new RunResult(Unit, mask.Density, metrics, weightsHash, nextMask, rewind);
+    }
+
+    public void Dispose()
+    {
+        session.Dispose();
+        mask.Dispose();
+        network.Dispose();
+    }
+}

@@ -1,0 +1,87 @@
+using LotteryActors.Training.Artifacts;
+using LotteryActors.Training.Data;
+using LotteryActors.Training.Models;
+using LotteryActors.Training.Pruning;
+using LotteryActors.Training.Rounds;
+using LotteryActors.Training.Spec;
+using static TorchSharp.torch;
+
+namespace LotteryActors.Training.Imp;
+
+/// <summary>
+/// Runs the work units of one search on one node: turns hashes into tensors, trains, prunes, and stores what came
+/// out. Deterministic: the same unit run twice stores the same artifacts (CPU, one libtorch thread).
+/// </summary>
+public sealed class ImpRunner(SearchSpec spec, DatasetSplits data, ArtifactStore store, Device? device = null)
+{
+    public SearchSpec Spec { get; } = spec;
+    public DatasetSplits Data { get; } = data;
+    public ArtifactStore Store { get; } = store;
+
+    public PrunableNetwork CreateNetwork(double width) =>
+        NetworkFactory.Create(Spec.Model.Family, width, Data.ExampleShape, Data.Classes, device);
+
+    /// <summary>Draws the shared initialisation of one width and stores it; every ticket of that width starts from it.</summary>
+    public string DrawInit(int widthIndex)
+    {
+        using var network = CreateNetwork(Spec.Model.Widths[widthIndex]);
+        var init = NetworkFactory.DrawInit(network, Spec.Model.Init, Spec.InitSeed(widthIndex));
+        try
+        {
+            return Store.Put(init);
+        }
+        finally
+        {
+            Dispose(init);
+        }
+    }
+
+    /// <summary>The all-ones mask over the prunable weights of an init, stored.</summary>
+    public string DenseMask(string initHash)
+    {
+        var init = Store.Get(initHash);
+        try
+        {
+            using var mask = Mask.Dense(init, init.Keys.Where(k => k.EndsWith(".weight", StringComparison.Ordinal)));
+            return PutMask(mask);
+        }
+        finally
+        {
+            Dispose(init);
+        }
+    }
+
+    public ActiveRun Begin(WorkUnit unit) => new(this, unit);
+
+    /// <summary>Runs a unit start to finish on the calling thread.</summary>
+    public RunResult Run(WorkUnit unit, int chunkIterations = 1000)
+    {
+        using var run = Begin(unit);
+        while (!run.IsComplete)
+            run.RunChunk(chunkIterations);
+        return run.Finish();
+    }
+
+    internal string PutMask(Mask mask) =>
+        Store.Put(mask.Layers.ToDictionary(p => p.Key, p => p.Value.to(ScalarType.Bool)), new Dictionary<string, string> { ["kind"] = "mask" });
+
+    internal Mask GetMask(string hash)
+    {
+        var stored = Store.Get(hash);
+        return new Mask(stored.ToDictionary(p => p.Key, p =>
+        {
+            using var b = p.Value;
+            return b.to(ScalarType.Float32);
+        }));
+    }
+
+    /// <summary>Seeds for the controls: distinct per ticket, round and kind, and independent of the ticket's data order.</summary>
+    internal long ControlSeed(WorkUnit unit) =>
+        Spec.Seeds.Controls + 1_000_000L * unit.Ticket.WidthIndex + 1_000L * unit.Ticket.Index + 10L * unit.Round + (int)unit.Kind;
+
+    internal static void Dispose(IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        foreach (var t in tensors.Values)
+            t.Dispose();
+    }
+}

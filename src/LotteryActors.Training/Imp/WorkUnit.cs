@@ -1,0 +1,40 @@
+using LotteryActors.Training.Spec;
+
+namespace LotteryActors.Training.Imp;
+
+/// <summary>What a training run is for: an IMP round of the ticket, or one of the two controls at that round's mask.</summary>
+public enum RunKind { Ticket, RandomReinit, RandomMask }
+
+/// <summary>
+/// One training run of a ticket, described by artifact hashes only so it can cross an actor or node boundary.
+/// Round r trains under mask m_r; m_0 is dense and m_(r+1) comes from pruning round r's trained weights.
+/// <paramref name="StartHash"/> holds the weights training starts from: the shared init, or the rewind point.
+/// </summary>
+public sealed record WorkUnit(TicketId Ticket, int Round, RunKind Kind, string StartHash, string MaskHash)
+{
+    public override string ToString() => Kind == RunKind.Ticket ? $"{Ticket} round {Round}" : $"{Ticket} round {Round} {SpecNames.Of(Kind)}";
+}
+
+/// <summary>Numbers measured by one run; no tensors, so it can be journaled and sent anywhere.</summary>
+public sealed record RunMetrics(
+    int Iterations,
+    double ValidationAccuracy,
+    double ValidationLoss,
+    double TestAccuracy,
+    double TestLoss,
+    int EarlyStopIteration,
+    double BestValidationAccuracy,
+    double TestAccuracyAtEarlyStop,
+    double TrainLoss);
+
+/// <summary>
+/// A finished run: its metrics, the density it trained at and the hashes of its artifacts. A ticket round also
+/// names the next round's mask (absent after the last round) and, in round 0 with late rewinding, the rewind point.
+/// </summary>
+public sealed record RunResult(
+    WorkUnit Unit,
+    double Density,
+    RunMetrics Metrics,
+    string WeightsHash,
+    string? NextMaskHash,
+    string? RewindHash);

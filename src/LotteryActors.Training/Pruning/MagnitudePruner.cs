@@ -1,0 +1,55 @@
+using LotteryActors.Training.Spec;
+using static TorchSharp.torch;
+
+namespace LotteryActors.Training.Pruning;
+
+/// <summary>
+/// Removes the smallest-magnitude surviving weights. The hidden layers lose <c>rate</c> of what remains of them
+/// (each layer alone, or pooled globally); the output layer loses <c>outputRate</c> of its own, because pruning
+/// it as hard as the rest costs accuracy (Frankle &amp; Carbin prune it at half rate). Ties are broken by position,
+/// so the same weights always give the same mask.
+/// </summary>
+public static class MagnitudePruner
+{
+    public static Mask Prune(Mask current, IReadOnlyDictionary<string, Tensor> trained, string outputLayer,
+        PruningStrategy strategy, double rate, double outputRate)
+    {
+        var next = current.Clone();
+        var hidden = current.Layers.Keys.Where(n => n != outputLayer).ToList();
+        if (strategy == PruningStrategy.Global)
+            PruneTogether(next, trained, hidden, rate);
+        else
+            foreach (var layer in hidden)
+                PruneTogether(next, trained, [layer], rate);
+        if (current.Layers.ContainsKey(outputLayer))
+            PruneTogether(next, trained, [outputLayer], outputRate);
+        return next;
+    }
+
+    private static void PruneTogether(Mask mask, IReadOnlyDictionary<string, Tensor> trained, IReadOnlyList<string> layers, double rate)
+    {
+        if (layers.Count == 0 || rate <= 0)
+            return;
+        using var scope = NewDisposeScope();
+        var masks = layers.Select(l => mask.Layers[l]).ToList();
+        var scores = cat(layers.Select((l, i) => Scores(trained[l], masks[i])).ToArray());
+        var remaining = masks.Sum(m => m.count_nonzero().item<long>());
+        var toPrune = (long)Math.Round(rate * remaining, MidpointRounding.ToEven);
+        if (toPrune == 0)
+            return;
+        var order = scores.sort(dim: 0, descending: false, stable: true).Indices;
+        var pruned = order[..(int)toPrune];
+        var offset = 0L;
+        foreach (var m in masks)
+        {
+            var size = m.numel();
+            var inLayer = pruned[(pruned >= offset) & (pruned < offset + size)] - offset;
+            m.view(-1).index_fill_(0, inLayer, 0f);
+            offset += size;
+        }
+    }
+
+    /// <summary>|w| for surviving weights; +inf for pruned ones so they are never counted twice.</summary>
+    private static Tensor Scores(Tensor weight, Tensor mask) =>
+        where(mask.view(-1) > 0, weight.detach().cpu().abs().view(-1), float.PositiveInfinity);
+}

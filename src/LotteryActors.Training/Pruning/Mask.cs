@@ -1,0 +1,38 @@
+using static TorchSharp.torch;
+
+namespace LotteryActors.Training.Pruning;
+
+/// <summary>
+/// Which weights of each prunable layer survive: float tensors of 0 and 1 shaped like the weights they mask,
+/// kept on the CPU. The mask owns its tensors.
+/// </summary>
+public sealed class Mask : IDisposable
+{
+    private readonly Dictionary<string, Tensor> layers;
+
+    public Mask(Dictionary<string, Tensor> layers) => this.layers = layers;
+
+    public IReadOnlyDictionary<string, Tensor> Layers => layers;
+
+    public static Mask Dense(IReadOnlyDictionary<string, Tensor> init, IEnumerable<string> prunable) =>
+        new(prunable.ToDictionary(name => name, name => ones_like(init[name])));
+
+    public long Kept(string layer) => layers[layer].count_nonzero().item<long>();
+
+    public long Total(string layer) => layers[layer].numel();
+
+    public long KeptTotal => layers.Keys.Sum(Kept);
+
+    public long SizeTotal => layers.Keys.Sum(Total);
+
+    /// <summary>Fraction of prunable weights that survive.</summary>
+    public double Density => (double)KeptTotal / SizeTotal;
+
+    public Mask Clone() => new(layers.ToDictionary(p => p.Key, p => p.Value.clone()));
+
+    public void Dispose()
+    {
+        foreach (var t in layers.Values)
+            t.Dispose();
+    }
+}

@@ -1,0 +1,52 @@
+namespace LotteryActors.Training.Spec;
+
+/// <summary>
+/// Checks the values a parser cannot: ranges and combinations. Fails on the first problem, naming its HOCON key,
+/// so a search never starts on a spec that would fail hours later.
+/// </summary>
+public static class SpecValidator
+{
+    public const string Root = "lottery.search";
+
+    public static SearchSpec Validate(SearchSpec spec)
+    {
+        Require(!string.IsNullOrWhiteSpace(spec.Name), "name", "must not be empty");
+
+        var d = spec.Dataset;
+        Require(d.ValidationSize >= 1, "dataset.validation-size", $"is {d.ValidationSize}; allowed: 1 or more");
+        Require(d.TrainSubset >= 0, "dataset.train-subset", $"is {d.TrainSubset}; allowed: 0 (all) or a positive count");
+        Require(d.TestSubset >= 0, "dataset.test-subset", $"is {d.TestSubset}; allowed: 0 (all) or a positive count");
+        Require(d.TrainSubset == 0 || d.TrainSubset > d.ValidationSize, "dataset.train-subset",
+            $"is {d.TrainSubset}; it must exceed dataset.validation-size ({d.ValidationSize}) so training data remains");
+
+        var m = spec.Model;
+        Require(m.Widths.Count >= 1, "model.widths", "is empty; allowed: a list of positive multipliers such as [0.5, 1, 2]");
+        foreach (var w in m.Widths)
+            Require(w > 0 && w <= 64, "model.widths", $"contains {w}; allowed: multipliers in (0, 64]");
+        Require(m.Widths.Distinct().Count() == m.Widths.Count, "model.widths", "contains a width twice");
+        Require(spec.TicketsPerWidth is >= 1 and <= 1000, "tickets-per-width", $"is {spec.TicketsPerWidth}; allowed: 1..1000");
+
+        var t = spec.Training;
+        Require(t.LearningRate > 0 && double.IsFinite(t.LearningRate), "training.lr", $"is {t.LearningRate}; allowed: a positive number");
+        Require(t.Momentum is >= 0 and < 1, "training.momentum", $"is {t.Momentum}; allowed: [0, 1)");
+        Require(t.WeightDecay >= 0, "training.weight-decay", $"is {t.WeightDecay}; allowed: 0 or more");
+        Require(t.BatchSize is >= 1 and <= 65536, "training.batch-size", $"is {t.BatchSize}; allowed: 1..65536");
+        Require(t.Duration.Value >= 1, "training.duration", $"is {t.Duration}; allowed: at least 1it or 1ep");
+        Require(t.Gamma is > 0 and <= 1, "training.gamma", $"is {t.Gamma}; allowed: (0, 1]");
+        Require(t.EvalInterval.Value >= 1, "training.eval-interval", $"is {t.EvalInterval}; allowed: at least 1it or 1ep");
+        Require(t.LrSchedule == LrSchedule.Step || t.Milestones.Count == 0, "training.milestones",
+            "are set but training.lr-schedule is constant; allowed: [] or lr-schedule = step");
+
+        var p = spec.Pruning;
+        Require(p.Rate is > 0 and < 1, "pruning.rate", $"is {p.Rate}; allowed: (0, 1)");
+        Require(p.OutputRate is >= 0 and < 1, "pruning.output-rate", $"is {p.OutputRate}; allowed: [0, 1)");
+        Require(p.Rounds is >= 0 and <= 100, "pruning.rounds", $"is {p.Rounds}; allowed: 0..100");
+        return spec;
+    }
+
+    private static void Require(bool condition, string key, string problem)
+    {
+        if (!condition)
+            throw new SpecException($"{Root}.{key}", problem);
+    }
+}
