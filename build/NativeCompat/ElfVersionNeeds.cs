@@ -67,7 +67,7 @@ namespace LotteryActors.Build
         public static bool HostLacksVersion(string libstdcxxPath, string version) =>
             !DefinedVersions(libstdcxxPath).Contains(version);
 
-        /// <summary>The libstdc++ the loader would pick, or null when none can be found.</summary>
+        /// <summary>The system libstdc++ (multiarch paths, else ldconfig's cache), or null when there is none.</summary>
         public static string? FindHostLibstdcxx()
         {
             foreach (var candidate in KnownLibstdcxxPaths)
