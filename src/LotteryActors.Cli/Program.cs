@@ -3,6 +3,9 @@ using LotteryActors.Cli.Commands;
 
 var root = new RootCommand("LotteryActors: concurrent lottery-ticket search with actors")
 {
+    SearchCommand.Search(),
+    SearchCommand.Resume(),
+    StatusCommand.Create(),
     TrainTicketCommand.Create(),
 };
 return root.Parse(args).Invoke();

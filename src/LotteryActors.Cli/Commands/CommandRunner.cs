@@ -1,3 +1,4 @@
+using LotteryActors.Actors.Persistence;
 using LotteryActors.Cli.Output;
 using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Data;
@@ -12,16 +13,23 @@ namespace LotteryActors.Cli.Commands;
 /// </summary>
 public static class CommandRunner
 {
-    public static int Run(Func<int> body)
+    public static int Run(Func<int> body) => RunAsync(() => Task.FromResult(body())).GetAwaiter().GetResult();
+
+    public static async Task<int> RunAsync(Func<Task<int>> body)
     {
         try
         {
-            return body();
+            return await body();
         }
         catch (Exception e) when (e is SpecException or DatasetFormatException or CorruptArtifactException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
+        }
+        catch (SearchBusyException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Busy;
         }
         catch (Exception e)
         {

@@ -1,0 +1,47 @@
+using Akka.Actor;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using LotteryActors.Actors.Configuration;
+using LotteryActors.Actors.Hosting;
+using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Search;
+
+namespace LotteryActors.Actors.Persistence;
+
+/// <summary>
+/// Reads searches straight from the journal through Akka.Persistence.Query, without starting them: for
+/// <c>status</c>, <c>resume</c> and reports. Safe while another process is writing the same search.
+/// </summary>
+public sealed class SearchJournalReader : IAsyncDisposable
+{
+    private const string Prefix = "search-";
+    private readonly ActorSystem system;
+    private readonly SqlReadJournal journal;
+    private readonly IMaterializer materializer;
+
+    public SearchJournalReader(RuntimeSettings runtime)
+    {
+        Directory.CreateDirectory(runtime.Home);
+        system = ActorSystem.Create("lottery-reader", SearchHost.AkkaConfig(runtime));
+        journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        materializer = system.Materializer();
+    }
+
+    public async Task<IReadOnlyList<string>> SearchIdsAsync()
+    {
+        var ids = await journal.CurrentPersistenceIds().RunWith(Sink.Seq<string>(), materializer);
+        return ids.Where(id => id.StartsWith(Prefix, StringComparison.Ordinal)).Select(id => id[Prefix.Length..]).Order().ToList();
+    }
+
+    /// <summary>The search folded from all its journaled events; <see cref="SearchState.Empty"/> if it has none.</summary>
+    public async Task<SearchState> ReadAsync(string searchId)
+    {
+        var events = await journal.CurrentEventsByPersistenceId(Prefix + searchId, 0, long.MaxValue)
+            .RunWith(Sink.Seq<EventEnvelope>(), materializer);
+        return events.Select(e => e.Event).OfType<ISearchEvent>().Aggregate(SearchState.Empty, (s, e) => s.Apply(e));
+    }
+
+    public async ValueTask DisposeAsync() => await system.Terminate();
+}

@@ -1,0 +1,53 @@
+using LotteryActors.Training.Ensembles;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+
+namespace LotteryActors.Actors.Protocol;
+
+/// <summary>
+/// Marker for everything the search journals: events and snapshots. Bound to <see cref="Persistence.SearchJournalSerializer"/>,
+/// which writes each as versioned JSON ("RoundCompleted.v1"), so a journal written today is readable after the
+/// types evolve: a breaking change gets a new record and a new version, and the old one stays readable.
+/// </summary>
+public interface ISearchJournalEntry;
+
+/// <summary>Facts about a search, in the order they happened. <see cref="Search.SearchState"/> is their fold.</summary>
+public interface ISearchEvent : ISearchJournalEntry
+{
+    DateTimeOffset OccurredAt { get; }
+}
+
+public static class SearchEvents
+{
+    /// <summary>The search began; the canonical spec is kept so <c>resume &lt;id&gt;</c> needs no config file.</summary>
+    public sealed record SearchStarted(string SearchId, string SpecJson, DateTimeOffset OccurredAt) : ISearchEvent;
+
+    /// <summary>The shared initialisation of one width was drawn and stored, with its all-ones mask.</summary>
+    public sealed record InitDrawn(int WidthIndex, string InitHash, string DenseMaskHash, DateTimeOffset OccurredAt) : ISearchEvent;
+
+    /// <summary>
+    /// One training run finished and its artifacts are on disk: an IMP round of a ticket, or a control at that round.
+    /// Journaled before the trainer is told, so a run counts only once it is here.
+    /// </summary>
+    public sealed record RoundCompleted(RunResult Result, DateTimeOffset OccurredAt) : ISearchEvent;
+
+    /// <summary>The ticket gave up after repeated failures, or diverged; the search goes on without it.</summary>
+    public sealed record TicketFailed(TicketId Ticket, string Reason, int Attempts, DateTimeOffset OccurredAt) : ISearchEvent;
+
+    /// <summary>All of the ticket's runs are journaled.</summary>
+    public sealed record TicketFinished(TicketId Ticket, DateTimeOffset OccurredAt) : ISearchEvent;
+
+    /// <summary>The ensemble comparison of the finished tickets.</summary>
+    public sealed record EnsembleEvaluated(EnsembleReport Report, DateTimeOffset OccurredAt) : ISearchEvent;
+
+    public sealed record SearchCompleted(DateTimeOffset OccurredAt) : ISearchEvent;
+}
+
+/// <summary>Ensemble results per width and pruning round: members trained at (about) the same density, combined.</summary>
+public sealed record EnsembleReport(IReadOnlyList<EnsembleLevel> Levels);
+
+/// <summary>
+/// One density level of one width: its tickets' scores as members and as ensembles, beside the mean test accuracy
+/// of the same width's dense (round 0) runs.
+/// </summary>
+public sealed record EnsembleLevel(int WidthIndex, double Width, int Round, double Density, EnsembleScores Scores, double DenseTestAccuracy);

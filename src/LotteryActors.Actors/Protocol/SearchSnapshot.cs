@@ -1,0 +1,44 @@
+using System.Collections.Immutable;
+using LotteryActors.Actors.Search;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+using static LotteryActors.Actors.Protocol.SearchEvents;
+
+namespace LotteryActors.Actors.Protocol;
+
+/// <summary>The journaled form of a <see cref="SearchState"/>: plain lists, so it serialises as JSON unchanged.</summary>
+public sealed record SearchSnapshot(
+    string SearchId,
+    string SpecJson,
+    IReadOnlyList<InitDrawn> Inits,
+    IReadOnlyList<TicketSnapshot> Tickets,
+    EnsembleReport? Ensemble,
+    bool Completed,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? LastEventAt) : ISearchJournalEntry
+{
+    public static SearchSnapshot From(SearchState state) => new(
+        state.SearchId!,
+        CanonicalSpec.ToJson(state.Spec!),
+        state.Inits.Values.ToList(),
+        state.Tickets.Select(p => new TicketSnapshot(p.Key, p.Value.Runs, p.Value.Finished, p.Value.FailureReason)).ToList(),
+        state.Ensemble,
+        state.Completed,
+        state.StartedAt,
+        state.LastEventAt);
+
+    public SearchState ToState() => SearchState.Empty with
+    {
+        SearchId = SearchId,
+        Spec = CanonicalSpec.FromJson(SpecJson),
+        Inits = SearchState.Empty.Inits.AddRange(Inits.Select(i => KeyValuePair.Create(i.WidthIndex, i))),
+        Tickets = SearchState.Empty.Tickets.AddRange(Tickets.Select(t =>
+            KeyValuePair.Create(t.Ticket, new TicketState(t.Runs.ToImmutableList(), t.Finished, t.FailureReason)))),
+        Ensemble = Ensemble,
+        Completed = Completed,
+        StartedAt = StartedAt,
+        LastEventAt = LastEventAt,
+    };
+}
+
+public sealed record TicketSnapshot(TicketId Ticket, IReadOnlyList<RunResult> Runs, bool Finished, string? FailureReason);

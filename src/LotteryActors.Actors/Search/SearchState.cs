@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+using LotteryActors.Actors.Protocol;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+using static LotteryActors.Actors.Protocol.SearchEvents;
+
+namespace LotteryActors.Actors.Search;
+
+/// <summary>Where one ticket stands: its journaled runs, and whether it finished or failed.</summary>
+public sealed record TicketState(ImmutableList<RunResult> Runs, bool Finished, string? FailureReason)
+{
+    public static readonly TicketState Empty = new(ImmutableList<RunResult>.Empty, false, null);
+
+    public bool Failed => FailureReason is not null;
+
+    public bool Done => Finished || Failed;
+
+    public bool Has(WorkUnit unit) => Runs.Any(r => r.Unit.Round == unit.Round && r.Unit.Kind == unit.Kind);
+}
+
+/// <summary>
+/// A search as the fold of its events: no Akka, no I/O, so it is tested directly and rebuilt the same way on
+/// recovery, in <c>status</c> and in reports. The decisions that follow from it (what runs next, whether a result
+/// is new) are functions of it too.
+/// </summary>
+public sealed record SearchState(
+    string? SearchId,
+    SearchSpec? Spec,
+    ImmutableSortedDictionary<int, InitDrawn> Inits,
+    ImmutableSortedDictionary<TicketId, TicketState> Tickets,
+    EnsembleReport? Ensemble,
+    bool Completed,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? LastEventAt)
+{
+    public static readonly SearchState Empty = new(null, null, ImmutableSortedDictionary<int, InitDrawn>.Empty,
+        ImmutableSortedDictionary.Create<TicketId, TicketState>(TicketOrder.Instance), null, false, null, null);
+
+    public bool Started => Spec is not null;
+
+    public SearchState Apply(ISearchEvent e)
+    {
+        var next = e switch
+        {
+            SearchStarted s => this with
+            {
+                SearchId = s.SearchId,
+                Spec = CanonicalSpec.FromJson(s.SpecJson),
+                StartedAt = s.OccurredAt,
+            },
+            InitDrawn i => this with { Inits = Inits.SetItem(i.WidthIndex, i) },
+            RoundCompleted r => Update(r.Result.Unit.Ticket, t => t.Has(r.Result.Unit) ? t : t with { Runs = t.Runs.Add(r.Result) }),
+            TicketFailed f => Update(f.Ticket, t => t with { FailureReason = f.Reason }),
+            TicketFinished f => Update(f.Ticket, t => t with { Finished = true }),
+            EnsembleEvaluated en => this with { Ensemble = en.Report },
+            SearchCompleted => this with { Completed = true },
+            _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "unknown search event"),
+        };
+        return next with { LastEventAt = e.OccurredAt };
+    }
+
+    public TicketState Ticket(TicketId ticket) => Tickets.GetValueOrDefault(ticket, TicketState.Empty);
+
+    /// <summary>The ticket's next run, or null when all its runs are journaled. Needs the ticket's width initialised.</summary>
+    public WorkUnit? NextUnit(TicketId ticket)
+    {
+        var init = Inits[ticket.WidthIndex];
+        return TicketSchedule.NextUnit(Spec!, ticket, init.InitHash, init.DenseMaskHash, Ticket(ticket).Runs);
+    }
+
+    /// <summary>True when the result is not journaled yet: a result delivered twice (after a restart) is journaled once.</summary>
+    public bool IsNew(RunResult result) => !Ticket(result.Unit.Ticket).Has(result.Unit);
+
+    public IEnumerable<int> WidthsWithoutInit() =>
+        Enumerable.Range(0, Spec!.Model.Widths.Count).Where(w => !Inits.ContainsKey(w));
+
+    public IEnumerable<TicketId> OpenTickets() => Spec!.Tickets().Where(t => !Ticket(t).Done);
+
+    public bool AllTicketsDone => Started && !OpenTickets().Any();
+
+    /// <summary>Runs journaled over runs the spec asks for, over all tickets (failed tickets count as their runs so far).</summary>
+    public (int Done, int Total) Progress()
+    {
+        if (Spec is null)
+            return (0, 0);
+        var perTicket = TicketSchedule.For(Spec).Count;
+        var tickets = Spec.Tickets();
+        return (tickets.Sum(t => Ticket(t).Runs.Count), perTicket * tickets.Count);
+    }
+
+    private SearchState Update(TicketId ticket, Func<TicketState, TicketState> change) =>
+        this with { Tickets = Tickets.SetItem(ticket, change(Ticket(ticket))) };
+
+    private sealed class TicketOrder : IComparer<TicketId>
+    {
+        public static readonly TicketOrder Instance = new();
+
+        public int Compare(TicketId x, TicketId y) =>
+            x.WidthIndex != y.WidthIndex ? x.WidthIndex.CompareTo(y.WidthIndex) : x.Index.CompareTo(y.Index);
+    }
+}

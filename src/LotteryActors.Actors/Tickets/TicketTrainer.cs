@@ -1,0 +1,114 @@
+using Akka.Actor;
+using Akka.Event;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+using static LotteryActors.Actors.Protocol.TicketMessages;
+
+namespace LotteryActors.Actors.Tickets;
+
+/// <summary>
+/// Trains one ticket, one run at a time: asks the coordinator for its next run, waits for a slot, trains in
+/// chunks (a message to itself between chunks keeps it responsive), hands the result to the coordinator and
+/// waits until it is journaled before asking again. Idle → WaitingForSlot → Training → AwaitingRecord → Idle.
+/// A restarted trainer simply asks again: the coordinator's journal says where the ticket stands.
+/// </summary>
+public sealed class TicketTrainer : ReceiveActor
+{
+    private readonly TicketId ticket;
+    private readonly IActorRef coordinator;
+    private readonly IActorRef slots;
+    private readonly TrainingNode node;
+    private readonly ILoggingAdapter log = Context.GetLogger();
+    private ActiveRun? run;
+    private bool holdsSlot;
+
+    public TicketTrainer(TicketId ticket, IActorRef coordinator, IActorRef slots, TrainingNode node)
+    {
+        this.ticket = ticket;
+        this.coordinator = coordinator;
+        this.slots = slots;
+        this.node = node;
+        Idle();
+    }
+
+    public static Props Props(TicketId ticket, IActorRef coordinator, IActorRef slots, TrainingNode node) =>
+        Akka.Actor.Props.Create(() => new TicketTrainer(ticket, coordinator, slots, node))
+            .WithDispatcher(TrainingNode.TrainerDispatcher);
+
+    protected override void PreStart() => coordinator.Tell(new NextRunRequested(ticket));
+
+    private void Idle()
+    {
+        Receive<RunAssigned>(assigned =>
+        {
+            slots.Tell(new SlotRequested(ticket));
+            Become(() => WaitingForSlot(assigned.Unit));
+        });
+        Receive<TicketComplete>(_ => Context.Stop(Self));
+    }
+
+    private void WaitingForSlot(WorkUnit unit)
+    {
+        Receive<SlotGranted>(_ =>
+        {
+            holdsSlot = true;
+            log.Info("{0}: starting", unit);
+            run = node.Runner.Begin(unit);
+            Become(() => Training(unit));
+            Self.Tell(ContinueTraining.Instance);
+        });
+    }
+
+    private void Training(WorkUnit unit)
+    {
+        Receive<ContinueTraining>(_ =>
+        {
+            run!.RunChunk(node.Runtime.ChunkIterations);
+            Context.System.EventStream.Publish(new RunProgressed(unit, run.Iteration, run.TotalIterations));
+            if (!run.IsComplete)
+            {
+                Self.Tell(ContinueTraining.Instance);
+                return;
+            }
+            var result = run.Finish();
+            DisposeRun();
+            coordinator.Tell(new RunFinished(result));
+            Become(() => AwaitingRecord(unit));
+        });
+    }
+
+    private void AwaitingRecord(WorkUnit unit)
+    {
+        Receive<RunRecorded>(recorded => recorded.Unit == unit, _ =>
+        {
+            ReleaseSlot();
+            coordinator.Tell(new NextRunRequested(ticket));
+            Become(Idle);
+        });
+    }
+
+    protected override void PostStop()
+    {
+        DisposeRun();
+        ReleaseSlot();
+    }
+
+    private void ReleaseSlot()
+    {
+        if (!holdsSlot)
+            return;
+        holdsSlot = false;
+        slots.Tell(new SlotReleased(ticket));
+    }
+
+    private void DisposeRun()
+    {
+        run?.Dispose();
+        run = null;
+    }
+
+    private sealed record ContinueTraining
+    {
+        public static readonly ContinueTraining Instance = new();
+    }
+}

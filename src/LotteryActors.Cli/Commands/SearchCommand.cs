@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Akka.Configuration;
+using LotteryActors.Actors.Hosting;
+using LotteryActors.Actors.Persistence;
+using LotteryActors.Cli.Output;
+using LotteryActors.Training.Spec;
+
+namespace LotteryActors.Cli.Commands;
+
+/// <summary>
+/// <c>search</c> starts (or, for a spec already journaled, continues) a search; <c>resume &lt;id&gt;</c> continues
+/// one by id with the spec stored in the journal. Both end with the per-ticket and ensemble tables.
+/// </summary>
+public static class SearchCommand
+{
+    public static Command Search()
+    {
+        var config = CommonOptions.Config();
+        var json = CommonOptions.Json();
+        var command = new Command("search", "Run a search; rerunning the same spec resumes it") { config, json };
+        command.SetAction((parse, cancel) => CommandRunner.RunAsync(async () =>
+        {
+            var setup = CommandSetup.Load(parse.GetValue(config));
+            return await Run(setup, setup.ReadSpec(), parse.GetValue(json), cancel);
+        }));
+        return command;
+    }
+
+    public static Command Resume()
+    {
+        var id = new Argument<string>("search-id") { Description = "Id printed by search and status" };
+        var config = CommonOptions.Config();
+        var json = CommonOptions.Json();
+        var command = new Command("resume", "Continue a search from its journal") { id, config, json };
+        command.SetAction((parse, cancel) => CommandRunner.RunAsync(async () =>
+        {
+            var setup = CommandSetup.Load(parse.GetValue(config));
+            var searchId = parse.GetValue(id)!;
+            SearchSpec spec;
+            await using (var reader = new SearchJournalReader(setup.Runtime))
+            {
+                spec = (await reader.ReadAsync(searchId)).Spec
+                       ?? throw new SpecException("search-id", $"no search '{searchId}' in {setup.Runtime.Home}; `status` lists them");
+            }
+            return await Run(setup, spec, parse.GetValue(json), cancel);
+        }));
+        return command;
+    }
+
+    private static void AttachProgress(Akka.Actor.ActorSystem system) =>
+        system.EventStream.Subscribe(system.ActorOf(ProgressReporter.Props(), "progress"), typeof(Actors.Protocol.TicketMessages.RunProgressed));
+
+    private static async Task<int> Run(CommandSetup setup, SearchSpec spec, bool json, CancellationToken cancel)
+    {
+        setup.Log.Information("search {SearchId} ({Name}): {Tickets} tickets x {Runs} runs, {Slots} slots, journal {Journal} in {Home}",
+            spec.SearchId, spec.Name, spec.Tickets().Count, Training.Imp.TicketSchedule.For(spec).Count,
+            setup.Runtime.Slots, SpecNames.Of(setup.Runtime.Journal), setup.Runtime.Home);
+        var state = await SearchHost.RunAsync(spec, setup.Runtime, ConfigurationFactory.ParseString(AkkaSerilogLogger.Hocon),
+            AttachProgress, cancel);
+        if (json)
+            JsonOutput.Write(SearchDocument.From(state));
+        else
+            SearchTables.PrintResults(state);
+        return ExitCodes.Success;
+    }
+}

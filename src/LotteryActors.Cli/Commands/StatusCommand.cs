@@ -1,0 +1,40 @@
+using System.CommandLine;
+using LotteryActors.Actors.Persistence;
+using LotteryActors.Cli.Output;
+using LotteryActors.Training.Spec;
+
+namespace LotteryActors.Cli.Commands;
+
+/// <summary><c>status [id]</c>: the searches in this node's journal, read without disturbing a running search.</summary>
+public static class StatusCommand
+{
+    public static Command Create()
+    {
+        var id = new Argument<string?>("search-id") { Description = "Show one search in full", Arity = ArgumentArity.ZeroOrOne };
+        var config = CommonOptions.Config();
+        var json = CommonOptions.Json();
+        var command = new Command("status", "List searches and their progress") { id, config, json };
+        command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
+        {
+            var setup = CommandSetup.Load(parse.GetValue(config));
+            await using var reader = new SearchJournalReader(setup.Runtime);
+            var ids = parse.GetValue(id) is { } one ? [one] : await reader.SearchIdsAsync();
+            var states = new List<Actors.Search.SearchState>();
+            foreach (var searchId in ids)
+            {
+                var state = await reader.ReadAsync(searchId);
+                if (!state.Started)
+                    throw new SpecException("search-id", $"no search '{searchId}' in {setup.Runtime.Home}");
+                states.Add(state);
+            }
+            if (parse.GetValue(json))
+                JsonOutput.Write(new { searches = states.Select(SearchDocument.From) });
+            else if (states.Count == 0)
+                Console.WriteLine($"no searches in {setup.Runtime.Home}");
+            else
+                states.ForEach(s => (parse.GetValue(id) is null ? (Action<Actors.Search.SearchState>)SearchTables.PrintStatus : SearchTables.PrintResults)(s));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}
