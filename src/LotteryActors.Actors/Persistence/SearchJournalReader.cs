@@ -21,10 +21,10 @@ public sealed class SearchJournalReader : IAsyncDisposable
     private readonly SqlReadJournal journal;
     private readonly IMaterializer materializer;
 
-    public SearchJournalReader(RuntimeSettings runtime)
+    public SearchJournalReader(RuntimeSettings runtime, Akka.Configuration.Config? akkaOverrides = null)
     {
         Directory.CreateDirectory(runtime.Home);
-        system = ActorSystem.Create("lottery-reader", SearchHost.AkkaConfig(runtime));
+        system = ActorSystem.Create("lottery-reader", SearchHost.AkkaConfig(runtime, akkaOverrides));
         journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
         materializer = system.Materializer();
     }

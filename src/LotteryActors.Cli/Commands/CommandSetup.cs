@@ -18,4 +18,7 @@ public sealed record CommandSetup(Config Config, RuntimeSettings Runtime, ILogge
     }
 
     public SearchSpec ReadSpec() => SearchSpecReader.Read(Config);
+
+    /// <summary>Akka settings of every actor system this process starts: its logs go to Serilog, never to stdout.</summary>
+    public static Config AkkaOverrides => ConfigurationFactory.ParseString(Output.AkkaSerilogLogger.Hocon);
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Akka.Configuration;
 using LotteryActors.Actors.Hosting;
 using LotteryActors.Actors.Persistence;
 using LotteryActors.Cli.Output;
@@ -37,7 +36,7 @@ public static class SearchCommand
             var setup = CommandSetup.Load(parse.GetValue(config));
             var searchId = parse.GetValue(id)!;
             SearchSpec spec;
-            await using (var reader = new SearchJournalReader(setup.Runtime))
+            await using (var reader = new SearchJournalReader(setup.Runtime, CommandSetup.AkkaOverrides))
             {
                 spec = (await reader.ReadAsync(searchId)).Spec
                        ?? throw new SpecException("search-id", $"no search '{searchId}' in {setup.Runtime.Home}; `status` lists them");
@@ -55,7 +54,7 @@ public static class SearchCommand
         setup.Log.Information("search {SearchId} ({Name}): {Tickets} tickets x {Runs} runs, {Slots} slots, journal {Journal} in {Home}",
             spec.SearchId, spec.Name, spec.Tickets().Count, Training.Imp.TicketSchedule.For(spec).Count,
             setup.Runtime.Slots, SpecNames.Of(setup.Runtime.Journal), setup.Runtime.Home);
-        var state = await SearchHost.RunAsync(spec, setup.Runtime, ConfigurationFactory.ParseString(AkkaSerilogLogger.Hocon),
+        var state = await SearchHost.RunAsync(spec, setup.Runtime, CommandSetup.AkkaOverrides,
             AttachProgress, cancel);
         if (json)
             JsonOutput.Write(SearchDocument.From(state));

@@ -17,7 +17,7 @@ public static class StatusCommand
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {
             var setup = CommandSetup.Load(parse.GetValue(config));
-            await using var reader = new SearchJournalReader(setup.Runtime);
+            await using var reader = new SearchJournalReader(setup.Runtime, CommandSetup.AkkaOverrides);
             var ids = parse.GetValue(id) is { } one ? [one] : await reader.SearchIdsAsync();
             var states = new List<Actors.Search.SearchState>();
             foreach (var searchId in ids)

@@ -1,0 +1,84 @@
+using LotteryActors.Cli.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace LotteryActors.Cli.Tests.Search;
+
+/// <summary>
+/// The promise to users: kill -9 a search at any moment, run the same command again, and end with exactly the
+/// results an uninterrupted run gives, with every run journaled once.
+/// </summary>
+public sealed class KillAndResumeTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public void Search_killed_twice_then_resumed_ends_identical_to_an_uninterrupted_run()
+    {
+        using var reference = new SearchWorkspace();
+        var uninterrupted = CliProcess.Run(Limit, "search", "--config", reference.ConfigPath, "--json");
+        Assert.True(uninterrupted.ExitCode == 0, uninterrupted.Stderr);
+        var searchId = SearchJson.SearchId(uninterrupted.Stdout);
+
+        using var crashed = new SearchWorkspace();
+        using (var first = CliProcess.Start("search", "--config", crashed.ConfigPath))
+        {
+            first.WaitForLog($"[3/{SearchWorkspace.RunsPerSearch}]", Limit);
+            first.Kill();
+        }
+        using (var second = CliProcess.Start("search", "--config", crashed.ConfigPath))
+        {
+            second.WaitForLog($"[9/{SearchWorkspace.RunsPerSearch}]", Limit);
+            second.Kill();
+        }
+        var resumed = CliProcess.Run(Limit, "resume", searchId, "--config", crashed.ConfigPath, "--json");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+
+        Assert.Equal(searchId, SearchJson.SearchId(resumed.Stdout));
+        var expected = SearchJson.Runs(uninterrupted.Stdout);
+        Assert.Equal(SearchWorkspace.RunsPerSearch, expected.Count);
+        Assert.Equal(expected, SearchJson.Runs(resumed.Stdout));
+        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(crashed.JournalPath, "RoundCompleted.v1"));
+        Assert.Equal(1, CountJournaled(crashed.JournalPath, "SearchCompleted.v1"));
+    }
+
+    [Fact]
+    public void Rerunning_a_completed_search_trains_nothing_and_reports_the_same_results()
+    {
+        using var workspace = new SearchWorkspace();
+        var first = CliProcess.Run(Limit, "search", "--config", workspace.ConfigPath, "--json");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var again = CliProcess.Run(Limit, "search", "--config", workspace.ConfigPath, "--json");
+        Assert.True(again.ExitCode == 0, again.Stderr);
+
+        Assert.Equal(SearchJson.Runs(first.Stdout), SearchJson.Runs(again.Stdout));
+        Assert.DoesNotContain("starting", again.Stderr);
+        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(workspace.JournalPath, "RoundCompleted.v1"));
+    }
+
+    [Fact]
+    public void A_second_process_on_a_running_search_is_refused_and_the_first_finishes_unharmed()
+    {
+        using var workspace = new SearchWorkspace();
+        using var running = CliProcess.Start("search", "--config", workspace.ConfigPath, "--json");
+        running.WaitForLog($"[1/{SearchWorkspace.RunsPerSearch}]", Limit);
+
+        var intruder = CliProcess.Run(Limit, "search", "--config", workspace.ConfigPath);
+        Assert.Equal(3, intruder.ExitCode);
+        Assert.Contains("already running in another process", intruder.Stderr);
+
+        var finished = running.WaitForExit(Limit);
+        Assert.True(finished.ExitCode == 0, finished.Stderr);
+        Assert.Equal(SearchWorkspace.RunsPerSearch, SearchJson.Runs(finished.Stdout).Count);
+        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(workspace.JournalPath, "RoundCompleted.v1"));
+    }
+
+    private static long CountJournaled(string journal, string manifest)
+    {
+        using var connection = new SqliteConnection($"Data Source={journal};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM journal WHERE manifest = $manifest";
+        command.Parameters.AddWithValue("$manifest", manifest);
+        return (long)command.ExecuteScalar()!;
+    }
+}

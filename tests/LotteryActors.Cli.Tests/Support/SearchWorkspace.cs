@@ -1,0 +1,46 @@
+namespace LotteryActors.Cli.Tests.Support;
+
+/// <summary>
+/// A throwaway runtime home with a config for a small but real search on Fashion-MNIST: 2 tickets, 2 pruning
+/// rounds with both controls (14 runs), on 3,000 training images for one epoch each. Seconds, not minutes.
+/// </summary>
+public sealed class SearchWorkspace : IDisposable
+{
+    public const int RunsPerSearch = 14;
+
+    public SearchWorkspace(string extraHocon = "")
+    {
+        Home = Path.Combine(Path.GetTempPath(), $"lottery-cli-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Home);
+        ConfigPath = Path.Combine(Home, "search.conf");
+        File.WriteAllText(ConfigPath, $$"""
+            lottery.search {
+              name = cli-test
+              dataset { train-subset = 3500, validation-size = 500, test-subset = 1000 }
+              tickets-per-width = 2
+              training { duration = "1ep", eval-interval = "20it" }
+              pruning.rounds = 2
+            }
+            lottery.runtime { home = "{{Home}}", slots = 2, chunk-iterations = 10, min-backoff = 100ms }
+            {{extraHocon}}
+            """);
+    }
+
+    public string Home { get; }
+
+    public string ConfigPath { get; }
+
+    public string JournalPath => Path.Combine(Home, "journal.db");
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Home, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A killed child may still be releasing files; the OS temp cleaner takes what is left.
+        }
+    }
+}
