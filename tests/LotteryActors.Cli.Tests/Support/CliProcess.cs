@@ -99,5 +99,6 @@ public sealed class CliProcess : IDisposable
 
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {
-    public string[] ErrorLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    /// <summary>The lines addressed to the user as errors; log lines on stderr are not among them.</summary>
+    public string[] ErrorLines => Stderr.Split('\n', StringSplitOptions.TrimEntries).Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToArray();
 }
