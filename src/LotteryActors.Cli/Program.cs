@@ -7,5 +7,6 @@ var root = new RootCommand("LotteryActors: concurrent lottery-ticket search with
     SearchCommand.Resume(),
     StatusCommand.Create(),
     TrainTicketCommand.Create(),
+    BenchCommand.Create(),
 };
 return root.Parse(args).Invoke();

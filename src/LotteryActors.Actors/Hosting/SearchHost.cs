@@ -38,13 +38,20 @@ public static class SearchHost
         var device = new Device(runtime.Device);
         using var data = DatasetLoader.Load(spec.Dataset, device);
         var node = new TrainingNode(new ImpRunner(spec, data, new ArtifactStore(runtime.ArtifactsDirectory), device), runtime);
+        return await RunAsync(node, akkaOverrides, onStarted, cancellation);
+    }
 
-        using var system = ActorSystem.Create("lottery", AkkaConfig(runtime, akkaOverrides));
+    /// <summary>Runs the node's search in a new actor system until it finishes or <paramref name="cancellation"/> fires.</summary>
+    public static async Task<SearchState> RunAsync(TrainingNode node, Config? akkaOverrides,
+        Action<ActorSystem>? onStarted = null, CancellationToken cancellation = default)
+    {
+        using var system = ActorSystem.Create("lottery", AkkaConfig(node.Runtime, akkaOverrides));
         try
         {
             onStarted?.Invoke(system);
             var outcome = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
             var listener = system.ActorOf(Props.Create(() => new OutcomeListener(outcome)), "outcome");
+            var spec = node.Runner.Spec;
             var coordinator = system.ActorOf(SearchCoordinator.Props(spec, node, listener), $"search-{spec.SearchId}");
             listener.Tell(new OutcomeListener.WatchCoordinator(coordinator));
             await using var registration = cancellation.Register(() => outcome.TrySetCanceled(cancellation));

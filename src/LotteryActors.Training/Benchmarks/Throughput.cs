@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using LotteryActors.Training.Data;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Models;
+using LotteryActors.Training.Pruning;
+using LotteryActors.Training.Rounds;
+using LotteryActors.Training.Spec;
+using static TorchSharp.torch;
+
+namespace LotteryActors.Training.Benchmarks;
+
+public sealed record GemmMeasurement(int Size, int Threads, double Seconds, double GflopsPerSecond);
+
+public sealed record TrainingMeasurement(int Iterations, int Examples, double Seconds, double ExamplesPerSecond, double GflopsPerSecond);
+
+/// <summary>
+/// Measurements with libtorch itself: the float32 GEMM ceiling at a given thread count, and what one trainer
+/// achieves on a real model. FLOPs of training are counted as 3x the dense forward pass (forward, and a backward
+/// that computes gradients for both inputs and weights), 2 FLOPs per multiply-add.
+/// </summary>
+public static class Throughput
+{
+    public static GemmMeasurement Gemm(int size, int threads, TimeSpan budget)
+    {
+        set_num_threads(threads);
+        using var a = randn(size, size);
+        using var b = randn(size, size);
+        using (a.matmul(b)) { }
+        var clock = Stopwatch.StartNew();
+        var repetitions = 0;
+        while (clock.Elapsed < budget || repetitions < 3)
+        {
+            using var c = a.matmul(b);
+            repetitions++;
+        }
+        var seconds = clock.Elapsed.TotalSeconds / repetitions;
+        return new GemmMeasurement(size, threads, seconds, 2.0 * size * size * size / seconds / 1e9);
+    }
+
+    /// <summary>Trains one dense network for <paramref name="iterations"/> iterations with evaluation pushed out of the way.</summary>
+    public static TrainingMeasurement Train(ModelFamily family, double width, DatasetSplits data, TrainingRecipe recipe, int iterations, int threads)
+    {
+        set_num_threads(threads);
+        using var network = NetworkFactory.Create(family, width, data.ExampleShape, data.Classes);
+        var init = NetworkFactory.DrawInit(network, InitScheme.GlorotNormal, 0);
+        using var mask = Mask.Dense(init, network.PrunableWeights);
+        const int warmup = 20;
+        // The run is longer than what is timed, so neither its end-of-run evaluation nor any other lands in the timing.
+        var length = new Duration(warmup + iterations + 1, DurationUnit.Iterations);
+        var timed = recipe with { Duration = length, EvalInterval = length };
+        using var session = new TrainingSession(network, data, timed, mask, init, dataOrderSeed: 1, startIteration: 0);
+        ImpRunner.Dispose(init);
+        session.RunChunk(warmup);
+        var clock = Stopwatch.StartNew();
+        var start = session.Iteration;
+        session.RunChunk(iterations);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var examples = (session.Iteration - start) * recipe.BatchSize;
+        var flops = 3.0 * 2.0 * network.ForwardMacsPerExample * examples;
+        return new TrainingMeasurement(session.Iteration - start, examples, seconds, examples / seconds, flops / seconds / 1e9);
+    }
+}

@@ -1,0 +1,84 @@
+using LotteryActors.Actors.Configuration;
+using LotteryActors.Training.Spec;
+
+namespace LotteryActors.Actors.Tests.Configuration;
+
+public sealed class LotteryConfigTests
+{
+    private static string Hocon(string name) => Path.Combine(AppContext.BaseDirectory, "hocon", name);
+
+    [Fact]
+    public void Embedded_defaults_are_the_documented_recipe()
+    {
+        var spec = SearchSpecReader.Read(LotteryConfig.Defaults);
+        Assert.Equal(DatasetName.FashionMnist, spec.Dataset.Name);
+        Assert.Equal(5000, spec.Dataset.ValidationSize);
+        Assert.Equal(ModelFamily.Lenet300100, spec.Model.Family);
+        Assert.Equal(OptimizerKind.Adam, spec.Training.Optimizer);
+        Assert.Equal(0.0012, spec.Training.LearningRate);
+        Assert.Equal(60, spec.Training.BatchSize);
+        Assert.Equal(new Duration(20, DurationUnit.Epochs), spec.Training.Duration);
+        Assert.Equal((PruningStrategy.LayerWise, 0.2, 0.1, 10), (spec.Pruning.Strategy, spec.Pruning.Rate, spec.Pruning.OutputRate, spec.Pruning.Rounds));
+        var runtime = RuntimeSettings.Read(LotteryConfig.Defaults);
+        Assert.Equal(Environment.ProcessorCount, runtime.Slots);
+        Assert.Equal(JournalBackend.Sqlite, runtime.Journal);
+    }
+
+    [Theory]
+    [InlineData("quickstart.conf")]
+    [InlineData("local.conf")]
+    public void Shipped_configs_are_valid(string file)
+    {
+        var config = LotteryConfig.FromFile(Hocon(file));
+        SearchSpecReader.Read(config);
+        RuntimeSettings.Read(config);
+    }
+
+    [Fact]
+    public void Every_key_in_lottery_conf_is_documented_by_a_comment_above_it()
+    {
+        var lines = File.ReadAllLines(Hocon("lottery.conf"));
+        for (var i = 1; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0 || line.StartsWith('#') || line.EndsWith('{') || line == "}" || !line.Contains('='))
+                continue;
+            var above = lines[i - 1].Trim();
+            Assert.True(above.StartsWith('#') || (above.Contains('=') && !above.EndsWith('{')),
+                $"lottery.conf line {i + 1} ('{line}') has no comment above it or its group");
+        }
+    }
+
+    [Theory]
+    [InlineData("lottery.search.tickets-per-width = many", "lottery.search.tickets-per-width", "a whole number")]
+    [InlineData("lottery.search.pruning.strategy = random", "lottery.search.pruning.strategy", "layer-wise, global")]
+    [InlineData("lottery.search.controls.random-mask = maybe", "lottery.search.controls.random-mask", "true, false")]
+    [InlineData("lottery.search.model.widths = 2", "lottery.search.model.widths", "not a list")]
+    [InlineData("lottery.search.training.milestones = [\"10ep\"]", "lottery.search.training.milestones", "lr-schedule = step")]
+    [InlineData("lottery.search.dataset.validation-size = 0", "lottery.search.dataset.validation-size", "1 or more")]
+    [InlineData("lottery.search.modle.family = conv-2", "lottery.search.modle.family", "unknown key")]
+    [InlineData("lottery.runtime.journal = mongodb", "lottery.runtime.journal", "sqlite, postgresql")]
+    [InlineData("lottery.runtime.journal = postgresql", "lottery.runtime.connection-string", "is empty")]
+    [InlineData("lottery.search { name = ", "configuration", "not valid HOCON")]
+    public void A_bad_setting_names_its_key_and_what_is_allowed(string hocon, string key, string allowed)
+    {
+        var error = Assert.Throws<SpecException>(() =>
+        {
+            var config = LotteryConfig.FromText(hocon);
+            SearchSpecReader.Read(config);
+            RuntimeSettings.Read(config);
+        });
+        Assert.Equal(key, error.Key);
+        Assert.Contains(allowed, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void A_changed_spec_is_a_new_search_and_a_renamed_one_is_not()
+    {
+        var baseline = SearchSpecReader.Read(LotteryConfig.Defaults).SearchId;
+        Assert.Equal(baseline, SearchSpecReader.Read(LotteryConfig.FromText("lottery.search.name = renamed")).SearchId);
+        Assert.NotEqual(baseline, SearchSpecReader.Read(LotteryConfig.FromText("lottery.search.pruning.rate = 0.3")).SearchId);
+        Assert.NotEqual(baseline, SearchSpecReader.Read(LotteryConfig.FromText("lottery.search.seeds.data-order = 7")).SearchId);
+    }
+}

@@ -1,0 +1,94 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using LotteryActors.Actors.Search;
+using LotteryActors.Actors.Tests.Support;
+using LotteryActors.Training.Imp;
+using static LotteryActors.Actors.Protocol.SearchMessages;
+
+namespace LotteryActors.Actors.Tests.Search;
+
+/// <summary>
+/// The coordinator with real trainers on synthetic data and the in-memory journal: it recovers by replaying its
+/// events, so stopping it mid-search and starting it again on the same persistence id must change nothing.
+/// </summary>
+public sealed class SearchCoordinatorTests() : TestKit(TestConfig.Akka + "\n" + TestConfig.InMemoryPersistence)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
+
+    [Fact]
+    public void A_search_runs_every_ticket_round_and_control_then_ensembles_them()
+    {
+        using var tiny = new TinyNode();
+        var listener = CreateTestProbe();
+        Sys.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener.Ref));
+
+        var state = listener.ExpectMsg<SearchFinished>(Patience).State;
+
+        Assert.True(state.Completed);
+        Assert.All(state.Tickets.Values, t => Assert.True(t.Finished));
+        Assert.Equal(2 * TicketSchedule.For(tiny.Spec).Count, state.Progress().Done);
+        var levels = state.Ensemble!.Levels;
+        Assert.Equal(tiny.Spec.Pruning.Rounds + 1, levels.Count);
+        Assert.All(levels, l => Assert.Equal(2, l.Scores.Members));
+    }
+
+    [Fact]
+    public void A_coordinator_stopped_mid_search_recovers_and_ends_where_an_uninterrupted_one_does()
+    {
+        using var tiny = new TinyNode();
+        var reference = RunElsewhere(tiny);
+
+        var listener = CreateTestProbe();
+        var first = Sys.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener.Ref));
+        AwaitCondition(() => first.Ask<SearchState>(GetState.Instance).Result.Progress().Done >= 3, Patience, TimeSpan.FromMilliseconds(50));
+        Watch(first);
+        Sys.Stop(first);
+        ExpectTerminated(first, Patience);
+
+        var partial = Sys.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener.Ref))
+            .Ask<SearchState>(GetState.Instance, Patience).Result;
+        Assert.InRange(partial.Progress().Done, 3, partial.Progress().Total - 1);
+
+        var recovered = listener.ExpectMsg<SearchFinished>(Patience).State;
+        Assert.Equal(Runs(reference), Runs(recovered));
+    }
+
+    [Fact]
+    public void A_completed_search_recovers_as_completed_without_training_again()
+    {
+        using var tiny = new TinyNode();
+        var listener = CreateTestProbe();
+        var first = Sys.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener.Ref));
+        var finished = listener.ExpectMsg<SearchFinished>(Patience).State;
+        Watch(first);
+        Sys.Stop(first);
+        ExpectTerminated(first);
+
+        Sys.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener.Ref));
+        var recovered = listener.ExpectMsg<SearchFinished>(TimeSpan.FromSeconds(10)).State;
+
+        Assert.Equal(Runs(finished), Runs(recovered));
+        Assert.Equal(finished.Ensemble!.Levels, recovered.Ensemble!.Levels);
+    }
+
+    private static SortedDictionary<string, string> Runs(SearchState state) => new(state.Tickets.Values
+        .SelectMany(t => t.Runs)
+        .ToDictionary(r => r.Unit.ToString(), r => $"{r.WeightsHash} {r.Unit.MaskHash} {r.Metrics}"));
+
+    /// <summary>The same search in a separate actor system, so its in-memory journal is its own.</summary>
+    private static SearchState RunElsewhere(TinyNode tiny)
+    {
+        using var system = ActorSystem.Create("reference", TestConfig.Akka + "\n" + TestConfig.InMemoryPersistence);
+        var done = new TaskCompletionSource<SearchState>();
+        var listener = system.ActorOf(Props.Create(() => new Completion(done)));
+        system.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener));
+        var state = done.Task.Wait(Patience) ? done.Task.Result : throw new TimeoutException("reference search did not finish");
+        system.Terminate().Wait();
+        return state;
+    }
+
+    private sealed class Completion : ReceiveActor
+    {
+        public Completion(TaskCompletionSource<SearchState> done) => Receive<SearchFinished>(f => done.TrySetResult(f.State));
+    }
+}
