@@ -88,8 +88,10 @@ public sealed class DatasetLoaderTests : IDisposable
 
         using var splits = DatasetLoader.Load(Mnist());
 
-        Assert.Equal(0, splits.Train.Images.mean().item<float>(), 4);
-        Assert.Equal(1, splits.Train.Images.std(unbiased: false).item<float>(), 4);
+        using var mean = splits.Train.Images.mean();
+        using var std = splits.Train.Images.std(unbiased: false);
+        Assert.Equal(0, mean.item<float>(), 4);
+        Assert.Equal(1, std.item<float>(), 4);
     }
 
     [Fact]
