@@ -55,7 +55,7 @@ public static class SafeTensors
         var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLength > (ulong)(bytes.Length - 8))
             throw new InvalidDataException($"safetensors header claims {headerLength} bytes; the file has {bytes.Length - 8}");
-        var header = JsonNode.Parse(bytes.Slice(8, (int)headerLength).ToArray())?.AsObject()
+        var header = JsonNode.Parse(bytes.Slice(8, (int)headerLength).ToArray()) as JsonObject
                      ?? throw new InvalidDataException("safetensors header is not a JSON object");
         var data = bytes[(8 + (int)headerLength)..];
         var tensors = new Dictionary<string, Tensor>();
@@ -63,14 +63,30 @@ public static class SafeTensors
         {
             if (name == "__metadata__")
                 continue;
-            var dtype = node!["dtype"]!.GetValue<string>();
-            var shape = node["shape"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-            var offsets = node["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
+            var (dtype, shape, offsets) = ReadEntry(name, node);
             if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > data.Length)
                 throw new InvalidDataException($"safetensors tensor '{name}' has data offsets outside the file");
             tensors[name] = Decode(dtype, shape, data[(int)offsets[0]..(int)offsets[1]], name);
         }
         return tensors;
+    }
+
+    /// <summary>A tensor's header entry; anything but an object with a string dtype and two integer arrays is invalid data.</summary>
+    private static (string Dtype, long[] Shape, long[] Offsets) ReadEntry(string name, JsonNode? node)
+    {
+        try
+        {
+            return (node?["dtype"]?.GetValue<string>() ?? throw new InvalidOperationException("no dtype"),
+                Integers(node["shape"], "shape"), Integers(node["data_offsets"], "data_offsets"));
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"safetensors tensor '{name}' has a malformed header entry: {e.Message}");
+        }
+
+        static long[] Integers(JsonNode? array, string key) =>
+            (array ?? throw new InvalidOperationException($"no {key}")).AsArray()
+            .Select(d => d?.GetValue<long>() ?? throw new InvalidOperationException($"null in {key}")).ToArray();
     }
 
     public static Dictionary<string, string> ReadMetadata(ReadOnlySpan<byte> bytes)

@@ -88,7 +88,7 @@ public sealed class TrainingSession : IDisposable
     /// <summary>Trains up to <paramref name="maxIterations"/> more iterations; evaluates at every eval interval passed.</summary>
     public void RunChunk(int maxIterations)
     {
-        var stop = Math.Min(TotalIterations, Iteration + maxIterations);
+        var stop = (int)Math.Min(TotalIterations, (long)Iteration + maxIterations);
         while (Iteration < stop)
         {
             if (captureAt == Iteration && CapturedWeights is null)

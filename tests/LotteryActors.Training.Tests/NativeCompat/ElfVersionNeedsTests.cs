@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using LotteryActors.Build;
+using LotteryActors.Training.Tests.Support;
 
 namespace LotteryActors.Training.Tests.NativeCompat;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using LotteryActors.Build;
+using LotteryActors.Training.Tests.Support;
 
 namespace LotteryActors.Training.Tests.NativeCompat;
 

@@ -1,10 +1,11 @@
-namespace LotteryActors.Training.Tests.NativeCompat;
+namespace LotteryActors.Training.Tests.Support;
 
+/// <summary>A fresh directory under the system temp folder, deleted with everything in it on dispose.</summary>
 internal sealed class TempDirectory : IDisposable
 {
     public TempDirectory() => Directory.CreateDirectory(Path);
 
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"lottery-elf-{Guid.NewGuid():N}");
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"lottery-tests-{Guid.NewGuid():N}");
 
     public string Write(string name, byte[] contents)
     {

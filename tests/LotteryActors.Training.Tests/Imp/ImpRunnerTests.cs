@@ -1,0 +1,168 @@
+using LotteryActors.Training.Artifacts;
+using LotteryActors.Training.Data;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Pruning;
+using LotteryActors.Training.Spec;
+using LotteryActors.Training.Tests.Support;
+using static TorchSharp.torch;
+
+namespace LotteryActors.Training.Tests.Imp;
+
+/// <summary>
+/// Whole tickets on the synthetic data: LeNet at width 0.25 (36-75-25-10, 4825 prunable weights), 30 iterations a run,
+/// two pruning rounds at 20% for every layer, both controls.
+/// </summary>
+public sealed class ImpRunnerTests : IDisposable
+{
+    private static readonly TicketId Ticket = new(0, 0);
+
+    private readonly DatasetSplits data = SyntheticData.Splits();
+    private readonly TempDirectory temp = new();
+
+    public ImpRunnerTests() => set_num_threads(1);
+
+    public void Dispose()
+    {
+        data.Dispose();
+        temp.Dispose();
+    }
+
+    private ImpRunner Runner(SearchSpec spec, string store = "store") =>
+        new(spec, data, new ArtifactStore(Path.Combine(temp.Path, store)));
+
+    /// <summary>Runs every unit of the ticket in schedule order; returns the init hash and the results.</summary>
+    private static (string Init, List<RunResult> Results) RunTicket(ImpRunner runner)
+    {
+        var init = runner.DrawInit(Ticket.WidthIndex);
+        var dense = runner.DenseMask(init);
+        var results = new List<RunResult>();
+        while (TicketSchedule.NextUnit(runner.Spec, Ticket, init, dense, results) is { } unit)
+            results.Add(runner.Run(unit, chunkIterations: 7));
+        return (init, results);
+    }
+
+    private static RunResult Find(List<RunResult> results, int round, RunKind kind) =>
+        results.Single(r => r.Unit.Round == round && r.Unit.Kind == kind);
+
+    [Fact]
+    public void DensityShrinksByThePruningRateEveryRound()
+    {
+        var (_, results) = RunTicket(Runner(SyntheticSpec.Search()));
+
+        Assert.Equal(7, results.Count);
+        Assert.Equal([1.0, 3860.0 / 4825, 3088.0 / 4825], results.Where(r => r.Unit.Kind == RunKind.Ticket).Select(r => r.Density));
+        Assert.Equal(0.8, Find(results, 1, RunKind.Ticket).Density, 12);
+        Assert.Equal(0.64, Find(results, 2, RunKind.Ticket).Density, 12);
+        Assert.All(results, r => Assert.Equal(Find(results, r.Unit.Round, RunKind.Ticket).Density, r.Density));
+    }
+
+    [Fact]
+    public void RunningTheSameUnitsAgainStoresIdenticalArtifacts()
+    {
+        var (_, first) = RunTicket(Runner(SyntheticSpec.Search(), "first"));
+        var (_, second) = RunTicket(Runner(SyntheticSpec.Search(), "second"));
+
+        Assert.Equal(first.Select(r => r.Unit), second.Select(r => r.Unit));
+        Assert.Equal(first.Select(r => r.WeightsHash), second.Select(r => r.WeightsHash));
+        Assert.Equal(first.Select(r => r.NextMaskHash), second.Select(r => r.NextMaskHash));
+        Assert.Equal(first.Select(r => r.Metrics), second.Select(r => r.Metrics));
+    }
+
+    [Fact]
+    public void OnlyTicketRoundsBeforeTheLastNameANextMask()
+    {
+        var (_, results) = RunTicket(Runner(SyntheticSpec.Search()));
+
+        Assert.NotNull(Find(results, 0, RunKind.Ticket).NextMaskHash);
+        Assert.NotNull(Find(results, 1, RunKind.Ticket).NextMaskHash);
+        Assert.Null(Find(results, 2, RunKind.Ticket).NextMaskHash);
+        Assert.All(results.Where(r => r.Unit.Kind != RunKind.Ticket), r => Assert.Null(r.NextMaskHash));
+    }
+
+    [Fact]
+    public void TheNextMaskIsTheMagnitudePruningOfTheTrainedWeights()
+    {
+        var runner = Runner(SyntheticSpec.Search());
+        var (_, results) = RunTicket(runner);
+        var roundOne = Find(results, 1, RunKind.Ticket);
+
+        using var scope = NewDisposeScope();
+        var storedMask = runner.Store.Get(roundOne.Unit.MaskHash);
+        var trained = runner.Store.Get(roundOne.WeightsHash);
+        var next = runner.Store.Get(roundOne.NextMaskHash!);
+        var mask = new Mask(storedMask.ToDictionary(p => p.Key, p => p.Value.to(ScalarType.Float32)));
+        var expected = MagnitudePruner.Prune(mask, trained, "fc3.weight", PruningStrategy.LayerWise, 0.2, 0.2);
+
+        Assert.All(next.Values, t => Assert.Equal(ScalarType.Bool, t.dtype));
+        TensorAssert.BitwiseEqual(expected.Layers, next.ToDictionary(p => p.Key, p => p.Value.to(ScalarType.Float32)));
+        foreach (var (layer, kept) in storedMask)
+            Assert.All(TensorAssert.Values(trained[layer].masked_select(kept.logical_not())), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void ControlsTrainToDifferentWeightsThanTheTicket()
+    {
+        var (_, results) = RunTicket(Runner(SyntheticSpec.Search()));
+
+        var roundOne = results.Where(r => r.Unit.Round == 1).Select(r => r.WeightsHash).ToList();
+
+        Assert.Equal(3, roundOne.Distinct().Count());
+    }
+
+    [Fact]
+    public void WithoutLateRewindingLaterRoundsRestartFromTheInit()
+    {
+        var (init, results) = RunTicket(Runner(SyntheticSpec.Search()));
+
+        Assert.Null(Find(results, 0, RunKind.Ticket).RewindHash);
+        Assert.Equal(init, Find(results, 1, RunKind.Ticket).Unit.StartHash);
+        Assert.Equal(init, Find(results, 2, RunKind.RandomMask).Unit.StartHash);
+    }
+
+    [Fact]
+    public void LateRewindingRecordsTheRewindPointInRoundZeroAndStartsLaterRoundsThere()
+    {
+        var spec = SyntheticSpec.Search() with
+        {
+            Pruning = SyntheticSpec.Search().Pruning with { Rounds = 1, Rewind = new Duration(5, DurationUnit.Iterations) },
+        };
+        var runner = Runner(spec);
+
+        var (init, results) = RunTicket(runner);
+
+        var rewind = Find(results, 0, RunKind.Ticket).RewindHash;
+        Assert.NotNull(rewind);
+        Assert.NotEqual(init, rewind);
+        Assert.Equal(rewind, Find(results, 1, RunKind.Ticket).Unit.StartHash);
+        Assert.Equal(rewind, Find(results, 1, RunKind.RandomMask).Unit.StartHash);
+        Assert.Equal(init, Find(results, 1, RunKind.RandomReinit).Unit.StartHash);
+        Assert.All(results.Where(r => r.Unit.Round > 0), r => Assert.Null(r.RewindHash));
+        Assert.All(results.Where(r => r.Unit.Round > 0), r => Assert.Equal(30, r.Metrics.Iterations));
+        Assert.Equal("rewind-point", SafeTensors.ReadMetadata(File.ReadAllBytes(runner.Store.PathOf(rewind!)))["kind"]);
+    }
+
+    [Fact]
+    public void DrawInitIsStoredOncePerSeedAndDiffersAcrossWidths()
+    {
+        var spec = SyntheticSpec.Search() with { Model = SyntheticSpec.Search().Model with { Widths = [0.25, 0.5] } };
+        var runner = Runner(spec);
+
+        var first = runner.DrawInit(0);
+
+        Assert.Equal(first, runner.DrawInit(0));
+        Assert.NotEqual(first, runner.DrawInit(1));
+        Assert.True(runner.Store.Contains(first));
+    }
+
+    [Fact]
+    public void DenseMaskKeepsEveryWeightAndNoBias()
+    {
+        var runner = Runner(SyntheticSpec.Search());
+
+        var mask = runner.Store.Get(runner.DenseMask(runner.DrawInit(0)));
+
+        Assert.Equal(["fc1.weight", "fc2.weight", "fc3.weight"], mask.Keys.Order());
+        Assert.All(mask.Values, t => Assert.All(t.data<bool>().ToArray(), Assert.True));
+        TensorAssert.DisposeAll(mask);
+    }
+}

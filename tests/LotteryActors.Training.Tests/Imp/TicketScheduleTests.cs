@@ -1,0 +1,124 @@
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+using LotteryActors.Training.Tests.Support;
+
+namespace LotteryActors.Training.Tests.Imp;
+
+public sealed class TicketScheduleTests
+{
+    private const string Init = "init";
+    private const string Dense = "dense";
+    private static readonly TicketId Ticket = new(0, 0);
+    private static readonly RunMetrics Metrics = new(30, 0.5, 1.0, 0.5, 1.0, 10, 0.6, 0.55, 0.9);
+
+    private static SearchSpec Spec(int rounds = 2, bool randomReinit = true, bool randomMask = true) => SyntheticSpec.Search() with
+    {
+        Pruning = SyntheticSpec.Search().Pruning with { Rounds = rounds },
+        Controls = new ControlsSpec(randomReinit, randomMask),
+    };
+
+    private static RunResult Done(WorkUnit unit, string? nextMask, string? rewind = null) =>
+        new(unit, 1.0, Metrics, $"weights of {unit}", nextMask, rewind);
+
+    [Fact]
+    public void RoundZeroComesFirstThenEachRoundsTicketAndItsControls()
+    {
+        Assert.Equal(
+            [
+                new(0, RunKind.Ticket),
+                new(1, RunKind.Ticket), new(1, RunKind.RandomReinit), new(1, RunKind.RandomMask),
+                new(2, RunKind.Ticket), new(2, RunKind.RandomReinit), new RunSlot(2, RunKind.RandomMask),
+            ],
+            TicketSchedule.For(Spec()));
+    }
+
+    [Fact]
+    public void DisabledControlsAreLeftOut()
+    {
+        Assert.Equal(
+            [new(0, RunKind.Ticket), new(1, RunKind.Ticket), new(1, RunKind.RandomMask), new(2, RunKind.Ticket), new RunSlot(2, RunKind.RandomMask)],
+            TicketSchedule.For(Spec(randomReinit: false)));
+    }
+
+    [Fact]
+    public void ZeroRoundsIsRoundZeroAlone()
+    {
+        Assert.Equal([new RunSlot(0, RunKind.Ticket)], TicketSchedule.For(Spec(rounds: 0)));
+    }
+
+    [Fact]
+    public void FirstUnitIsRoundZeroFromTheInitUnderTheDenseMask()
+    {
+        var unit = TicketSchedule.NextUnit(Spec(), Ticket, Init, Dense, []);
+
+        Assert.Equal(new WorkUnit(Ticket, 0, RunKind.Ticket, Init, Dense), unit);
+    }
+
+    [Fact]
+    public void RoundOneTrainsUnderTheMaskRoundZeroPrunedTo()
+    {
+        var roundZero = Done(new WorkUnit(Ticket, 0, RunKind.Ticket, Init, Dense), "m1");
+
+        var unit = TicketSchedule.NextUnit(Spec(), Ticket, Init, Dense, [roundZero]);
+
+        Assert.Equal(new WorkUnit(Ticket, 1, RunKind.Ticket, Init, "m1"), unit);
+    }
+
+    [Fact]
+    public void ControlsFollowTheirRoundsTicketUnderTheSameMask()
+    {
+        var done = new List<RunResult>
+        {
+            Done(new WorkUnit(Ticket, 0, RunKind.Ticket, Init, Dense), "m1"),
+            Done(new WorkUnit(Ticket, 1, RunKind.Ticket, Init, "m1"), "m2"),
+        };
+
+        var reinit = TicketSchedule.NextUnit(Spec(), Ticket, Init, Dense, done)!;
+        done.Add(Done(reinit, null));
+        var randomMask = TicketSchedule.NextUnit(Spec(), Ticket, Init, Dense, done)!;
+        done.Add(Done(randomMask, null));
+        var roundTwo = TicketSchedule.NextUnit(Spec(), Ticket, Init, Dense, done)!;
+
+        Assert.Equal(new WorkUnit(Ticket, 1, RunKind.RandomReinit, Init, "m1"), reinit);
+        Assert.Equal(new WorkUnit(Ticket, 1, RunKind.RandomMask, Init, "m1"), randomMask);
+        Assert.Equal(new WorkUnit(Ticket, 2, RunKind.Ticket, Init, "m2"), roundTwo);
+    }
+
+    [Fact]
+    public void LaterRoundsStartFromTheRewindPointExceptTheReinitControl()
+    {
+        var done = new List<RunResult>
+        {
+            Done(new WorkUnit(Ticket, 0, RunKind.Ticket, Init, Dense), "m1", rewind: "r0"),
+            Done(new WorkUnit(Ticket, 1, RunKind.Ticket, "r0", "m1"), "m2"),
+        };
+
+        var reinit = TicketSchedule.NextUnit(Spec(), Ticket, Init, Dense, done)!;
+        done.Add(Done(reinit, null));
+        var randomMask = TicketSchedule.NextUnit(Spec(), Ticket, Init, Dense, done)!;
+        done.Add(Done(randomMask, null));
+        var roundTwo = TicketSchedule.NextUnit(Spec(), Ticket, Init, Dense, done)!;
+
+        Assert.Equal(Init, reinit.StartHash);
+        Assert.Equal("r0", randomMask.StartHash);
+        Assert.Equal(new WorkUnit(Ticket, 2, RunKind.Ticket, "r0", "m2"), roundTwo);
+    }
+
+    [Fact]
+    public void NothingIsLeftOnceEverySlotIsDone()
+    {
+        var done = TicketSchedule.For(Spec(rounds: 1))
+            .Select(s => Done(new WorkUnit(Ticket, s.Round, s.Kind, Init, Dense), s.Round == 0 ? "m1" : null))
+            .ToList();
+
+        Assert.Null(TicketSchedule.NextUnit(Spec(rounds: 1), Ticket, Init, Dense, done));
+    }
+
+    [Fact]
+    public void APreviousRoundWithoutANextMaskIsAnError()
+    {
+        var roundZero = Done(new WorkUnit(Ticket, 0, RunKind.Ticket, Init, Dense), nextMask: null);
+
+        Assert.Throws<InvalidOperationException>(() => TicketSchedule.NextUnit(Spec(), Ticket, Init, Dense, [roundZero]));
+    }
+}

@@ -1,0 +1,199 @@
+using LotteryActors.Training.Pruning;
+using LotteryActors.Training.Spec;
+using LotteryActors.Training.Tests.Support;
+
+namespace LotteryActors.Training.Tests.Pruning;
+
+public sealed class MagnitudePrunerTests
+{
+    private const string Output = "out";
+
+    private static readonly float[] Hidden1 = [0.5f, -0.1f, 0.3f, -0.05f, 0.9f, 0.2f, -0.7f, 0.01f, 0.4f, -0.6f];
+
+    /// <summary>|w| falls with the index: the last positions are the smallest.</summary>
+    private static readonly float[] Hidden2 = Enumerable.Range(0, 20).Select(i => (i % 2 == 0 ? 1 : -1) * (20 - i) * 0.01f).ToArray();
+
+    /// <summary>|w| grows with the index: position 0 is the smallest.</summary>
+    private static readonly float[] OutputWeights = Enumerable.Range(0, 10).Select(i => (i % 2 == 0 ? 1 : -1) * (i + 1) * 0.1f).ToArray();
+
+    private static Mask DenseThreeLayers() =>
+        Masks.Of(("h1", Masks.Ones(10)), ("h2", Masks.Ones(20)), (Output, Masks.Ones(10)));
+
+    private static Dictionary<string, TorchSharp.torch.Tensor> ThreeLayerWeights() =>
+        Masks.Weights(("h1", Hidden1), ("h2", Hidden2), (Output, OutputWeights));
+
+    [Fact]
+    public void LayerWiseRemovesTheSmallestMagnitudesOfEachLayerAtItsRate()
+    {
+        using var mask = DenseThreeLayers();
+        var weights = ThreeLayerWeights();
+
+        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.2, 0.1);
+
+        Assert.Equal([3, 7], Masks.PrunedPositions(next, "h1"));
+        Assert.Equal([16, 17, 18, 19], Masks.PrunedPositions(next, "h2"));
+        Assert.Equal([0], Masks.PrunedPositions(next, Output));
+        TensorAssert.DisposeAll(weights);
+    }
+
+    [Fact]
+    public void PruningLeavesTheCurrentMaskUntouched()
+    {
+        using var mask = DenseThreeLayers();
+        var weights = ThreeLayerWeights();
+
+        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.2, 0.1);
+
+        Assert.Equal(1.0, mask.Density);
+        Assert.Equal(33.0 / 40, next.Density);
+        TensorAssert.DisposeAll(weights);
+    }
+
+    [Fact]
+    public void MaskValuesStayExactlyZeroOrOne()
+    {
+        using var mask = DenseThreeLayers();
+        var weights = ThreeLayerWeights();
+
+        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.Global, 0.5, 0.5);
+
+        Assert.All(next.Layers.Values.SelectMany(TensorAssert.Values), v => Assert.True(v is 0f or 1f));
+        TensorAssert.DisposeAll(weights);
+    }
+
+    [Fact]
+    public void AlreadyPrunedWeightsStayPrunedAndAreNotCountedAgain()
+    {
+        using var mask = Masks.Of(("h1", Masks.OnesExcept(10, 4, 7)), (Output, Masks.Ones(10)));
+        var weights = Masks.Weights(("h1", Hidden1), (Output, OutputWeights));
+
+        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.25, 0);
+
+        Assert.Equal([1, 3, 4, 7], Masks.PrunedPositions(next, "h1"));
+        TensorAssert.DisposeAll(weights);
+    }
+
+    [Fact]
+    public void APrunedWeightThatTrainingLeftNonZeroStaysPruned()
+    {
+        using var mask = Masks.Of(("h1", Masks.OnesExcept(10, 4)), (Output, Masks.Ones(10)));
+        var weights = Masks.Weights(("h1", Hidden1), (Output, OutputWeights));
+
+        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.9, 0);
+
+        Assert.Equal(1, next.Kept("h1"));
+        Assert.Equal([0, 1, 2, 3, 4, 5, 7, 8, 9], Masks.PrunedPositions(next, "h1"));
+        TensorAssert.DisposeAll(weights);
+    }
+
+    [Fact]
+    public void GlobalPoolsHiddenLayersSoAnAllSmallLayerLosesMore()
+    {
+        var small = Enumerable.Range(1, 10).Select(i => i * 0.01f).ToArray();
+        var large = Enumerable.Range(1, 20).Select(i => 1 + i * 0.05f).ToArray();
+        using var mask = Masks.Of(("small", Masks.Ones(10)), ("large", Masks.Ones(20)), (Output, Masks.Ones(10)));
+        var weights = Masks.Weights(("small", small), ("large", large), (Output, OutputWeights));
+
+        using var global = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.Global, 0.5, 0.2);
+        using var layerWise = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.5, 0.2);
+
+        Assert.Equal(0, global.Kept("small"));
+        Assert.Equal([0, 1, 2, 3, 4], Masks.PrunedPositions(global, "large"));
+        Assert.Equal(5, layerWise.Kept("small"));
+        Assert.Equal(10, layerWise.Kept("large"));
+        Assert.Equal([0, 1], Masks.PrunedPositions(global, Output));
+        TensorAssert.DisposeAll(weights);
+    }
+
+    [Fact]
+    public void GlobalNeverPoolsTheOutputLayer()
+    {
+        var tiny = Enumerable.Repeat(1e-6f, 10).ToArray();
+        using var mask = Masks.Of(("h1", Masks.Ones(10)), (Output, Masks.Ones(10)));
+        var weights = Masks.Weights(("h1", Hidden1), (Output, tiny));
+
+        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.Global, 0.5, 0);
+
+        Assert.Equal(5, next.Kept("h1"));
+        Assert.Equal(10, next.Kept(Output));
+        TensorAssert.DisposeAll(weights);
+    }
+
+    [Fact]
+    public void TiesGoToTheEarlierPosition()
+    {
+        using var mask = Masks.Of(("h1", Masks.Ones(6)), (Output, Masks.Ones(4)));
+        var weights = Masks.Weights(("h1", [1f, -1f, 1f, 1f, -1f, 1f]), (Output, [2f, 2f, -2f, 2f]));
+
+        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.5, 0.5);
+
+        Assert.Equal([0, 1, 2], Masks.PrunedPositions(next, "h1"));
+        Assert.Equal([0, 1], Masks.PrunedPositions(next, Output));
+        TensorAssert.DisposeAll(weights);
+    }
+
+    [Fact]
+    public void GlobalTiesGoToTheEarlierLayer()
+    {
+        using var mask = Masks.Of(("first", Masks.Ones(3)), ("second", Masks.Ones(3)), (Output, Masks.Ones(2)));
+        var weights = Masks.Weights(("first", [0.5f, 0.5f, 0.5f]), ("second", [0.5f, 0.5f, 0.5f]), (Output, [1f, 1f]));
+
+        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.Global, 0.5, 0);
+
+        Assert.Equal([0, 1, 2], Masks.PrunedPositions(next, "first"));
+        Assert.Equal(3, next.Kept("second"));
+        TensorAssert.DisposeAll(weights);
+    }
+
+    [Theory]
+    [InlineData(5, 2)]
+    [InlineData(7, 4)]
+    [InlineData(3, 2)]
+    [InlineData(1, 0)]
+    public void AHalfwayCountRoundsToEven(int remaining, int expectedPruned)
+    {
+        var values = Enumerable.Range(1, remaining).Select(i => (float)i).ToArray();
+        using var mask = Masks.Of(("h1", Masks.Ones(remaining)), (Output, Masks.Ones(2)));
+        var weights = Masks.Weights(("h1", values), (Output, [1f, 2f]));
+
+        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.5, 0);
+
+        Assert.Equal(remaining - expectedPruned, next.Kept("h1"));
+        TensorAssert.DisposeAll(weights);
+    }
+
+    [Fact]
+    public void PruningTheSameWeightsTwiceGivesTheSameMask()
+    {
+        using var mask = DenseThreeLayers();
+        var weights = ThreeLayerWeights();
+
+        using var first = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.Global, 0.3, 0.1);
+        using var second = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.Global, 0.3, 0.1);
+
+        TensorAssert.BitwiseEqual(first.Layers, second.Layers);
+        TensorAssert.DisposeAll(weights);
+    }
+
+    [Fact]
+    public void TwoDimensionalWeightsArePrunedByFlatPosition()
+    {
+        using var mask = new Mask(new Dictionary<string, TorchSharp.torch.Tensor>
+        {
+            ["h1"] = TorchSharp.torch.ones(2, 5),
+            [Output] = TorchSharp.torch.ones(2, 2),
+        });
+        var weights = new Dictionary<string, TorchSharp.torch.Tensor>
+        {
+            ["h1"] = TorchSharp.torch.tensor(Hidden1, [2, 5]),
+            [Output] = TorchSharp.torch.tensor(new[] { 4f, 3f, 2f, 1f }, [2, 2]),
+        };
+
+        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.2, 0.5);
+
+        Assert.Equal([2, 5], next.Layers["h1"].shape);
+        Assert.Equal([3, 7], Masks.PrunedPositions(next, "h1"));
+        Assert.Equal([2, 3], Masks.PrunedPositions(next, Output));
+        TensorAssert.DisposeAll(weights);
+    }
+}

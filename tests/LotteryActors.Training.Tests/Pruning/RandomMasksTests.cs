@@ -1,0 +1,74 @@
+using LotteryActors.Training.Pruning;
+using LotteryActors.Training.Tests.Support;
+using static TorchSharp.torch;
+
+namespace LotteryActors.Training.Tests.Pruning;
+
+public sealed class RandomMasksTests
+{
+    /// <summary>Layer "a" keeps 7 of 20 (its first 7), layer "b" keeps 3 of 10 (its first 3).</summary>
+    private static Mask Ticket() => new(new Dictionary<string, Tensor>
+    {
+        ["a"] = tensor(Masks.OnesExcept(20, Enumerable.Range(7, 13).ToArray()), [4, 5]),
+        ["b"] = tensor(Masks.OnesExcept(10, Enumerable.Range(3, 7).ToArray())),
+    });
+
+    [Fact]
+    public void KeepsTheTicketsCountAndShapeInEveryLayer()
+    {
+        using var ticket = Ticket();
+
+        using var random = RandomMasks.SameLayerDensities(ticket, 5);
+
+        Assert.Equal(7, random.Kept("a"));
+        Assert.Equal(3, random.Kept("b"));
+        Assert.Equal([4, 5], random.Layers["a"].shape);
+        Assert.Equal([10], random.Layers["b"].shape);
+        Assert.All(random.Layers.Values.SelectMany(TensorAssert.Values), v => Assert.True(v is 0f or 1f));
+    }
+
+    [Fact]
+    public void IsDeterministicPerSeed()
+    {
+        using var ticket = Ticket();
+
+        using var first = RandomMasks.SameLayerDensities(ticket, 5);
+        using var second = RandomMasks.SameLayerDensities(ticket, 5);
+
+        TensorAssert.BitwiseEqual(first.Layers, second.Layers);
+    }
+
+    [Fact]
+    public void DiffersAcrossSeedsAndFromTheTicket()
+    {
+        using var ticket = Ticket();
+
+        using var first = RandomMasks.SameLayerDensities(ticket, 5);
+        using var second = RandomMasks.SameLayerDensities(ticket, 6);
+
+        Assert.True(TensorAssert.AnyDiffers(first.Layers, second.Layers));
+        Assert.True(TensorAssert.AnyDiffers(ticket.Layers, first.Layers));
+    }
+
+    [Fact]
+    public void LeavesTheTicketUntouched()
+    {
+        using var ticket = Ticket();
+        using var before = ticket.Clone();
+
+        using var random = RandomMasks.SameLayerDensities(ticket, 5);
+
+        TensorAssert.BitwiseEqual(before.Layers, ticket.Layers);
+    }
+
+    [Fact]
+    public void FullyPrunedAndDenseLayersStaySo()
+    {
+        using var ticket = Masks.Of(("empty", new float[8]), ("dense", Masks.Ones(8)));
+
+        using var random = RandomMasks.SameLayerDensities(ticket, 5);
+
+        Assert.Equal(0, random.Kept("empty"));
+        Assert.Equal(8, random.Kept("dense"));
+    }
+}

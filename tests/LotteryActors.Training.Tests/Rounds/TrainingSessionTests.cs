@@ -1,0 +1,220 @@
+using LotteryActors.Training.Data;
+using LotteryActors.Training.Models;
+using LotteryActors.Training.Pruning;
+using LotteryActors.Training.Rounds;
+using LotteryActors.Training.Spec;
+using LotteryActors.Training.Tests.Support;
+using static TorchSharp.torch;
+
+namespace LotteryActors.Training.Tests.Rounds;
+
+/// <summary>LeNet at width 0.25 on 200 synthetic examples, batches of 20: 10 iterations an epoch, 30 in all.</summary>
+public sealed class TrainingSessionTests : IDisposable
+{
+    private const long InitSeed = 1;
+    private const long DataOrderSeed = 2;
+
+    private readonly DatasetSplits data = SyntheticData.Splits();
+
+    public TrainingSessionTests() => set_num_threads(1);
+
+    public void Dispose() => data.Dispose();
+
+    private static PrunableNetwork Network() =>
+        NetworkFactory.Create(ModelFamily.Lenet300100, 0.25, SyntheticData.ExampleShape, SyntheticData.Classes);
+
+    /// <summary>A fresh network, its seeded init and a mask: dense, or every layer pruned to half by magnitude.</summary>
+    private sealed class Setup : IDisposable
+    {
+        public Setup(bool halfPruned)
+        {
+            Network = TrainingSessionTests.Network();
+            Init = NetworkFactory.DrawInit(Network, InitScheme.GlorotNormal, InitSeed);
+            using var dense = Mask.Dense(Init, Network.PrunableWeights);
+            Mask = halfPruned
+                ? MagnitudePruner.Prune(dense, Init, Network.OutputWeight, PruningStrategy.LayerWise, 0.5, 0.5)
+                : dense.Clone();
+        }
+
+        public PrunableNetwork Network { get; }
+        public Dictionary<string, Tensor> Init { get; }
+        public Mask Mask { get; }
+
+        public void Dispose()
+        {
+            TensorAssert.DisposeAll(Init);
+            Mask.Dispose();
+            Network.Dispose();
+        }
+    }
+
+    private RoundOutcome Train(TrainingRecipe recipe, bool halfPruned = false, long dataOrderSeed = DataOrderSeed, int chunk = int.MaxValue)
+    {
+        using var setup = new Setup(halfPruned);
+        using var session = new TrainingSession(setup.Network, data, recipe, setup.Mask, setup.Init, dataOrderSeed, 0);
+        while (!session.IsComplete)
+            session.RunChunk(chunk);
+        return session.Complete();
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Adam)]
+    public void PrunedWeightsAreExactlyZeroAfterTraining(OptimizerKind optimizer)
+    {
+        var recipe = SyntheticSpec.Recipe(optimizer, optimizer == OptimizerKind.Adam ? 0.01 : 0.05) with { WeightDecay = 1e-3 };
+        using var setup = new Setup(halfPruned: true);
+
+        using var outcome = Train(recipe, halfPruned: true);
+
+        foreach (var layer in setup.Network.PrunableWeights)
+        {
+            var mask = TensorAssert.Values(setup.Mask.Layers[layer]);
+            var trained = TensorAssert.Values(outcome.TrainedWeights[layer]);
+            var init = TensorAssert.Values(setup.Init[layer]);
+            Assert.Equal(0.5, mask.Average(), 2);
+            Assert.All(mask.Zip(trained).Where(p => p.First == 0f), p => Assert.Equal(0f, p.Second));
+            Assert.True(mask.Zip(trained, init).Count(p => p.First == 1f && p.Second != p.Third) > mask.Length / 4,
+                $"most surviving weights of {layer} should have trained");
+        }
+    }
+
+    [Fact]
+    public void SameSeedGivesBitwiseIdenticalWeights()
+    {
+        using var first = Train(SyntheticSpec.Recipe(), halfPruned: true);
+        using var second = Train(SyntheticSpec.Recipe(), halfPruned: true);
+
+        TensorAssert.BitwiseEqual(first.TrainedWeights, second.TrainedWeights);
+        Assert.Equal(first.Curve, second.Curve);
+    }
+
+    [Fact]
+    public void DifferentDataOrderSeedGivesDifferentWeights()
+    {
+        using var first = Train(SyntheticSpec.Recipe());
+        using var second = Train(SyntheticSpec.Recipe(), dataOrderSeed: DataOrderSeed + 1);
+
+        Assert.True(TensorAssert.AnyDiffers(first.TrainedWeights, second.TrainedWeights));
+    }
+
+    [Fact]
+    public void ChunkedTrainingEqualsOneRunBitwise()
+    {
+        using var whole = Train(SyntheticSpec.Recipe(OptimizerKind.Adam, 0.01));
+        using var chunked = Train(SyntheticSpec.Recipe(OptimizerKind.Adam, 0.01), chunk: 7);
+
+        TensorAssert.BitwiseEqual(whole.TrainedWeights, chunked.TrainedWeights);
+        Assert.Equal(whole.Curve, chunked.Curve);
+        Assert.Equal(whole.TrainLoss, chunked.TrainLoss);
+    }
+
+    [Fact]
+    public void ARunToTheEndChunkAfterAPartialChunkFinishes()
+    {
+        using var setup = new Setup(halfPruned: false);
+        using var session = new TrainingSession(setup.Network, data, SyntheticSpec.Recipe(), setup.Mask, setup.Init, DataOrderSeed, 0);
+
+        session.RunChunk(3);
+        session.RunChunk(int.MaxValue);
+
+        Assert.True(session.IsComplete);
+        Assert.Equal(30, session.Iteration);
+    }
+
+    [Fact]
+    public void AHugeLearningRateThrowsDivergence()
+    {
+        var error = Assert.Throws<DivergenceException>(() => Train(SyntheticSpec.Recipe(learningRate: 1e30)).Dispose());
+
+        Assert.InRange(error.Iteration, 1, 29);
+        Assert.StartsWith($"training diverged at iteration {error.Iteration}: loss is ", error.Message);
+    }
+
+    [Fact]
+    public void CountsIterationsFromEpochsAndEvaluatesAtEveryInterval()
+    {
+        using var outcome = Train(SyntheticSpec.Recipe());
+
+        Assert.Equal(30, outcome.Iterations);
+        Assert.Equal([5, 10, 15, 20, 25, 30], outcome.Curve.Select(p => p.Iteration));
+        Assert.Equal(outcome.Curve[^1].ValidationAccuracy, outcome.FinalValidationAccuracy);
+        Assert.Equal(outcome.Curve.Max(p => p.ValidationAccuracy), outcome.BestValidationAccuracy);
+        Assert.Equal(outcome.Curve.First(p => p.ValidationAccuracy == outcome.BestValidationAccuracy).Iteration, outcome.EarlyStopIteration);
+        Assert.True(double.IsFinite(outcome.TrainLoss));
+    }
+
+    [Fact]
+    public void TrainingOnALearnableTaskBeatsChance()
+    {
+        using var outcome = Train(SyntheticSpec.Recipe(OptimizerKind.Adam, 0.01) with { Duration = new Duration(10, DurationUnit.Epochs) });
+
+        Assert.True(outcome.FinalTestAccuracy > 0.3, $"test accuracy {outcome.FinalTestAccuracy}");
+    }
+
+    [Fact]
+    public void IterationsPerEpochIsWholeBatchesAndAtLeastOne()
+    {
+        using var odd = SyntheticData.Splits(train: 59, validation: 1, test: 1);
+
+        Assert.Equal(2, TrainingSession.IterationsPerEpoch(odd, SyntheticSpec.Recipe() with { BatchSize = 20 }));
+        Assert.Equal(1, TrainingSession.IterationsPerEpoch(odd, SyntheticSpec.Recipe() with { BatchSize = 59 }));
+    }
+
+    [Fact]
+    public void CapturesTheWeightsReachedAtTheRewindIteration()
+    {
+        using var reference = new Setup(halfPruned: false);
+        using var referenceSession = new TrainingSession(reference.Network, data, SyntheticSpec.Recipe(), reference.Mask, reference.Init, DataOrderSeed, 0);
+        referenceSession.RunChunk(12);
+        var expected = reference.Network.CaptureState();
+
+        using var setup = new Setup(halfPruned: false);
+        using var session = new TrainingSession(setup.Network, data, SyntheticSpec.Recipe(), setup.Mask, setup.Init, DataOrderSeed, 0, captureAt: 12);
+        session.RunChunk(11);
+        Assert.Null(session.CapturedWeights);
+        session.RunChunk(5);
+
+        TensorAssert.BitwiseEqual(expected, session.CapturedWeights!);
+        TensorAssert.DisposeAll(expected);
+    }
+
+    [Fact]
+    public void ResumingFromTheRewindPointReplaysTheSameDataOrder()
+    {
+        var plainSgd = SyntheticSpec.Recipe() with { Momentum = 0 };
+        using var setup = new Setup(halfPruned: true);
+        using var session = new TrainingSession(setup.Network, data, plainSgd, setup.Mask, setup.Init, DataOrderSeed, 0, captureAt: 12);
+        session.RunChunk(int.MaxValue);
+        using var uninterrupted = session.Complete();
+
+        using var resumedNetwork = Network();
+        using var resumed = new TrainingSession(resumedNetwork, data, plainSgd, setup.Mask, session.CapturedWeights!, DataOrderSeed, 12);
+        Assert.Equal(12, resumed.Iteration);
+        resumed.RunChunk(int.MaxValue);
+        using var outcome = resumed.Complete();
+
+        TensorAssert.BitwiseEqual(uninterrupted.TrainedWeights, outcome.TrainedWeights);
+    }
+
+    [Fact]
+    public void RefusesAStartAtOrAfterTheEnd()
+    {
+        using var setup = new Setup(halfPruned: false);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new TrainingSession(setup.Network, data, SyntheticSpec.Recipe(), setup.Mask, setup.Init, DataOrderSeed, 30));
+    }
+
+    [Fact]
+    public void CompleteRefusesAnUnfinishedSession()
+    {
+        using var setup = new Setup(halfPruned: false);
+        using var session = new TrainingSession(setup.Network, data, SyntheticSpec.Recipe(), setup.Mask, setup.Init, DataOrderSeed, 0);
+        session.RunChunk(29);
+
+        var error = Assert.Throws<InvalidOperationException>(() => session.Complete());
+
+        Assert.Equal("session is at iteration 29 of 30", error.Message);
+    }
+}
