@@ -31,7 +31,7 @@ public static class SearchSpecReader
                 Int(c, "training.batch-size"),
                 Duration(c, "training.duration"),
                 Enum<LrSchedule>(c, "training.lr-schedule"),
-                c.GetStringList("training.milestones").Select(m => Parse(m, "training.milestones")).ToList(),
+                Milestones(c),
                 Double(c, "training.gamma"),
                 Duration(c, "training.warmup"),
                 Duration(c, "training.eval-interval")),
@@ -79,17 +79,24 @@ public static class SearchSpecReader
 
     private static IReadOnlyList<double> DoubleList(Config c, string key)
     {
-        try
-        {
-            return c.GetStringList(key).Select(s =>
-                double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
-                    ? v
-                    : throw new SpecException(Key(key), $"contains '{s}'; allowed: numbers")).ToList();
-        }
-        catch (Exception e) when (e is not SpecException)
-        {
-            throw new SpecException(Key(key), $"is not a list; allowed: a list of numbers such as [0.5, 1, 2]");
-        }
+        if (!IsList(c, key))
+            throw new SpecException(Key(key), $"is '{Text(c, key)}', not a list; allowed: a list of numbers such as [0.5, 1, 2]");
+        return c.GetStringList(key).Select(s =>
+            double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+                ? v
+                : throw new SpecException(Key(key), $"contains '{s}'; allowed: numbers")).ToList();
+    }
+
+    /// <summary>Akka's HOCON does not report an empty list as an array, but it does hold one among the value's parts.</summary>
+    private static bool IsList(Config c, string key) =>
+        c.GetValue(key) is { } v && (v.IsArray() || v.Values.Any(part => part is Akka.Configuration.Hocon.HoconArray));
+
+    private static IReadOnlyList<Training.Spec.Duration> Milestones(Config c)
+    {
+        const string key = "training.milestones";
+        if (!IsList(c, key))
+            throw new SpecException(Key(key), $"is '{Text(c, key)}', not a list; allowed: a list of durations such as [\"10ep\", \"15ep\"]");
+        return c.GetStringList(key).Select(m => Parse(m, key)).ToList();
     }
 
     private static Training.Spec.Duration Duration(Config c, string key) => Parse(Text(c, key), key);

@@ -59,7 +59,7 @@ public sealed class LotteryConfigTests
     [InlineData("lottery.search.modle.family = conv-2", "lottery.search.modle.family", "unknown key")]
     [InlineData("lottery.runtime.journal = mongodb", "lottery.runtime.journal", "sqlite, postgresql")]
     [InlineData("lottery.runtime.journal = postgresql", "lottery.runtime.connection-string", "is empty")]
-    [InlineData("lottery.search { name = ", "configuration", "not valid HOCON")]
+    [InlineData("lottery.search.name = ${nowhere}", "configuration", "not valid HOCON")]
     public void A_bad_setting_names_its_key_and_what_is_allowed(string hocon, string key, string allowed)
     {
         var error = Assert.Throws<SpecException>(() =>

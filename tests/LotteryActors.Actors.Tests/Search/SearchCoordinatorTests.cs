@@ -33,20 +33,21 @@ public sealed class SearchCoordinatorTests() : TestKit(TestConfig.Akka + "\n" + 
     }
 
     [Fact]
-    public void A_coordinator_stopped_mid_search_recovers_and_ends_where_an_uninterrupted_one_does()
+    public async Task A_coordinator_stopped_mid_search_recovers_and_ends_where_an_uninterrupted_one_does()
     {
         using var tiny = new TinyNode();
-        var reference = RunElsewhere(tiny);
+        var reference = await RunElsewhere(tiny);
 
         var listener = CreateTestProbe();
         var first = Sys.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener.Ref));
-        AwaitCondition(() => first.Ask<SearchState>(GetState.Instance).Result.Progress().Done >= 3, Patience, TimeSpan.FromMilliseconds(50));
+        await AwaitConditionAsync(async () => (await first.Ask<SearchState>(GetState.Instance)).Progress().Done >= 3,
+            Patience, TimeSpan.FromMilliseconds(50));
         Watch(first);
         Sys.Stop(first);
         ExpectTerminated(first, Patience);
 
-        var partial = Sys.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener.Ref))
-            .Ask<SearchState>(GetState.Instance, Patience).Result;
+        var partial = await Sys.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener.Ref))
+            .Ask<SearchState>(GetState.Instance, Patience);
         Assert.InRange(partial.Progress().Done, 3, partial.Progress().Total - 1);
 
         var recovered = listener.ExpectMsg<SearchFinished>(Patience).State;
@@ -76,14 +77,14 @@ public sealed class SearchCoordinatorTests() : TestKit(TestConfig.Akka + "\n" + 
         .ToDictionary(r => r.Unit.ToString(), r => $"{r.WeightsHash} {r.Unit.MaskHash} {r.Metrics}"));
 
     /// <summary>The same search in a separate actor system, so its in-memory journal is its own.</summary>
-    private static SearchState RunElsewhere(TinyNode tiny)
+    private static async Task<SearchState> RunElsewhere(TinyNode tiny)
     {
         using var system = ActorSystem.Create("reference", TestConfig.Akka + "\n" + TestConfig.InMemoryPersistence);
         var done = new TaskCompletionSource<SearchState>();
         var listener = system.ActorOf(Props.Create(() => new Completion(done)));
         system.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener));
-        var state = done.Task.Wait(Patience) ? done.Task.Result : throw new TimeoutException("reference search did not finish");
-        system.Terminate().Wait();
+        var state = await done.Task.WaitAsync(Patience);
+        await system.Terminate();
         return state;
     }
 

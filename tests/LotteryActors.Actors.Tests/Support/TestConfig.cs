@@ -7,7 +7,7 @@ public static class TestConfig
     /// <summary>The production trainer dispatcher and serializer bindings, with TestKit defaults for the rest.</summary>
     public static string Akka => string.Join('\n',
         TrainingNode.DispatcherHocon,
-        Persistence.SearchJournalSerializer.Hocon,
+        LotteryActors.Actors.Persistence.SearchJournalSerializer.Hocon,
         "akka.loglevel = INFO");
 
     /// <summary>Journal and snapshots in memory, one store per actor system.</summary>
