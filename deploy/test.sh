@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The test command: set-up, build, every test project, and one closing line "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash deploy/setup.sh || exit 1
+
+dotnet build LotteryActors.sln -c Release -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
+
+log=$(mktemp)
+projects=(tests/*/*.csproj)
+dotnet test LotteryActors.sln -c Release --no-build -nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# One summary line per test assembly: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
+read -r passed failed skipped summaries < <(awk '
+  /(Passed|Failed)! +- Failed:/ {
+    for (i = 1; i <= NF; i++) { v = $(i + 1); gsub(",", "", v)
+      if ($i == "Failed:") f += v; if ($i == "Passed:") p += v; if ($i == "Skipped:") s += v }
+    n++ }
+  END { printf "%d %d %d %d\n", p, f, s, n }' "$log")
+rm -f "$log"
+
+if [ "$summaries" -ne "${#projects[@]}" ]; then
+  echo "test.sh: ${#projects[@]} test projects but $summaries result summaries (a test host crashed?)" >&2
+  failed=$((failed + 1)); status=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
