@@ -21,10 +21,15 @@ public sealed record RuntimeSettings(
 {
     private const string Root = "lottery.runtime";
 
+    /// <summary>Overrides <c>lottery.runtime.home</c>, so a container can point every node at its volume.</summary>
+    public const string HomeVariable = "LOTTERY_HOME";
+
     public static RuntimeSettings Read(Config config)
     {
         var c = config.GetConfig(Root);
-        var home = Path.GetFullPath(c.GetString("home"));
+        var home = Path.GetFullPath(Environment.GetEnvironmentVariable(HomeVariable) is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : c.GetString("home"));
         var artifacts = c.GetString("artifacts");
         var slots = c.GetInt("slots");
         Require(slots >= 0, "slots", $"is {slots}; allowed: 0 (one per core) or a positive count");
