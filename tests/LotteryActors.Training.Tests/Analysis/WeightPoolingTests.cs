@@ -69,6 +69,19 @@ public sealed class WeightPoolingTests : IDisposable
     }
 
     [Fact]
+    public void A_candidate_that_only_ties_the_pool_is_not_mixed_in()
+    {
+        using var twin = new DisposableWeights(Member(0, [0, 0, 1, 1]));
+
+        var pooled = WeightPooling.Pool([members[0], twin.Weights], Evaluate, labels, labels);
+
+        // Every mix of two w = 0 members scores the pool's own 14/20.
+        Assert.Equal(new PoolingStep(1, 0.7, null, 0.7), pooled.Steps.Single());
+        Assert.Equal([1.0, 0.0], pooled.MemberCoefficients);
+        Assert.Equal(2, pooled.NonZeroWeights);
+    }
+
+    [Fact]
     public void Cost_counts_the_pooled_weights_union_against_the_members_sum()
     {
         var pooled = WeightPooling.Pool(members, Evaluate, labels, labels);
@@ -135,12 +148,24 @@ public sealed class WeightPoolingTests : IDisposable
         }
     }
 
+    private sealed class DisposableWeights(Dictionary<string, Tensor> weights) : IDisposable
+    {
+        public Dictionary<string, Tensor> Weights { get; } = weights;
+
+        public void Dispose()
+        {
+            foreach (var t in Weights.Values)
+                t.Dispose();
+        }
+    }
+
     private static DatasetSplits TinySplits()
     {
         using var generator = new Generator(7);
         LabeledTensors Split(int count) => new(
             randn([count, 1, 4, 4], generator: generator),
             randint(0, 3, [count], generator: generator));
-        return new DatasetSplits(Split(8), Split(30), Split(30), 3);
+        // Validation and test differ in size, so logits from the wrong split show in their shape.
+        return new DatasetSplits(Split(8), Split(30), Split(40), 3);
     }
 }
