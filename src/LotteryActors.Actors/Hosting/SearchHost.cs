@@ -71,9 +71,10 @@ public static class SearchHost
         public OutcomeListener(TaskCompletionSource<object> outcome)
         {
             Receive<WatchCoordinator>(watch => Context.Watch(watch.Coordinator));
-            Receive<SearchMessages.SearchFinished>(finished => outcome.TrySetResult(finished));
-            Receive<Terminated>(_ => outcome.TrySetException(
-                new InvalidOperationException("the search coordinator stopped before the search finished; see the log")));
+            // Block bodies: a handler returning bool would be read as "handled or not", and TrySet* returns false once set.
+            Receive<SearchMessages.SearchFinished>(finished => { outcome.TrySetResult(finished); });
+            Receive<Terminated>(_ => { outcome.TrySetException(
+                new InvalidOperationException("the search coordinator stopped before the search finished; see the log")); });
         }
     }
 }

@@ -39,6 +39,6 @@ public static class TicketMessages
     /// <summary>Supervisor to coordinator: the ticket failed for good.</summary>
     public sealed record TicketGaveUp(TicketId Ticket, string Reason, int Attempts);
 
-    /// <summary>Trainer to anyone subscribed (progress display): a chunk of a run finished.</summary>
+    /// <summary>Trainer to anyone subscribed on the event stream (progress display): a run started or a chunk of it finished.</summary>
     public sealed record RunProgressed(WorkUnit Unit, int Iteration, int TotalIterations);
 }

@@ -54,6 +54,7 @@ public sealed class TicketTrainer : ReceiveActor
             holdsSlot = true;
             log.Info("{0}: starting", unit);
             run = node.Runner.Begin(unit);
+            Context.System.EventStream.Publish(new RunProgressed(unit, run.Iteration, run.TotalIterations));
             Become(() => Training(unit));
             Self.Tell(ContinueTraining.Instance);
         });

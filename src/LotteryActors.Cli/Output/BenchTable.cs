@@ -15,6 +15,7 @@ public static class BenchTable
         Console.WriteLine($"  one after another, all threads {c.SequentialAllThreadsSeconds,7:F1} s");
         Console.WriteLine($"  plain threads, 1 thread each   {c.PlainThreadsSeconds,7:F1} s  ({c.SpeedupThreadsOverSequential:F2}x)");
         Console.WriteLine($"  actor search                   {c.ActorSearchSeconds,7:F1} s  ({c.SpeedupActorsOverSequential:F2}x; actor overhead {c.ActorOverheadShare:P1} of wall time)");
+        Console.WriteLine($"    after its {c.ActorStartupSeconds:F1} s start-up         {c.ActorSearchSeconds - c.ActorStartupSeconds,7:F1} s  ({c.SpeedupActorsAfterStartupOverSequential:F2}x; overhead {c.ActorOverheadShareAfterStartup:P1})");
         Console.WriteLine($"  actor results identical to plain threads: {c.ActorResultsEqualPlainThreads}");
     }
 }
