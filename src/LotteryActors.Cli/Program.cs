@@ -6,6 +6,8 @@ var root = new RootCommand("LotteryActors: concurrent lottery-ticket search with
     SearchCommand.Search(),
     SearchCommand.Resume(),
     StatusCommand.Create(),
+    CompareCommand.Compare(),
+    CompareCommand.Report(),
     TrainTicketCommand.Create(),
     BenchCommand.Create(),
 };

@@ -10,6 +10,7 @@ public sealed record RuntimeSettings(
     string Home,
     string ArtifactsDirectory,
     int Slots,
+    int TorchThreads,
     string Device,
     int ChunkIterations,
     int MaxRestarts,
@@ -33,6 +34,9 @@ public sealed record RuntimeSettings(
         var artifacts = c.GetString("artifacts");
         var slots = c.GetInt("slots");
         Require(slots >= 0, "slots", $"is {slots}; allowed: 0 (one per core) or a positive count");
+        var trainers = slots == 0 ? Environment.ProcessorCount : slots;
+        var torchThreads = c.GetInt("torch-threads");
+        Require(torchThreads >= 0, "torch-threads", $"is {torchThreads}; allowed: 0 (cores / slots) or a positive count");
         var device = c.GetString("device");
         Require(device == "cpu" || System.Text.RegularExpressions.Regex.IsMatch(device, "^cuda(:[0-9]+)?$"), "device",
             $"is '{device}'; allowed: cpu, cuda, cuda:N");
@@ -51,7 +55,8 @@ public sealed record RuntimeSettings(
         return new RuntimeSettings(
             home,
             string.IsNullOrEmpty(artifacts) ? Path.Combine(home, "artifacts") : Path.GetFullPath(artifacts),
-            slots == 0 ? Environment.ProcessorCount : slots,
+            trainers,
+            torchThreads == 0 ? Math.Max(1, Environment.ProcessorCount / trainers) : torchThreads,
             device,
             chunk,
             restarts,

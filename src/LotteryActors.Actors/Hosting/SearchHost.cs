@@ -34,7 +34,7 @@ public static class SearchHost
         Directory.CreateDirectory(runtime.Home);
         using var searchLock = SearchLock.Acquire(runtime.Home, spec.SearchId);
         // libtorch's intra-op pool is process-wide: with a trainer per core, one thread each is what pays.
-        set_num_threads(Math.Max(1, Environment.ProcessorCount / runtime.Slots));
+        set_num_threads(runtime.TorchThreads);
         var device = new Device(runtime.Device);
         using var data = DatasetLoader.Load(spec.Dataset, device);
         var node = new TrainingNode(new ImpRunner(spec, data, new ArtifactStore(runtime.ArtifactsDirectory), device), runtime);

@@ -79,6 +79,24 @@ public static class Statistics
         return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
     }
 
+    /// <summary>Pearson correlation of paired values; NaN with fewer than 3 pairs or a constant side.</summary>
+    public static double PearsonCorrelation(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        if (x.Count != y.Count)
+            throw new ArgumentException($"{x.Count} x values but {y.Count} y values", nameof(y));
+        if (x.Count < 3)
+            return double.NaN;
+        var (mx, my) = (x.Average(), y.Average());
+        double sxy = 0, sxx = 0, syy = 0;
+        for (var i = 0; i < x.Count; i++)
+        {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
+    }
+
     private static BootstrapInterval BootstrapMean(double[] values, int resamples, int seed, double confidence)
     {
         if (values.Length == 0)

@@ -65,7 +65,7 @@ public sealed class ImpRunner(SearchSpec spec, DatasetSplits data, ArtifactStore
     internal string PutMask(Mask mask) =>
         Store.Put(mask.Layers.ToDictionary(p => p.Key, p => p.Value.to(ScalarType.Bool)), new Dictionary<string, string> { ["kind"] = "mask" });
 
-    internal Mask GetMask(string hash)
+    public Mask GetMask(string hash)
     {
         var stored = Store.Get(hash);
         return new Mask(stored.ToDictionary(p => p.Key, p =>

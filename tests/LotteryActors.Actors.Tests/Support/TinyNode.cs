@@ -21,7 +21,7 @@ public sealed class TinyNode : IDisposable
         TorchSharp.torch.set_num_threads(1);
         Spec = spec ?? SyntheticSpec.Search() with { TicketsPerWidth = 2 };
         Home = Path.Combine(Path.GetTempPath(), $"lottery-actors-{Guid.NewGuid():N}");
-        Runtime = new RuntimeSettings(Home, Path.Combine(Home, "artifacts"), slots, "cpu", ChunkIterations: 7,
+        Runtime = new RuntimeSettings(Home, Path.Combine(Home, "artifacts"), slots, TorchThreads: 1, "cpu", ChunkIterations: 7,
             MaxRestarts: maxRestarts, MinBackoff: TimeSpan.FromMilliseconds(50), MaxBackoff: TimeSpan.FromMilliseconds(200),
             SnapshotEvery: 5, JournalBackend.Sqlite, ConnectionString: "");
         Node = new TrainingNode(new ImpRunner(Spec, data, new ArtifactStore(Runtime.ArtifactsDirectory)), Runtime);

@@ -1,0 +1,85 @@
+using LotteryActors.Training.Analysis;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+
+namespace LotteryActors.Cli.Report;
+
+/// <summary>The tables of one search's comparison, in reading order.</summary>
+public static class ComparisonTables
+{
+    public static IReadOnlyList<ReportTable> Build(SearchAnalysis a) =>
+    [
+        Curves(a), Ensembles(a), Baselines(a), SizeCurves(a), Diversity(a), Pools(a), Census(a),
+    ];
+
+    public static void Print(SearchAnalysis a, TextWriter output)
+    {
+        output.WriteLine($"search {a.SearchId} ({a.Name})");
+        output.WriteLine();
+        foreach (var table in Build(a))
+            table.WriteText(output);
+    }
+
+    private static string Kind(RunKind kind) => SpecNames.Of(kind);
+
+    private static ReportTable Curves(SearchAnalysis a) => new("curves", "Test accuracy against density (mean and standard deviation over tickets)",
+        ["width", "kind", "round", "density", "tickets", "mean", "std"],
+        a.Curves.Select(c => new object?[] { c.Width, Kind(c.Kind), c.Round, c.Density, c.TestAccuracy.Values.Count, c.TestAccuracy.Mean, c.TestAccuracy.StandardDeviation }).ToList(),
+        "accuracy of the final weights of each run on the test split; kinds: ticket, random-reinit, random-mask controls");
+
+    private static ReportTable Ensembles(SearchAnalysis a) => new("ensembles", "Output ensembles of all runs of a kind at one round",
+        ["width", "kind", "round", "density", "K", "member mean", "member std", "selected", "logit", "logit lo", "logit hi",
+         "prob", "vote", "gain", "gain lo", "gain hi", "verdict", "ECE member", "ECE logit", "ECE prob", "cost member", "cost ensemble"],
+        a.Ensembles.Select(e =>
+        {
+            var logit = e.Method(SearchAnalyzer.LogitAverage);
+            var gain = logit.GainOverSelectedMember;
+            return new object?[]
+            {
+                e.Width, Kind(e.Kind), e.Round, e.Density, e.Members, e.MemberTestAccuracy.Mean, e.MemberTestAccuracy.StandardDeviation,
+                e.SelectedMemberTestAccuracy, logit.TestAccuracy, logit.Accuracy.Lower, logit.Accuracy.Upper,
+                e.Method(SearchAnalyzer.ProbabilityAverage).TestAccuracy, e.Method(SearchAnalyzer.MajorityVote).TestAccuracy,
+                gain.Difference.Estimate, gain.Difference.Lower, gain.Difference.Upper, gain.WithinNoise ? "within noise" : gain.Difference.Estimate > 0 ? "gain" : "loss",
+                e.MemberMeanCalibrationError, logit.ExpectedCalibrationError, e.Method(SearchAnalyzer.ProbabilityAverage).ExpectedCalibrationError,
+                (long)e.MemberCost, (long)e.EnsembleCost,
+            };
+        }).ToList(),
+        "selected = the member with the best validation accuracy; gain = logit-average minus selected, with a 95% paired bootstrap interval over test examples; " +
+        "cost = non-zero weights evaluated per example; ECE with 15 bins");
+
+    private static ReportTable Baselines(SearchAnalysis a) => new("baselines", "Dense net, dense ensemble, and the equal-budget comparison",
+        ["width", "K", "dense mean", "dense std", "dense cost", "dense ensemble", "dense ens. cost", "K tickets round", "density",
+         "K tickets ensemble", "K tickets cost", "vs dense", "lo", "hi", "verdict"],
+        a.Baselines.Select(b => new object?[]
+        {
+            b.Width, b.Tickets, b.DenseTestAccuracy.Mean, b.DenseTestAccuracy.StandardDeviation, (long)b.DenseCost, b.DenseEnsembleTestAccuracy,
+            (long)b.DenseEnsembleCost, b.EqualBudgetRound, b.EqualBudgetDensity, b.EqualBudgetEnsembleTestAccuracy, (long)b.EqualBudgetEnsembleCost,
+            b.EqualBudgetGainOverDense.Difference.Estimate, b.EqualBudgetGainOverDense.Difference.Lower, b.EqualBudgetGainOverDense.Difference.Upper,
+            b.EqualBudgetGainOverDense.WithinNoise ? "within noise" : b.EqualBudgetGainOverDense.Difference.Estimate > 0 ? "tickets win" : "dense wins",
+        }).ToList(),
+        "dense ensemble = the K round-0 nets (shared init, each ticket's data order); K tickets = the round whose density is nearest 1/K, " +
+        "so their total non-zero weights match one dense net; compared with the validation-selected dense net");
+
+    private static ReportTable SizeCurves(SearchAnalysis a) => new("size-curves", "Best k-member ensemble, chosen greedily on validation",
+        ["width", "round", "density", "k", "members", "validation", "test"],
+        a.SizeCurves.SelectMany(s => s.Steps.Select(step => new object?[]
+            { s.Width, s.Round, s.Density, step.Size, string.Join(' ', step.Members), step.ValidationAccuracy, step.TestAccuracy })).ToList());
+
+    private static ReportTable Diversity(SearchAnalysis a) => new("diversity", "How different the tickets are (mean over pairs)",
+        ["width", "round", "density", "mask Jaccard", "disagreement", "sym. KL"],
+        a.Diversity.Select(d => new object?[] { d.Width, d.Round, d.Density, d.MeanJaccard, d.MeanDisagreement, d.MeanSymmetricKl }).ToList(),
+        $"correlation with the pair's ensemble gain over its mean member (pruned rounds, {a.Pairs.Count(p => p.Round > 0)} pairs): " +
+        $"disagreement {ReportTable.Display(a.DisagreementGainCorrelation)}, mask Jaccard {ReportTable.Display(a.JaccardGainCorrelation)}");
+
+    private static ReportTable Pools(SearchAnalysis a) => new("pools", "Weight-space ensembles (Lottery Pools): one network each",
+        ["width", "round", "density", "pool", "pooled test", "member mean", "pooled cost", "member cost"],
+        a.Pools.Select(p => new object?[] { p.Width, p.Round, p.Density, p.Pool, p.PooledTestAccuracy.Mean, p.BestMemberTestAccuracy.Mean, (long)p.PooledCost, (long)p.MemberCost }).ToList(),
+        "across-tickets interpolates the tickets of one round; adjacent-sparsity interpolates each ticket with its previous (denser) round; " +
+        "coefficients chosen on validation; cost = non-zero weights of the pooled network");
+
+    private static ReportTable Census(SearchAnalysis a) => new("census", "Ticket census: distinct winning tickets per width",
+        ["width", "dense", "candidates", "winners", "distinct", "winner mean", "winner std"],
+        a.Census.Select(c => new object?[] { c.Width, c.DenseAccuracy, c.Candidates, c.Winners, c.Distinct, c.WinnerMeanAccuracy, c.WinnerAccuracyStandardDeviation }).ToList(),
+        $"a winner is within {a.Options.Census.Epsilon} of the width's mean dense accuracy at the last round with density <= {a.Options.Census.TargetDensity}; " +
+        $"winners whose masks have Jaccard >= {a.Options.Census.Tau} count once");
+}

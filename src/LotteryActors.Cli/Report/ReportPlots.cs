@@ -1,0 +1,137 @@
+using LotteryActors.Training.Analysis;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+using ScottPlot;
+
+namespace LotteryActors.Cli.Report;
+
+/// <summary>
+/// The report's figures, each saved as PNG (for the page) and SVG (for papers). Density runs on a log axis from
+/// dense at the left to sparse at the right, as in Frankle &amp; Carbin's plots.
+/// </summary>
+public static class ReportPlots
+{
+    private const int Width = 900;
+    private const int Height = 520;
+
+    /// <summary>Test accuracy against density for every width and kind; several searches share one figure.</summary>
+    public static void AccuracyVsDensity(IReadOnlyList<SearchAnalysis> analyses, string path)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var series = 0;
+        foreach (var a in analyses)
+        foreach (var group in a.Curves.GroupBy(c => (c.Width, c.Kind)))
+        {
+            var points = group.OrderBy(c => c.Round).ToList();
+            var xs = points.Select(c => Math.Log10(100 * c.Density)).ToArray();
+            var ys = points.Select(c => c.TestAccuracy.Mean).ToArray();
+            var line = plot.Add.Scatter(xs, ys, palette.GetColor(series++ % 10));
+            line.LegendText = $"{(analyses.Count > 1 ? a.Name + " " : "")}w={group.Key.Width:G3} {SpecNames.Of(group.Key.Kind)}";
+            line.LinePattern = group.Key.Kind switch
+            {
+                RunKind.Ticket => LinePattern.Solid,
+                RunKind.RandomReinit => LinePattern.Dashed,
+                _ => LinePattern.Dotted,
+            };
+            var errors = points.Select(c => double.IsNaN(c.TestAccuracy.StandardDeviation) ? 0 : c.TestAccuracy.StandardDeviation).ToArray();
+            var bars = plot.Add.ErrorBar(xs, ys, errors);
+            bars.Color = line.Color;
+        }
+        DensityAxis(plot, analyses.SelectMany(a => a.Curves).Select(c => c.Density));
+        plot.YLabel("test accuracy");
+        plot.Title("Accuracy against density: tickets (solid), random re-init (dashed), random mask (dotted)");
+        Save(plot, path);
+    }
+
+    /// <summary>Test accuracy of the best k-member ensemble for k = 1..K, per width, at the dense and the sparsest round.</summary>
+    public static void EnsembleGainVsSize(SearchAnalysis a, string path)
+    {
+        var plot = new Plot();
+        foreach (var curve in a.SizeCurves.GroupBy(s => s.Width).SelectMany(w => new[] { w.MinBy(s => s.Round)!, w.MaxBy(s => s.Round)! }).Distinct())
+        {
+            var line = plot.Add.Scatter(curve.Steps.Select(s => (double)s.Size).ToArray(), curve.Steps.Select(s => s.TestAccuracy).ToArray());
+            line.LegendText = $"w={curve.Width:G3} density {curve.Density:F3}";
+        }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
+        plot.XLabel("ensemble size k (members chosen greedily on validation)");
+        plot.YLabel("test accuracy of the logit average");
+        plot.Title($"{a.Name}: ensemble accuracy against size");
+        Save(plot, path);
+    }
+
+    /// <summary>Pairwise mask Jaccard of one width's tickets at its sparsest round.</summary>
+    public static void MaskOverlap(DiversityRow row, string name, string path)
+    {
+        var plot = new Plot();
+        var n = row.Jaccard.Length;
+        var matrix = new double[n, n];
+        for (var i = 0; i < n; i++)
+        for (var j = 0; j < n; j++)
+            matrix[i, j] = row.Jaccard[i][j];
+        var heatmap = plot.Add.Heatmap(matrix);
+        heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        plot.Add.ColorBar(heatmap);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
+        plot.XLabel("ticket");
+        plot.YLabel("ticket");
+        plot.Title($"{name}: mask Jaccard at density {row.Density:F3} (width {row.Width:G3})");
+        Save(plot, path, 620, 520);
+    }
+
+    /// <summary>Candidates, winners and distinct winners per width.</summary>
+    public static void Census(IReadOnlyList<SearchAnalysis> analyses, string path)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var position = 0.0;
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        foreach (var a in analyses)
+        foreach (var c in a.Census)
+        {
+            var kinds = new[] { ("candidates", c.Candidates), ("winners", c.Winners), ("distinct", c.Distinct) };
+            for (var k = 0; k < kinds.Length; k++)
+            {
+                var bar = plot.Add.Bar(position + k, kinds[k].Item2);
+                bar.Color = palette.GetColor(k);
+            }
+            ticks.AddMajor(position + 1, $"{(analyses.Count > 1 ? a.Name + " " : "")}w={c.Width:G3}");
+            position += 4;
+        }
+        plot.Axes.Bottom.TickGenerator = ticks;
+        plot.YLabel("tickets");
+        plot.Title("Census per width: candidates, winners (within epsilon of dense), distinct winners");
+        plot.Legend.IsVisible = true;
+        plot.Legend.ManualItems.AddRange(new[] { "candidates", "winners", "distinct" }.Select((label, k) =>
+            new LegendItem { LabelText = label, FillColor = palette.GetColor(k) }));
+        Save(plot, path);
+    }
+
+    /// <summary>Ticks at the densities the runs trained at, skipping any too close to the previous one to read.</summary>
+    private static void DensityAxis(Plot plot, IEnumerable<double> densities)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        var positions = densities.Select(d => Math.Log10(100 * d)).OrderDescending().ToList();
+        var last = double.PositiveInfinity;
+        foreach (var position in positions)
+        {
+            if (last - position < 0.04)
+                continue;
+            ticks.AddMajor(position, $"{Math.Pow(10, position):G3}%");
+            last = position;
+        }
+        plot.Axes.Bottom.TickGenerator = ticks;
+        var lowest = densities.DefaultIfEmpty(1).Min();
+        plot.Axes.SetLimitsX(Math.Log10(100) + 0.05, Math.Log10(100 * lowest) - 0.05);
+        plot.XLabel("weights remaining (log scale)");
+    }
+
+    private static void Save(Plot plot, string path, int width = Width, int height = Height)
+    {
+        if (plot.GetPlottables().Count() > 1)
+            plot.ShowLegend(Alignment.LowerLeft);
+        plot.SavePng(path + ".png", width, height);
+        plot.SaveSvg(path + ".svg", width, height);
+    }
+}
