@@ -7,7 +7,7 @@ namespace LotteryActors.Cli.Tests.Commands;
 /// Bad input ends with one line on stderr naming what is wrong and what is allowed, exit code 2, and the journal
 /// of an existing search byte-for-byte untouched.
 /// </summary>
-public sealed class BadInputTests(BadInputTests.CompletedSearch completed) : IClassFixture<BadInputTests.CompletedSearch>
+public sealed class BadInputTests(CompletedSearch completed) : IClassFixture<CompletedSearch>
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
 
@@ -71,20 +71,6 @@ public sealed class BadInputTests(BadInputTests.CompletedSearch completed) : ICl
         var result = CliProcess.Run(Limit, "resume", "0123456789abcdef", "--config", workspace.ConfigPath);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no search '0123456789abcdef'", Assert.Single(result.ErrorLines));
-    }
-
-    /// <summary>One finished search whose journal every bad-setting case must leave alone.</summary>
-    public sealed class CompletedSearch : IDisposable
-    {
-        public CompletedSearch()
-        {
-            var result = CliProcess.Run(TimeSpan.FromMinutes(4), "search", "--config", Workspace.ConfigPath);
-            Assert.True(result.ExitCode == 0, result.Stderr);
-        }
-
-        public SearchWorkspace Workspace { get; } = new();
-
-        public void Dispose() => Workspace.Dispose();
     }
 
     private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
