@@ -35,7 +35,13 @@ public sealed class SearchCoordinatorTests() : TestKit(TestConfig.Akka + "\n" + 
     [Fact]
     public async Task A_coordinator_stopped_mid_search_recovers_and_ends_where_an_uninterrupted_one_does()
     {
-        using var tiny = new TinyNode();
+        // Runs long enough (120 iterations each) that stopping after the third journaled run lands mid-search.
+        var spec = Training.Tests.Support.SyntheticSpec.Search();
+        using var tiny = new TinyNode(spec with
+        {
+            TicketsPerWidth = 2,
+            Training = spec.Training with { Duration = new Training.Spec.Duration(12, Training.Spec.DurationUnit.Epochs) },
+        });
         var reference = await RunElsewhere(tiny);
 
         var listener = CreateTestProbe();

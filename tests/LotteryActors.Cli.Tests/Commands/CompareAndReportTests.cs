@@ -79,6 +79,22 @@ public sealed class CompareAndReportTests(CompletedSearch search) : IClassFixtur
     }
 
     [Fact]
+    public void Status_lists_the_search_with_its_progress_and_runs()
+    {
+        var listing = CliProcess.Run(Limit, "status", "--config", search.Workspace.ConfigPath, "--json");
+        Assert.True(listing.ExitCode == 0, listing.Stderr);
+        var status = SearchJson.FirstSearch(listing.Stdout);
+        using var doc = JsonDocument.Parse(status);
+        Assert.True(doc.RootElement.GetProperty("completed").GetBoolean());
+        Assert.Equal(SearchWorkspace.RunsPerSearch, doc.RootElement.GetProperty("runsDone").GetInt32());
+        Assert.Equal(SearchJson.Runs(search.SearchJson), SearchJson.Runs(status));
+
+        var table = CliProcess.Run(Limit, "status", search.SearchId, "--config", search.Workspace.ConfigPath);
+        Assert.Contains($"search {search.SearchId} (cli-test): 14/14 runs journaled, completed", table.Stdout);
+        Assert.Contains("w0-t1", table.Stdout);
+    }
+
+    [Fact]
     public void Census_criteria_out_of_range_are_refused()
     {
         var result = CliProcess.Run(Limit, "compare", search.SearchId, "--config", search.Workspace.ConfigPath, "--tau", "2");
