@@ -61,7 +61,7 @@ public static class ReportPlots
     }
 
     /// <summary>Pairwise mask Jaccard of one width's tickets at its sparsest round.</summary>
-    public static void MaskOverlap(DiversityRow row, string name, string path)
+    public static void MaskOverlap(DiversityRow row, string path)
     {
         var plot = new Plot();
         var n = row.Jaccard.Length;
@@ -76,7 +76,7 @@ public static class ReportPlots
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         plot.XLabel("ticket");
         plot.YLabel("ticket");
-        plot.Title($"{name}: mask Jaccard at density {row.Density:F3} (width {row.Width:G3})");
+        plot.Title($"mask Jaccard, width {row.Width:G3}, density {row.Density:F3}");
         Save(plot, path, 620, 520);
     }
 
@@ -100,6 +100,8 @@ public static class ReportPlots
             position += 4;
         }
         plot.Axes.Bottom.TickGenerator = ticks;
+        var most = analyses.SelectMany(a => a.Census).Select(c => c.Candidates).DefaultIfEmpty(0).Max();
+        plot.Axes.SetLimitsY(0, Math.Max(1, most) * 1.15);
         plot.YLabel("tickets");
         plot.Title("Census per width: candidates, winners (within epsilon of dense), distinct winners");
         plot.Legend.IsVisible = true;

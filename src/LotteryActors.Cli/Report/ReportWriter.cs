@@ -39,7 +39,7 @@ public static class ReportWriter
             foreach (var row in a.Diversity.GroupBy(d => d.Width).Select(w => w.MaxBy(d => d.Round)!))
             {
                 var name = $"{prefix}mask-overlap-w{row.Width:G3}";
-                ReportPlots.MaskOverlap(row, a.Name, Path.Combine(folder, name));
+                ReportPlots.MaskOverlap(row, Path.Combine(folder, name));
                 Figure(html, name, $"Mask overlap, width {row.Width:G3}");
             }
             foreach (var table in ComparisonTables.Build(a))
