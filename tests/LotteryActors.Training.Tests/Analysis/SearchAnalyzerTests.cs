@@ -1,0 +1,133 @@
+using LotteryActors.Training.Analysis;
+using LotteryActors.Training.Artifacts;
+using LotteryActors.Training.Data;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+using LotteryActors.Training.Tests.Support;
+using static TorchSharp.torch;
+
+namespace LotteryActors.Training.Tests.Analysis;
+
+/// <summary>
+/// The whole comparison over a real (synthetic-data) search: 3 tickets of LeNet at width 0.25, 2 rounds at 20%
+/// with both controls. Checks the analysis's own decisions against the runs it was given.
+/// </summary>
+public sealed class SearchAnalyzerTests : IDisposable
+{
+    private readonly DatasetSplits data = SyntheticData.Splits();
+    private readonly TempDirectory temp = new();
+    private readonly SearchSpec spec = SyntheticSpec.Search() with { TicketsPerWidth = 3 };
+    private readonly ImpRunner runner;
+    private readonly List<RunResult> runs = [];
+    private readonly SearchAnalysis analysis;
+
+    public SearchAnalyzerTests()
+    {
+        set_num_threads(1);
+        runner = new ImpRunner(spec, data, new ArtifactStore(temp.Path));
+        var init = runner.DrawInit(0);
+        var dense = runner.DenseMask(init);
+        foreach (var ticket in spec.Tickets())
+        {
+            var mine = new List<RunResult>();
+            while (TicketSchedule.NextUnit(spec, ticket, init, dense, mine) is { } unit)
+                mine.Add(runner.Run(unit));
+            runs.AddRange(mine);
+        }
+        using var analyzer = new SearchAnalyzer(runner, AnalysisOptions.Default with { BootstrapResamples = 200 });
+        analysis = analyzer.Analyze(spec.SearchId, runs);
+    }
+
+    public void Dispose()
+    {
+        data.Dispose();
+        temp.Dispose();
+    }
+
+    private IEnumerable<RunResult> Runs(RunKind kind, int round) => runs.Where(r => r.Unit.Kind == kind && r.Unit.Round == round);
+
+    [Fact]
+    public void Curves_summarise_the_runs_of_every_kind_and_round()
+    {
+        Assert.Equal(7, analysis.Curves.Count);
+        foreach (var point in analysis.Curves)
+        {
+            var accuracies = Runs(point.Kind, point.Round).Select(r => r.Metrics.TestAccuracy).ToList();
+            Assert.Equal(accuracies, point.TestAccuracy.Values);
+            Assert.Equal(accuracies.Average(), point.TestAccuracy.Mean, 12);
+        }
+    }
+
+    [Fact]
+    public void Ensembles_select_on_validation_and_cost_every_member()
+    {
+        foreach (var row in analysis.Ensembles)
+        {
+            var members = Runs(row.Kind, row.Round).ToList();
+            Assert.Equal(3, row.Members);
+            Assert.Contains(row.SelectedMemberTestAccuracy, members.Select(r => r.Metrics.TestAccuracy));
+            Assert.Equal(3 * row.MemberCost, row.EnsembleCost, 6);
+            Assert.Equal(["logit-average", "probability-average", "majority-vote"], row.Methods.Select(m => m.Method));
+            var logit = row.Method(SearchAnalyzer.LogitAverage);
+            Assert.InRange(logit.TestAccuracy, logit.Accuracy.Lower, logit.Accuracy.Upper);
+            Assert.Equal(logit.TestAccuracy - row.SelectedMemberTestAccuracy, logit.GainOverSelectedMember.Difference.Estimate, 12);
+            Assert.True(double.IsNaN(row.Method(SearchAnalyzer.MajorityVote).ExpectedCalibrationError));
+        }
+        var dense = analysis.Ensembles.Single(e => e.Kind == RunKind.Ticket && e.Round == 0);
+        Assert.Equal(4825, dense.MemberCost, 6);
+    }
+
+    [Fact]
+    public void Equal_budget_uses_the_round_whose_density_is_nearest_one_over_k()
+    {
+        var baseline = Assert.Single(analysis.Baselines);
+        Assert.Equal(3, baseline.Tickets);
+        var nearest = Runs(RunKind.Ticket, 1).Concat(Runs(RunKind.Ticket, 2)).MinBy(r => Math.Abs(r.Density - 1.0 / 3))!;
+        Assert.Equal(nearest.Unit.Round, baseline.EqualBudgetRound);
+        Assert.Equal(3 * baseline.DenseCost, baseline.DenseEnsembleCost, 6);
+        Assert.Equal(Runs(RunKind.Ticket, 0).Average(r => r.Metrics.TestAccuracy), baseline.DenseTestAccuracy.Mean, 12);
+    }
+
+    [Fact]
+    public void Size_curves_grow_one_member_at_a_time_up_to_all_tickets()
+    {
+        Assert.Equal(3, analysis.SizeCurves.Count);
+        Assert.All(analysis.SizeCurves, curve => Assert.Equal([1, 2, 3], curve.Steps.Select(s => s.Size)));
+    }
+
+    [Fact]
+    public void Diversity_has_a_pair_per_ticket_pair_and_dense_masks_overlap_fully()
+    {
+        Assert.Equal(3 * 3, analysis.Pairs.Count);
+        var dense = analysis.Diversity.Single(d => d.Round == 0);
+        Assert.Equal(1.0, dense.MeanJaccard, 12);
+        var pruned = analysis.Diversity.Single(d => d.Round == 2);
+        Assert.InRange(pruned.MeanJaccard, 0.0, 1.0);
+        Assert.Equal(1.0, pruned.Jaccard[1][1], 12);
+        Assert.Equal(pruned.Jaccard[0][2], pruned.Jaccard[2][0], 12);
+    }
+
+    [Fact]
+    public void Pools_cover_every_round_and_cost_at_least_one_member()
+    {
+        Assert.Equal(3, analysis.Pools.Count(p => p.Pool == "across-tickets"));
+        Assert.Equal(2, analysis.Pools.Count(p => p.Pool == "adjacent-sparsity"));
+        Assert.All(analysis.Pools, p => Assert.True(p.PooledCost >= p.MemberCost - 1e-9, $"{p.Pool} round {p.Round}"));
+    }
+
+    [Fact]
+    public void Census_judges_tickets_at_the_target_density()
+    {
+        var census = Assert.Single(analysis.Census);
+        Assert.Equal(0, census.Candidates);
+
+        using var strict = new SearchAnalyzer(runner, AnalysisOptions.Default with
+        {
+            BootstrapResamples = 50,
+            Census = new CensusCriteria(Epsilon: 1.0, TargetDensity: 0.7, Tau: 1.0),
+        });
+        var loose = Assert.Single(strict.Analyze(spec.SearchId, runs).Census);
+        Assert.Equal(3, loose.Candidates);
+        Assert.Equal(3, loose.Winners);
+    }
+}
