@@ -16,7 +16,8 @@ public sealed class AkkaSerilogLogger : ReceiveActor, IRequiresMessageQueue<ILog
         akka {
           loggers = ["LotteryActors.Cli.Output.AkkaSerilogLogger, lottery"]
           logger-startup-timeout = 10s
-          stdout-loglevel = WARNING
+          # stdout carries results (--json): Akka's fallback logger, used while loggers start and stop, stays silent.
+          stdout-loglevel = OFF
           loglevel = INFO
         }
         """;
