@@ -1,5 +1,8 @@
 using System.CommandLine;
 using LotteryActors.Cli.Commands;
+using LotteryActors.Cli.Output;
+
+Results.Claim();
 
 var root = new RootCommand("LotteryActors: concurrent lottery-ticket search with actors")
 {
@@ -11,4 +14,4 @@ var root = new RootCommand("LotteryActors: concurrent lottery-ticket search with
     TrainTicketCommand.Create(),
     BenchCommand.Create(),
 };
-return root.Parse(args).Invoke();
+return root.Parse(args).Invoke(new InvocationConfiguration { Output = Results.Out });

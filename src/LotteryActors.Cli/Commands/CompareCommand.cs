@@ -24,7 +24,7 @@ public static class CompareCommand
                 JsonOutput.Write(new { searches = analyses });
             else
                 foreach (var analysis in analyses)
-                    ComparisonTables.Print(analysis, Console.Out);
+                    ComparisonTables.Print(analysis, Results.Out);
             return ExitCodes.Success;
         }));
         return command;

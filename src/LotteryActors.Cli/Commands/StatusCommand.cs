@@ -30,7 +30,7 @@ public static class StatusCommand
             if (parse.GetValue(json))
                 JsonOutput.Write(new { searches = states.Select(SearchDocument.From) });
             else if (states.Count == 0)
-                Console.WriteLine($"no searches in {setup.Runtime.Home}");
+                Results.Out.WriteLine($"no searches in {setup.Runtime.Home}");
             else
                 states.ForEach(s => (parse.GetValue(id) is null ? (Action<Actors.Search.SearchState>)SearchTables.PrintStatus : SearchTables.PrintResults)(s));
             return ExitCodes.Success;

@@ -16,8 +16,8 @@ public sealed class AkkaSerilogLogger : ReceiveActor, IRequiresMessageQueue<ILog
         akka {
           loggers = ["LotteryActors.Cli.Output.AkkaSerilogLogger, lottery"]
           logger-startup-timeout = 10s
-          # stdout carries results (--json): Akka's fallback logger, used while loggers start and stop, stays silent.
-          stdout-loglevel = OFF
+          # Akka's fallback logger, used while loggers start and stop, writes to Console.Out, which Results sends to stderr.
+          stdout-loglevel = WARNING
           loglevel = INFO
         }
         """;

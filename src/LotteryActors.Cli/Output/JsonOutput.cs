@@ -14,7 +14,7 @@ public static class JsonOutput
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static void Write<T>(T document) => Write(document, Console.Out);
+    public static void Write<T>(T document) => Write(document, Results.Out);
 
     public static void Write<T>(T document, TextWriter output) => output.WriteLine(JsonSerializer.Serialize(document, Options));
 }

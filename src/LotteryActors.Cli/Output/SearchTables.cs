@@ -10,34 +10,34 @@ public static class SearchTables
     {
         var (done, total) = state.Progress();
         var phase = state.Completed ? "completed" : state.AllTicketsDone ? "ensembling" : "running or interrupted";
-        Console.WriteLine($"search {state.SearchId} ({state.Spec!.Name}): {done}/{total} runs journaled, {phase}");
+        Results.Out.WriteLine($"search {state.SearchId} ({state.Spec!.Name}): {done}/{total} runs journaled, {phase}");
         foreach (var (ticket, t) in state.Tickets)
         {
             var last = t.Runs.Where(r => r.Unit.Kind == RunKind.Ticket).MaxBy(r => r.Unit.Round);
             var where = last is null ? "no run yet" : $"last round {last.Unit.Round} at density {last.Density:F3}, test {last.Metrics.TestAccuracyAtEarlyStop:F4}";
             var flag = t.Failed ? $"FAILED: {t.FailureReason}" : t.Finished ? "finished" : "open";
-            Console.WriteLine($"  {ticket,-8} {t.Runs.Count,3} runs, {where}; {flag}");
+            Results.Out.WriteLine($"  {ticket,-8} {t.Runs.Count,3} runs, {where}; {flag}");
         }
     }
 
     public static void PrintResults(SearchState state)
     {
         PrintStatus(state);
-        Console.WriteLine();
+        Results.Out.WriteLine();
         RunTable.Print(state.Tickets.Values.SelectMany(t => t.Runs).ToList());
         if (state.Ensemble is not { Levels.Count: > 0 } ensemble)
             return;
-        Console.WriteLine();
-        Console.WriteLine("ensembles of all tickets per round (test accuracy; member selected on validation)");
-        Console.WriteLine($"{"width",6} {"round",5} {"density",8} {"members",7} {"mean",7} {"best",7} {"selected",8} {"logit",7} {"prob",7} {"vote",7} {"dense",7} {"gain",7}");
+        Results.Out.WriteLine();
+        Results.Out.WriteLine("ensembles of all tickets per round (test accuracy; member selected on validation)");
+        Results.Out.WriteLine($"{"width",6} {"round",5} {"density",8} {"members",7} {"mean",7} {"best",7} {"selected",8} {"logit",7} {"prob",7} {"vote",7} {"dense",7} {"gain",7}");
         foreach (var l in ensemble.Levels)
         {
             var s = l.Scores;
             var gain = s.LogitAverageTestAccuracy - s.SelectedMemberTestAccuracy;
-            Console.WriteLine($"{l.Width,6:G3} {l.Round,5} {l.Density,8:F4} {s.Members,7} {s.MeanMemberTestAccuracy,7:F4} " +
+            Results.Out.WriteLine($"{l.Width,6:G3} {l.Round,5} {l.Density,8:F4} {s.Members,7} {s.MeanMemberTestAccuracy,7:F4} " +
                               $"{s.BestMemberTestAccuracy,7:F4} {s.SelectedMemberTestAccuracy,8:F4} {s.LogitAverageTestAccuracy,7:F4} " +
                               $"{s.ProbabilityAverageTestAccuracy,7:F4} {s.MajorityVoteTestAccuracy,7:F4} {l.DenseTestAccuracy,7:F4} {gain,7:+0.0000;-0.0000}");
         }
-        Console.WriteLine("gain = logit-average ensemble minus the validation-selected member");
+        Results.Out.WriteLine("gain = logit-average ensemble minus the validation-selected member");
     }
 }
