@@ -59,16 +59,26 @@ public static class SafeTensors
                      ?? throw new InvalidDataException("safetensors header is not a JSON object");
         var data = bytes[(8 + (int)headerLength)..];
         var tensors = new Dictionary<string, Tensor>();
-        foreach (var (name, node) in header)
+        try
         {
-            if (name == "__metadata__")
-                continue;
-            var (dtype, shape, offsets) = ReadEntry(name, node);
-            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > data.Length)
-                throw new InvalidDataException($"safetensors tensor '{name}' has data offsets outside the file");
-            tensors[name] = Decode(dtype, shape, data[(int)offsets[0]..(int)offsets[1]], name);
+            foreach (var (name, node) in header)
+            {
+                if (name == "__metadata__")
+                    continue;
+                var (dtype, shape, offsets) = ReadEntry(name, node);
+                if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > data.Length)
+                    throw new InvalidDataException($"safetensors tensor '{name}' has data offsets outside the file");
+                tensors[name] = Decode(dtype, shape, data[(int)offsets[0]..(int)offsets[1]], name);
+            }
+            return tensors;
         }
-        return tensors;
+        catch
+        {
+            // A file that fails halfway must not leak the native memory of the tensors decoded before the failure.
+            foreach (var t in tensors.Values)
+                t.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A tensor's header entry; anything but an object with a string dtype and two integer arrays is invalid data.</summary>
