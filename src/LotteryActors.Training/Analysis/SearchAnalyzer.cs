@@ -188,7 +188,7 @@ public sealed class SearchAnalyzer : IDisposable
         }
         finally
         {
-            weights.ForEach(ImpRunner.Dispose);
+            weights.ForEach(w => w.DisposeAll());
         }
     }
 
@@ -221,7 +221,7 @@ public sealed class SearchAnalyzer : IDisposable
         }
         finally
         {
-            ImpRunner.Dispose(weights);
+            weights.DisposeAll();
         }
     }
 

@@ -84,13 +84,13 @@ public static class WeightPooling
                     }
                     finally
                     {
-                        Dispose(trial);
+                        trial.DisposeAll();
                     }
                 }
                 if (chosen is { } accepted)
                 {
                     var mixed = Interpolate(pool, members[candidate], accepted);
-                    Dispose(pool);
+                    pool.DisposeAll();
                     pool = mixed;
                     for (var i = 0; i < coefficients.Length; i++)
                         coefficients[i] *= 1 - accepted;
@@ -103,7 +103,7 @@ public static class WeightPooling
         }
         finally
         {
-            Dispose(pool);
+            pool.DisposeAll();
         }
     }
 
@@ -140,12 +140,6 @@ public static class WeightPooling
 
     private static Dictionary<string, Tensor> Clone(IReadOnlyDictionary<string, Tensor> weights) =>
         weights.ToDictionary(p => p.Key, p => p.Value.clone());
-
-    private static void Dispose(Dictionary<string, Tensor> weights)
-    {
-        foreach (var t in weights.Values)
-            t.Dispose();
-    }
 
     /// <summary>Validation and test accuracy of a weight dictionary; labels copied to the CPU once.</summary>
     private sealed class Scorer(WeightEvaluator evaluate, Tensor validationLabels, Tensor testLabels) : IDisposable

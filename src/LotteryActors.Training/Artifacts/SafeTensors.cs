@@ -75,8 +75,7 @@ public static class SafeTensors
         catch
         {
             // A file that fails halfway must not leak the native memory of the tensors decoded before the failure.
-            foreach (var t in tensors.Values)
-                t.Dispose();
+            tensors.DisposeAll();
             throw;
         }
     }

@@ -49,7 +49,7 @@ public static class Throughput
         var length = new Duration(warmup + iterations + 1, DurationUnit.Iterations);
         var timed = recipe with { Duration = length, EvalInterval = length };
         using var session = new TrainingSession(network, data, timed, mask, init, dataOrderSeed: 1, startIteration: 0);
-        ImpRunner.Dispose(init);
+        init.DisposeAll();
         session.RunChunk(warmup);
         var clock = Stopwatch.StartNew();
         var start = session.Iteration;

@@ -22,8 +22,7 @@ public sealed class MemberOutputs(Tensor validationLogits, Tensor testLogits) : 
         }
         finally
         {
-            foreach (var t in weights.Values)
-                t.Dispose();
+            weights.DisposeAll();
         }
         return new MemberOutputs(Evaluator.Logits(network, runner.Data.Validation), Evaluator.Logits(network, runner.Data.Test));
     }

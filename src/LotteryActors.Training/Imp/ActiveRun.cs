@@ -42,7 +42,7 @@ public sealed class ActiveRun : IDisposable
         }
         finally
         {
-            ImpRunner.Dispose(start);
+            start.DisposeAll();
         }
     }
 

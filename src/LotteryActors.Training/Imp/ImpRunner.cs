@@ -32,7 +32,7 @@ public sealed class ImpRunner(SearchSpec spec, DatasetSplits data, ArtifactStore
         }
         finally
         {
-            Dispose(init);
+            init.DisposeAll();
         }
     }
 
@@ -47,7 +47,7 @@ public sealed class ImpRunner(SearchSpec spec, DatasetSplits data, ArtifactStore
         }
         finally
         {
-            Dispose(init);
+            init.DisposeAll();
         }
     }
 
@@ -78,10 +78,4 @@ public sealed class ImpRunner(SearchSpec spec, DatasetSplits data, ArtifactStore
     /// <summary>Seeds for the controls: distinct per ticket, round and kind, and independent of the ticket's data order.</summary>
     internal long ControlSeed(WorkUnit unit) =>
         Spec.Seeds.Controls + 1_000_000L * unit.Ticket.WidthIndex + 1_000L * unit.Ticket.Index + 10L * unit.Round + (int)unit.Kind;
-
-    internal static void Dispose(IReadOnlyDictionary<string, Tensor> tensors)
-    {
-        foreach (var t in tensors.Values)
-            t.Dispose();
-    }
 }

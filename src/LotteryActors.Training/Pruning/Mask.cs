@@ -30,9 +30,5 @@ public sealed class Mask : IDisposable
 
     public Mask Clone() => new(layers.ToDictionary(p => p.Key, p => p.Value.clone()));
 
-    public void Dispose()
-    {
-        foreach (var t in layers.Values)
-            t.Dispose();
-    }
+    public void Dispose() => layers.DisposeAll();
 }

@@ -22,9 +22,5 @@ public sealed record RoundOutcome(
     IReadOnlyList<EvalPoint> Curve,
     Dictionary<string, Tensor> TrainedWeights) : IDisposable
 {
-    public void Dispose()
-    {
-        foreach (var t in TrainedWeights.Values)
-            t.Dispose();
-    }
+    public void Dispose() => TrainedWeights.DisposeAll();
 }

@@ -165,8 +165,6 @@ public sealed class TrainingSession : IDisposable
         optimizer.Dispose();
         foreach (var m in maskByParameter.Values)
             m.Dispose();
-        if (CapturedWeights is not null)
-            foreach (var t in CapturedWeights.Values)
-                t.Dispose();
+        CapturedWeights?.DisposeAll();
     }
 }
