@@ -25,7 +25,7 @@ public static class GreedyEnsemble
         return order.Select((_, k) =>
         {
             var chosen = order.Take(k + 1).Select(o => o.Member).ToList();
-            var testAccuracy = Accuracy(chosen.Select(m => members[m].TestLogits).ToList(), test);
+            var testAccuracy = EnsembleMath.LogitAverageAccuracy(chosen.Select(m => members[m].TestLogits).ToList(), test);
             return new GreedyStep(chosen, order[k].ValidationAccuracy, testAccuracy);
         }).ToList();
     }
@@ -49,7 +49,7 @@ public static class GreedyEnsemble
             {
                 if (chosen.Contains(candidate))
                     continue;
-                var accuracy = Accuracy(chosen.Append(candidate).Select(m => validationLogits[m]).ToList(), labels);
+                var accuracy = EnsembleMath.LogitAverageAccuracy(chosen.Append(candidate).Select(m => validationLogits[m]).ToList(), labels);
                 if (accuracy > bestAccuracy)
                     (best, bestAccuracy) = (candidate, accuracy);
             }
@@ -57,12 +57,5 @@ public static class GreedyEnsemble
             order.Add((best, bestAccuracy));
         }
         return order;
-    }
-
-    /// <summary>Through <see cref="EnsembleMath.LogitAverage"/>, so the full ensemble scores as in <see cref="EnsembleScores"/>.</summary>
-    private static double Accuracy(IReadOnlyList<Tensor> logits, Tensor labels)
-    {
-        using var predictions = EnsembleMath.LogitAverage(logits);
-        return EnsembleMath.Accuracy(predictions, labels);
     }
 }

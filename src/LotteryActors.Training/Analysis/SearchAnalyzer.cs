@@ -72,7 +72,7 @@ public sealed class SearchAnalyzer : IDisposable
     {
         var members = Outputs(g);
         var test = members.Select(m => m.TestLogits).ToList();
-        var selected = SelectedMember(members);
+        var selected = MemberOutputs.SelectOnValidation(members, validationLabels);
         var selectedCorrect = Statistics.Correct(members[selected].TestLogits, testLabels);
         using var scope = NewDisposeScope();
         var memberEce = members.Select(m => Calibration.ExpectedCalibrationError(m.TestLogits.softmax(1), testLabels)).Average();
@@ -99,19 +99,13 @@ public sealed class SearchAnalyzer : IDisposable
             interval, Statistics.PairedAccuracyDifference(correct, selectedCorrect, options.BootstrapResamples));
     }
 
-    private int SelectedMember(IReadOnlyList<MemberOutputs> members)
-    {
-        var validation = members.Select(m => Accuracy(m.ValidationLogits, validationLabels)).ToList();
-        return validation.IndexOf(validation.Max());
-    }
-
     private IEnumerable<TicketPair> Pairs(Group g)
     {
         var members = Outputs(g);
         for (var a = 0; a < g.Runs.Count; a++)
         for (var b = a + 1; b < g.Runs.Count; b++)
         {
-            var pairAccuracy = EnsembleAccuracy([members[a].TestLogits, members[b].TestLogits]);
+            var pairAccuracy = EnsembleMath.LogitAverageAccuracy([members[a].TestLogits, members[b].TestLogits], testLabels);
             var meanAccuracy = (g.Runs[a].Metrics.TestAccuracy + g.Runs[b].Metrics.TestAccuracy) / 2;
             yield return new TicketPair(g.WidthIndex, g.Round, g.Runs[a].Unit.Ticket.Index, g.Runs[b].Unit.Ticket.Index,
                 MaskOverlap.Jaccard(MaskOf(g.Runs[a]), MaskOf(g.Runs[b])).Overall,
@@ -145,10 +139,10 @@ public sealed class SearchAnalyzer : IDisposable
         var denseCost = dense.Runs.Average(r => (double)Cost(r.WeightsHash));
         var equalOutputs = Outputs(equal);
         var equalCorrect = EnsembleCorrect(equalOutputs.Select(m => m.TestLogits).ToList());
-        var selectedDense = Statistics.Correct(denseOutputs[SelectedMember(denseOutputs)].TestLogits, testLabels);
+        var selectedDense = Statistics.Correct(denseOutputs[MemberOutputs.SelectOnValidation(denseOutputs, validationLabels)].TestLogits, testLabels);
         return new BaselineRow(dense.WidthIndex, dense.Width, k,
             Spread.Of(dense.Runs.Select(r => r.Metrics.TestAccuracy).ToList()), denseCost,
-            EnsembleAccuracy(denseOutputs.Select(m => m.TestLogits).ToList()), denseCost * k,
+            EnsembleMath.LogitAverageAccuracy(denseOutputs.Select(m => m.TestLogits).ToList(), testLabels), denseCost * k,
             equal.Round, equal.Density, equalCorrect.Count(c => c) / (double)equalCorrect.Length,
             equal.Runs.Sum(r => (double)Cost(r.WeightsHash)),
             Statistics.PairedAccuracyDifference(equalCorrect, selectedDense, options.BootstrapResamples));
@@ -234,23 +228,11 @@ public sealed class SearchAnalyzer : IDisposable
         return mask;
     }
 
-    private double EnsembleAccuracy(IReadOnlyList<Tensor> logits)
-    {
-        var correct = EnsembleCorrect(logits);
-        return correct.Count(c => c) / (double)correct.Length;
-    }
-
     private bool[] EnsembleCorrect(IReadOnlyList<Tensor> logits)
     {
         using var predictions = EnsembleMath.LogitAverage(logits);
         using var correct = predictions.eq(testLabels);
         return correct.data<bool>().ToArray();
-    }
-
-    private static double Accuracy(Tensor logits, Tensor labels)
-    {
-        using var predictions = logits.argmax(1);
-        return EnsembleMath.Accuracy(predictions, labels);
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using LotteryActors.Training.Data;
+using LotteryActors.Training.Ensembles;
 using LotteryActors.Training.Models;
 using LotteryActors.Training.Rounds;
 using static TorchSharp.torch;
@@ -152,13 +153,7 @@ public static class WeightPooling
             var (validationLogits, testLogits) = evaluate(weights);
             using (validationLogits)
             using (testLogits)
-                return (Accuracy(validationLogits, validation), Accuracy(testLogits, test));
-        }
-
-        private static double Accuracy(Tensor logits, Tensor labels)
-        {
-            using var scope = NewDisposeScope();
-            return logits.cpu().argmax(1).eq(labels).to(ScalarType.Float64).mean().item<double>();
+                return (EnsembleMath.LogitsAccuracy(validationLogits, validation), EnsembleMath.LogitsAccuracy(testLogits, test));
         }
 
         public void Dispose()

@@ -44,6 +44,20 @@ public static class EnsembleMath
         return where(tied, probabilities, -1f).argmax(1).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Accuracy of one network's logits: its argmax against the labels.</summary>
+    public static double LogitsAccuracy(Tensor logits, Tensor labels)
+    {
+        using var predictions = logits.argmax(1);
+        return Accuracy(predictions, labels);
+    }
+
+    /// <summary>Accuracy of the logit average of several networks.</summary>
+    public static double LogitAverageAccuracy(IReadOnlyList<Tensor> logits, Tensor labels)
+    {
+        using var predictions = LogitAverage(logits);
+        return Accuracy(predictions, labels);
+    }
+
     public static double Accuracy(Tensor predictions, Tensor labels)
     {
         using var scope = NewDisposeScope();

@@ -27,6 +27,16 @@ public sealed class MemberOutputs(Tensor validationLogits, Tensor testLogits) : 
         return new MemberOutputs(Evaluator.Logits(network, runner.Data.Validation), Evaluator.Logits(network, runner.Data.Test));
     }
 
+    /// <summary>
+    /// The member with the best validation accuracy (the first on a tie): the only member choice a result may
+    /// report without having looked at test.
+    /// </summary>
+    public static int SelectOnValidation(IReadOnlyList<MemberOutputs> members, Tensor validationLabels)
+    {
+        var validation = members.Select(m => EnsembleMath.LogitsAccuracy(m.ValidationLogits, validationLabels)).ToList();
+        return validation.IndexOf(validation.Max());
+    }
+
     public void Dispose()
     {
         ValidationLogits.Dispose();
@@ -53,9 +63,8 @@ public sealed record EnsembleScores(
             throw new ArgumentException("an ensemble needs at least one member", nameof(members));
         var testLabels = data.Test.Labels.cpu();
         var validationLabels = data.Validation.Labels.cpu();
-        var memberTest = members.Select(m => Accuracy(m.TestLogits, testLabels)).ToList();
-        var memberValidation = members.Select(m => Accuracy(m.ValidationLogits, validationLabels)).ToList();
-        var selected = memberValidation.IndexOf(memberValidation.Max());
+        var memberTest = members.Select(m => EnsembleMath.LogitsAccuracy(m.TestLogits, testLabels)).ToList();
+        var selected = MemberOutputs.SelectOnValidation(members, validationLabels);
         var test = members.Select(m => m.TestLogits).ToList();
         return new EnsembleScores(
             members.Count,
@@ -65,12 +74,6 @@ public sealed record EnsembleScores(
             Score(EnsembleMath.LogitAverage(test), testLabels),
             Score(EnsembleMath.ProbabilityAverage(test), testLabels),
             Score(EnsembleMath.MajorityVote(test), testLabels));
-    }
-
-    private static double Accuracy(Tensor logits, Tensor labels)
-    {
-        using var predictions = logits.argmax(1);
-        return EnsembleMath.Accuracy(predictions, labels);
     }
 
     private static double Score(Tensor predictions, Tensor labels)
