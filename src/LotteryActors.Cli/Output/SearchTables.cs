@@ -1,4 +1,5 @@
 using LotteryActors.Actors.Search;
+using LotteryActors.Cli.Report;
 using LotteryActors.Training.Imp;
 
 namespace LotteryActors.Cli.Output;
@@ -27,17 +28,14 @@ public static class SearchTables
         RunTable.Print(state.Tickets.Values.SelectMany(t => t.Runs).ToList());
         if (state.Ensemble is not { Levels.Count: > 0 } ensemble)
             return;
-        Results.Out.WriteLine();
-        Results.Out.WriteLine("ensembles of all tickets per round (test accuracy; member selected on validation)");
-        Results.Out.WriteLine($"{"width",6} {"round",5} {"density",8} {"members",7} {"mean",7} {"best",7} {"selected",8} {"logit",7} {"prob",7} {"vote",7} {"dense",7} {"gain",7}");
-        foreach (var l in ensemble.Levels)
+        var rows = ensemble.Levels.Select(l => new object?[]
         {
-            var s = l.Scores;
-            var gain = s.LogitAverageTestAccuracy - s.SelectedMemberTestAccuracy;
-            Results.Out.WriteLine($"{l.Width,6:G3} {l.Round,5} {l.Density,8:F4} {s.Members,7} {s.MeanMemberTestAccuracy,7:F4} " +
-                              $"{s.BestMemberTestAccuracy,7:F4} {s.SelectedMemberTestAccuracy,8:F4} {s.LogitAverageTestAccuracy,7:F4} " +
-                              $"{s.ProbabilityAverageTestAccuracy,7:F4} {s.MajorityVoteTestAccuracy,7:F4} {l.DenseTestAccuracy,7:F4} {gain,7:+0.0000;-0.0000}");
-        }
-        Results.Out.WriteLine("gain = logit-average ensemble minus the validation-selected member");
+            l.Width, l.Round, l.Density, l.Scores.Members, l.Scores.MeanMemberTestAccuracy, l.Scores.BestMemberTestAccuracy,
+            l.Scores.SelectedMemberTestAccuracy, l.Scores.LogitAverageTestAccuracy, l.Scores.ProbabilityAverageTestAccuracy,
+            l.Scores.MajorityVoteTestAccuracy, l.DenseTestAccuracy, l.Scores.LogitAverageTestAccuracy - l.Scores.SelectedMemberTestAccuracy,
+        }).ToList();
+        new ReportTable("ensembles", "Ensembles of all tickets per round (test accuracy; member selected on validation)",
+            ["width", "round", "density", "members", "mean", "best", "selected", "logit", "prob", "vote", "dense", "gain"], rows,
+            "gain = logit-average ensemble minus the validation-selected member").WriteText(Results.Out);
     }
 }

@@ -15,8 +15,9 @@ public static class Evaluator
     {
         using var logits = Logits(network, data);
         using var scope = NewDisposeScope();
-        var loss = nn.functional.cross_entropy(logits, data.Labels.to(logits.device)).item<float>();
-        var correct = logits.argmax(1).eq(data.Labels.to(logits.device)).sum().item<long>();
+        var labels = data.Labels.to(logits.device);
+        var loss = nn.functional.cross_entropy(logits, labels).item<float>();
+        var correct = logits.argmax(1).eq(labels).sum().item<long>();
         return new Evaluation((double)correct / data.Count, loss);
     }
 
