@@ -14,4 +14,7 @@ var root = new RootCommand("LotteryActors: concurrent lottery-ticket search with
     TrainTicketCommand.Create(),
     BenchCommand.Create(),
 };
-return root.Parse(args).Invoke(new InvocationConfiguration { Output = Results.Out });
+var parse = root.Parse(args);
+return parse.Errors.Count > 0
+    ? UsageError.Report(parse)
+    : parse.Invoke(new InvocationConfiguration { Output = Results.Out });

@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using LotteryActors.Training;
 using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Actors.Configuration;
@@ -40,6 +41,9 @@ public sealed record RuntimeSettings(
         var device = c.GetString("device");
         Require(device == "cpu" || System.Text.RegularExpressions.Regex.IsMatch(device, "^cuda(:[0-9]+)?$"), "device",
             $"is '{device}'; allowed: cpu, cuda, cuda:N");
+        Require(device == "cpu" || TorchBuild.HasCuda, "device",
+            $"is '{device}', but this build has no CUDA (TorchSharp-{TorchBuild.DevicePackage}); use device = cpu, or " +
+            "build with -p:TorchDevicePackage=cuda where a CUDA TorchSharp package is served");
         var chunk = c.GetInt("chunk-iterations");
         Require(chunk >= 1, "chunk-iterations", $"is {chunk}; allowed: 1 or more");
         var restarts = c.GetInt("max-restarts");

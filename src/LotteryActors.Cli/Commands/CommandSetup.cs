@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Training.Data;
 using LotteryActors.Training.Spec;
 using Serilog;
 
@@ -17,7 +18,12 @@ public sealed record CommandSetup(Config Config, RuntimeSettings Runtime, ILogge
         return new CommandSetup(config, runtime, log);
     }
 
-    public SearchSpec ReadSpec() => SearchSpecReader.Read(Config);
+    /// <summary>The validated spec, checked against its dataset's size before anything starts or is written.</summary>
+    public SearchSpec ReadSpec()
+    {
+        var spec = SearchSpecReader.Read(Config);
+        return SpecValidator.ValidateAgainst(spec, DatasetLoader.Measure(spec.Dataset));
+    }
 
     /// <summary>Akka settings of every actor system this process starts: its logs go to Serilog, never to stdout.</summary>
     public static Config AkkaOverrides => ConfigurationFactory.ParseString(Output.AkkaSerilogLogger.Hocon);

@@ -34,6 +34,11 @@ public static class CompareCommand
     {
         var (ids, config, epsilon, density, tau) = CommonArguments();
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for report.html, plots, CSV and JSON", Required = true };
+        output.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token] && File.Exists(token.Value))
+                result.AddError($"--out {token.Value} is a file; give a folder for the report");
+        });
         var command = new Command("report", "Write an HTML report with plots, CSV and JSON") { ids, config, output, epsilon, density, tau };
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {

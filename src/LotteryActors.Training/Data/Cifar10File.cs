@@ -26,6 +26,14 @@ public static class Cifar10File
         return (images, labels);
     }
 
+    /// <summary>How many records the batches hold, from their sizes alone.</summary>
+    public static int CountRecords(IReadOnlyList<string> batchPaths) => batchPaths.Sum(path =>
+    {
+        if (!File.Exists(path))
+            throw new DatasetFormatException($"dataset file not found: {path}");
+        return (int)(new FileInfo(path).Length / RecordBytes);
+    });
+
     private static byte[] ReadBatch(string path)
     {
         if (!File.Exists(path))

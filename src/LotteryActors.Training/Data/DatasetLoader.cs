@@ -34,6 +34,19 @@ public static class DatasetLoader
             classes: 10);
     }
 
+    /// <summary>
+    /// The sizes of the training and test sets from the files' headers (IDX) or lengths (CIFAR-10), so a spec can
+    /// be checked against its dataset in milliseconds, before anything is started or written.
+    /// </summary>
+    public static DatasetSize Measure(DatasetSpec spec) => spec.Name switch
+    {
+        DatasetName.Cifar10 => new DatasetSize(
+            Cifar10File.CountRecords(CifarTrainFiles(spec.Path)), Cifar10File.CountRecords([CifarTestFile(spec.Path)])),
+        _ => new DatasetSize(
+            IdxFile.ReadShape(Locate(spec.Path, "train-labels-idx1-ubyte"))[0],
+            IdxFile.ReadShape(Locate(spec.Path, "t10k-labels-idx1-ubyte"))[0]),
+    };
+
     private sealed record RawSplit(byte[] Pixels, byte[] Labels);
 
     private static (RawSplit Train, RawSplit Test, int Channels, int Size) ReadIdx(string dir)
@@ -67,11 +80,15 @@ public static class DatasetLoader
 
     private static (RawSplit Train, RawSplit Test, int Channels, int Size) ReadCifar10(string dir)
     {
-        var trainFiles = Enumerable.Range(1, 5).Select(i => System.IO.Path.Combine(dir, $"data_batch_{i}.bin")).ToList();
-        var (trainImages, trainLabels) = Cifar10File.Read(trainFiles);
-        var (testImages, testLabels) = Cifar10File.Read([System.IO.Path.Combine(dir, "test_batch.bin")]);
+        var (trainImages, trainLabels) = Cifar10File.Read(CifarTrainFiles(dir));
+        var (testImages, testLabels) = Cifar10File.Read([CifarTestFile(dir)]);
         return (new RawSplit(trainImages, trainLabels), new RawSplit(testImages, testLabels), 3, 32);
     }
+
+    private static List<string> CifarTrainFiles(string dir) =>
+        Enumerable.Range(1, 5).Select(i => System.IO.Path.Combine(dir, $"data_batch_{i}.bin")).ToList();
+
+    private static string CifarTestFile(string dir) => System.IO.Path.Combine(dir, "test_batch.bin");
 
     /// <summary>Per-channel mean and standard deviation of the training pixels, scaled to [0, 1].</summary>
     private static (float[] Mean, float[] Std) PixelStatistics(byte[] pixels, int count, int channels, int size)

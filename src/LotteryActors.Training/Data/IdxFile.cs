@@ -12,11 +12,26 @@ public static class IdxFile
 
     public static Contents Read(string path)
     {
+        using var stream = Open(path);
+        var shape = ReadShape(stream, path);
+        var data = new byte[shape.Aggregate(1L, (n, d) => n * d)];
+        ReadExactly(stream, data, path, "data");
+        return new Contents(shape, data);
+    }
+
+    /// <summary>The shape from the header alone: how many examples a file holds, without reading them.</summary>
+    public static int[] ReadShape(string path)
+    {
+        using var stream = Open(path);
+        return ReadShape(stream, path);
+    }
+
+    private static Stream Open(string path)
+    {
         if (!File.Exists(path))
             throw new DatasetFormatException($"dataset file not found: {path}");
-        using var file = File.OpenRead(path);
-        using Stream stream = IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : file;
-        return Read(stream, path);
+        var file = File.OpenRead(path);
+        return IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : file;
     }
 
     private static bool IsGzip(FileStream file)
@@ -27,7 +42,7 @@ public static class IdxFile
         return n == 2 && head[0] == 0x1f && head[1] == 0x8b;
     }
 
-    private static Contents Read(Stream stream, string path)
+    private static int[] ReadShape(Stream stream, string path)
     {
         var header = new byte[4];
         ReadExactly(stream, header, path, "magic number");
@@ -47,9 +62,7 @@ public static class IdxFile
         }
         if (count > int.MaxValue)
             throw new DatasetFormatException($"{path}: {count} elements is more than one array can hold");
-        var data = new byte[count];
-        ReadExactly(stream, data, path, "data");
-        return new Contents(shape, data);
+        return shape;
     }
 
     private static void ReadExactly(Stream stream, byte[] buffer, string path, string what)

@@ -41,8 +41,59 @@ public static class SpecValidator
         Require(p.Rate is > 0 and < 1, "pruning.rate", $"is {p.Rate}; allowed: (0, 1)");
         Require(p.OutputRate is >= 0 and < 1, "pruning.output-rate", $"is {p.OutputRate}; allowed: [0, 1)");
         Require(p.Rounds is >= 0 and <= 100, "pruning.rounds", $"is {p.Rounds}; allowed: 0..100");
+        RequireWithinRound(spec, iterationsPerEpoch: null);
         return spec;
     }
+
+    /// <summary>
+    /// The checks that need the dataset's size: subsets it can fill, and durations written in epochs against
+    /// durations written in iterations (an epoch is (training examples - validation) / batch-size iterations).
+    /// </summary>
+    public static SearchSpec ValidateAgainst(SearchSpec spec, DatasetSize size)
+    {
+        var d = spec.Dataset;
+        Require(d.TrainSubset <= size.Train, "dataset.train-subset",
+            $"is {d.TrainSubset}; the training set in {d.Path} has {size.Train} examples");
+        Require(d.TestSubset <= size.Test, "dataset.test-subset",
+            $"is {d.TestSubset}; the test set in {d.Path} has {size.Test} examples");
+        var train = d.TrainSubset > 0 ? d.TrainSubset : size.Train;
+        Require(d.ValidationSize < train, "dataset.validation-size",
+            $"is {d.ValidationSize}; it must leave training examples out of the {train} in use");
+        var iterationsPerEpoch = Math.Max(1, (train - d.ValidationSize) / spec.Training.BatchSize);
+        Require(Iterations(spec.Training.Duration, iterationsPerEpoch) <= int.MaxValue, "training.duration",
+            $"is {spec.Training.Duration}, more than {int.MaxValue} iterations of {iterationsPerEpoch} per epoch");
+        RequireWithinRound(spec, iterationsPerEpoch);
+        return spec;
+    }
+
+    /// <summary>
+    /// Points inside a round must come before its end: a rewind point at or past it fails every ticket after its
+    /// first round, and a milestone past it never applies. Durations in different units are compared only once
+    /// <paramref name="iterationsPerEpoch"/> is known.
+    /// </summary>
+    private static void RequireWithinRound(SearchSpec spec, int? iterationsPerEpoch)
+    {
+        var round = spec.Training.Duration;
+        var inIterations = iterationsPerEpoch is { } n ? $" ({Iterations(round, n)} iterations of {n} per epoch)" : "";
+        Require(Compare(spec.Pruning.Rewind, round, iterationsPerEpoch) is not >= 0, "pruning.rewind",
+            $"is {spec.Pruning.Rewind}; it must come before the end of a round, training.duration = {round}{inIterations}");
+        foreach (var milestone in spec.Training.Milestones)
+            Require(Compare(milestone, round, iterationsPerEpoch) is not >= 0, "training.milestones",
+                $"contain {milestone}, which is not before the end of a round, training.duration = {round}{inIterations}; " +
+                "it would never apply");
+        Require(Compare(spec.Training.Warmup, round, iterationsPerEpoch) is not > 0, "training.warmup",
+            $"is {spec.Training.Warmup}; it must not be longer than a round, training.duration = {round}{inIterations}");
+    }
+
+    /// <summary>Sign of a - b, or null when their units differ and the epoch length is not known yet.</summary>
+    private static int? Compare(Duration a, Duration b, int? iterationsPerEpoch) =>
+        a.Unit == b.Unit ? a.Value.CompareTo(b.Value)
+        : iterationsPerEpoch is { } n ? Iterations(a, n).CompareTo(Iterations(b, n))
+        : null;
+
+    /// <summary>In 64 bits: a duration in epochs can exceed the 32-bit iteration counter the trainer uses.</summary>
+    private static long Iterations(Duration d, int iterationsPerEpoch) =>
+        d.Unit == DurationUnit.Epochs ? (long)d.Value * iterationsPerEpoch : d.Value;
 
     private static void Require(bool condition, string key, string problem)
     {
