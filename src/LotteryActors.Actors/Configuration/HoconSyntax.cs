@@ -40,8 +40,30 @@ public sealed class HoconSyntax
     public static Outline Check(string text, string origin)
     {
         var syntax = new HoconSyntax(text, origin);
+        syntax.RejectOddWhitespace();
         syntax.Root();
         return new Outline(syntax.includes, syntax.fields);
+    }
+
+    /// <summary>
+    /// Akka reads a lone carriage return and some Unicode spaces as line breaks inside keys, so anything but
+    /// spaces, tabs and (CR)LF line ends is refused up front.
+    /// </summary>
+    private void RejectOddWhitespace()
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var lone = c == '\r' && (i + 1 == text.Length || text[i + 1] != '\n');
+            if (!lone && (c is ' ' or '\t' or '\n' or '\r' || !char.IsWhiteSpace(c) || (c == '\uFEFF' && i == 0)))
+                continue;
+            line = 1 + text.AsSpan(0, i).Count('\n');
+            lineStart = text.LastIndexOf('\n', Math.Max(0, i - 1)) + 1;
+            position = i;
+            throw Error(lone
+                ? "a carriage return without a line feed; save the file with \\n or \\r\\n line ends"
+                : $"the whitespace character U+{(int)c:X4}; use spaces");
+        }
     }
 
     private void Root()
@@ -368,6 +390,9 @@ public sealed class HoconSyntax
                         content.Append((char)code);
                         position += 4;
                         break;
+                    case '\n':
+                        position--;
+                        throw Error($"the string that starts at {open} is not closed on its line (a '\"' is missing)");
                     default:
                         position--;
                         throw Error($"unknown escape '\\{e}' in a string; allowed: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
@@ -428,9 +453,10 @@ public sealed class HoconSyntax
         position++;
     }
 
-    private static bool IsBlank(char c) => c is ' ' or '\t' or '\r' or '\uFEFF' || (c != '\n' && char.IsWhiteSpace(c));
+    private static bool IsBlank(char c) => c is ' ' or '\t' or '\r' or '\uFEFF';
 
-    private static bool IsUnquoted(char c) => !IsBlank(c) && c != '\n' && !char.IsControl(c) && !Forbidden.Contains(c);
+    private static bool IsUnquoted(char c) =>
+        !IsBlank(c) && !char.IsWhiteSpace(c) && !char.IsControl(c) && !Forbidden.Contains(c);
 
     private bool StartsComment() => Peek() == '/' && Next() == '/';
 

@@ -28,32 +28,32 @@ public sealed record RuntimeSettings(
 
     public static RuntimeSettings Read(Config config)
     {
-        var c = config.GetConfig(Root);
+        var c = new SettingsSection(config, Root);
         var home = Path.GetFullPath(Environment.GetEnvironmentVariable(HomeVariable) is { Length: > 0 } fromEnvironment
             ? fromEnvironment
-            : c.GetString("home"));
-        var artifacts = c.GetString("artifacts");
-        var slots = c.GetInt("slots");
+            : c.Text("home"));
+        var artifacts = c.Text("artifacts");
+        var slots = c.Int("slots");
         Require(slots >= 0, "slots", $"is {slots}; allowed: 0 (one per core) or a positive count");
         var trainers = slots == 0 ? Environment.ProcessorCount : slots;
-        var torchThreads = c.GetInt("torch-threads");
+        var torchThreads = c.Int("torch-threads");
         Require(torchThreads >= 0, "torch-threads", $"is {torchThreads}; allowed: 0 (cores / slots) or a positive count");
-        var device = c.GetString("device");
+        var device = c.Text("device");
         Require(device == "cpu" || System.Text.RegularExpressions.Regex.IsMatch(device, "^cuda(:[0-9]+)?$"), "device",
             $"is '{device}'; allowed: cpu, cuda, cuda:N");
         Require(device == "cpu" || TorchBuild.HasCuda, "device",
             $"is '{device}', but this build has no CUDA (TorchSharp-{TorchBuild.DevicePackage}); use device = cpu, or " +
             "build with -p:TorchDevicePackage=cuda where a CUDA TorchSharp package is served");
-        var chunk = c.GetInt("chunk-iterations");
+        var chunk = c.Int("chunk-iterations");
         Require(chunk >= 1, "chunk-iterations", $"is {chunk}; allowed: 1 or more");
-        var restarts = c.GetInt("max-restarts");
+        var restarts = c.Int("max-restarts");
         Require(restarts >= 0, "max-restarts", $"is {restarts}; allowed: 0 or more");
-        var snapshotEvery = c.GetInt("snapshot-every");
+        var snapshotEvery = c.Int("snapshot-every");
         Require(snapshotEvery >= 1, "snapshot-every", $"is {snapshotEvery}; allowed: 1 or more");
-        var journalText = c.GetString("journal");
+        var journalText = c.Text("journal");
         Require(SpecNames.TryParse<JournalBackend>(journalText, out var journal), "journal",
             $"is '{journalText}'; allowed: {string.Join(", ", SpecNames.All<JournalBackend>())}");
-        var connection = c.GetString("connection-string") ?? "";
+        var connection = c.Text("connection-string");
         Require(journal != JournalBackend.Postgresql || connection.Length > 0, "connection-string",
             "is empty; a postgresql journal needs one (Host=...;Database=...;Username=...)");
         return new RuntimeSettings(
@@ -64,8 +64,8 @@ public sealed record RuntimeSettings(
             device,
             chunk,
             restarts,
-            c.GetTimeSpan("min-backoff"),
-            c.GetTimeSpan("max-backoff"),
+            c.Time("min-backoff"),
+            c.Time("max-backoff"),
             snapshotEvery,
             journal,
             connection);

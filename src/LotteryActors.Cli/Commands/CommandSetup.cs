@@ -12,19 +12,27 @@ public sealed record CommandSetup(Config Config, RuntimeSettings Runtime, ILogge
     /// <summary>Loads <paramref name="configPath"/> (or the embedded defaults alone) and starts logging.</summary>
     public static CommandSetup Load(string? configPath)
     {
-        var config = configPath is null ? LotteryConfig.Defaults : LotteryConfig.FromFile(configPath);
-        var runtime = RuntimeSettings.Read(config);
-        var log = Output.Logging.Configure(config, runtime.Home);
+        var (config, runtime, logSettings) = ReadSettings(configPath);
+        var log = Output.Logging.Configure(logSettings, runtime.Home);
         return new CommandSetup(config, runtime, log);
     }
 
-    /// <summary>The validated spec, checked against its dataset's size before anything starts or is written.</summary>
-    public SearchSpec ReadSpec()
+    /// <summary>The merged configuration and runtime settings; writes nothing, so a bad file leaves no trace.</summary>
+    public static (Config Config, RuntimeSettings Runtime, LogSettings Log) ReadSettings(string? configPath)
     {
-        var spec = SearchSpecReader.Read(Config);
+        var config = configPath is null ? LotteryConfig.Defaults : LotteryConfig.FromFile(configPath);
+        return (config, RuntimeSettings.Read(config), LogSettings.Read(config));
+    }
+
+    public SearchSpec ReadSpec() => ReadSpec(Config);
+
+    /// <summary>The validated spec, checked against its dataset's size before anything starts or is written.</summary>
+    public static SearchSpec ReadSpec(Config config)
+    {
+        var spec = SearchSpecReader.Read(config);
         return SpecValidator.ValidateAgainst(spec, DatasetLoader.Measure(spec.Dataset));
     }
 
     /// <summary>Akka settings of every actor system this process starts: its logs go to Serilog, never to stdout.</summary>
-    public static Config AkkaOverrides => ConfigurationFactory.ParseString(Output.AkkaSerilogLogger.Hocon);
+    public static Config AkkaOverrides => ConfigurationFactory.ParseString(Output.Logging.AkkaHocon);
 }

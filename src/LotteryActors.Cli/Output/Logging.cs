@@ -1,34 +1,70 @@
-using Akka.Configuration;
+using LotteryActors.Actors.Configuration;
 using Serilog;
+using Serilog.Core;
 using Serilog.Events;
 
 namespace LotteryActors.Cli.Output;
 
 /// <summary>
 /// Serilog for the whole process: console on stderr (stdout is for results), a rolling file, and Seq when
-/// <c>lottery.log.seq-url</c> is set.
+/// <c>lottery.log.seq-url</c> is set. The console carries one line per event and no stack traces (those go to the
+/// file), and none of Akka's own information chatter; the file keeps everything.
 /// </summary>
 public static class Logging
 {
-    public static ILogger Configure(Config config, string home)
+    /// <summary>Akka settings that send its log events through Serilog with message templates.</summary>
+    public const string AkkaHocon = """
+        akka {
+          loggers = ["Akka.Logger.Serilog.SerilogLogger, Akka.Logger.Serilog"]
+          logger-formatter = "Akka.Logger.Serilog.SerilogLogMessageFormatter, Akka.Logger.Serilog"
+          logger-startup-timeout = 10s
+          # Akka's fallback logger (while loggers start and stop) writes raw lines; only warnings get through.
+          stdout-loglevel = WARNING
+          loglevel = INFO
+        }
+        """;
+
+    public static ILogger Configure(LogSettings settings, string home)
     {
-        var level = Enum.TryParse<LogEventLevel>(config.GetString("lottery.log.level"), ignoreCase: true, out var l)
-            ? l
-            : LogEventLevel.Information;
-        var file = config.GetString("lottery.log.file");
-        if (string.IsNullOrEmpty(file))
-            file = Path.Combine(home, "logs", "lottery-.log");
+        var level = Enum.Parse<LogEventLevel>(settings.Level, ignoreCase: true);
+        var file = settings.File.Length > 0 ? settings.File : Path.Combine(home, "logs", "lottery-.log");
         var logger = new LoggerConfiguration()
             .MinimumLevel.Is(level)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("Node", Environment.MachineName)
-            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose,
-                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
-            .WriteTo.File(file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14);
-        var seq = config.GetString("lottery.log.seq-url");
-        if (!string.IsNullOrEmpty(seq))
-            logger = logger.WriteTo.Seq(seq);
+            .WriteTo.Logger(console => console
+                .Filter.ByExcluding(IsAkkaChatter)
+                .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose,
+                    outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}"))
+            .WriteTo.Fallible(sink => sink.File(file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14),
+                new LogFileFailure(file));
+        if (settings.SeqUrl.Length > 0)
+            logger = logger.WriteTo.Seq(settings.SeqUrl);
         Log.Logger = logger.CreateLogger();
         return Log.Logger;
+    }
+
+    /// <summary>Akka's own events below warning (start-up, coordinated shutdown): the file keeps them.</summary>
+    private static bool IsAkkaChatter(LogEvent e) =>
+        e.Level < LogEventLevel.Warning
+        && e.Properties.TryGetValue(Constants.SourceContextPropertyName, out var source)
+        && source is ScalarValue { Value: string name }
+        && name.StartsWith("Akka.", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A log file that cannot be written (read-only home, full disk) is said once, in one line, and the run goes on
+    /// with the console: losing the log file is no reason to lose the work.
+    /// </summary>
+    private sealed class LogFileFailure(string file) : ILoggingFailureListener
+    {
+        private int reported;
+
+        public void OnLoggingFailed(object sender, LoggingFailureKind kind, string message,
+            IReadOnlyCollection<LogEvent>? events, Exception? exception)
+        {
+            if (Interlocked.Exchange(ref reported, 1) == 0)
+                Console.Error.WriteLine(
+                    $"warning: cannot write the log file {file} ({exception?.Message ?? message}); logging to the console only");
+        }
     }
 }

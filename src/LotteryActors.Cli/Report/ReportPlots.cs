@@ -28,11 +28,11 @@ public static class ReportPlots
             var ys = points.Select(c => c.TestAccuracy.Mean).ToArray();
             var line = plot.Add.Scatter(xs, ys, palette.GetColor(series++ % 10));
             line.LegendText = $"{(analyses.Count > 1 ? a.Name + " " : "")}w={group.Key.Width:G3} {SpecNames.Of(group.Key.Kind)}";
-            line.LinePattern = group.Key.Kind switch
+            (line.LinePattern, line.MarkerShape) = group.Key.Kind switch
             {
-                RunKind.Ticket => LinePattern.Solid,
-                RunKind.RandomReinit => LinePattern.Dashed,
-                _ => LinePattern.Dotted,
+                RunKind.Ticket => (LinePattern.Solid, MarkerShape.FilledCircle),
+                RunKind.RandomReinit => (LinePattern.Dashed, MarkerShape.FilledTriangleUp),
+                _ => (LinePattern.Dotted, MarkerShape.FilledSquare),
             };
             var errors = points.Select(c => double.IsNaN(c.TestAccuracy.StandardDeviation) ? 0 : c.TestAccuracy.StandardDeviation).ToArray();
             var bars = plot.Add.ErrorBar(xs, ys, errors);
@@ -40,7 +40,8 @@ public static class ReportPlots
         }
         DensityAxis(plot, analyses.SelectMany(a => a.Curves).Select(c => c.Density));
         plot.YLabel("test accuracy");
-        plot.Title("Accuracy against density: tickets (solid), random re-init (dashed), random mask (dotted)");
+        plot.Title("Accuracy against density: tickets (solid, circles), random re-init (dashed, triangles), " +
+                   "random mask (dotted, squares)");
         Save(plot, path);
     }
 
@@ -134,6 +135,10 @@ public static class ReportPlots
         if (plot.GetPlottables().Count() > 1)
             plot.ShowLegend(Alignment.LowerLeft);
         plot.SavePng(path + ".png", width, height);
+        // Skia's SVG device cannot write dash patterns: it draws them solid and prints "Unsupported path effect"
+        // to the process's stderr for each. The SVG draws them solid on purpose; the markers still tell kinds apart.
+        foreach (var scatter in plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>())
+            scatter.LinePattern = LinePattern.Solid;
         plot.SaveSvg(path + ".svg", width, height);
     }
 }

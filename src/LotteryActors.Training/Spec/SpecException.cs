@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace LotteryActors.Training.Spec;
 
 /// <summary>A search specification names a key whose value is not allowed. <see cref="Key"/> is the HOCON path.</summary>
@@ -10,7 +12,18 @@ public class SpecException : Exception
 
     /// <summary>For input errors that are not about one setting's value; <paramref name="message"/> is the whole line.</summary>
     protected SpecException(string key, string message, Exception? inner)
-        : base(message, inner) => Key = key;
+        : base(OneLine(message), inner) => Key = key;
 
     public string Key { get; }
+
+    /// <summary>Keys and values quoted from a broken file may hold line breaks or control bytes: they are escaped.</summary>
+    private static string OneLine(string message)
+    {
+        if (!message.Any(char.IsControl))
+            return message;
+        var line = new StringBuilder(message.Length);
+        foreach (var c in message)
+            line.Append(char.IsControl(c) ? $"\\u{(int)c:X4}" : c);
+        return line.ToString();
+    }
 }

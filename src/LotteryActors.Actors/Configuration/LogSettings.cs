@@ -1,0 +1,22 @@
+using Akka.Configuration;
+using LotteryActors.Training.Spec;
+
+namespace LotteryActors.Actors.Configuration;
+
+/// <summary>Where this process logs (<c>lottery.log</c>), read and checked before logging starts.</summary>
+public sealed record LogSettings(string Level, string File, string SeqUrl)
+{
+    private const string Root = "lottery.log";
+
+    /// <summary>Serilog's levels, in the words <c>hocon/lottery.conf</c> documents.</summary>
+    public static readonly IReadOnlyList<string> Levels = ["verbose", "debug", "information", "warning", "error", "fatal"];
+
+    public static LogSettings Read(Config config)
+    {
+        var c = new SettingsSection(config, Root);
+        var level = c.Text("level").ToLowerInvariant();
+        if (!Levels.Contains(level))
+            throw new SpecException(c.Key("level"), $"is '{level}'; allowed: {string.Join(", ", Levels)}");
+        return new LogSettings(level, c.Text("file"), c.Text("seq-url"));
+    }
+}
