@@ -411,10 +411,10 @@ public sealed class HoconSyntax
     private void TripleQuotedString()
     {
         var open = Here();
-        position += 3;
-        var close = text.IndexOf("\"\"\"", position, StringComparison.Ordinal);
+        var close = text.IndexOf("\"\"\"", position + 3, StringComparison.Ordinal);
         if (close < 0)
             throw Error($"the \"\"\" string that starts at {open} is never closed");
+        position += 3;
         // Quotes right before the closing three belong to the string.
         while (close + 3 < text.Length && text[close + 3] == '"')
             close++;
