@@ -6,7 +6,6 @@ using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Search;
 using LotteryActors.Actors.Tests.Support;
 using LotteryActors.Training.Imp;
-using Microsoft.Data.Sqlite;
 using static LotteryActors.Actors.Protocol.TicketMessages;
 
 namespace LotteryActors.Actors.Tests.Hosting;
@@ -25,7 +24,7 @@ public sealed class SearchRunTests() : TestKit(TestConfig.Akka + "\n" + TestConf
     {
         using var tiny = new TinyNode();
         var reference = await SearchHost.RunAsync(tiny.Node, null).WaitAsync(Patience);
-        RewindToBeforeEnsembling(tiny.Runtime.Home);
+        JournalRows.RewindToBeforeEnsembling(JournalFile.PathIn(tiny.Runtime.Home));
         var weights = tiny.Node.Runner.Store.PathOf(reference.Tickets.Values.First().Runs[0].WeightsHash);
         var original = await File.ReadAllBytesAsync(weights);
         await File.WriteAllBytesAsync(weights, original[..^8]);
@@ -71,29 +70,8 @@ public sealed class SearchRunTests() : TestKit(TestConfig.Akka + "\n" + TestConf
         Assert.Equal(FaultKind.Environmental, halted.Fault.Kind);
         Assert.Contains("could not write", halted.Fault.Cause);
         disk.Free();
-        Assert.Equal(1, CountJournaled(disk.Path, "SearchStarted.v1"));
-        Assert.Equal(1, CountJournaled(disk.Path, "InitDrawn.v1"));
-    }
-
-    /// <summary>Drops the ensemble and completion events (and snapshots), as if the process died just before ensembling.</summary>
-    private static void RewindToBeforeEnsembling(string home)
-    {
-        using var connection = new SqliteConnection($"Data Source={JournalFile.PathIn(home)};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM journal WHERE manifest IN ('EnsembleEvaluated.v1', 'SearchCompleted.v1'); " +
-                              "DELETE FROM snapshot;";
-        command.ExecuteNonQuery();
-    }
-
-    private static long CountJournaled(string home, string manifest)
-    {
-        using var connection = new SqliteConnection($"Data Source={JournalFile.PathIn(home)};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM journal WHERE manifest = $manifest";
-        command.Parameters.AddWithValue("$manifest", manifest);
-        return (long)command.ExecuteScalar()!;
+        Assert.Equal(1, JournalRows.Count(JournalFile.PathIn(disk.Path), "SearchStarted.v1"));
+        Assert.Equal(1, JournalRows.Count(JournalFile.PathIn(disk.Path), "InitDrawn.v1"));
     }
 
     private sealed class FirstProgress : ReceiveActor

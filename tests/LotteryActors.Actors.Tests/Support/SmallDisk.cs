@@ -56,6 +56,9 @@ public sealed class SmallDisk : IDisposable
 
     public void Free() => File.Delete(Filler);
 
+    /// <summary>Gives the disk more room: the fault of a full disk, removed.</summary>
+    public void Grow(string size) => Remount($"size={size}");
+
     public void ReadOnly() => Remount("ro");
 
     public void Writable() => Remount("rw");
@@ -66,10 +69,10 @@ public sealed class SmallDisk : IDisposable
         Directory.Delete(Path, recursive: true);
     }
 
-    private void Remount(string mode)
+    private void Remount(string options)
     {
-        if (Run("mount", "-o", $"remount,{mode}", Path) is { } error)
-            throw new InvalidOperationException($"remount {mode} of {Path} failed: {error}");
+        if (Run("mount", "-o", $"remount,{options}", Path) is { } error)
+            throw new InvalidOperationException($"remount {options} of {Path} failed: {error}");
     }
 
     private static string? Probe()
