@@ -28,7 +28,7 @@ public static class SearchHost
         return overrides is null ? config : overrides.WithFallback(config);
     }
 
-    /// <param name="retryFailed">Reopen the tickets journaled as failed before going on (<c>--retry-failed</c>).</param>
+    /// <param name="retryFailed">Reopen the tickets journaled as failed before going on (--retry-failed).</param>
     /// <exception cref="SearchHaltedException">The search stopped before it completed; the fault says why.</exception>
     public static async Task<SearchState> RunAsync(SearchSpec spec, RuntimeSettings runtime, Config? akkaOverrides,
         Action<ActorSystem>? onStarted = null, CancellationToken cancellation = default, bool retryFailed = false)
@@ -45,7 +45,9 @@ public static class SearchHost
         return await RunAsync(node, akkaOverrides, onStarted, cancellation, retryFailed);
     }
 
-    /// <summary>Runs the node's search in a new actor system until it finishes, halts, or <paramref name="cancellation"/> fires.</summary>
+    /// <summary>
+    /// Runs the node's search in a new actor system until it finishes, halts, or <paramref name="cancellation"/> fires.
+    /// </summary>
     public static async Task<SearchState> RunAsync(TrainingNode node, Config? akkaOverrides,
         Action<ActorSystem>? onStarted = null, CancellationToken cancellation = default, bool retryFailed = false)
     {

@@ -6,14 +6,15 @@ namespace LotteryActors.Actors.Persistence;
 /// </summary>
 public sealed class SearchLock : IDisposable
 {
-    // What .NET reports when the lock is held elsewhere: EWOULDBLOCK from flock on Unix, a sharing violation on Windows.
+    // What .NET reports when another holds the lock: EWOULDBLOCK from flock on Unix, a sharing violation on Windows.
     private static readonly int[] HeldElsewhere = [11, unchecked((int)0x80070020)];
 
     private readonly FileStream file;
 
     private SearchLock(FileStream file) => this.file = file;
 
-    public static string PathFor(string home, string searchId) => Path.Combine(home, "locks", $"search-{searchId}.lock");
+    public static string PathFor(string home, string searchId) =>
+        Path.Combine(home, "locks", $"search-{searchId}.lock");
 
     public static SearchLock Acquire(string home, string searchId)
     {

@@ -44,18 +44,21 @@ public sealed record SearchFault(FaultKind Kind, string Cause)
         return new SearchFault(FaultKind.Bug, $"{root.GetType().Name}: {root.Message}");
     }
 
-    /// <summary>The exception and its causes, outermost first (an aggregate contributes its first inner exception).</summary>
+    /// <summary>The exception and its causes, outermost first (an aggregate gives its first inner exception).</summary>
     private static IEnumerable<Exception> Chain(Exception exception)
     {
-        for (var e = exception; e is not null; e = e is AggregateException a ? a.InnerExceptions.FirstOrDefault() : e.InnerException)
+        for (var e = exception; e is not null; e = Inner(e))
             yield return e;
     }
+
+    private static Exception? Inner(Exception e) =>
+        e is AggregateException a ? a.InnerExceptions.FirstOrDefault() : e.InnerException;
 }
 
 /// <summary>The journal cannot be opened, read or written: a corrupt file, a database that is not there.</summary>
 public sealed class JournalUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>The search stopped before it completed; <see cref="Fault"/> says why and whether resuming can help.</summary>
+/// <summary>The search stopped before it completed; <see cref="Fault"/> says why, and whether resuming helps.</summary>
 public sealed class SearchHaltedException(SearchFault fault) : Exception(fault.Cause)
 {
     public SearchFault Fault { get; } = fault;

@@ -36,7 +36,7 @@ public static class TicketMessages
     /// <summary>Trainer to supervisor: done with the slot.</summary>
     public sealed record SlotReleased(TicketId Ticket);
 
-    /// <summary>Supervisor to coordinator: the ticket failed for a scientific reason (it diverged); journal it.</summary>
+    /// <summary>Supervisor to coordinator: the ticket failed for a scientific reason (it diverged).</summary>
     public sealed record TicketGaveUp(TicketId Ticket, string Reason, int Attempts);
 
     /// <summary>

@@ -39,7 +39,8 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
     private Exception? childFailure;
     private int childFailures;
 
-    public SearchCoordinator(SearchSpec spec, TrainingNode node, IActorRef listener, TimeProvider clock, bool retryFailed)
+    public SearchCoordinator(
+        SearchSpec spec, TrainingNode node, IActorRef listener, TimeProvider clock, bool retryFailed)
     {
         this.spec = spec;
         this.node = node;
@@ -76,16 +77,17 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <param name="retryFailed">Reopen tickets journaled as failed (<c>resume --retry-failed</c>) before going on.</param>
+    /// <param name="retryFailed">Reopen tickets journaled as failed (resume --retry-failed) before going on.</param>
     public static Props Props(SearchSpec spec, TrainingNode node, IActorRef listener, TimeProvider? clock = null,
         bool retryFailed = false) =>
         Akka.Actor.Props.Create(() =>
             new SearchCoordinator(spec, node, listener, clock ?? TimeProvider.System, retryFailed));
 
     // Akka's own failure log would print each retried failure with its stack; OnChildStopped logs one line.
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(RecordAndStop, loggingEnabled: false);
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(RecordAndStop, loggingEnabled: false);
 
-    /// <summary>Runs on this actor's thread before the failed child's Terminated arrives, which then acts on it.</summary>
+    /// <summary>Runs on this actor's thread before the failed child's Terminated, which then acts on it.</summary>
     private Directive RecordAndStop(Exception cause)
     {
         childFailure = cause;
@@ -106,7 +108,8 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
     {
         log.Debug("{0}: {1}", what, cause);
         var detail = SearchFault.Of(cause).Cause;
-        Halt(new SearchFault(FaultKind.Environmental, $"{what}: {detail}; nothing journaled was lost, resume when it is back"));
+        Halt(new SearchFault(FaultKind.Environmental,
+            $"{what}: {detail}; nothing journaled was lost, resume when it is back"));
     }
 
     private DateTimeOffset Now => clock.GetUtcNow();

@@ -52,7 +52,8 @@ public sealed record SearchState(
             RoundCompleted r => Update(r.Result.Unit.Ticket, t => t.Has(r.Result.Unit) ? t : t with { Runs = t.Runs.Add(r.Result) }),
             TicketFailed f => Update(f.Ticket, t => t with { FailureReason = f.Reason }),
             TicketFinished f => Update(f.Ticket, t => t with { Finished = true }),
-            TicketRetried r => Update(r.Ticket, t => t with { FailureReason = null }) with { Completed = false, Ensemble = null },
+            TicketRetried r => Update(r.Ticket, t => t with { FailureReason = null })
+                with { Completed = false, Ensemble = null },
             EnsembleEvaluated en => this with { Ensemble = en.Report },
             SearchCompleted => this with { Completed = true },
             _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "unknown search event"),

@@ -13,7 +13,8 @@ public sealed class SlotQueue(int capacity)
 
     public int Capacity { get; } = capacity >= 1
         ? capacity
-        : throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "with no training slot no ticket would ever train");
+        : throw new ArgumentOutOfRangeException(
+            nameof(capacity), capacity, "with no training slot no ticket would ever train");
 
     public int InUse => holders.Count;
 

@@ -43,7 +43,8 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
         Akka.Actor.Props.Create(() => new TicketSupervisor(coordinator, node));
 
     // Akka's own failure log would print every retried failure with its stack; OnTrainerStopped logs one line.
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(RecordAndStop, loggingEnabled: false);
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(RecordAndStop, loggingEnabled: false);
 
     /// <summary>
     /// The decider runs on this actor's thread while it handles the child's failure, before the child's Terminated
@@ -91,14 +92,15 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
             return;
         }
         var delay = node.Runtime.Backoff(attempts);
-        log.Warning("{0} failed ({1}); retry {2} of {3} in {4}", ticket, fault.Cause, attempts, node.Runtime.MaxRestarts, delay);
+        log.Warning("{0} failed ({1}); retry {2} of {3} in {4}",
+            ticket, fault.Cause, attempts, node.Runtime.MaxRestarts, delay);
         Timers.StartSingleTimer(ticket, new RestartTicket(ticket), delay);
     }
 
     private sealed record RestartTicket(TicketId Ticket);
 }
 
-/// <summary>A trainer's failure, naming its ticket so that the supervisor's decider knows which trainer failed.</summary>
+/// <summary>A trainer's failure, naming its ticket: the supervisor's decider learns which trainer failed.</summary>
 public sealed class TrainerFailedException(TicketId ticket, Exception cause)
     : Exception($"{ticket}: {cause.Message}", cause)
 {

@@ -51,7 +51,8 @@ public static class CommandRunner
         }
     }
 
-    private static int CodeOf(FaultKind kind) => kind == FaultKind.Environmental ? ExitCodes.Environment : ExitCodes.Failure;
+    private static int CodeOf(FaultKind kind) =>
+        kind == FaultKind.Environmental ? ExitCodes.Environment : ExitCodes.Failure;
 
     private static int Fail(string message, int code)
     {

@@ -69,7 +69,7 @@ public static class SearchCommand
         if (state.FailedTickets().ToList() is not { Count: > 0 } failed)
             return ExitCodes.Success;
         Console.Error.WriteLine($"error: search {spec.SearchId} completed, but {failed.Count} ticket(s) failed " +
-                                $"({string.Join(", ", failed)}); `resume {spec.SearchId} --retry-failed` runs them again");
+            $"({string.Join(", ", failed)}); `resume {spec.SearchId} --retry-failed` runs them again");
         return ExitCodes.TicketsFailed;
     }
 }

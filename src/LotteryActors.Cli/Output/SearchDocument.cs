@@ -13,8 +13,8 @@ public sealed record SearchDocument(
     public static SearchDocument From(SearchState state, bool running = false)
     {
         var (done, total) = state.Progress();
-        return new SearchDocument(state.SearchId!, state.Spec!.Name, PhaseOf(state, running), state.Completed, done, total,
-            state.Spec,
+        return new SearchDocument(state.SearchId!, state.Spec!.Name, PhaseOf(state, running), state.Completed,
+            done, total, state.Spec,
             state.Tickets.Select(p => new TicketDocument(p.Key.ToString(), p.Value.Finished, p.Value.FailureReason,
                 p.Value.Runs.Select(RunRow.From).ToList())).ToList(),
             state.Ensemble);

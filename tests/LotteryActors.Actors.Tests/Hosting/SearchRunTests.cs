@@ -20,7 +20,7 @@ public sealed class SearchRunTests() : TestKit(TestConfig.Akka + "\n" + TestConf
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(1);
 
     [Fact]
-    public async Task An_aggregator_failing_on_a_corrupt_artifact_halts_the_search_as_environmental_and_a_repair_resumes_it()
+    public async Task An_aggregator_failing_on_a_corrupt_artifact_halts_the_search_and_a_repair_resumes_it()
     {
         using var tiny = new TinyNode();
         var reference = await SearchHost.RunAsync(tiny.Node, null).WaitAsync(Patience);

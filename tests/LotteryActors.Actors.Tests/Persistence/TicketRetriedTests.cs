@@ -14,7 +14,8 @@ namespace LotteryActors.Actors.Tests.Persistence;
 /// </summary>
 public sealed class TicketRetriedTests() : TestKit(TestConfig.Akka)
 {
-    private const string GoldenV1 = "{\"Ticket\":{\"WidthIndex\":0,\"Index\":1},\"OccurredAt\":\"2026-11-25T12:35:00+00:00\"}";
+    private const string GoldenV1 =
+        "{\"Ticket\":{\"WidthIndex\":0,\"Index\":1},\"OccurredAt\":\"2026-11-25T12:35:00+00:00\"}";
 
     private static readonly TicketRetried Retried = new(new TicketId(0, 1), SampleEvents.T0.AddMinutes(35));
 

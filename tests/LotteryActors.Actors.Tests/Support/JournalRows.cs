@@ -28,7 +28,10 @@ public static class JournalRows
         return Encoding.UTF8.GetString((byte[])command.ExecuteScalar()!);
     }
 
-    /// <summary>Drops the ensemble and completion events and every snapshot: the journal of a process killed just before ensembling.</summary>
+    /// <summary>
+    /// Drops the ensemble and completion events and every snapshot: the journal of a process killed just before
+    /// ensembling.
+    /// </summary>
     public static void RewindToBeforeEnsembling(string journal)
     {
         using var connection = Open(journal, readOnly: false);
@@ -40,7 +43,8 @@ public static class JournalRows
 
     private static SqliteConnection Open(string journal, bool readOnly)
     {
-        var connection = new SqliteConnection($"Data Source={journal};Mode={(readOnly ? "ReadOnly" : "ReadWrite")};Pooling=False");
+        var mode = readOnly ? "ReadOnly" : "ReadWrite";
+        var connection = new SqliteConnection($"Data Source={journal};Mode={mode};Pooling=False");
         connection.Open();
         return connection;
     }

@@ -16,7 +16,7 @@ public sealed class SmallDisk : IDisposable
 
     private string Filler => System.IO.Path.Combine(Path, "filler");
 
-    /// <summary>Null when this process may mount tmpfs; else why not (the skip reason of <see cref="MountFactAttribute"/>).</summary>
+    /// <summary>Null when this process may mount a tmpfs; else why not (the skip reason).</summary>
     public static string? WhyNot => WhyNotMountable.Value;
 
     public static SmallDisk Mount(string size)
@@ -103,7 +103,7 @@ public sealed class SmallDisk : IDisposable
     }
 }
 
-/// <summary>A fact that needs <see cref="SmallDisk"/>: skipped, with the reason, where tmpfs cannot be mounted.</summary>
+/// <summary>A fact that needs <see cref="SmallDisk"/>: skipped, with the reason, where no tmpfs mounts.</summary>
 public sealed class MountFactAttribute : FactAttribute
 {
     public MountFactAttribute()
