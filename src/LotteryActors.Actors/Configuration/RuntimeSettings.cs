@@ -71,6 +71,13 @@ public sealed record RuntimeSettings(
             connection);
     }
 
+    /// <summary>The wait before retry <paramref name="attempt"/> (from 1): min-backoff, doubled to max-backoff.</summary>
+    public TimeSpan Backoff(int attempt)
+    {
+        var doubled = MinBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1);
+        return TimeSpan.FromMilliseconds(Math.Min(doubled, MaxBackoff.TotalMilliseconds));
+    }
+
     private static void Require(bool condition, string key, string problem)
     {
         if (!condition)

@@ -14,8 +14,8 @@ using static TorchSharp.torch;
 namespace LotteryActors.Actors.Hosting;
 
 /// <summary>
-/// Runs one search to completion on this node: takes the search's lock, loads the dataset once, starts the actor
-/// system with the journal, and waits for the coordinator to report the search finished.
+/// Runs one search on this node: takes the search's lock, checks the journal, loads the dataset once, starts the
+/// actor system with the journal, and waits for the search's outcome: its final state, or the fault that halted it.
 /// </summary>
 public static class SearchHost
 {
@@ -28,34 +28,34 @@ public static class SearchHost
         return overrides is null ? config : overrides.WithFallback(config);
     }
 
+    /// <param name="retryFailed">Reopen the tickets journaled as failed before going on (--retry-failed).</param>
+    /// <exception cref="SearchHaltedException">The search stopped before it completed; the fault says why.</exception>
     public static async Task<SearchState> RunAsync(SearchSpec spec, RuntimeSettings runtime, Config? akkaOverrides,
-        Action<ActorSystem>? onStarted = null, CancellationToken cancellation = default)
+        Action<ActorSystem>? onStarted = null, CancellationToken cancellation = default, bool retryFailed = false)
     {
         Directory.CreateDirectory(runtime.Home);
         using var searchLock = SearchLock.Acquire(runtime.Home, spec.SearchId);
+        JournalFile.EnsureReadable(runtime);
         // libtorch's intra-op pool is process-wide: with a trainer per core, one thread each is what pays.
         set_num_threads(runtime.TorchThreads);
         var device = new Device(runtime.Device);
         using var data = DatasetLoader.Load(spec.Dataset, device);
-        var node = new TrainingNode(new ImpRunner(spec, data, new ArtifactStore(runtime.ArtifactsDirectory), device), runtime);
-        return await RunAsync(node, akkaOverrides, onStarted, cancellation);
+        var store = new ArtifactStore(runtime.ArtifactsDirectory);
+        var node = new TrainingNode(new ImpRunner(spec, data, store, device), runtime);
+        return await RunAsync(node, akkaOverrides, onStarted, cancellation, retryFailed);
     }
 
-    /// <summary>Runs the node's search in a new actor system until it finishes or <paramref name="cancellation"/> fires.</summary>
+    /// <summary>
+    /// Runs the node's search in a new actor system until it finishes, halts, or <paramref name="cancellation"/> fires.
+    /// </summary>
     public static async Task<SearchState> RunAsync(TrainingNode node, Config? akkaOverrides,
-        Action<ActorSystem>? onStarted = null, CancellationToken cancellation = default)
+        Action<ActorSystem>? onStarted = null, CancellationToken cancellation = default, bool retryFailed = false)
     {
         using var system = ActorSystem.Create("lottery", AkkaConfig(node.Runtime, akkaOverrides));
         try
         {
             onStarted?.Invoke(system);
-            var outcome = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var listener = system.ActorOf(Props.Create(() => new OutcomeListener(outcome)), "outcome");
-            var spec = node.Runner.Spec;
-            var coordinator = system.ActorOf(SearchCoordinator.Props(spec, node, listener), $"search-{spec.SearchId}");
-            listener.Tell(new OutcomeListener.WatchCoordinator(coordinator));
-            await using var registration = cancellation.Register(() => outcome.TrySetCanceled(cancellation));
-            return ((SearchMessages.SearchFinished)await outcome.Task).State;
+            return await Start(system, node, retryFailed).WaitAsync(cancellation);
         }
         finally
         {
@@ -63,18 +63,14 @@ public static class SearchHost
         }
     }
 
-    /// <summary>Completes the host's task when the search finishes, or fails it if the coordinator dies first.</summary>
-    private sealed class OutcomeListener : ReceiveActor
+    /// <summary>
+    /// Starts the node's search under a <see cref="SearchRun"/> in <paramref name="system"/>; the task completes
+    /// with the search's state or fails with a <see cref="SearchHaltedException"/>, never waiting on nobody.
+    /// </summary>
+    public static Task<SearchState> Start(IActorRefFactory system, TrainingNode node, bool retryFailed = false)
     {
-        public sealed record WatchCoordinator(IActorRef Coordinator);
-
-        public OutcomeListener(TaskCompletionSource<object> outcome)
-        {
-            Receive<WatchCoordinator>(watch => Context.Watch(watch.Coordinator));
-            // Block bodies: a handler returning bool would be read as "handled or not", and TrySet* returns false once set.
-            Receive<SearchMessages.SearchFinished>(finished => { outcome.TrySetResult(finished); });
-            Receive<Terminated>(_ => { outcome.TrySetException(
-                new InvalidOperationException("the search coordinator stopped before the search finished; see the log")); });
-        }
+        var outcome = new TaskCompletionSource<SearchState>(TaskCreationOptions.RunContinuationsAsynchronously);
+        system.ActorOf(SearchRun.Props(node, outcome, retryFailed), "run");
+        return outcome.Task;
     }
 }

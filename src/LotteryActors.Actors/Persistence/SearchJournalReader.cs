@@ -23,7 +23,7 @@ public sealed class SearchJournalReader : IAsyncDisposable
 
     public SearchJournalReader(RuntimeSettings runtime, Akka.Configuration.Config? akkaOverrides = null)
     {
-        Directory.CreateDirectory(runtime.Home);
+        JournalFile.EnsureReadable(runtime);
         system = ActorSystem.Create("lottery-reader", SearchHost.AkkaConfig(runtime, akkaOverrides));
         journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
         materializer = system.Materializer();

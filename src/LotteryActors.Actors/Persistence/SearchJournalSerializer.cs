@@ -22,6 +22,7 @@ public sealed class SearchJournalSerializer(ExtendedActorSystem system) : Serial
         ["RoundCompleted.v1"] = typeof(RoundCompleted),
         ["TicketFailed.v1"] = typeof(TicketFailed),
         ["TicketFinished.v1"] = typeof(TicketFinished),
+        ["TicketRetried.v1"] = typeof(TicketRetried),
         ["EnsembleEvaluated.v1"] = typeof(EnsembleEvaluated),
         ["SearchCompleted.v1"] = typeof(SearchCompleted),
         ["SearchSnapshot.v1"] = typeof(SearchSnapshot),

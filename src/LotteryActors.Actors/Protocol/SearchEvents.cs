@@ -34,6 +34,12 @@ public static class SearchEvents
     /// <summary>The ticket gave up after repeated failures, or diverged; the search goes on without it.</summary>
     public sealed record TicketFailed(TicketId Ticket, string Reason, int Attempts, DateTimeOffset OccurredAt) : ISearchEvent;
 
+    /// <summary>
+    /// A failed ticket is reopened (<c>resume --retry-failed</c>): it continues from its last journaled run, and a
+    /// completed search is completed again, with a new ensemble, once the ticket is done.
+    /// </summary>
+    public sealed record TicketRetried(TicketId Ticket, DateTimeOffset OccurredAt) : ISearchEvent;
+
     /// <summary>All of the ticket's runs are journaled.</summary>
     public sealed record TicketFinished(TicketId Ticket, DateTimeOffset OccurredAt) : ISearchEvent;
 

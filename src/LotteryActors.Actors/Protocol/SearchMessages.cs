@@ -6,6 +6,12 @@ public static class SearchMessages
     /// <summary>Sent to the coordinator's listener when the search has completed (now, or in an earlier run).</summary>
     public sealed record SearchFinished(Search.SearchState State);
 
+    /// <summary>
+    /// Sent to the coordinator's listener when the search stops before completing (retries exhausted, journal
+    /// unwritable); the coordinator stops itself after sending it. Resuming continues from the journal.
+    /// </summary>
+    public sealed record SearchHalted(SearchFault Fault);
+
     /// <summary>Asks the coordinator for its current state; answered with a <see cref="Search.SearchState"/>.</summary>
     public sealed record GetState
     {

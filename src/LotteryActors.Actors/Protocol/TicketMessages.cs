@@ -36,8 +36,14 @@ public static class TicketMessages
     /// <summary>Trainer to supervisor: done with the slot.</summary>
     public sealed record SlotReleased(TicketId Ticket);
 
-    /// <summary>Supervisor to coordinator: the ticket failed for good.</summary>
+    /// <summary>Supervisor to coordinator: the ticket failed for a scientific reason (it diverged).</summary>
     public sealed record TicketGaveUp(TicketId Ticket, string Reason, int Attempts);
+
+    /// <summary>
+    /// Supervisor to coordinator: the ticket kept failing for a reason outside its science (an environmental fault or
+    /// a bug) after every restart; the search must stop without journaling anything about the ticket.
+    /// </summary>
+    public sealed record TicketStalled(TicketId Ticket, SearchFault Fault, int Attempts);
 
     /// <summary>Trainer to anyone subscribed on the event stream (progress display): a run started or a chunk of it finished.</summary>
     public sealed record RunProgressed(WorkUnit Unit, int Iteration, int TotalIterations);

@@ -17,25 +17,36 @@ namespace LotteryActors.Actors.Search;
 /// into a <see cref="SearchState"/>, and hands out runs: on start and after any crash it recovers, finds each
 /// ticket's last journaled run and lets the trainers continue from there. Decisions live in the state; this actor
 /// only persists, applies and dispatches.
+/// It supervises its children on purpose: a failed ticket supervisor or ensemble aggregator is stopped and started
+/// again after a backoff, at most max-restarts times; then, like a stalled ticket or a journal that cannot be written,
+/// the search halts: the listener hears <see cref="SearchHalted"/> with the fault, and the coordinator stops.
+/// Nothing is journaled about such a fault, so resuming continues where the journal ends.
 /// </summary>
-public sealed class SearchCoordinator : ReceivePersistentActor
+public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
 {
     private readonly SearchSpec spec;
     private readonly TrainingNode node;
     private readonly IActorRef listener;
     private readonly TimeProvider clock;
+    private readonly bool retryFailed;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private SearchState state = SearchState.Empty;
     private IActorRef? supervisor;
+    private IActorRef? aggregator;
     private bool ensembling;
+    private bool halted;
     private int eventsSinceSnapshot;
+    private Exception? childFailure;
+    private int childFailures;
 
-    public SearchCoordinator(SearchSpec spec, TrainingNode node, IActorRef listener, TimeProvider clock)
+    public SearchCoordinator(
+        SearchSpec spec, TrainingNode node, IActorRef listener, TimeProvider clock, bool retryFailed)
     {
         this.spec = spec;
         this.node = node;
         this.listener = listener;
         this.clock = clock;
+        this.retryFailed = retryFailed;
 
         Recover<SnapshotOffer>(offer => state = ((SearchSnapshot)offer.Snapshot).ToState());
         Recover<ISearchEvent>(e => state = state.Apply(e));
@@ -46,6 +57,9 @@ public sealed class SearchCoordinator : ReceivePersistentActor
         Command<RunFinished>(OnRunFinished);
         Command<TicketGaveUp>(gaveUp =>
             Record(new TicketFailed(gaveUp.Ticket, gaveUp.Reason, gaveUp.Attempts, Now), _ => CheckAllTicketsDone()));
+        Command<TicketStalled>(stalled => Halt(stalled.Fault));
+        Command<Terminated>(terminated => OnChildStopped(terminated.ActorRef));
+        Command<ReviveChildren>(_ => Revive());
         Command<EnsembleAggregator.Evaluated>(evaluated =>
             Record(new EnsembleEvaluated(evaluated.Report, Now), _ =>
                 Record(new SearchCompleted(Now), _ => listener.Tell(new SearchFinished(state)))));
@@ -61,8 +75,42 @@ public sealed class SearchCoordinator : ReceivePersistentActor
 
     public override string PersistenceId => PersistenceIdFor(spec.SearchId);
 
-    public static Props Props(SearchSpec spec, TrainingNode node, IActorRef listener, TimeProvider? clock = null) =>
-        Akka.Actor.Props.Create(() => new SearchCoordinator(spec, node, listener, clock ?? TimeProvider.System));
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <param name="retryFailed">Reopen tickets journaled as failed (resume --retry-failed) before going on.</param>
+    public static Props Props(SearchSpec spec, TrainingNode node, IActorRef listener, TimeProvider? clock = null,
+        bool retryFailed = false) =>
+        Akka.Actor.Props.Create(() =>
+            new SearchCoordinator(spec, node, listener, clock ?? TimeProvider.System, retryFailed));
+
+    // Akka's own failure log would print each retried failure with its stack; OnChildStopped logs one line.
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(RecordAndStop, loggingEnabled: false);
+
+    /// <summary>Runs on this actor's thread before the failed child's Terminated, which then acts on it.</summary>
+    private Directive RecordAndStop(Exception cause)
+    {
+        childFailure = cause;
+        return Directive.Stop;
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr) =>
+        JournalFailed($"could not write {@event.GetType().Name} to the journal", cause);
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr) =>
+        JournalFailed($"the journal rejected {@event.GetType().Name}", cause);
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null) =>
+        JournalFailed($"could not read search {spec.SearchId} from the journal", reason);
+
+    /// <summary>Akka stops a persistent actor whose journal failed; the listener hears why, in one line.</summary>
+    private void JournalFailed(string what, Exception cause)
+    {
+        log.Debug("{0}: {1}", what, cause);
+        var detail = SearchFault.Of(cause).Cause;
+        Halt(new SearchFault(FaultKind.Environmental,
+            $"{what}: {detail}; nothing journaled was lost, resume when it is back"));
+    }
 
     private DateTimeOffset Now => clock.GetUtcNow();
 
@@ -71,6 +119,13 @@ public sealed class SearchCoordinator : ReceivePersistentActor
         if (!state.Started)
         {
             Record(new SearchStarted(spec.SearchId, CanonicalSpec.ToJson(spec), Now), _ => OnProceed());
+            return;
+        }
+        if (retryFailed && state.FailedTickets().ToList() is { Count: > 0 } failed)
+        {
+            log.Info("retrying {0} failed ticket(s)", failed.Count);
+            RecordAll(failed.Select(t => new TicketRetried(t, Now)).ToList());
+            DeferAsync(Proceed.Instance, _ => OnProceed());
             return;
         }
         var missing = state.WidthsWithoutInit().ToList();
@@ -92,10 +147,15 @@ public sealed class SearchCoordinator : ReceivePersistentActor
         }
         var (done, total) = state.Progress();
         log.Info("search {0}: {1} of {2} runs journaled; continuing", spec.SearchId, done, total);
-        supervisor = Context.ActorOf(TicketSupervisor.Props(Self, node), "tickets");
+        StartTickets();
+        CheckAllTicketsDone();
+    }
+
+    private void StartTickets()
+    {
+        supervisor = Context.Watch(Context.ActorOf(TicketSupervisor.Props(Self, node), "tickets"));
         foreach (var ticket in state.OpenTickets())
             supervisor.Tell(new StartTicket(ticket));
-        CheckAllTicketsDone();
     }
 
     private void OnNextRunRequested(NextRunRequested request)
@@ -143,15 +203,64 @@ public sealed class SearchCoordinator : ReceivePersistentActor
         if (!state.AllTicketsDone || ensembling || state.Completed)
             return;
         ensembling = true;
-        var ticketRuns = state.Tickets.Values.Where(t => t.Finished).SelectMany(t => t.Runs)
-            .Where(r => r.Unit.Kind == RunKind.Ticket).ToList();
+        var ticketRuns = FinishedTicketRuns();
         if (ticketRuns.Count == 0)
         {
             Self.Tell(new EnsembleAggregator.Evaluated(new EnsembleReport([])));
             return;
         }
         log.Info("all tickets done; evaluating ensembles");
-        Context.ActorOf(EnsembleAggregator.Props(node), "ensembles").Tell(new EnsembleAggregator.Evaluate(ticketRuns));
+        StartAggregator(ticketRuns);
+    }
+
+    private void StartAggregator(IReadOnlyList<RunResult> ticketRuns)
+    {
+        aggregator = Context.Watch(Context.ActorOf(EnsembleAggregator.Props(node), "ensembles"));
+        aggregator.Tell(new EnsembleAggregator.Evaluate(ticketRuns));
+    }
+
+    private List<RunResult> FinishedTicketRuns() => state.Tickets.Values.Where(t => t.Finished).SelectMany(t => t.Runs)
+        .Where(r => r.Unit.Kind == RunKind.Ticket).ToList();
+
+    private void OnChildStopped(IActorRef child)
+    {
+        if (child.Equals(supervisor))
+            supervisor = null;
+        if (child.Equals(aggregator))
+            aggregator = null;
+        if (childFailure is not { } cause || halted)
+            return;
+        childFailure = null;
+        var fault = SearchFault.Of(cause);
+        log.Debug("{0} failed: {1}", child.Path.Name, cause);
+        if (++childFailures > node.Runtime.MaxRestarts)
+        {
+            Halt(fault);
+            return;
+        }
+        var delay = node.Runtime.Backoff(childFailures);
+        log.Warning("{0} failed ({1}); retry {2} of {3} in {4}",
+            child.Path.Name, fault.Cause, childFailures, node.Runtime.MaxRestarts, delay);
+        Timers.StartSingleTimer(nameof(ReviveChildren), ReviveChildren.Instance, delay);
+    }
+
+    /// <summary>Starts again whichever child a failure took away, if there is still work for it.</summary>
+    private void Revive()
+    {
+        if (supervisor is null && state.OpenTickets().Any())
+            StartTickets();
+        if (ensembling && aggregator is null && !state.Completed)
+            StartAggregator(FinishedTicketRuns());
+    }
+
+    /// <summary>Stops the search without journaling the fault: its cause is the machine's, not the search's.</summary>
+    private void Halt(SearchFault fault)
+    {
+        if (halted)
+            return;
+        halted = true;
+        listener.Tell(new SearchHalted(fault));
+        Context.Stop(Self);
     }
 
     private void Record<TEvent>(TEvent e, Action<TEvent> then) where TEvent : ISearchEvent =>
@@ -176,5 +285,10 @@ public sealed class SearchCoordinator : ReceivePersistentActor
     private sealed record Proceed
     {
         public static readonly Proceed Instance = new();
+    }
+
+    private sealed record ReviveChildren
+    {
+        public static readonly ReviveChildren Instance = new();
     }
 }

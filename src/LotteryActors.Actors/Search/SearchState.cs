@@ -52,6 +52,8 @@ public sealed record SearchState(
             RoundCompleted r => Update(r.Result.Unit.Ticket, t => t.Has(r.Result.Unit) ? t : t with { Runs = t.Runs.Add(r.Result) }),
             TicketFailed f => Update(f.Ticket, t => t with { FailureReason = f.Reason }),
             TicketFinished f => Update(f.Ticket, t => t with { Finished = true }),
+            TicketRetried r => Update(r.Ticket, t => t with { FailureReason = null })
+                with { Completed = false, Ensemble = null },
             EnsembleEvaluated en => this with { Ensemble = en.Report },
             SearchCompleted => this with { Completed = true },
             _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "unknown search event"),
@@ -75,6 +77,8 @@ public sealed record SearchState(
         Enumerable.Range(0, Spec!.Model.Widths.Count).Where(w => !Inits.ContainsKey(w));
 
     public IEnumerable<TicketId> OpenTickets() => Spec!.Tickets().Where(t => !Ticket(t).Done);
+
+    public IEnumerable<TicketId> FailedTickets() => Spec!.Tickets().Where(t => Ticket(t).Failed);
 
     public bool AllTicketsDone => Started && !OpenTickets().Any();
 

@@ -11,7 +11,10 @@ public sealed class SlotQueue(int capacity)
     private readonly HashSet<IActorRef> holders = [];
     private readonly LinkedList<IActorRef> waiting = [];
 
-    public int Capacity { get; } = capacity;
+    public int Capacity { get; } = capacity >= 1
+        ? capacity
+        : throw new ArgumentOutOfRangeException(
+            nameof(capacity), capacity, "with no training slot no ticket would ever train");
 
     public int InUse => holders.Count;
 

@@ -1,7 +1,6 @@
 using Akka.Actor;
-using Akka.Actor.Internal;
 using Akka.Event;
-using LotteryActors.Training.Rounds;
+using LotteryActors.Actors.Protocol;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Actors.Protocol.TicketMessages;
 
@@ -9,9 +8,11 @@ namespace LotteryActors.Actors.Tickets;
 
 /// <summary>
 /// Parent of one <see cref="TicketTrainer"/> per ticket and keeper of this node's training slots. A trainer that
-/// throws is stopped and started again after a backoff (min-backoff, doubling up to max-backoff); a new trainer
-/// resumes from the ticket's last journaled run. After max-restarts failures, or at once for a diverged run,
-/// the ticket is reported to the coordinator as failed and the other tickets go on.
+/// throws is stopped; what follows depends on the kind of fault (<see cref="SearchFault.Of"/>). A diverged run is the
+/// ticket's scientific fate: reported at once, to be journaled. Any other fault (a full disk, a corrupt artifact, a
+/// bug) is retried: the trainer starts again after a backoff (min-backoff, doubling up to max-backoff) and resumes
+/// from the ticket's last journaled run. After max-restarts retries the coordinator hears that the ticket is stalled,
+/// and stops the search without journaling anything about the ticket.
 /// </summary>
 public sealed class TicketSupervisor : ReceiveActor, IWithTimers
 {
@@ -20,7 +21,7 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Dictionary<string, TicketId> ticketsByChild = [];
     private readonly Dictionary<TicketId, int> failures = [];
-    private readonly Dictionary<string, Exception> crashes = [];
+    private readonly Dictionary<TicketId, Exception> crashes = [];
     private readonly SlotQueue slots;
 
     public TicketSupervisor(IActorRef coordinator, TrainingNode node)
@@ -41,8 +42,22 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
     public static Props Props(IActorRef coordinator, TrainingNode node) =>
         Akka.Actor.Props.Create(() => new TicketSupervisor(coordinator, node));
 
+    // Akka's own failure log would print every retried failure with its stack; OnTrainerStopped logs one line.
     protected override SupervisorStrategy SupervisorStrategy() =>
-        new ReportingStopStrategy((child, cause) => crashes[child] = cause);
+        new OneForOneStrategy(RecordAndStop, loggingEnabled: false);
+
+    /// <summary>
+    /// The decider runs on this actor's thread while it handles the child's failure, before the child's Terminated
+    /// arrives, so it may record into the supervisor. A trainer names its ticket in the exception it fails with.
+    /// </summary>
+    private Directive RecordAndStop(Exception cause)
+    {
+        if (cause is TrainerFailedException failed)
+            crashes[failed.Ticket] = failed.InnerException!;
+        else
+            log.Error(cause, "a trainer failed outside its message handling");
+        return Directive.Stop;
+    }
 
     private void Spawn(TicketId ticket)
     {
@@ -59,42 +74,35 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
     private void OnTrainerStopped(IActorRef trainer)
     {
         Grant(slots.Release(trainer));
-        var name = trainer.Path.Name;
-        var ticket = ticketsByChild[name];
-        if (!crashes.Remove(name, out var cause))
+        var ticket = ticketsByChild[trainer.Path.Name];
+        if (!crashes.Remove(ticket, out var cause))
             return;
         var attempts = failures[ticket] = failures.GetValueOrDefault(ticket) + 1;
-        var reason = $"{cause.GetType().Name}: {cause.Message}";
-        if (cause is DivergenceException || attempts > node.Runtime.MaxRestarts)
+        var fault = SearchFault.Of(cause);
+        log.Debug("{0} failure {1}: {2}", ticket, attempts, cause);
+        if (fault.Kind == FaultKind.Scientific)
         {
-            log.Warning("{0} failed for good after {1} attempt(s): {2}", ticket, attempts, reason);
-            coordinator.Tell(new TicketGaveUp(ticket, reason, attempts));
+            log.Warning("{0} failed: {1}", ticket, fault.Cause);
+            coordinator.Tell(new TicketGaveUp(ticket, $"{cause.GetType().Name}: {cause.Message}", attempts));
             return;
         }
-        var delay = Backoff(attempts);
-        log.Warning("{0} failed ({1}); restart {2} of {3} in {4}", ticket, reason, attempts, node.Runtime.MaxRestarts, delay);
-        Timers.StartSingleTimer(name, new RestartTicket(ticket), delay);
-    }
-
-    private TimeSpan Backoff(int attempt)
-    {
-        var doubled = node.Runtime.MinBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1);
-        return TimeSpan.FromMilliseconds(Math.Min(doubled, node.Runtime.MaxBackoff.TotalMilliseconds));
+        if (attempts > node.Runtime.MaxRestarts)
+        {
+            coordinator.Tell(new TicketStalled(ticket, fault, attempts));
+            return;
+        }
+        var delay = node.Runtime.Backoff(attempts);
+        log.Warning("{0} failed ({1}); retry {2} of {3} in {4}",
+            ticket, fault.Cause, attempts, node.Runtime.MaxRestarts, delay);
+        Timers.StartSingleTimer(ticket, new RestartTicket(ticket), delay);
     }
 
     private sealed record RestartTicket(TicketId Ticket);
+}
 
-    /// <summary>
-    /// Stops a failed trainer and first records which child failed and why. It runs inside the supervisor's own
-    /// message processing, before the child's Terminated, so recording straight into the supervisor is safe.
-    /// </summary>
-    private sealed class ReportingStopStrategy(Action<string, Exception> record) : OneForOneStrategy(_ => Directive.Stop)
-    {
-        public override void ProcessFailure(IActorContext context, bool restart, IActorRef child, Exception cause,
-            ChildRestartStats stats, IReadOnlyCollection<ChildRestartStats> children)
-        {
-            record(child.Path.Name, cause);
-            base.ProcessFailure(context, restart, child, cause, stats, children);
-        }
-    }
+/// <summary>A trainer's failure, naming its ticket: the supervisor's decider learns which trainer failed.</summary>
+public sealed class TrainerFailedException(TicketId ticket, Exception cause)
+    : Exception($"{ticket}: {cause.Message}", cause)
+{
+    public TicketId Ticket { get; } = ticket;
 }

@@ -37,6 +37,18 @@ public sealed class TicketTrainer : ReceiveActor
 
     protected override void PreStart() => coordinator.Tell(new NextRunRequested(ticket));
 
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception e) when (e is not TrainerFailedException)
+        {
+            throw new TrainerFailedException(ticket, e);
+        }
+    }
+
     private void Idle()
     {
         Receive<RunAssigned>(assigned =>

@@ -1,6 +1,6 @@
 using LotteryActors.Actors.Persistence;
+using LotteryActors.Actors.Protocol;
 using LotteryActors.Cli.Output;
-using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Spec;
 using Serilog;
@@ -8,8 +8,9 @@ using Serilog;
 namespace LotteryActors.Cli.Commands;
 
 /// <summary>
-/// Turns the failures a user can fix into one line on stderr and a distinct exit code; anything else is a bug and
-/// is logged with its stack.
+/// Turns the failures a user can fix into one line on stderr and a distinct exit code: bad input (2), a busy search
+/// (3), an environmental fault (5: fix the cause and resume). Anything else is a bug (1): one line on stderr, and the
+/// stack in the log file.
 /// </summary>
 public static class CommandRunner
 {
@@ -21,25 +22,41 @@ public static class CommandRunner
         {
             return await body();
         }
-        catch (Exception e) when (e is SpecException or DatasetFormatException or CorruptArtifactException)
+        catch (Exception e) when (e is SpecException or DatasetFormatException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
+            return Fail(e.Message, ExitCodes.BadInput);
         }
         catch (SearchBusyException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.Busy;
+            return Fail(e.Message, ExitCodes.Busy);
+        }
+        catch (SearchHaltedException e)
+        {
+            return Fail($"the search stopped: {e.Fault.Cause}", CodeOf(e.Fault.Kind));
+        }
+        catch (Exception e) when (SearchFault.Of(e) is { Kind: FaultKind.Environmental } fault)
+        {
+            Log.Debug(e, "environmental fault");
+            return Fail(fault.Cause, ExitCodes.Environment);
         }
         catch (Exception e)
         {
-            Log.Fatal(e, "unexpected failure");
-            Console.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.Failure;
+            Log.Error(e, "unexpected failure");
+            return Fail($"unexpected failure (a bug; the log file has the stack): {SearchFault.Of(e).Cause}",
+                ExitCodes.Failure);
         }
         finally
         {
             Log.CloseAndFlush();
         }
+    }
+
+    private static int CodeOf(FaultKind kind) =>
+        kind == FaultKind.Environmental ? ExitCodes.Environment : ExitCodes.Failure;
+
+    private static int Fail(string message, int code)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        return code;
     }
 }

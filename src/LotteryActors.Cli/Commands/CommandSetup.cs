@@ -10,10 +10,11 @@ namespace LotteryActors.Cli.Commands;
 public sealed record CommandSetup(Config Config, RuntimeSettings Runtime, ILogger Log)
 {
     /// <summary>Loads <paramref name="configPath"/> (or the embedded defaults alone) and starts logging.</summary>
-    public static CommandSetup Load(string? configPath)
+    /// <param name="logToFile">False for commands that must leave the runtime home as they found it.</param>
+    public static CommandSetup Load(string? configPath, bool logToFile = true)
     {
         var (config, runtime, logSettings) = ReadSettings(configPath);
-        var log = Output.Logging.Configure(logSettings, runtime.Home);
+        var log = Output.Logging.Configure(logSettings, runtime.Home, logToFile);
         return new CommandSetup(config, runtime, log);
     }
 

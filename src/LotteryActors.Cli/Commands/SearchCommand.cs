@@ -20,7 +20,7 @@ public static class SearchCommand
         command.SetAction((parse, cancel) => CommandRunner.RunAsync(async () =>
         {
             var setup = CommandSetup.Load(parse.GetValue(config));
-            return await Run(setup, setup.ReadSpec(), parse.GetValue(json), cancel);
+            return await Run(setup, setup.ReadSpec(), parse.GetValue(json), retryFailed: false, cancel);
         }));
         return command;
     }
@@ -30,7 +30,11 @@ public static class SearchCommand
         var id = new Argument<string>("search-id") { Description = "Id printed by search and status" };
         var config = CommonOptions.Config();
         var json = CommonOptions.Json();
-        var command = new Command("resume", "Continue a search from its journal") { id, config, json };
+        var retryFailed = new Option<bool>("--retry-failed")
+        {
+            Description = "Run the tickets journaled as failed again, from their last journaled run",
+        };
+        var command = new Command("resume", "Continue a search from its journal") { id, config, json, retryFailed };
         command.SetAction((parse, cancel) => CommandRunner.RunAsync(async () =>
         {
             var setup = CommandSetup.Load(parse.GetValue(config));
@@ -41,7 +45,7 @@ public static class SearchCommand
                 spec = (await reader.ReadAsync(searchId)).Spec
                        ?? throw new SpecException("search-id", $"no search '{searchId}' in {setup.Runtime.Home}; `status` lists them");
             }
-            return await Run(setup, spec, parse.GetValue(json), cancel);
+            return await Run(setup, spec, parse.GetValue(json), parse.GetValue(retryFailed), cancel);
         }));
         return command;
     }
@@ -49,17 +53,23 @@ public static class SearchCommand
     private static void AttachProgress(Akka.Actor.ActorSystem system) =>
         system.EventStream.Subscribe(system.ActorOf(ProgressReporter.Props(), "progress"), typeof(Actors.Protocol.TicketMessages.RunProgressed));
 
-    private static async Task<int> Run(CommandSetup setup, SearchSpec spec, bool json, CancellationToken cancel)
+    /// <returns>Success, or TicketsFailed when the search completed with tickets that failed (diverged).</returns>
+    private static async Task<int> Run(CommandSetup setup, SearchSpec spec, bool json, bool retryFailed,
+        CancellationToken cancel)
     {
         setup.Log.Information("search {SearchId} ({Name}): {Tickets} tickets x {Runs} runs, {Slots} slots, journal {Journal} in {Home}",
             spec.SearchId, spec.Name, spec.Tickets().Count, Training.Imp.TicketSchedule.For(spec).Count,
             setup.Runtime.Slots, SpecNames.Of(setup.Runtime.Journal), setup.Runtime.Home);
         var state = await SearchHost.RunAsync(spec, setup.Runtime, CommandSetup.AkkaOverrides,
-            AttachProgress, cancel);
+            AttachProgress, cancel, retryFailed);
         if (json)
             JsonOutput.Write(SearchDocument.From(state));
         else
             SearchTables.PrintResults(state);
-        return ExitCodes.Success;
+        if (state.FailedTickets().ToList() is not { Count: > 0 } failed)
+            return ExitCodes.Success;
+        Console.Error.WriteLine($"error: search {spec.SearchId} completed, but {failed.Count} ticket(s) failed " +
+            $"({string.Join(", ", failed)}); `resume {spec.SearchId} --retry-failed` runs them again");
+        return ExitCodes.TicketsFailed;
     }
 }

@@ -5,7 +5,10 @@ using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Cli.Commands;
 
-/// <summary><c>status [id]</c>: the searches in this node's journal, read without disturbing a running search.</summary>
+/// <summary>
+/// <c>status [id]</c>: the searches in this node's journal, read without disturbing a running search, each running
+/// (a process holds its lock), interrupted or completed. Creates nothing: no home, journal, log file or lock.
+/// </summary>
 public static class StatusCommand
 {
     public static Command Create()
@@ -16,7 +19,18 @@ public static class StatusCommand
         var command = new Command("status", "List searches and their progress") { id, config, json };
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {
-            var setup = CommandSetup.Load(parse.GetValue(config));
+            var setup = CommandSetup.Load(parse.GetValue(config), logToFile: false);
+            var home = setup.Runtime.Home;
+            if (JournalFile.IsAbsent(setup.Runtime))
+            {
+                if (parse.GetValue(id) is { } unknown)
+                    throw new SpecException("search-id", $"no search '{unknown}' in {home}");
+                if (parse.GetValue(json))
+                    JsonOutput.Write(new { searches = Array.Empty<SearchDocument>() });
+                else
+                    Results.Out.WriteLine($"no searches in {home}");
+                return ExitCodes.Success;
+            }
             await using var reader = new SearchJournalReader(setup.Runtime, CommandSetup.AkkaOverrides);
             var ids = parse.GetValue(id) is { } one ? [one] : await reader.SearchIdsAsync();
             var states = new List<Actors.Search.SearchState>();
@@ -27,12 +41,15 @@ public static class StatusCommand
                     throw new SpecException("search-id", $"no search '{searchId}' in {setup.Runtime.Home}");
                 states.Add(state);
             }
+            bool Running(Actors.Search.SearchState s) => SearchLock.IsHeld(home, s.SearchId!);
             if (parse.GetValue(json))
-                JsonOutput.Write(new { searches = states.Select(SearchDocument.From) });
+                JsonOutput.Write(new { searches = states.Select(s => SearchDocument.From(s, Running(s))) });
             else if (states.Count == 0)
                 Results.Out.WriteLine($"no searches in {setup.Runtime.Home}");
             else
-                states.ForEach(s => (parse.GetValue(id) is null ? (Action<Actors.Search.SearchState>)SearchTables.PrintStatus : SearchTables.PrintResults)(s));
+                states.ForEach(s => (parse.GetValue(id) is null
+                    ? (Action<Actors.Search.SearchState, bool>)SearchTables.PrintStatus
+                    : SearchTables.PrintResults)(s, Running(s)));
             return ExitCodes.Success;
         }));
         return command;

@@ -24,7 +24,8 @@ public static class Logging
         }
         """;
 
-    public static ILogger Configure(LogSettings settings, string home)
+    /// <param name="toFile">False for read-only commands (status): they must not create a home or a log file.</param>
+    public static ILogger Configure(LogSettings settings, string home, bool toFile = true)
     {
         var level = Enum.Parse<LogEventLevel>(settings.Level, ignoreCase: true);
         var file = settings.File.Length > 0 ? settings.File : Path.Combine(home, "logs", "lottery-.log");
@@ -32,11 +33,14 @@ public static class Logging
             .MinimumLevel.Is(level)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("Node", Environment.MachineName)
+            // Stack traces go to the file only: on the console a failure is the one line that names its cause.
             .WriteTo.Logger(console => console
                 .Filter.ByExcluding(IsAkkaChatter)
                 .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose,
-                    outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}"))
-            .WriteTo.Fallible(sink => sink.File(file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14),
+                    outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}"));
+        if (toFile)
+            logger = logger.WriteTo.Fallible(
+                sink => sink.File(file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14),
                 new LogFileFailure(file));
         if (settings.SeqUrl.Length > 0)
             logger = logger.WriteTo.Seq(settings.SeqUrl);

@@ -6,17 +6,23 @@ namespace LotteryActors.Cli.Output;
 
 /// <summary>The --json view of a search.</summary>
 public sealed record SearchDocument(
-    string SearchId, string Name, bool Completed, int RunsDone, int RunsTotal, SearchSpec Spec,
+    string SearchId, string Name, string Phase, bool Completed, int RunsDone, int RunsTotal, SearchSpec Spec,
     IReadOnlyList<TicketDocument> Tickets, EnsembleReport? Ensemble)
 {
-    public static SearchDocument From(SearchState state)
+    /// <param name="running">Whether a process holds the search's lock now.</param>
+    public static SearchDocument From(SearchState state, bool running = false)
     {
         var (done, total) = state.Progress();
-        return new SearchDocument(state.SearchId!, state.Spec!.Name, state.Completed, done, total, state.Spec,
+        return new SearchDocument(state.SearchId!, state.Spec!.Name, PhaseOf(state, running), state.Completed,
+            done, total, state.Spec,
             state.Tickets.Select(p => new TicketDocument(p.Key.ToString(), p.Value.Finished, p.Value.FailureReason,
                 p.Value.Runs.Select(RunRow.From).ToList())).ToList(),
             state.Ensemble);
     }
+
+    /// <summary>completed; running (a process holds the lock); else interrupted: resume continues it.</summary>
+    public static string PhaseOf(SearchState state, bool running) =>
+        state.Completed ? "completed" : running ? "running" : "interrupted";
 }
 
 public sealed record TicketDocument(string Ticket, bool Finished, string? Failure, IReadOnlyList<RunRow> Runs);

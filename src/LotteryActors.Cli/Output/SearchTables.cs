@@ -7,10 +7,11 @@ namespace LotteryActors.Cli.Output;
 /// <summary>The console view of a search: progress per ticket, the accuracy-density table, and the ensembles.</summary>
 public static class SearchTables
 {
-    public static void PrintStatus(SearchState state)
+    /// <param name="running">Whether a process holds the search's lock now.</param>
+    public static void PrintStatus(SearchState state, bool running = false)
     {
         var (done, total) = state.Progress();
-        var phase = state.Completed ? "completed" : state.AllTicketsDone ? "ensembling" : "running or interrupted";
+        var phase = SearchDocument.PhaseOf(state, running);
         Results.Out.WriteLine($"search {state.SearchId} ({state.Spec!.Name}): {done}/{total} runs journaled, {phase}");
         foreach (var (ticket, t) in state.Tickets)
         {
@@ -21,9 +22,9 @@ public static class SearchTables
         }
     }
 
-    public static void PrintResults(SearchState state)
+    public static void PrintResults(SearchState state, bool running = false)
     {
-        PrintStatus(state);
+        PrintStatus(state, running);
         Results.Out.WriteLine();
         RunTable.Print(state.Tickets.Values.SelectMany(t => t.Runs).ToList());
         if (state.Ensemble is not { Levels.Count: > 0 } ensemble)

@@ -32,12 +32,22 @@ public sealed class ArtifactStore
             return hash;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+        try
         {
-            file.Write(bytes);
-            file.Flush(flushToDisk: true);
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                file.Write(bytes);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
         }
-        File.Move(temp, path, overwrite: true);
+        catch
+        {
+            // A full disk fails the write or the flush: leave no partial file behind to fill it further.
+            if (File.Exists(temp))
+                File.Delete(temp);
+            throw;
+        }
         return hash;
     }
 

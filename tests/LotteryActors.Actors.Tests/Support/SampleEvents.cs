@@ -37,6 +37,7 @@ public static class SampleEvents
     [
         Started(), Init(), Round(0), Round(1, density: 0.8), Round(1, RunKind.RandomReinit, 0.8),
         new TicketFailed(new TicketId(0, 1), "CorruptArtifactException: missing", 3, T0.AddMinutes(30)),
+        new TicketRetried(new TicketId(0, 1), T0.AddMinutes(35)),
         new TicketFinished(Ticket, T0.AddMinutes(40)), Ensemble(), new SearchCompleted(T0.AddHours(2)),
     ];
 

@@ -48,7 +48,7 @@ public sealed class TicketSupervisorTests : TestKit
     }
 
     [Fact]
-    public void A_ticket_that_keeps_failing_is_given_up_after_max_restarts_with_the_reason()
+    public void A_ticket_that_keeps_failing_on_a_missing_artifact_is_reported_stalled_not_failed_after_max_restarts()
     {
         using var tiny = new TinyNode(maxRestarts: 2);
         var coordinator = CreateTestProbe();
@@ -60,10 +60,11 @@ public sealed class TicketSupervisorTests : TestKit
             coordinator.ExpectMsg<NextRunRequested>(Patience);
             coordinator.Reply(new RunAssigned(MissingArtifactUnit()));
         }
-        var gaveUp = coordinator.ExpectMsg<TicketGaveUp>(Patience);
-        Assert.Equal(Ticket, gaveUp.Ticket);
-        Assert.Equal(3, gaveUp.Attempts);
-        Assert.Contains("CorruptArtifactException", gaveUp.Reason);
+        var stalled = coordinator.ExpectMsg<TicketStalled>(Patience);
+        Assert.Equal(Ticket, stalled.Ticket);
+        Assert.Equal(3, stalled.Attempts);
+        Assert.Equal(Protocol.FaultKind.Environmental, stalled.Fault.Kind);
+        Assert.Contains("is missing", stalled.Fault.Cause);
         coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
     }
 

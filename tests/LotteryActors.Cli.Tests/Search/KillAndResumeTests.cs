@@ -1,5 +1,5 @@
 using LotteryActors.Cli.Tests.Support;
-using Microsoft.Data.Sqlite;
+using LotteryActors.Actors.Tests.Support;
 
 namespace LotteryActors.Cli.Tests.Search;
 
@@ -72,13 +72,5 @@ public sealed class KillAndResumeTests
         Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(workspace.JournalPath, "RoundCompleted.v1"));
     }
 
-    private static long CountJournaled(string journal, string manifest)
-    {
-        using var connection = new SqliteConnection($"Data Source={journal};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM journal WHERE manifest = $manifest";
-        command.Parameters.AddWithValue("$manifest", manifest);
-        return (long)command.ExecuteScalar()!;
-    }
+    private static long CountJournaled(string journal, string manifest) => JournalRows.Count(journal, manifest);
 }
