@@ -13,5 +13,6 @@ var root = new RootCommand("LotteryActors: concurrent lottery-ticket search with
     CompareCommand.Report(),
     TrainTicketCommand.Create(),
     BenchCommand.Create(),
+    VerifyCommand.Create(),
 };
 return root.Parse(args).Invoke(new InvocationConfiguration { Output = Results.Out });
