@@ -32,8 +32,9 @@ public static class ArtifactLines
         foreach (var outcome in repair.Outcomes)
             Results.Out.WriteLine(Describe(outcome));
         var restored = repair.Outcomes.Count(o => o.Status == RepairStatus.Restored);
-        Results.Out.WriteLine($"repair: {restored} of {repair.Outcomes.Count} damaged artifacts restored bit for bit " +
-                              $"by re-running {repair.StepsRun} steps");
+        var draws = repair.StepsRun.Count - repair.UnitsRun;
+        Results.Out.WriteLine($"repair: {restored} of {repair.Outcomes.Count} damaged artifacts restored bit for bit; " +
+                              $"re-ran {repair.UnitsRun} training runs and {draws} init or dense-mask draws");
     }
 
     private static string Describe(RepairOutcome outcome)

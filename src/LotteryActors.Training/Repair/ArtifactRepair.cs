@@ -20,10 +20,13 @@ public enum RepairStatus
 /// </summary>
 public sealed record RepairOutcome(DamagedArtifact Damaged, RepairStatus Status, string? OtherHash);
 
-/// <summary>The outcome per damaged artifact, and how many producing steps were re-run to get there.</summary>
-public sealed record RepairReport(IReadOnlyList<RepairOutcome> Outcomes, int StepsRun)
+/// <summary>The outcome per damaged artifact, and the producing steps re-run to get there, in order.</summary>
+public sealed record RepairReport(IReadOnlyList<RepairOutcome> Outcomes, IReadOnlyList<ArtifactProducer> StepsRun)
 {
     public bool AllRestored => Outcomes.All(o => o.Status == RepairStatus.Restored);
+
+    /// <summary>How many of the re-run steps were training runs (work units), the costly kind.</summary>
+    public int UnitsRun => StepsRun.Count(s => s is ArtifactProducer.UnitRun);
 }
 
 /// <summary>
@@ -40,7 +43,7 @@ public sealed class ArtifactRepair(ImpRunner runner, int chunkIterations)
     {
         var stillDamaged = damaged.Select(d => d.Artifact.Hash).ToHashSet();
         var outcomes = new List<RepairOutcome>();
-        var stepsRun = 0;
+        var stepsRun = new List<ArtifactProducer>();
         foreach (var step in damaged.GroupBy(d => d.Artifact.Producer).OrderBy(g => DependencyOrder(g.Key)))
         {
             if (step.Key is not { } producer)
@@ -55,7 +58,7 @@ public sealed class ArtifactRepair(ImpRunner runner, int chunkIterations)
             }
             starting?.Invoke(producer);
             var regenerated = Regenerate(producer);
-            stepsRun++;
+            stepsRun.Add(producer);
             foreach (var d in step)
             {
                 var hash = regenerated.GetValueOrDefault(d.Artifact.Kind);

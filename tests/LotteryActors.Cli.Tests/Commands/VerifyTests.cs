@@ -46,7 +46,9 @@ public sealed class VerifyTests
         var repair = CliProcess.Run(Limit, "verify", searchId, "--repair", "--config", workspace.ConfigPath);
 
         Assert.True(repair.ExitCode == 0, repair.Stdout + repair.Stderr);
-        Assert.Contains("3 of 3 damaged artifacts restored bit for bit by re-running 3 steps", repair.Stdout);
+        Assert.Contains(
+            "3 of 3 damaged artifacts restored bit for bit; re-ran 2 training runs and 1 init or dense-mask draws",
+            repair.Stdout);
         Assert.All(journal.All, hash => Assert.Equal(hash, Sha256(PathOf(store, hash))));
         Assert.Empty(Directory.GetFiles(store, "*.tmp", SearchOption.AllDirectories));
 
