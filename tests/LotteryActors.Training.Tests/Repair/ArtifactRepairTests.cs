@@ -109,6 +109,27 @@ public sealed class ArtifactRepairTests : IDisposable
     }
 
     [Fact]
+    public void ControlRunsAreRestoredFromTheirControlSeedsWithoutAStoredInitOrMask()
+    {
+        var unit = TicketSchedule.NextUnit(runner.Spec, Ticket, init, denseMask, [round0, round1])!;
+        var reinit = runner.Run(unit with { Kind = RunKind.RandomReinit }, 7);
+        var randomMask = runner.Run(unit with { Kind = RunKind.RandomMask }, 7);
+        File.Delete(Store.PathOf(reinit.WeightsHash));
+        File.Delete(Store.PathOf(randomMask.WeightsHash));
+
+        var report = new ArtifactRepair(runner, 7).Repair(
+        [
+            new DamagedArtifact(Weights(reinit), ArtifactCondition.Missing),
+            new DamagedArtifact(Weights(randomMask), ArtifactCondition.Missing),
+        ]);
+
+        Assert.True(report.AllRestored);
+        Assert.Equal(2, report.UnitsRun);
+        Assert.Equal(reinit.WeightsHash, Sha256Of(reinit.WeightsHash));
+        Assert.Equal(randomMask.WeightsHash, Sha256Of(randomMask.WeightsHash));
+    }
+
+    [Fact]
     public void AStepWhoseInputCannotBeRestoredIsNotRun()
     {
         File.Delete(Store.PathOf(round0.NextMaskHash!));
