@@ -13,6 +13,7 @@ var root = new RootCommand("LotteryActors: concurrent lottery-ticket search with
     CompareCommand.Report(),
     TrainTicketCommand.Create(),
     BenchCommand.Create(),
+    VerifyCommand.Create(),
 };
 var parse = root.Parse(args);
 return parse.Errors.Count > 0

@@ -62,6 +62,8 @@ public static class SearchCommand
             setup.Runtime.Slots, SpecNames.Of(setup.Runtime.Journal), setup.Runtime.Home);
         var state = await SearchHost.RunAsync(spec, setup.Runtime, CommandSetup.AkkaOverrides,
             AttachProgress, cancel, retryFailed);
+        if (VerifyCommand.ReportsDamage(state, setup.Runtime))
+            return ExitCodes.VerifyFailed;
         if (json)
             JsonOutput.Write(SearchDocument.From(state));
         else

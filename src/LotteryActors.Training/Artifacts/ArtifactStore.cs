@@ -67,6 +67,24 @@ public sealed class ArtifactStore
 
     public bool Contains(string hash) => File.Exists(PathOf(hash));
 
+    /// <summary>Whether the artifact is there and whole, as closely as <paramref name="check"/> asks.</summary>
+    public ArtifactCondition Check(string hash, ArtifactCheck check)
+    {
+        var path = PathOf(hash);
+        try
+        {
+            using var file = File.OpenRead(path);
+            var intact = check == ArtifactCheck.Content
+                ? Convert.ToHexStringLower(SHA256.HashData(file)) == hash
+                : SafeTensors.HasPlausibleLayout(file);
+            return intact ? ArtifactCondition.Intact : ArtifactCondition.Corrupt;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return ArtifactCondition.Missing;
+        }
+    }
+
     private byte[] ReadVerified(string hash)
     {
         var path = PathOf(hash);

@@ -98,6 +98,45 @@ public static class SafeTensors
             .Select(d => d?.GetValue<long>() ?? throw new InvalidOperationException($"null in {key}")).ToArray();
     }
 
+    /// <summary>
+    /// Whether a file looks whole without decoding or hashing its data: a parseable header whose tensors each own
+    /// exactly the bytes their dtype and shape need, ending exactly where the file ends. This catches a truncated
+    /// or extended file and a damaged header; a flipped bit inside the tensor data passes (only hashing sees that).
+    /// </summary>
+    public static bool HasPlausibleLayout(Stream file)
+    {
+        Span<byte> prefix = stackalloc byte[8];
+        if (file.Length < 8 || file.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8)
+            return false;
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength > (ulong)(file.Length - 8))
+            return false;
+        var headerBytes = new byte[headerLength];
+        file.ReadExactly(headerBytes);
+        try
+        {
+            if (JsonNode.Parse(headerBytes) is not JsonObject header)
+                return false;
+            long dataEnd = 0;
+            foreach (var (name, node) in header)
+            {
+                if (name == "__metadata__")
+                    continue;
+                var (dtype, shape, offsets) = ReadEntry(name, node);
+                var width = BytesPerValue(dtype);
+                var size = shape.Aggregate(1L, (a, b) => a * b) * width;
+                if (width == 0 || offsets.Length != 2 || offsets[0] < 0 || offsets[1] - offsets[0] != size)
+                    return false;
+                dataEnd = Math.Max(dataEnd, offsets[1]);
+            }
+            return 8 + (long)headerLength + dataEnd == file.Length;
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException)
+        {
+            return false;
+        }
+    }
+
     public static Dictionary<string, string> ReadMetadata(ReadOnlySpan<byte> bytes)
     {
         var headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
@@ -119,10 +158,13 @@ public static class SafeTensors
         };
     }
 
+    /// <summary>Bytes per value of a supported dtype; 0 for any other.</summary>
+    private static int BytesPerValue(string dtype) => dtype switch { "BOOL" => 1, "F32" => 4, "I64" => 8, _ => 0 };
+
     private static Tensor Decode(string dtype, long[] shape, ReadOnlySpan<byte> bytes, string name)
     {
         var count = shape.Aggregate(1L, (a, b) => a * b);
-        var width = dtype switch { "BOOL" => 1, "F32" => 4, "I64" => 8, _ => 0 };
+        var width = BytesPerValue(dtype);
         if (width == 0)
             throw new InvalidDataException($"safetensors tensor '{name}' has dtype {dtype}; supported: BOOL, F32, I64");
         if (count * width != bytes.Length)

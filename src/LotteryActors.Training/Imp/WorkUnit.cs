@@ -12,6 +12,12 @@ public enum RunKind { Ticket, RandomReinit, RandomMask }
 /// </summary>
 public sealed record WorkUnit(TicketId Ticket, int Round, RunKind Kind, string StartHash, string MaskHash)
 {
+    /// <summary>
+    /// The artifacts the run reads, so it can be re-run only once they are whole. A method, not a property, so the
+    /// journaled form of a unit does not change; a random re-init draws its start from the control seed instead.
+    /// </summary>
+    public IReadOnlyList<string> InputHashes() => Kind == RunKind.RandomReinit ? [MaskHash] : [StartHash, MaskHash];
+
     public override string ToString() => Kind == RunKind.Ticket ? $"{Ticket} round {Round}" : $"{Ticket} round {Round} {SpecNames.Of(Kind)}";
 }
 

@@ -1,0 +1,37 @@
+using LotteryActors.Actors.Configuration;
+using LotteryActors.Actors.Persistence;
+using LotteryActors.Actors.Search;
+using LotteryActors.Training.Artifacts;
+using LotteryActors.Training.Data;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Repair;
+using static TorchSharp.torch;
+
+namespace LotteryActors.Actors.Hosting;
+
+/// <summary>
+/// Checks a journaled search's artifacts against this node's artifact store, and regenerates the damaged ones on
+/// this node: every artifact is content-addressed and every run deterministic, so a lost one is made again bit
+/// for bit.
+/// </summary>
+public static class ArtifactVerifier
+{
+    public static ArtifactCheckReport Check(SearchState state, RuntimeSettings runtime, ArtifactCheck check) =>
+        ArtifactCheckReport.Run(ArtifactAudit.Of(state), new ArtifactStore(runtime.ArtifactsDirectory), check);
+
+    /// <summary>
+    /// Re-runs the steps that produced <paramref name="damaged"/> on the node's device. Holds the search's lock, so
+    /// a repair never trains beside a running search of the same id.
+    /// </summary>
+    public static RepairReport Repair(SearchState state, RuntimeSettings runtime,
+        IReadOnlyList<DamagedArtifact> damaged, Action<ArtifactProducer>? starting = null)
+    {
+        using var searchLock = SearchLock.Acquire(runtime.Home, state.SearchId!);
+        // A run is reproducible bit for bit on the CPU with one libtorch thread; more threads may reorder sums.
+        set_num_threads(1);
+        var device = new Device(runtime.Device);
+        using var data = DatasetLoader.Load(state.Spec!.Dataset, device);
+        var runner = new ImpRunner(state.Spec, data, new ArtifactStore(runtime.ArtifactsDirectory), device);
+        return new ArtifactRepair(runner, runtime.ChunkIterations).Repair(damaged, starting);
+    }
+}

@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using LotteryActors.Cli.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace LotteryActors.Cli.Tests.Commands;
+
+/// <summary>
+/// Self-repair with the real CLI on a finished search: <c>verify</c> names every damaged artifact, <c>verify
+/// --repair</c> regenerates them bit for bit from the journal, and <c>search</c> refuses to print the results of a
+/// search whose artifacts are gone.
+/// </summary>
+public sealed class VerifyTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+
+    /// <summary>One pruning round (8 runs) and one libtorch thread, so a re-run reproduces a run bit for bit.</summary>
+    private const string SmallDeterministicSearch = """
+        lottery.search.pruning.rounds = 1
+        lottery.runtime.torch-threads = 1
+        """;
+
+    [Fact]
+    public void VerifyNamesDamagedArtifactsRepairRestoresThemBitForBitAndSearchRefusesAMissingOne()
+    {
+        using var workspace = new SearchWorkspace(SmallDeterministicSearch);
+        var search = CliProcess.Run(Limit, "search", "--config", workspace.ConfigPath, "--json");
+        Assert.True(search.ExitCode == 0, search.Stderr);
+        var searchId = SearchJson.SearchId(search.Stdout);
+        var journal = Journaled.Read(workspace.JournalPath);
+        var store = Path.Combine(workspace.Home, "artifacts");
+        var weights = journal.Weights("w0-t1", 1, "ticket");
+        var mask = journal.NextMask("w0-t0", 0);
+        File.Delete(PathOf(store, weights));
+        Damage(PathOf(store, mask), bytes => bytes[^1] ^= 0x01);
+        Damage(PathOf(store, journal.Init), bytes => bytes[^1] ^= 0x01);
+
+        var verify = CliProcess.Run(Limit, "verify", searchId, "--config", workspace.ConfigPath);
+
+        Assert.True(verify.ExitCode == 6, verify.Stderr);
+        Assert.Contains($"missing weights {weights} (run w0-t1 round 1)", verify.Stdout);
+        Assert.Contains($"corrupt mask {mask} (run w0-t0 round 0)", verify.Stdout);
+        Assert.Contains($"corrupt init {journal.Init} (w0 init draw)", verify.Stdout);
+        Assert.Contains($"3 of {journal.All.Count} journaled artifacts damaged (1 missing, 2 corrupt", verify.Stdout);
+
+        var repair = CliProcess.Run(Limit, "verify", searchId, "--repair", "--config", workspace.ConfigPath);
+
+        Assert.True(repair.ExitCode == 0, repair.Stdout + repair.Stderr);
+        Assert.Contains(
+            "3 of 3 damaged artifacts restored bit for bit; re-ran 2 training runs and 1 init or dense-mask draws",
+            repair.Stdout);
+        Assert.All(journal.All, hash => Assert.Equal(hash, Sha256(PathOf(store, hash))));
+        Assert.Empty(Directory.GetFiles(store, "*.tmp", SearchOption.AllDirectories));
+
+        var control = journal.Weights("w0-t0", 1, "random-mask");
+        File.Delete(PathOf(store, control));
+        var rerun = CliProcess.Run(Limit, "search", "--config", workspace.ConfigPath, "--json");
+
+        Assert.True(rerun.ExitCode == 6, rerun.Stderr);
+        Assert.Equal(
+            [
+                $"error: missing weights {control} (run w0-t0 round 1 random-mask)",
+                $"error: search {searchId}: 1 of {journal.All.Count} journaled artifacts damaged " +
+                "(1 missing, 0 corrupt; existence and safetensors layout); " +
+                $"run `lottery verify {searchId} --repair` to regenerate them",
+            ],
+            rerun.ErrorLines);
+        Assert.Empty(rerun.Stdout);
+    }
+
+    private static string PathOf(string store, string hash) => Path.Combine(store, hash[..2], hash + ".safetensors");
+
+    private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+
+    private static void Damage(string path, Action<byte[]> damage)
+    {
+        var bytes = File.ReadAllBytes(path);
+        damage(bytes);
+        File.WriteAllBytes(path, bytes);
+    }
+
+    /// <summary>The artifact hashes the journal names, read straight from its SQLite rows.</summary>
+    private sealed record Journaled(string Init, IReadOnlyList<JsonElement> Runs, IReadOnlyList<string> All)
+    {
+        public static Journaled Read(string journalPath)
+        {
+            using var connection = new SqliteConnection($"Data Source={journalPath};Mode=ReadOnly;Pooling=False");
+            connection.Open();
+            var inits = Messages(connection, "InitDrawn.v1");
+            var runs = Messages(connection, "RoundCompleted.v1").Select(m => m.GetProperty("Result")).ToList();
+            var all = inits.SelectMany(i => new[] { i.GetProperty("InitHash"), i.GetProperty("DenseMaskHash") })
+                .Concat(runs.SelectMany(r => new[] { r.GetProperty("WeightsHash"), r.GetProperty("NextMaskHash") }))
+                .Where(h => h.ValueKind == JsonValueKind.String)
+                .Select(h => h.GetString()!)
+                .Distinct()
+                .ToList();
+            return new Journaled(Assert.Single(inits).GetProperty("InitHash").GetString()!, runs, all);
+        }
+
+        public string Weights(string ticket, int round, string kind) =>
+            Run(ticket, round, kind).GetProperty("WeightsHash").GetString()!;
+
+        public string NextMask(string ticket, int round) =>
+            Run(ticket, round, "ticket").GetProperty("NextMaskHash").GetString()!;
+
+        private JsonElement Run(string ticket, int round, string kind) => Runs.Single(r =>
+        {
+            var unit = r.GetProperty("Unit");
+            var id = unit.GetProperty("Ticket");
+            return $"w{id.GetProperty("WidthIndex")}-t{id.GetProperty("Index")}" == ticket &&
+                   unit.GetProperty("Round").GetInt32() == round && unit.GetProperty("Kind").GetString() == kind;
+        });
+
+        private static List<JsonElement> Messages(SqliteConnection connection, string manifest)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT message FROM journal WHERE manifest = $manifest ORDER BY ordering";
+            command.Parameters.AddWithValue("$manifest", manifest);
+            using var reader = command.ExecuteReader();
+            var messages = new List<JsonElement>();
+            while (reader.Read())
+            {
+                using var message = JsonDocument.Parse((byte[])reader["message"]);
+                messages.Add(message.RootElement.Clone());
+            }
+            return messages;
+        }
+    }
+}
