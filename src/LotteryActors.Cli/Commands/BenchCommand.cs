@@ -21,6 +21,8 @@ public static class BenchCommand
     private static readonly int[] MemoryTrainerCounts = [1, 2, 4, 8];
     private const int MemoryProbeIterations = 20;
     private const int ResumeRunIterations = 100;
+    private static readonly int[] StackSizes = [1, 2, 4, 8, 16];
+    private const int StackedIterations = 100;
 
     public static Command Create()
     {
@@ -66,6 +68,7 @@ public static class BenchCommand
         var width = spec.Model.Widths[0];
         ConcurrencyMeasurement concurrency;
         TrainerBenchmark trainer;
+        IReadOnlyList<StackedMeasurement> stacked = [];
         using (var data = DatasetLoader.Load(spec.Dataset))
         {
             trainer = TrainerBenchmark.Measure(spec.Model.Family, width, data, spec.Training, 400,
@@ -73,6 +76,8 @@ public static class BenchCommand
             setup.Log.Information("one trainer: {Share:P0} of the 1-thread GEMM; {Optimizer} at {Ratio:F2}x {Other}",
                 trainer.ShareOfOneThreadGemm, trainer.Optimizer, trainer.ThroughputOverOtherOptimizer,
                 trainer.OtherOptimizer);
+            if (spec.Model.Family == ModelFamily.Lenet300100)
+                stacked = StackedThroughput.Measure(width, data, spec.Training, StackSizes, StackedIterations);
             concurrency = await ConcurrencyBenchmark.MeasureAsync(spec, data, setup.Runtime,
                 CommandSetup.AkkaOverrides, epochs, cancel);
             setup.Log.Information("scaling efficiency: plain threads {Plain:P0}, actors {Actors:P0}",
@@ -83,7 +88,7 @@ public static class BenchCommand
         var resume = await ResumeSeconds(setup, spec, configPath, cancel);
         return new BenchDocument(Environment.ProcessorCount, SpecNames.Of(spec.Model.Family), width,
             spec.Training.BatchSize, new GemmPair(trainer.GemmOneThread, trainer.GemmAllThreads), trainer, concurrency,
-            new MemoryReport(memory, memoryFailures), resume);
+            stacked, new MemoryReport(memory, memoryFailures), resume);
     }
 
     /// <summary>Child side of the memory measurement: the dataset once, N trainers, then the peak on stdout.</summary>
@@ -162,6 +167,8 @@ public sealed record MemoryReport(IReadOnlyList<MemoryMeasurement> PeakResident,
 /// <summary>Seconds from process start until the first trainer of a resumed search began its run.</summary>
 public sealed record ResumeReport(double? SecondsToFirstStep, string? Failure);
 
-/// <summary>What <c>bench --json</c> prints.</summary>
+/// <summary>What <c>bench --json</c> prints; <c>Stacked</c> is empty for models that do not stack (convolutions).
+/// </summary>
 public sealed record BenchDocument(int Cores, string Model, double Width, int BatchSize, GemmPair Gemm,
-    TrainerBenchmark Trainer, ConcurrencyMeasurement Concurrency, MemoryReport Memory, ResumeReport Resume);
+    TrainerBenchmark Trainer, ConcurrencyMeasurement Concurrency, IReadOnlyList<StackedMeasurement> Stacked,
+    MemoryReport Memory, ResumeReport Resume);

@@ -32,6 +32,10 @@ public static class BenchTable
                     + $"{c.PlainThreads.GcPauseSeconds:F2} s paused; actors {c.ActorSearch.GcCollections}, "
                     + $"{c.ActorSearch.GcPauseSeconds:F2} s");
         o.WriteLine($"  actor results identical to plain threads: {c.ActorResultsEqualPlainThreads}");
+        foreach (var k in d.Stacked)
+            o.WriteLine($"{k.Members,2} members stacked, 1 thread: {k.StackedExamplesPerSecond,8:F0} examples/s "
+                        + "against "
+                        + $"{k.SeparateExamplesPerSecond,8:F0} trained separately ({k.StackedOverSeparate:F2}x)");
         foreach (var m in d.Memory.PeakResident)
             o.WriteLine($"peak resident memory, {m.Trainers} trainer(s): {m.PeakResidentBytes / 1048576.0,7:F0} MiB");
         foreach (var failure in d.Memory.Failures)
