@@ -12,7 +12,8 @@ namespace LotteryActors.Training.Benchmarks;
 public sealed record GemmMeasurement(int Size, int Threads, double Seconds, double GflopsPerSecond);
 
 public sealed record TrainingMeasurement(
-    int Iterations, int Examples, double Seconds, double ExamplesPerSecond, double GflopsPerSecond);
+    int Iterations, int Examples, double Seconds, double ExamplesPerSecond, double GflopsPerSecond,
+    bool FusedOptimizerStep);
 
 /// <summary>
 /// The machine's GEMM ceiling and one trainer against it, all measured in one run: the spec's optimizer on one
@@ -93,6 +94,6 @@ public static class Throughput
         var examples = (session.Iteration - start) * recipe.BatchSize;
         var flops = 3.0 * 2.0 * network.ForwardMacsPerExample * examples;
         return new TrainingMeasurement(session.Iteration - start, examples, seconds, examples / seconds,
-            flops / seconds / 1e9);
+            flops / seconds / 1e9, session.FusedOptimizerStep);
     }
 }

@@ -96,6 +96,9 @@ public sealed class TrainingSession : IDisposable
 
     public bool IsComplete => Iteration >= TotalIterations;
 
+    /// <summary>Whether every parameter takes the one-pass update; false on a GPU, where libtorch ops do it.</summary>
+    public bool FusedOptimizerStep => optimizer.IsFused;
+
     /// <summary>The weights at the rewind iteration, captured on the way through it; null until then or if none
     /// was asked for.</summary>
     public Dictionary<string, Tensor>? CapturedWeights { get; private set; }

@@ -111,6 +111,18 @@ public sealed class TrainingSessionTests : IDisposable
         Assert.Equal(whole.TrainLoss, chunked.TrainLoss);
     }
 
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Adam)]
+    public void OnTheCpuEveryParameterTakesTheFusedUpdate(OptimizerKind optimizer)
+    {
+        using var setup = new Setup(halfPruned: true);
+        using var session = new TrainingSession(setup.Network, data, SyntheticSpec.Recipe(optimizer), setup.Mask,
+            setup.Init, DataOrderSeed, 0);
+
+        Assert.True(session.FusedOptimizerStep);
+    }
+
     [Fact]
     public void ARunToTheEndChunkAfterAPartialChunkFinishes()
     {
