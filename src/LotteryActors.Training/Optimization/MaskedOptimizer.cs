@@ -71,7 +71,7 @@ public sealed class MaskedOptimizer : IDisposable
         if (slot.Fused && Slot.IsFusable(grad))
         {
             FusedAdam(slot, grad, new AdamUpdate((float)weightDecay, (float)Beta1, (float)(1 - Beta1),
-                (float)Beta2, (float)(1 - Beta2), (float)correction2, (float)Epsilon, (float)-stepSize));
+                (float)Beta2, (float)(1 - Beta2), (float)(Epsilon * correction2), (float)(-stepSize * correction2)));
             return;
         }
         using var _ = no_grad();
@@ -146,8 +146,13 @@ public sealed class MaskedOptimizer : IDisposable
             ref Vector<float> second, Vector<float> keep);
     }
 
+    /// <summary>
+    /// Adam with the bias correction of the second moment moved out of the denominator:
+    /// m / (sqrt(v) / c + eps) = c * m / (sqrt(v) + eps * c), one square root and one division per weight instead
+    /// of a square root and two divisions, which bound the pass; equal to TorchSharp's order to float rounding.
+    /// </summary>
     private readonly record struct AdamUpdate(float WeightDecay, float Beta1, float OneMinusBeta1, float Beta2,
-        float OneMinusBeta2, float Correction2, float Epsilon, float NegativeStepSize) : ILaneUpdate
+        float OneMinusBeta2, float ScaledEpsilon, float ScaledNegativeStepSize) : ILaneUpdate
     {
         public void Apply(ref Vector<float> weight, ref Vector<float> gradient, ref Vector<float> first,
             ref Vector<float> second, Vector<float> keep)
@@ -155,8 +160,8 @@ public sealed class MaskedOptimizer : IDisposable
             var g = gradient * keep + weight * WeightDecay;
             first = first * Beta1 + g * OneMinusBeta1;
             second = second * Beta2 + g * g * OneMinusBeta2;
-            var denominator = Vector.SquareRoot(second) / Correction2 + new Vector<float>(Epsilon);
-            weight = (weight + first / denominator * NegativeStepSize) * keep;
+            var denominator = Vector.SquareRoot(second) + new Vector<float>(ScaledEpsilon);
+            weight = (weight + first / denominator * ScaledNegativeStepSize) * keep;
             gradient = Vector<float>.Zero;
         }
     }
