@@ -136,7 +136,7 @@ public sealed class MaskedOptimizer : IDisposable
         Lanes.Run(update, Floats(slot.Parameter), Floats(grad), slot.State.Length > 0 ? Floats(slot.State[0]) : [], [],
             slot.Mask is null ? [] : Floats(slot.Mask));
 
-    /// <summary>The tensor's own memory, not a copy; callers have checked it is contiguous float32 on the CPU.</summary>
+    /// <summary>The tensor's own memory, not a copy; callers checked it is contiguous float32 on the CPU.</summary>
     private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
 
     /// <summary>One update of a vector of lanes: weight, gradient (zeroed), up to two state vectors, mask.</summary>
