@@ -1,148 +1,174 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Akka.Actor;
-using LotteryActors.Actors.Hosting;
-using LotteryActors.Actors.Protocol;
-using LotteryActors.Actors.Tickets;
+using System.Globalization;
+using LotteryActors.Actors.Benchmarks;
 using LotteryActors.Cli.Output;
 using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Benchmarks;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
-using static TorchSharp.torch;
 
 namespace LotteryActors.Cli.Commands;
 
 /// <summary>
-/// <c>bench</c>: the machine's GEMM ceiling, one trainer's throughput against it, and N concurrent trainers (plain
-/// threads, then the actor search) against the same tickets trained one after another with all threads. Every
-/// ratio comes from measurements taken in this one run.
+/// <c>bench</c>: runs the measurements of Training/Benchmarks and Actors/Benchmarks and prints them. Every ratio
+/// comes from measurements taken in this one run. Peak memory and the resume time are measured in child processes
+/// of this same command (hidden options), because a peak only grows and a start-up happens once per process.
 /// </summary>
 public static class BenchCommand
 {
+    private static readonly int[] MemoryTrainerCounts = [1, 2, 4, 8];
+    private const int MemoryProbeIterations = 20;
+    private const int ResumeRunIterations = 100;
+    private static readonly int[] StackSizes = [1, 2, 4, 8, 16];
+    private const int StackedIterations = 100;
+
     public static Command Create()
     {
         var config = CommonOptions.Config();
         var json = CommonOptions.Json();
-        var epochs = new Option<int>("--epochs") { Description = "Epochs per ticket in the concurrency comparison", DefaultValueFactory = _ => 3 }
-            .AtLeastOne();
-        var command = new Command("bench", "Measure GEMM ceiling, trainer throughput and trainer concurrency") { config, json, epochs };
+        var epochs = new Option<int>("--epochs")
+        {
+            Description = "Epochs per ticket in the concurrency comparison", DefaultValueFactory = _ => 3,
+        }.AtLeastOne();
+        var memoryProbe = new Option<int?>("--memory-probe") { Hidden = true };
+        var resumeProbe = new Option<string?>("--resume-probe") { Hidden = true };
+        var command = new Command("bench", "Measure GEMM ceiling, trainer throughput, concurrency, memory and resume")
+        {
+            config, json, epochs, memoryProbe, resumeProbe,
+        };
         command.SetAction((parse, cancel) => CommandRunner.RunAsync(async () =>
         {
-            var setup = CommandSetup.Load(parse.GetValue(config));
-            var spec = setup.ReadSpec();
-            var cores = Environment.ProcessorCount;
-            using var data = DatasetLoader.Load(spec.Dataset);
-
-            var gemmOne = Throughput.Gemm(2048, 1, TimeSpan.FromSeconds(3));
-            var gemmAll = Throughput.Gemm(2048, cores, TimeSpan.FromSeconds(3));
-            setup.Log.Information("GEMM 2048: {One:F1} GFLOP/s on 1 thread, {All:F1} GFLOP/s on {Cores}", gemmOne.GflopsPerSecond, gemmAll.GflopsPerSecond, cores);
-            var width = spec.Model.Widths[0];
-            var trainerOne = Throughput.Train(spec.Model.Family, width, data, spec.Training, 400, 1);
-            var trainerAll = Throughput.Train(spec.Model.Family, width, data, spec.Training, 400, cores);
-            setup.Log.Information("one trainer: {One:F0} examples/s ({OneG:F1} GFLOP/s) on 1 thread, {All:F0} examples/s on {Cores}",
-                trainerOne.ExamplesPerSecond, trainerOne.GflopsPerSecond, trainerAll.ExamplesPerSecond, cores);
-
-            var concurrency = await Concurrency(setup, spec, data, parse.GetValue(epochs), cancel);
-            var document = new
+            var configPath = parse.GetValue(config);
+            var setup = CommandSetup.Load(configPath);
+            if (parse.GetValue(memoryProbe) is { } trainers)
+                return PrintPeakMemory(setup, trainers);
+            if (parse.GetValue(resumeProbe) is { } searchId)
             {
-                cores,
-                model = SpecNames.Of(spec.Model.Family),
-                width,
-                batchSize = spec.Training.BatchSize,
-                gemm = new { oneThread = gemmOne, allThreads = gemmAll },
-                trainer = new
-                {
-                    oneThread = trainerOne,
-                    allThreads = trainerAll,
-                    shareOfOneThreadGemm = trainerOne.GflopsPerSecond / gemmOne.GflopsPerSecond,
-                    shareOfMachineGemm = trainerAll.GflopsPerSecond / gemmAll.GflopsPerSecond,
-                },
-                concurrency,
-            };
+                var seconds = await ResumeBenchmark.TimeToFirstStepAsync(setup.Runtime, CommandSetup.AkkaOverrides,
+                    searchId, cancel);
+                Results.Out.WriteLine(seconds.ToString("R", CultureInfo.InvariantCulture));
+                return ExitCodes.Success;
+            }
+            var document = await Measure(setup, configPath, parse.GetValue(epochs), cancel);
             if (parse.GetValue(json))
                 JsonOutput.Write(document);
             else
-                BenchTable.Print(gemmOne, gemmAll, trainerOne, trainerAll, concurrency);
+                BenchTable.Print(document);
             return ExitCodes.Success;
         }));
         return command;
     }
 
-    private static async Task<ConcurrencyMeasurement> Concurrency(CommandSetup setup, SearchSpec baseSpec, DatasetSplits data, int epochs, CancellationToken cancel)
+    private static async Task<BenchDocument> Measure(CommandSetup setup, string? configPath, int epochs,
+        CancellationToken cancel)
     {
-        var cores = Environment.ProcessorCount;
-        var spec = baseSpec with
+        var spec = setup.ReadSpec();
+        var width = spec.Model.Widths[0];
+        ConcurrencyMeasurement concurrency;
+        TrainerBenchmark trainer;
+        IReadOnlyList<StackedMeasurement> stacked = [];
+        using (var data = DatasetLoader.Load(spec.Dataset))
         {
-            Name = "bench-concurrency",
-            Model = baseSpec.Model with { Widths = [baseSpec.Model.Widths[0]] },
-            TicketsPerWidth = cores,
-            Training = baseSpec.Training with { Duration = new Duration(epochs, DurationUnit.Epochs) },
-            Pruning = baseSpec.Pruning with { Rounds = 0 },
-        };
-        var home = Path.Combine(Path.GetTempPath(), $"lottery-bench-{Guid.NewGuid():N}");
+            trainer = TrainerBenchmark.Measure(spec.Model.Family, width, data, spec.Training, 400,
+                TimeSpan.FromSeconds(2));
+            setup.Log.Information("one trainer: {Share:P0} of the 1-thread GEMM; {Optimizer} at {Ratio:F2}x {Other}",
+                trainer.ShareOfOneThreadGemm, trainer.Optimizer, trainer.ThroughputOverOtherOptimizer,
+                trainer.OtherOptimizer);
+            if (spec.Model.Family == ModelFamily.Lenet300100)
+                stacked = StackedThroughput.Measure(width, data, spec.Training, StackSizes, StackedIterations);
+            concurrency = await ConcurrencyBenchmark.MeasureAsync(spec, data, setup.Runtime,
+                CommandSetup.AkkaOverrides, epochs, cancel);
+            setup.Log.Information("scaling efficiency: plain threads {Plain:P0}, actors {Actors:P0}",
+                concurrency.PlainThreadScalingEfficiency, concurrency.ActorScalingEfficiency);
+        }
+        var (memory, memoryFailures) = PeakMemory.InChildren(MemoryTrainerCounts,
+            n => Child(configPath, null, "--memory-probe", n.ToString(CultureInfo.InvariantCulture)));
+        var resume = await ResumeSeconds(setup, spec, configPath, cancel);
+        return new BenchDocument(Environment.ProcessorCount, SpecNames.Of(spec.Model.Family), width,
+            spec.Training.BatchSize, new GemmPair(trainer.GemmOneThread, trainer.GemmAllThreads), trainer, concurrency,
+            stacked, new MemoryReport(memory, memoryFailures), resume);
+    }
+
+    /// <summary>Child side of the memory measurement: the dataset once, N trainers, then the peak on stdout.</summary>
+    private static int PrintPeakMemory(CommandSetup setup, int trainers)
+    {
+        var spec = setup.ReadSpec() with { TicketsPerWidth = trainers };
+        var home = Path.Combine(Path.GetTempPath(), $"lottery-bench-memory-{Guid.NewGuid():N}");
         try
         {
-            var runner = new ImpRunner(spec, data, new ArtifactStore(Path.Combine(home, "artifacts")));
+            using var data = DatasetLoader.Load(spec.Dataset);
+            var runner = new ImpRunner(spec, data, new ArtifactStore(home));
             var init = runner.DrawInit(0);
             var mask = runner.DenseMask(init);
-            var units = spec.Tickets().Select(t => new WorkUnit(t, 0, RunKind.Ticket, init, mask)).ToList();
-
-            set_num_threads(cores);
-            var sequential = Stopwatch.StartNew();
-            var sequentialHashes = units.Select(u => runner.Run(u).WeightsHash).ToList();
-            var sequentialSeconds = sequential.Elapsed.TotalSeconds;
-            setup.Log.Information("{Tickets} tickets one after another, {Cores} threads: {Seconds:F1}s", units.Count, cores, sequentialSeconds);
-
-            set_num_threads(1);
-            var threaded = Stopwatch.StartNew();
-            var threadHashes = new string[units.Count];
-            var threads = units.Select((u, i) => new Thread(() => threadHashes[i] = runner.Run(u).WeightsHash)).ToList();
-            threads.ForEach(t => t.Start());
-            threads.ForEach(t => t.Join());
-            var threadSeconds = threaded.Elapsed.TotalSeconds;
-            setup.Log.Information("{Tickets} tickets on plain threads, 1 thread each: {Seconds:F1}s", units.Count, threadSeconds);
-
-            var runtime = setup.Runtime with { Home = home, ArtifactsDirectory = Path.Combine(home, "actors-artifacts"), Slots = cores };
-            var node = new TrainingNode(new ImpRunner(spec, data, new ArtifactStore(runtime.ArtifactsDirectory)), runtime);
-            var actors = Stopwatch.StartNew();
-            var trainingStarted = new TaskCompletionSource<double>();
-            var state = await SearchHost.RunAsync(node, CommandSetup.AkkaOverrides, system => system.EventStream.Subscribe(
-                system.ActorOf(Props.Create(() => new FirstProgress(actors, trainingStarted))), typeof(TicketMessages.RunProgressed)), cancel);
-            var actorSeconds = actors.Elapsed.TotalSeconds;
-            var startupSeconds = await trainingStarted.Task;
-            var actorHashes = state.Tickets.Values.Select(t => t.Runs.Single().WeightsHash).ToList();
-            setup.Log.Information("{Tickets} tickets as an actor search: {Seconds:F1}s, of which {Startup:F1}s before the first trainer started",
-                units.Count, actorSeconds, startupSeconds);
-
-            var afterStartup = actorSeconds - startupSeconds;
-            return new ConcurrencyMeasurement(units.Count, epochs, sequentialSeconds, threadSeconds, actorSeconds, startupSeconds,
-                sequentialSeconds / actorSeconds, sequentialSeconds / afterStartup, sequentialSeconds / threadSeconds,
-                (actorSeconds - threadSeconds) / actorSeconds, (afterStartup - threadSeconds) / afterStartup,
-                threadHashes.SequenceEqual(actorHashes), sequentialHashes.SequenceEqual(threadHashes));
+            var units = spec.Tickets().Where(t => t.WidthIndex == 0)
+                .Select(t => new WorkUnit(t, 0, RunKind.Ticket, init, mask)).ToList();
+            var peak = PeakMemory.WithTrainers(runner, units, MemoryProbeIterations)
+                       ?? throw new PlatformNotSupportedException("this system does not report peak memory (VmHWM)");
+            Results.Out.WriteLine(peak.ToString(CultureInfo.InvariantCulture));
+            return ExitCodes.Success;
         }
         finally
         {
             Directory.Delete(home, recursive: true);
         }
     }
+
+    private static async Task<ResumeReport> ResumeSeconds(CommandSetup setup, SearchSpec spec, string? configPath,
+        CancellationToken cancel)
+    {
+        var home = Path.Combine(Path.GetTempPath(), $"lottery-bench-resume-{Guid.NewGuid():N}");
+        try
+        {
+            var runtime = setup.Runtime with { Home = home, ArtifactsDirectory = Path.Combine(home, "artifacts") };
+            var searchId = await ResumeBenchmark.InterruptAsync(spec, runtime, CommandSetup.AkkaOverrides,
+                ResumeRunIterations, cancel);
+            using var process = Process.Start(Child(configPath, home, "--resume-probe", searchId))!;
+            var output = await process.StandardOutput.ReadToEndAsync(cancel);
+            await process.WaitForExitAsync(cancel);
+            var parsed = double.TryParse(output.Trim(), CultureInfo.InvariantCulture, out var seconds);
+            return parsed && process.ExitCode == 0
+                ? new ResumeReport(seconds, null)
+                : new ResumeReport(null, $"resume probe exited {process.ExitCode}");
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    /// <summary>This same CLI as a child process, under dotnet or as an app host, in <paramref name="home"/>.</summary>
+    private static ProcessStartInfo Child(string? configPath, string? home, params string[] arguments)
+    {
+        var host = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+            start.ArgumentList.Add(typeof(BenchCommand).Assembly.Location);
+        start.ArgumentList.Add("bench");
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        if (configPath is not null)
+        {
+            start.ArgumentList.Add("--config");
+            start.ArgumentList.Add(Path.GetFullPath(configPath));
+        }
+        if (home is not null)
+            start.Environment["LOTTERY_HOME"] = home;
+        return start;
+    }
 }
 
-/// <summary>
-/// The same tickets three ways. The actor overhead is the share of the actor search's wall time that plain threads
-/// doing the same training did not need; "after startup" leaves out the one-time start (actor system, journal
-/// tables, init drawing) and keeps messaging, chunking, journal writes, artifacts and the final ensemble evaluation.
+public sealed record GemmPair(GemmMeasurement OneThread, GemmMeasurement AllThreads);
+
+/// <summary>Peak resident bytes per trainer count; a count whose child failed is listed under failures.</summary>
+public sealed record MemoryReport(IReadOnlyList<MemoryMeasurement> PeakResident, IReadOnlyList<string> Failures);
+
+/// <summary>Seconds from process start until the first trainer of a resumed search began its run.</summary>
+public sealed record ResumeReport(double? SecondsToFirstStep, string? Failure);
+
+/// <summary>What <c>bench --json</c> prints; <c>Stacked</c> is empty for models that do not stack (convolutions).
 /// </summary>
-public sealed record ConcurrencyMeasurement(
-    int Tickets, int EpochsPerTicket, double SequentialAllThreadsSeconds, double PlainThreadsSeconds, double ActorSearchSeconds,
-    double ActorStartupSeconds, double SpeedupActorsOverSequential, double SpeedupActorsAfterStartupOverSequential,
-    double SpeedupThreadsOverSequential, double ActorOverheadShare, double ActorOverheadShareAfterStartup,
-    bool ActorResultsEqualPlainThreads, bool SequentialResultsEqualPlainThreads);
-
-/// <summary>Records when the first trainer began, as seconds on the bench's stopwatch.</summary>
-internal sealed class FirstProgress : ReceiveActor
-{
-    public FirstProgress(Stopwatch clock, TaskCompletionSource<double> started) =>
-        Receive<TicketMessages.RunProgressed>(_ => { started.TrySetResult(clock.Elapsed.TotalSeconds); });
-}
+public sealed record BenchDocument(int Cores, string Model, double Width, int BatchSize, GemmPair Gemm,
+    TrainerBenchmark Trainer, ConcurrencyMeasurement Concurrency, IReadOnlyList<StackedMeasurement> Stacked,
+    MemoryReport Memory, ResumeReport Resume);

@@ -1,21 +1,47 @@
 using LotteryActors.Cli.Commands;
-using LotteryActors.Training.Benchmarks;
 
 namespace LotteryActors.Cli.Output;
 
 public static class BenchTable
 {
-    public static void Print(GemmMeasurement gemmOne, GemmMeasurement gemmAll, TrainingMeasurement trainerOne,
-        TrainingMeasurement trainerAll, ConcurrencyMeasurement c)
+    public static void Print(BenchDocument d)
     {
-        Results.Out.WriteLine($"GEMM {gemmOne.Size}x{gemmOne.Size} float32: {gemmOne.GflopsPerSecond,7:F1} GFLOP/s on 1 thread, {gemmAll.GflopsPerSecond,7:F1} on {gemmAll.Threads}");
-        Results.Out.WriteLine($"one trainer, 1 thread:  {trainerOne.ExamplesPerSecond,8:F0} examples/s {trainerOne.GflopsPerSecond,6:F1} GFLOP/s = {trainerOne.GflopsPerSecond / gemmOne.GflopsPerSecond:P0} of 1-thread GEMM");
-        Results.Out.WriteLine($"one trainer, {gemmAll.Threads} threads: {trainerAll.ExamplesPerSecond,8:F0} examples/s {trainerAll.GflopsPerSecond,6:F1} GFLOP/s = {trainerAll.GflopsPerSecond / gemmAll.GflopsPerSecond:P0} of machine GEMM");
-        Results.Out.WriteLine($"{c.Tickets} tickets x {c.EpochsPerTicket} epoch(s):");
-        Results.Out.WriteLine($"  one after another, all threads {c.SequentialAllThreadsSeconds,7:F1} s");
-        Results.Out.WriteLine($"  plain threads, 1 thread each   {c.PlainThreadsSeconds,7:F1} s  ({c.SpeedupThreadsOverSequential:F2}x)");
-        Results.Out.WriteLine($"  actor search                   {c.ActorSearchSeconds,7:F1} s  ({c.SpeedupActorsOverSequential:F2}x; actor overhead {c.ActorOverheadShare:P1} of wall time)");
-        Results.Out.WriteLine($"    after its {c.ActorStartupSeconds:F1} s start-up         {c.ActorSearchSeconds - c.ActorStartupSeconds,7:F1} s  ({c.SpeedupActorsAfterStartupOverSequential:F2}x; overhead {c.ActorOverheadShareAfterStartup:P1})");
-        Results.Out.WriteLine($"  actor results identical to plain threads: {c.ActorResultsEqualPlainThreads}");
+        var (g1, gAll, t, c) = (d.Gemm.OneThread, d.Gemm.AllThreads, d.Trainer, d.Concurrency);
+        var o = Results.Out;
+        o.WriteLine($"GEMM {g1.Size}x{g1.Size} float32: {g1.GflopsPerSecond,7:F1} GFLOP/s on 1 thread, "
+                    + $"{gAll.GflopsPerSecond,7:F1} on {gAll.Threads}");
+        o.WriteLine($"one trainer ({t.Optimizer}), 1 thread:  {t.OneThread.ExamplesPerSecond,8:F0} examples/s "
+                    + $"{t.OneThread.GflopsPerSecond,6:F1} GFLOP/s = {t.ShareOfOneThreadGemm:P0} of 1-thread GEMM");
+        o.WriteLine($"one trainer ({t.Optimizer}), {gAll.Threads} threads: {t.AllThreads.ExamplesPerSecond,8:F0} "
+                    + $"examples/s {t.AllThreads.GflopsPerSecond,6:F1} GFLOP/s "
+                    + $"= {t.ShareOfMachineGemm:P0} of machine GEMM");
+        o.WriteLine($"one trainer ({t.OtherOptimizer}), 1 thread:  {t.OtherOptimizerOneThread.ExamplesPerSecond,8:F0} "
+                    + $"examples/s; {t.Optimizer} runs at {t.ThroughputOverOtherOptimizer:F2}x of it");
+        o.WriteLine($"{c.Tickets} tickets x {c.EpochsPerTicket} epoch(s):");
+        o.WriteLine($"  one ticket alone, 1 thread       {c.Alone.WallSeconds,7:F1} s  "
+                    + $"(training {c.Alone.TrainingSeconds:F1} s)");
+        o.WriteLine($"  one after another, all threads   {c.SequentialAllThreadsSeconds,7:F1} s");
+        o.WriteLine($"  plain threads, 1 thread each     {c.PlainThreadsSeconds,7:F1} s  "
+                    + $"({c.SpeedupThreadsOverSequential:F2}x; "
+                    + $"scaling efficiency {c.PlainThreadScalingEfficiency:P0})");
+        o.WriteLine($"  actor search                     {c.ActorSearchSeconds,7:F1} s  "
+                    + $"({c.SpeedupActorsOverSequential:F2}x; "
+                    + $"start-up {c.ActorStartupSeconds:F1} s; scaling efficiency {c.ActorScalingEfficiency:P0}; "
+                    + $"{c.ActorOverheadVsPlainThreads:P1} longer training than plain threads)");
+        o.WriteLine($"  garbage collection: plain threads {c.PlainThreads.GcCollections} collections, "
+                    + $"{c.PlainThreads.GcPauseSeconds:F2} s paused; actors {c.ActorSearch.GcCollections}, "
+                    + $"{c.ActorSearch.GcPauseSeconds:F2} s");
+        o.WriteLine($"  actor results identical to plain threads: {c.ActorResultsEqualPlainThreads}");
+        foreach (var k in d.Stacked)
+            o.WriteLine($"{k.Members,2} members stacked, 1 thread: {k.StackedExamplesPerSecond,8:F0} examples/s "
+                        + "against "
+                        + $"{k.SeparateExamplesPerSecond,8:F0} trained separately ({k.StackedOverSeparate:F2}x)");
+        foreach (var m in d.Memory.PeakResident)
+            o.WriteLine($"peak resident memory, {m.Trainers} trainer(s): {m.PeakResidentBytes / 1048576.0,7:F0} MiB");
+        foreach (var failure in d.Memory.Failures)
+            o.WriteLine($"peak resident memory not measured: {failure}");
+        o.WriteLine(d.Resume.SecondsToFirstStep is { } s
+            ? $"resumed search, process start to its first trainer: {s:F2} s"
+            : $"resumed search not measured: {d.Resume.Failure}");
     }
 }

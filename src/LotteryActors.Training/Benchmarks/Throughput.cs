@@ -11,7 +11,41 @@ namespace LotteryActors.Training.Benchmarks;
 
 public sealed record GemmMeasurement(int Size, int Threads, double Seconds, double GflopsPerSecond);
 
-public sealed record TrainingMeasurement(int Iterations, int Examples, double Seconds, double ExamplesPerSecond, double GflopsPerSecond);
+public sealed record TrainingMeasurement(
+    int Iterations, int Examples, double Seconds, double ExamplesPerSecond, double GflopsPerSecond,
+    bool FusedOptimizerStep);
+
+/// <summary>
+/// The machine's GEMM ceiling and one trainer against it, all measured in one run: the spec's optimizer on one
+/// thread and on every core's thread, and the other optimizer (Adam or SGD with momentum) on one thread, so the
+/// optimizer's share of a step shows as the ratio of the two.
+/// </summary>
+public sealed record TrainerBenchmark(
+    GemmMeasurement GemmOneThread, GemmMeasurement GemmAllThreads, string Optimizer, TrainingMeasurement OneThread,
+    TrainingMeasurement AllThreads, string OtherOptimizer, TrainingMeasurement OtherOptimizerOneThread)
+{
+    public double ShareOfOneThreadGemm => OneThread.GflopsPerSecond / GemmOneThread.GflopsPerSecond;
+    public double ShareOfMachineGemm => AllThreads.GflopsPerSecond / GemmAllThreads.GflopsPerSecond;
+    public double ThroughputOverOtherOptimizer =>
+        OneThread.ExamplesPerSecond / OtherOptimizerOneThread.ExamplesPerSecond;
+
+    public static TrainerBenchmark Measure(ModelFamily family, double width, DatasetSplits data, TrainingRecipe recipe,
+        int iterations, TimeSpan gemmBudget)
+    {
+        var cores = Environment.ProcessorCount;
+        var gemmOne = Throughput.Gemm(2048, 1, gemmBudget);
+        var gemmAll = Throughput.Gemm(2048, cores, gemmBudget);
+        var other = recipe with
+        {
+            Optimizer = recipe.Optimizer == OptimizerKind.Adam ? OptimizerKind.Sgd : OptimizerKind.Adam,
+        };
+        var one = Throughput.Train(family, width, data, recipe, iterations, 1);
+        var all = Throughput.Train(family, width, data, recipe, iterations, cores);
+        var otherOne = Throughput.Train(family, width, data, other, iterations, 1);
+        return new TrainerBenchmark(gemmOne, gemmAll, SpecNames.Of(recipe.Optimizer), one, all,
+            SpecNames.Of(other.Optimizer), otherOne);
+    }
+}
 
 /// <summary>
 /// Measurements with libtorch itself: the float32 GEMM ceiling at a given thread count, and what one trainer
@@ -37,8 +71,10 @@ public static class Throughput
         return new GemmMeasurement(size, threads, seconds, 2.0 * size * size * size / seconds / 1e9);
     }
 
-    /// <summary>Trains one dense network for <paramref name="iterations"/> iterations with evaluation pushed out of the way.</summary>
-    public static TrainingMeasurement Train(ModelFamily family, double width, DatasetSplits data, TrainingRecipe recipe, int iterations, int threads)
+    /// <summary>Trains one dense network for <paramref name="iterations"/> iterations with evaluation pushed out of
+    /// the way.</summary>
+    public static TrainingMeasurement Train(ModelFamily family, double width, DatasetSplits data, TrainingRecipe recipe,
+        int iterations, int threads)
     {
         set_num_threads(threads);
         using var network = NetworkFactory.Create(family, width, data.ExampleShape, data.Classes);
@@ -57,6 +93,7 @@ public static class Throughput
         var seconds = clock.Elapsed.TotalSeconds;
         var examples = (session.Iteration - start) * recipe.BatchSize;
         var flops = 3.0 * 2.0 * network.ForwardMacsPerExample * examples;
-        return new TrainingMeasurement(session.Iteration - start, examples, seconds, examples / seconds, flops / seconds / 1e9);
+        return new TrainingMeasurement(session.Iteration - start, examples, seconds, examples / seconds,
+            flops / seconds / 1e9, session.FusedOptimizerStep);
     }
 }

@@ -1,5 +1,6 @@
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Models;
+using LotteryActors.Training.Optimization;
 using LotteryActors.Training.Pruning;
 using LotteryActors.Training.Spec;
 using TorchSharp;
@@ -12,16 +13,25 @@ namespace LotteryActors.Training.Rounds;
 /// One masked training run, steppable in chunks so an actor can interleave other messages between them.
 /// Everything random comes from the data-order seed, so a session started twice from the same inputs yields
 /// bitwise-identical weights on the CPU with one libtorch thread.
-/// Pruned weights stay exactly zero: their gradients are masked before every step (so SGD momentum and Adam
-/// moments for them stay zero) and the weights are masked again after it.
+/// Pruned weights stay exactly zero: the optimizer masks their gradients (so SGD momentum and Adam moments for them
+/// stay zero) and the weights in the same pass as the update.
+/// The loss is never read back per step: each step's loss goes into a buffer on the device, read once per
+/// <see cref="LossWindow"/> steps, at every evaluation and at the end of every chunk, so a GPU is not stalled
+/// every step and a NaN still fails the run (<see cref="DivergenceException"/> names the first bad iteration) before
+/// the chunk returns.
 /// Create, step and dispose a session on one thread: TorchSharp's dispose scopes are thread-local.
 /// </summary>
 public sealed class TrainingSession : IDisposable
 {
     private readonly PrunableNetwork network;
     private readonly DatasetSplits data;
-    private readonly Dictionary<Parameter, Tensor> maskByParameter = new(ReferenceEqualityComparer.Instance);
-    private readonly optim.Optimizer optimizer;
+    /// <summary>Steps between reads of the loss buffer: a late read costs at most this many wasted steps.</summary>
+    public const int LossWindow = 100;
+
+    private readonly List<Tensor> masks = [];
+    private readonly MaskedOptimizer optimizer;
+    private readonly Tensor losses;
+    private int pendingLosses;
     private readonly LearningRateSchedule schedule;
     private readonly Generator dataOrder;
     private readonly int batchSize;
@@ -53,19 +63,23 @@ public sealed class TrainingSession : IDisposable
 
         network.LoadState(startWeights);
         var device = network.parameters().First().device;
-        var parameters = network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var masked = new List<MaskedParameter>();
         using (no_grad())
         {
-            foreach (var (name, layerMask) in mask.Layers)
+            foreach (var (name, parameter) in network.named_parameters())
             {
-                var onDevice = layerMask.to(device);
-                maskByParameter[parameters[name]] = onDevice;
-                parameters[name].mul_(onDevice);
+                Tensor? onDevice = null;
+                if (mask.Layers.TryGetValue(name, out var layerMask))
+                {
+                    onDevice = layerMask.to(device).contiguous();
+                    masks.Add(onDevice);
+                    parameter.mul_(onDevice);
+                }
+                masked.Add(new MaskedParameter(parameter, onDevice));
             }
         }
-        optimizer = recipe.Optimizer == OptimizerKind.Adam
-            ? optim.Adam(network.parameters(), recipe.LearningRate, weight_decay: recipe.WeightDecay)
-            : optim.SGD(network.parameters(), recipe.LearningRate, recipe.Momentum, weight_decay: recipe.WeightDecay);
+        optimizer = new MaskedOptimizer(masked, recipe.Optimizer, recipe.Momentum, recipe.WeightDecay);
+        losses = zeros(LossWindow, device: device);
         network.train();
 
         dataOrder = new Generator((ulong)dataOrderSeed);
@@ -82,10 +96,15 @@ public sealed class TrainingSession : IDisposable
 
     public bool IsComplete => Iteration >= TotalIterations;
 
-    /// <summary>The weights at the rewind iteration, captured on the way through it; null until then or if none was asked for.</summary>
+    /// <summary>Whether every parameter takes the one-pass update; false on a GPU, where libtorch ops do it.</summary>
+    public bool FusedOptimizerStep => optimizer.IsFused;
+
+    /// <summary>The weights at the rewind iteration, captured on the way through it; null until then or if none
+    /// was asked for.</summary>
     public Dictionary<string, Tensor>? CapturedWeights { get; private set; }
 
-    /// <summary>Trains up to <paramref name="maxIterations"/> more iterations; evaluates at every eval interval passed.</summary>
+    /// <summary>Trains up to <paramref name="maxIterations"/> more iterations; evaluates at every eval interval
+    /// passed.</summary>
     public void RunChunk(int maxIterations)
     {
         var stop = (int)Math.Min(TotalIterations, (long)Iteration + maxIterations);
@@ -95,9 +114,12 @@ public sealed class TrainingSession : IDisposable
                 CapturedWeights = network.CaptureState();
             Step();
             Iteration++;
+            if (pendingLosses == LossWindow)
+                ReadLosses();
             if (Iteration % evalInterval == 0 || Iteration == TotalIterations)
                 EvaluateValidation();
         }
+        ReadLosses();
     }
 
     /// <summary>Evaluates the final weights and hands them over; the session is spent afterwards.</summary>
@@ -118,38 +140,44 @@ public sealed class TrainingSession : IDisposable
         if (position == 0 || permutation is null)
         {
             permutation?.Dispose();
-            permutation = randperm(data.Train.Count, generator: dataOrder).MoveToOuterDisposeScope();
-            scope.Detach(permutation);
+            // Drawn on the CPU generator (so the order is the same on every device), moved once per epoch.
+            using var order = randperm(data.Train.Count, generator: dataOrder);
+            permutation = order.to(data.Train.Images.device).DetachFromDisposeScope();
         }
-        var indices = permutation.narrow(0, (long)position * batchSize, batchSize).to(data.Train.Images.device);
+        var indices = permutation.narrow(0, (long)position * batchSize, batchSize);
         var images = data.Train.Images.index_select(0, indices);
         var labels = data.Train.Labels.index_select(0, indices);
 
-        foreach (var group in optimizer.ParamGroups)
-            group.LearningRate = schedule.At(Iteration);
-        optimizer.zero_grad();
         var loss = nn.functional.cross_entropy(network.forward(images), labels);
-        var value = loss.item<float>();
-        if (!float.IsFinite(value))
-            throw new DivergenceException(Iteration, value);
         loss.backward();
+        optimizer.Step(schedule.At(Iteration));
         using (no_grad())
+            losses.narrow(0, pendingLosses, 1).copy_(loss.detach().reshape(1));
+        pendingLosses++;
+    }
+
+    /// <summary>Reads the losses of the steps since the last read; the first non-finite one fails the run.</summary>
+    private void ReadLosses()
+    {
+        if (pendingLosses == 0)
+            return;
+        using var scope = NewDisposeScope();
+        using var read = losses.narrow(0, 0, pendingLosses).cpu().data<float>();
+        var values = read.ToArray();
+        var firstIteration = Iteration - pendingLosses;
+        pendingLosses = 0;
+        for (var i = 0; i < values.Length; i++)
         {
-            foreach (var (parameter, layerMask) in maskByParameter)
-                parameter.grad?.mul_(layerMask);
+            if (!float.IsFinite(values[i]))
+                throw new DivergenceException(firstIteration + i, values[i]);
+            lossSum += values[i];
+            lossCount++;
         }
-        optimizer.step();
-        using (no_grad())
-        {
-            foreach (var (parameter, layerMask) in maskByParameter)
-                parameter.mul_(layerMask);
-        }
-        lossSum += value;
-        lossCount++;
     }
 
     private void EvaluateValidation()
     {
+        ReadLosses();
         var validation = Evaluator.Evaluate(network, data.Validation);
         curve.Add(new EvalPoint(Iteration, validation.Accuracy, validation.Loss));
         lastTrainLoss = lossCount > 0 ? lossSum / lossCount : double.NaN;
@@ -163,7 +191,8 @@ public sealed class TrainingSession : IDisposable
         permutation?.Dispose();
         dataOrder.Dispose();
         optimizer.Dispose();
-        foreach (var m in maskByParameter.Values)
+        losses.Dispose();
+        foreach (var m in masks)
             m.Dispose();
         CapturedWeights?.DisposeAll();
     }

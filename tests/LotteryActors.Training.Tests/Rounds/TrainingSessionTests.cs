@@ -79,11 +79,13 @@ public sealed class TrainingSessionTests : IDisposable
         }
     }
 
-    [Fact]
-    public void SameSeedGivesBitwiseIdenticalWeights()
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Adam)]
+    public void SameSeedGivesBitwiseIdenticalWeights(OptimizerKind optimizer)
     {
-        using var first = Train(SyntheticSpec.Recipe(), halfPruned: true);
-        using var second = Train(SyntheticSpec.Recipe(), halfPruned: true);
+        using var first = Train(SyntheticSpec.Recipe(optimizer, 0.01), halfPruned: true);
+        using var second = Train(SyntheticSpec.Recipe(optimizer, 0.01), halfPruned: true);
 
         TensorAssert.BitwiseEqual(first.TrainedWeights, second.TrainedWeights);
         Assert.Equal(first.Curve, second.Curve);
@@ -109,6 +111,18 @@ public sealed class TrainingSessionTests : IDisposable
         Assert.Equal(whole.TrainLoss, chunked.TrainLoss);
     }
 
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Adam)]
+    public void OnTheCpuEveryParameterTakesTheFusedUpdate(OptimizerKind optimizer)
+    {
+        using var setup = new Setup(halfPruned: true);
+        using var session = new TrainingSession(setup.Network, data, SyntheticSpec.Recipe(optimizer), setup.Mask,
+            setup.Init, DataOrderSeed, 0);
+
+        Assert.True(session.FusedOptimizerStep);
+    }
+
     [Fact]
     public void ARunToTheEndChunkAfterAPartialChunkFinishes()
     {
@@ -129,6 +143,23 @@ public sealed class TrainingSessionTests : IDisposable
 
         Assert.InRange(error.Iteration, 1, 29);
         Assert.StartsWith($"training diverged at iteration {error.Iteration}: loss is ", error.Message);
+    }
+
+    [Fact]
+    public void ANonFiniteLossFailsTheChunkAndNamesItsFirstIterationThoughLossesAreReadLate()
+    {
+        using var poisoned = SyntheticData.Splits();
+        using (no_grad())
+            poisoned.Train.Images.fill_(float.NaN);
+        using var setup = new Setup(halfPruned: false);
+        var recipe = SyntheticSpec.Recipe() with { EvalInterval = new Duration(1000, DurationUnit.Iterations) };
+        using var session =
+            new TrainingSession(setup.Network, poisoned, recipe, setup.Mask, setup.Init, DataOrderSeed, 0);
+
+        var error = Assert.Throws<DivergenceException>(() => session.RunChunk(7));
+
+        Assert.Equal(0, error.Iteration);
+        Assert.Equal(7, session.Iteration);
     }
 
     [Fact]

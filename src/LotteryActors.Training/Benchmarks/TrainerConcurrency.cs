@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using LotteryActors.Training.Imp;
+using static TorchSharp.torch;
+
+namespace LotteryActors.Training.Benchmarks;
+
+/// <summary>
+/// One way of training a set of work units, timed. <see cref="TrainingSeconds"/> runs from the first trainer's start
+/// to the last trainer's final step (evaluation and storing of the results left out), the span in which trainers
+/// compete for the cores; <see cref="WallSeconds"/> is everything. Garbage collection is counted over the wall time:
+/// a collection pauses every trainer thread of the process at once.
+/// </summary>
+public sealed record TrainingRunMeasurement(
+    int Trainers, double WallSeconds, double StartupSeconds, double TrainingSeconds,
+    IReadOnlyList<string> WeightsHashes, int GcCollections, double GcPauseSeconds);
+
+/// <summary>
+/// The same work units trained without actors: one alone on one thread (the unit of scaling), all of them one after
+/// another with every core's thread, and all at once on plain threads with one libtorch thread each.
+/// </summary>
+public static class TrainerConcurrency
+{
+    public static TrainingRunMeasurement Alone(ImpRunner runner, WorkUnit unit) =>
+        Sequential(runner, [unit], threads: 1);
+
+    public static TrainingRunMeasurement Sequential(ImpRunner runner, IReadOnlyList<WorkUnit> units, int threads)
+    {
+        set_num_threads(threads);
+        var gc = GcWatch.Start();
+        var clock = Stopwatch.StartNew();
+        var trained = 0.0;
+        var hashes = units.Select(u =>
+        {
+            var (hash, seconds) = Train(runner, u, clock);
+            trained = seconds;
+            return hash;
+        }).ToList();
+        return gc.Finish(units.Count, clock.Elapsed.TotalSeconds, 0, trained, hashes);
+    }
+
+    public static TrainingRunMeasurement PlainThreads(ImpRunner runner, IReadOnlyList<WorkUnit> units)
+    {
+        set_num_threads(1);
+        var gc = GcWatch.Start();
+        var clock = Stopwatch.StartNew();
+        var results = new (string Hash, double TrainedAt)[units.Count];
+        var threads = units.Select((u, i) => new Thread(() => results[i] = Train(runner, u, clock))).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return gc.Finish(units.Count, clock.Elapsed.TotalSeconds, 0, results.Max(r => r.TrainedAt),
+            results.Select(r => r.Hash).ToList());
+    }
+
+    /// <summary>Trains one unit on the calling thread; returns its weights' hash and when its last step ended.
+    /// </summary>
+    private static (string Hash, double TrainedAt) Train(ImpRunner runner, WorkUnit unit, Stopwatch clock)
+    {
+        using var run = runner.Begin(unit);
+        while (!run.IsComplete)
+            run.RunChunk(int.MaxValue);
+        var trainedAt = clock.Elapsed.TotalSeconds;
+        return (run.Finish().WeightsHash, trainedAt);
+    }
+}
+
+/// <summary>Collections and pause time of the garbage collector from <see cref="Start"/> to the measurement.</summary>
+public sealed class GcWatch
+{
+    private readonly int collections = GC.CollectionCount(0);
+    private readonly TimeSpan paused = GC.GetTotalPauseDuration();
+
+    public static GcWatch Start() => new();
+
+    public TrainingRunMeasurement Finish(int trainers, double wallSeconds, double startupSeconds,
+        double trainingSeconds, IReadOnlyList<string> hashes) =>
+        new(trainers, wallSeconds, startupSeconds, trainingSeconds, hashes, GC.CollectionCount(0) - collections,
+            (GC.GetTotalPauseDuration() - paused).TotalSeconds);
+}

@@ -1,0 +1,55 @@
+using LotteryActors.Training.Artifacts;
+using LotteryActors.Training.Benchmarks;
+using LotteryActors.Training.Data;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+using LotteryActors.Training.Tests.Support;
+using static TorchSharp.torch;
+
+namespace LotteryActors.Training.Tests.Benchmarks;
+
+/// <summary>The bench's measurements on the synthetic data: what they time must be the same training.</summary>
+public sealed class TrainerConcurrencyTests : IDisposable
+{
+    private readonly DatasetSplits data = SyntheticData.Splits();
+    private readonly TempDirectory temp = new();
+
+    public TrainerConcurrencyTests() => set_num_threads(1);
+
+    public void Dispose()
+    {
+        data.Dispose();
+        temp.Dispose();
+    }
+
+    private (ImpRunner Runner, List<WorkUnit> Units) ThreeTickets()
+    {
+        var spec = SyntheticSpec.Search() with { TicketsPerWidth = 3 };
+        var runner = new ImpRunner(spec, data, new ArtifactStore(temp.Path));
+        var init = runner.DrawInit(0);
+        var mask = runner.DenseMask(init);
+        return (runner, spec.Tickets().Select(t => new WorkUnit(t, 0, RunKind.Ticket, init, mask)).ToList());
+    }
+
+    [Fact]
+    public void PlainThreadsTrainTheSameWeightsAsOneAfterAnother()
+    {
+        var (runner, units) = ThreeTickets();
+
+        var sequential = TrainerConcurrency.Sequential(runner, units, threads: 1);
+        var threads = TrainerConcurrency.PlainThreads(runner, units);
+
+        Assert.Equal(3, sequential.WeightsHashes.Distinct().Count());
+        Assert.Equal(sequential.WeightsHashes, threads.WeightsHashes);
+        Assert.All([sequential, threads], m => Assert.InRange(m.TrainingSeconds, 1e-6, m.WallSeconds));
+    }
+
+    [Fact]
+    public void PeakMemoryOfThisProcessIsReadFromTheKernel()
+    {
+        var peak = PeakMemory.OfThisProcess();
+
+        Assert.NotNull(peak);
+        Assert.True(peak > 50L << 20, $"a process with libtorch loaded peaks above 50 MiB, not {peak} bytes");
+    }
+}

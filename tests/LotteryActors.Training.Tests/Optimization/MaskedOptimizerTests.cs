@@ -1,0 +1,152 @@
+using LotteryActors.Training.Optimization;
+using LotteryActors.Training.Spec;
+using LotteryActors.Training.Tests.Support;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LotteryActors.Training.Tests.Optimization;
+
+/// <summary>
+/// The masked optimizer against TorchSharp's own optimizers driven the way the trainer used to drive them (mask the
+/// gradient, step, mask the weight), on random tensors whose sizes are not multiples of any vector width.
+/// </summary>
+public sealed class MaskedOptimizerTests
+{
+    private const int Steps = 7;
+    private const double WeightDecay = 1e-3;
+    private static readonly long[][] Shapes = [[37, 23], [23], [5, 3, 3, 3]];
+
+    public MaskedOptimizerTests() => set_num_threads(1);
+
+    /// <summary>Parameters, masks (a third pruned; none for the bias) and per-step gradients, from one seed.</summary>
+    private sealed class Problem : IDisposable
+    {
+        public Problem(long seed)
+        {
+            using var generator = new Generator((ulong)seed);
+            Start = Shapes.Select(s => randn(s, generator: generator)).ToArray();
+            Masks = Shapes
+                .Select(s => s.Length == 1 ? null : rand(s, generator: generator).ge(1.0 / 3).to(ScalarType.Float32))
+                .ToArray();
+            Gradients = Enumerable.Range(0, Steps)
+                .Select(_ => Shapes.Select(s => randn(s, generator: generator)).ToArray()).ToArray();
+            for (var i = 0; i < Start.Length; i++)
+                if (Masks[i] is { } mask)
+                    Start[i].mul_(mask);
+        }
+
+        public Tensor[] Start { get; }
+        public Tensor?[] Masks { get; }
+        public Tensor[][] Gradients { get; }
+
+        public Parameter[] FreshParameters() => Start.Select(t => new Parameter(t.clone())).ToArray();
+
+        /// <summary>Gives every parameter the gradient of step <paramref name="step"/> through autograd.</summary>
+        public void Backward(Parameter[] parameters, int step)
+        {
+            using var scope = NewDisposeScope();
+            parameters.Zip(Gradients[step]).Select(p => (p.First * p.Second).sum()).Aggregate((a, b) => a + b)
+                .backward();
+        }
+
+        public void Dispose()
+        {
+            foreach (var t in Start.Concat(Masks.OfType<Tensor>()).Concat(Gradients.SelectMany(g => g)))
+                t.Dispose();
+        }
+    }
+
+    private static double LearningRate(int step) => 0.01 * (1 + step % 3);
+
+    private static Tensor[] Reference(Problem problem, OptimizerKind kind)
+    {
+        var parameters = problem.FreshParameters();
+        using var optimizer = kind == OptimizerKind.Adam
+            ? (optim.Optimizer)optim.Adam(parameters, weight_decay: WeightDecay)
+            : optim.SGD(parameters, 0.01, 0.9, weight_decay: WeightDecay);
+        for (var step = 0; step < Steps; step++)
+        {
+            optimizer.zero_grad();
+            problem.Backward(parameters, step);
+            using (no_grad())
+            {
+                foreach (var (p, mask) in parameters.Zip(problem.Masks).Where(p => p.Second is not null))
+                    p.grad!.mul_(mask!);
+                foreach (var group in optimizer.ParamGroups)
+                    group.LearningRate = LearningRate(step);
+                optimizer.step();
+                foreach (var (p, mask) in parameters.Zip(problem.Masks).Where(p => p.Second is not null))
+                    p.mul_(mask!);
+            }
+        }
+        return parameters;
+    }
+
+    private static Tensor[] Masked(Problem problem, OptimizerKind kind, bool fuseOnCpu)
+    {
+        var parameters = problem.FreshParameters();
+        using var optimizer = new MaskedOptimizer(parameters.Zip(problem.Masks, (p, m) => new MaskedParameter(p, m)),
+            kind, momentum: 0.9, WeightDecay, fuseOnCpu);
+        Assert.Equal(fuseOnCpu, optimizer.IsFused);
+        for (var step = 0; step < Steps; step++)
+        {
+            problem.Backward(parameters, step);
+            optimizer.Step(LearningRate(step));
+            Assert.All(parameters, p => Assert.Equal(0.0, p.grad!.abs().sum().item<float>()));
+        }
+        return parameters;
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Adam, true)]
+    [InlineData(OptimizerKind.Adam, false)]
+    [InlineData(OptimizerKind.Sgd, true)]
+    [InlineData(OptimizerKind.Sgd, false)]
+    public void MatchesTorchSharpsOptimizerWithMaskedGradientsToFloatTolerance(OptimizerKind kind, bool fuseOnCpu)
+    {
+        using var problem = new Problem(seed: 5);
+
+        var expected = Reference(problem, kind);
+        var actual = Masked(problem, kind, fuseOnCpu);
+
+        foreach (var (e, a) in expected.Zip(actual))
+        {
+            var moved = (e - problem.Start[Array.IndexOf(expected, e)]).abs().max().item<float>();
+            Assert.True(moved > 1e-3, "the parameters should have moved");
+            Assert.True(a.allclose(e, rtol: 1e-5, atol: 1e-6),
+                $"largest difference {(a - e).abs().max().item<float>()} for shape [{string.Join(",", e.shape)}]");
+        }
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.Sgd)]
+    public void PrunedWeightsStayExactlyZero(OptimizerKind kind)
+    {
+        using var problem = new Problem(seed: 6);
+
+        var trained = Masked(problem, kind, fuseOnCpu: true);
+
+        foreach (var (weight, mask) in trained.Zip(problem.Masks).Where(p => p.Second is not null))
+        {
+            var values = TensorAssert.Values(weight);
+            var keep = TensorAssert.Values(mask!);
+            Assert.Contains(0f, keep);
+            Assert.All(values.Zip(keep).Where(p => p.Second == 0f), p => Assert.True(p.First == 0f, $"{p.First}"));
+        }
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.Sgd)]
+    public void TheFusedStepIsBitwiseDeterministic(OptimizerKind kind)
+    {
+        using var problem = new Problem(seed: 7);
+
+        var first = Masked(problem, kind, fuseOnCpu: true);
+        var second = Masked(problem, kind, fuseOnCpu: true);
+
+        Assert.All(first.Zip(second), p => Assert.True(TensorAssert.SameBits(p.First, p.Second)));
+    }
+}
