@@ -32,8 +32,9 @@ public static class Logging
             .MinimumLevel.Is(level)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("Node", Environment.MachineName)
+            // Fatal events stay off the console: the process is ending, and CommandRunner says why in its one line.
             .WriteTo.Logger(console => console
-                .Filter.ByExcluding(IsAkkaChatter)
+                .Filter.ByExcluding(e => IsAkkaChatter(e) || e.Level == LogEventLevel.Fatal)
                 .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose,
                     outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}"))
             .WriteTo.Fallible(sink => sink.File(file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14),
