@@ -25,8 +25,10 @@ public static class BenchCommand
     {
         var config = CommonOptions.Config();
         var json = CommonOptions.Json();
-        var epochs = new Option<int>("--epochs") { Description = "Epochs per ticket in the concurrency comparison", DefaultValueFactory = _ => 3 }
-            .AtLeastOne();
+        var epochs = new Option<int>("--epochs")
+        {
+            Description = "Epochs per ticket in the concurrency comparison", DefaultValueFactory = _ => 3,
+        }.AtLeastOne();
         var command = new Command("bench", "Measure GEMM ceiling, trainer throughput and trainer concurrency") { config, json, epochs };
         command.SetAction((parse, cancel) => CommandRunner.RunAsync(async () =>
         {
