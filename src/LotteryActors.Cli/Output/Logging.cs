@@ -64,8 +64,9 @@ public static class Logging
             IReadOnlyCollection<LogEvent>? events, Exception? exception)
         {
             if (Interlocked.Exchange(ref reported, 1) == 0)
-                Console.Error.WriteLine($"warning: cannot write the log file {file} " +
-                                        $"({exception?.Message ?? message}); logging to the console only");
+                Console.Error.WriteLine($"warning: cannot write the log file {file}" +
+                                        (exception is null ? "" : $" ({exception.Message})") +
+                                        "; logging to the console only");
         }
     }
 }

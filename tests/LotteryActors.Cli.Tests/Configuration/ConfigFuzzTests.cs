@@ -72,7 +72,8 @@ public sealed class ConfigFuzzTests : IDisposable
             {
                 var (mutation, mutated) = Mutate(bytes, random);
                 var path = Path.Combine(folder, $"cli-{tried++}.conf");
-                File.WriteAllBytes(path, [.. mutated, .. Encoding.UTF8.GetBytes($"\nlottery.runtime.home = \"{home}\"\n")]);
+                var homeLine = Encoding.UTF8.GetBytes($"\nlottery.runtime.home = \"{home}\"\n");
+                File.WriteAllBytes(path, [.. mutated, .. homeLine]);
                 if (Load(path, mutation) != nameof(ConfigFileException))
                     continue;
                 var expected = ExpectedError(path);
@@ -120,7 +121,7 @@ public sealed class ConfigFuzzTests : IDisposable
                     Assert.StartsWith(path, failure.Message);
                 return failure.GetType().Name;
             default:
-                throw new Xunit.Sdk.XunitException($"{what}: {failure.GetType().Name} is not an input error: {failure}");
+                throw new Xunit.Sdk.XunitException($"{what}: {failure.GetType().Name} is no input error: {failure}");
         }
     }
 
@@ -140,7 +141,8 @@ public sealed class ConfigFuzzTests : IDisposable
     private static (string Mutation, byte[] Bytes) Mutate(byte[] original, Random random)
     {
         var bytes = original.ToList();
-        int Structure() => StructuralPositions(bytes) is { Count: > 0 } positions ? positions[random.Next(positions.Count)] : 0;
+        int Structure() =>
+            StructuralPositions(bytes) is { Count: > 0 } positions ? positions[random.Next(positions.Count)] : 0;
         switch (random.Next(6))
         {
             case 0:
