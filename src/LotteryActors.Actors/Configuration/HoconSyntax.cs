@@ -78,13 +78,14 @@ public sealed class HoconSyntax
             Body("", 1, closer: '}', open);
             SkipBlank(newlines: true);
             if (!AtEnd)
-                throw Error($"expected the end of the file after the '}}' that closes the '{{' at {open}, found {Describe()}");
+                throw Error($"expected the end of the file after the '}}' that closes the '{{' at {open}, " +
+                            $"found {Describe()}");
             return;
         }
         Body("", 0, closer: null, open: null);
     }
 
-    /// <summary>The fields of an object up to <paramref name="closer"/> (or the end of the file for the root).</summary>
+    /// <summary>The fields of an object up to <paramref name="closer"/> (the end of the file for the root).</summary>
     private void Body(string prefix, int depth, char? closer, string? open)
     {
         if (depth > MaxDepth)
@@ -118,7 +119,8 @@ public sealed class HoconSyntax
                     ? $"unexpected '{Peek()}': no '{{' or '[' is open here"
                     : $"expected ',', a new line or '}}' to close the '{{' at {open}, found '{Peek()}'");
             if (Peek() != ',')
-                throw Error($"expected ',', a new line or {(closer is null ? "the end of the file" : "'}'")} after a value, found {Describe()}");
+                throw Error($"expected ',', a new line or {(closer is null ? "the end of the file" : "'}'")} " +
+                            $"after a value, found {Describe()}");
             if (objectValue)
                 throw Error("Akka's HOCON does not take ',' after an object's '}'; start the next key on a new line");
             position++;
@@ -169,7 +171,8 @@ public sealed class HoconSyntax
         position = after;
         SkipBlank(newlines: false);
         if (Peek() != '"')
-            throw Error($"expected a quoted file name after 'include' (only include \"file\" is supported), found {Describe()}");
+            throw Error("expected a quoted file name after 'include' (only include \"file\" is supported), " +
+                        $"found {Describe()}");
         var name = QuotedString();
         if (name.Length == 0)
             throw Error("'include' needs a file name, found \"\"");
@@ -395,7 +398,8 @@ public sealed class HoconSyntax
                         throw Error($"the string that starts at {open} is not closed on its line (a '\"' is missing)");
                     default:
                         position--;
-                        throw Error($"unknown escape '\\{e}' in a string; allowed: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
+                        throw Error($"unknown escape '\\{e}' in a string; " +
+                                    "allowed: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
                 }
                 continue;
             }

@@ -9,7 +9,8 @@ public sealed record LogSettings(string Level, string File, string SeqUrl)
     private const string Root = "lottery.log";
 
     /// <summary>Serilog's levels, in the words <c>hocon/lottery.conf</c> documents.</summary>
-    public static readonly IReadOnlyList<string> Levels = ["verbose", "debug", "information", "warning", "error", "fatal"];
+    public static readonly IReadOnlyList<string> Levels =
+        ["verbose", "debug", "information", "warning", "error", "fatal"];
 
     public static LogSettings Read(Config config)
     {

@@ -15,7 +15,7 @@ public static class LotteryConfig
 {
     public const string Root = "lottery";
 
-    /// <summary>Includes nest at most this deep, so a file that includes itself through others is caught early.</summary>
+    /// <summary>Includes nest at most this deep: a file that includes itself through others is caught early.</summary>
     private const int MaxIncludeDepth = 16;
 
     private static readonly Lazy<Config> EmbeddedDefaults = new(() =>
@@ -37,7 +37,7 @@ public static class LotteryConfig
         return Load(ReadText(path, path), path, directory, [Path.GetFullPath(path)]);
     }
 
-    /// <summary>Parses HOCON text; <c>include</c>s are resolved against <paramref name="directory"/> (default: here).</summary>
+    /// <summary>Parses HOCON text; includes resolve against <paramref name="directory"/> (default: here).</summary>
     public static Config FromText(string hocon, string origin = "configuration", string? directory = null) =>
         Load(hocon, origin, directory ?? Directory.GetCurrentDirectory(), []);
 
@@ -64,17 +64,19 @@ public static class LotteryConfig
         return user.WithFallback(Defaults);
     }
 
-    /// <summary>Akka reads and merges other roots (<c>akka</c> too) without complaint; this tool uses none of them.</summary>
+    /// <summary>Akka reads and merges other roots (<c>akka</c> too) without complaint; this tool uses none.</summary>
     private static void RejectForeignRoots(Config user, CheckedSources sources, string origin)
     {
         foreach (var root in user.Root.GetObject().Items.Keys)
         {
             if (root != Root)
                 throw new ConfigFileException(sources.LocationOf(root) ?? origin,
-                    $"unknown root '{root}'; every setting lives under '{Root}' (lottery.search, lottery.runtime, lottery.log)");
+                    $"unknown root '{root}'; every setting lives under '{Root}' " +
+                    "(lottery.search, lottery.runtime, lottery.log)");
         }
         if (user.HasPath(Root) && !user.GetValue(Root).IsObject())
-            throw new ConfigFileException(sources.LocationOf(Root) ?? origin, $"'{Root}' must be an object of settings");
+            throw new ConfigFileException(sources.LocationOf(Root) ?? origin,
+                $"'{Root}' must be an object of settings");
     }
 
     private static void RejectUnknownKey(string key, CheckedSources sources)
@@ -82,12 +84,13 @@ public static class LotteryConfig
         var at = sources.LocationOf(key) is { } location ? $" (at {location})" : "";
         var section = string.Join('.', key.Split('.').Take(2));
         if (!IsPlainPath(key) || !Defaults.HasPath(key))
-            throw new SpecException(key, $"unknown key{at}; allowed keys under {section} are listed in hocon/lottery.conf");
+            throw new SpecException(key,
+                $"unknown key{at}; allowed keys under {section} are listed in hocon/lottery.conf");
         if (Defaults.GetValue(key).IsObject())
             throw new SpecException(key, $"is a single value{at}; it is a group of settings, set the keys inside it");
     }
 
-    /// <summary>Akka's path lookup splits on dots and chokes on empty elements, so odd quoted keys never reach it.</summary>
+    /// <summary>Akka's path lookup splits on dots and chokes on empty elements: odd keys never reach it.</summary>
     private static bool IsPlainPath(string key) =>
         key.Split('.').All(part => part.Length > 0 && part.All(c => char.IsLetterOrDigit(c) || c is '-' or '_'));
 
@@ -128,7 +131,8 @@ public static class LotteryConfig
             {
                 var path = Path.GetFullPath(Path.Combine(directory, include.Name));
                 if (chain.Contains(path))
-                    throw new ConfigFileException(include.Location, $"'{include.Name}' includes itself (through {string.Join(" -> ", chain.Select(Path.GetFileName))})");
+                    throw new ConfigFileException(include.Location, $"'{include.Name}' includes itself " +
+                        $"(through {string.Join(" -> ", chain.Select(Path.GetFileName))})");
                 if (chain.Count >= MaxIncludeDepth)
                     throw new ConfigFileException(include.Location, $"includes nest more than {MaxIncludeDepth} deep");
                 if (!File.Exists(path))
@@ -148,7 +152,8 @@ public static class LotteryConfig
 
         /// <summary>Where <paramref name="path"/> (or a key below it) was first set, as file:line:column.</summary>
         public string? LocationOf(string path) =>
-            fields.FirstOrDefault(f => f.Path == path || f.Path.StartsWith(path + ".", StringComparison.Ordinal))?.Location;
+            fields.FirstOrDefault(f => f.Path == path || f.Path.StartsWith(path + ".", StringComparison.Ordinal))
+                ?.Location;
 
         private static string Join(string prefix, string path) =>
             prefix.Length == 0 ? path : path.Length == 0 ? prefix : $"{prefix}.{path}";

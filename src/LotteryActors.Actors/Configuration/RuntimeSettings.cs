@@ -42,7 +42,8 @@ public sealed record RuntimeSettings(
         Require(device == "cpu" || System.Text.RegularExpressions.Regex.IsMatch(device, "^cuda(:[0-9]+)?$"), "device",
             $"is '{device}'; allowed: cpu, cuda, cuda:N");
         Require(device == "cpu" || TorchBuild.HasCuda, "device",
-            $"is '{device}', but this build has no CUDA (TorchSharp-{TorchBuild.DevicePackage}); use device = cpu, or " +
+            $"is '{device}', but this build has no CUDA (TorchSharp-{TorchBuild.DevicePackage}); " +
+            "use device = cpu, or " +
             "build with -p:TorchDevicePackage=cuda where a CUDA TorchSharp package is served");
         var chunk = c.Int("chunk-iterations");
         Require(chunk >= 1, "chunk-iterations", $"is {chunk}; allowed: 1 or more");

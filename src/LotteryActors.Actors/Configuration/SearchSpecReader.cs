@@ -49,7 +49,8 @@ public static class SearchSpecReader
     private static IReadOnlyList<double> DoubleList(SettingsSection c, string key)
     {
         if (!IsList(c, key))
-            throw new SpecException(c.Key(key), $"is '{c.Text(key)}', not a list; allowed: a list of numbers such as [0.5, 1, 2]");
+            throw new SpecException(c.Key(key),
+                $"is '{c.Text(key)}', not a list; allowed: a list of numbers such as [0.5, 1, 2]");
         return Strings(c, key).Select(s =>
             double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
                 ? v
@@ -58,7 +59,8 @@ public static class SearchSpecReader
 
     /// <summary>Akka's HOCON does not report an empty list as an array, but it does hold one among the value's parts.</summary>
     private static bool IsList(SettingsSection c, string key) =>
-        c.Config.GetValue(key) is { } v && (v.IsArray() || v.Values.Any(part => part is Akka.Configuration.Hocon.HoconArray));
+        c.Config.GetValue(key) is { } v
+        && (v.IsArray() || v.Values.Any(part => part is Akka.Configuration.Hocon.HoconArray));
 
     /// <summary>The list's elements as text; a list or object inside the list is refused, not flattened.</summary>
     private static IEnumerable<string> Strings(SettingsSection c, string key) =>
@@ -70,7 +72,8 @@ public static class SearchSpecReader
     {
         const string key = "training.milestones";
         if (!IsList(c, key))
-            throw new SpecException(c.Key(key), $"is '{c.Text(key)}', not a list; allowed: a list of durations such as [\"10ep\", \"15ep\"]");
+            throw new SpecException(c.Key(key),
+                $"is '{c.Text(key)}', not a list; allowed: a list of durations such as [\"10ep\", \"15ep\"]");
         return Strings(c, key).Select(m => Parse(c, m, key)).ToList();
     }
 

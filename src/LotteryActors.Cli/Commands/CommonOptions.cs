@@ -10,7 +10,7 @@ public static class CommonOptions
     public static Option<bool> Json() =>
         new("--json") { Description = "Print one JSON document on stdout instead of tables" };
 
-    /// <summary>Refuses 0 and negative counts at parse time, so they fail as usage errors before anything starts.</summary>
+    /// <summary>Refuses 0 and negative counts at parse time: usage errors, before anything starts.</summary>
     public static Option<int> AtLeastOne(this Option<int> option)
     {
         // Reads the token itself: a value that is not a number is already an error, and asking for it would throw.

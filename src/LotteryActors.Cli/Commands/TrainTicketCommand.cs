@@ -18,8 +18,10 @@ public static class TrainTicketCommand
     {
         var config = CommonOptions.Config();
         var json = CommonOptions.Json();
-        var threads = new Option<int>("--threads") { Description = "libtorch intra-op threads (1 = bitwise reproducible)", DefaultValueFactory = _ => 1 }
-            .AtLeastOne();
+        var threads = new Option<int>("--threads")
+        {
+            Description = "libtorch intra-op threads (1 = bitwise reproducible)", DefaultValueFactory = _ => 1,
+        }.AtLeastOne();
         var command = new Command("train-ticket", "Train one ticket through all IMP rounds with its controls") { config, json, threads };
         command.SetAction(parse => CommandRunner.Run(() =>
         {

@@ -33,9 +33,10 @@ public static class Logging
             .MinimumLevel.Is(level)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("Node", Environment.MachineName)
-            // Stack traces go to the file only: on the console a failure is the one line that names its cause.
+            // Stack traces go to the file only: on the console a failure is the one line that names its cause;
+            // fatal events stay off it too, since CommandRunner's one line already says why the process ends.
             .WriteTo.Logger(console => console
-                .Filter.ByExcluding(IsAkkaChatter)
+                .Filter.ByExcluding(e => IsAkkaChatter(e) || e.Level == LogEventLevel.Fatal)
                 .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose,
                     outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}"));
         if (toFile)
@@ -67,8 +68,9 @@ public static class Logging
             IReadOnlyCollection<LogEvent>? events, Exception? exception)
         {
             if (Interlocked.Exchange(ref reported, 1) == 0)
-                Console.Error.WriteLine(
-                    $"warning: cannot write the log file {file} ({exception?.Message ?? message}); logging to the console only");
+                Console.Error.WriteLine($"warning: cannot write the log file {file}" +
+                                        (exception is null ? "" : $" ({exception.Message})") +
+                                        "; logging to the console only");
         }
     }
 }

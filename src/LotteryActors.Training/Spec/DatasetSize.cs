@@ -1,4 +1,4 @@
 namespace LotteryActors.Training.Spec;
 
-/// <summary>How many examples a dataset's training and test files hold (before subsets and the validation split).</summary>
+/// <summary>How many examples a dataset's training and test files hold, before subsets and validation split.</summary>
 public sealed record DatasetSize(int Train, int Test);

@@ -10,13 +10,13 @@ public class SpecException : Exception
     {
     }
 
-    /// <summary>For input errors that are not about one setting's value; <paramref name="message"/> is the whole line.</summary>
+    /// <summary>For input errors not about one setting's value; <paramref name="message"/> is the whole line.</summary>
     protected SpecException(string key, string message, Exception? inner)
         : base(OneLine(message), inner) => Key = key;
 
     public string Key { get; }
 
-    /// <summary>Keys and values quoted from a broken file may hold line breaks or control bytes: they are escaped.</summary>
+    /// <summary>Keys and values quoted from a broken file may hold line breaks or control bytes: escaped.</summary>
     private static string OneLine(string message)
     {
         if (!message.Any(char.IsControl))

@@ -74,15 +74,15 @@ public static class SpecValidator
     private static void RequireWithinRound(SearchSpec spec, int? iterationsPerEpoch)
     {
         var round = spec.Training.Duration;
-        var inIterations = iterationsPerEpoch is { } n ? $" ({Iterations(round, n)} iterations of {n} per epoch)" : "";
+        var end = $"the end of a round, training.duration = {round}" +
+                  (iterationsPerEpoch is { } n ? $" ({Iterations(round, n)} iterations of {n} per epoch)" : "");
         Require(Compare(spec.Pruning.Rewind, round, iterationsPerEpoch) is not >= 0, "pruning.rewind",
-            $"is {spec.Pruning.Rewind}; it must come before the end of a round, training.duration = {round}{inIterations}");
+            $"is {spec.Pruning.Rewind}; it must come before {end}");
         foreach (var milestone in spec.Training.Milestones)
             Require(Compare(milestone, round, iterationsPerEpoch) is not >= 0, "training.milestones",
-                $"contain {milestone}, which is not before the end of a round, training.duration = {round}{inIterations}; " +
-                "it would never apply");
+                $"contain {milestone}, which is not before {end}; it would never apply");
         Require(Compare(spec.Training.Warmup, round, iterationsPerEpoch) is not > 0, "training.warmup",
-            $"is {spec.Training.Warmup}; it must not be longer than a round, training.duration = {round}{inIterations}");
+            $"is {spec.Training.Warmup}; it must not go past {end}");
     }
 
     /// <summary>Sign of a - b, or null when their units differ and the epoch length is not known yet.</summary>

@@ -3,7 +3,7 @@ using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Actors.Tests.Configuration;
 
-/// <summary>Files as the CLI loads them: includes, roots, files that set nothing, and keys in the wrong shape.</summary>
+/// <summary>Files as the CLI loads them: includes, roots, files that set nothing, keys in the wrong shape.</summary>
 public sealed class ConfigFileTests : IDisposable
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), $"lottery-config-{Guid.NewGuid():N}");
@@ -41,7 +41,8 @@ public sealed class ConfigFileTests : IDisposable
     {
         var main = Write("main.conf", "lottery.search.name = x\n  include \"parts/nowhere.conf\"\n");
         var error = Assert.Throws<ConfigFileException>(() => LotteryConfig.FromFile(main));
-        Assert.Equal($"{main}:2:3: included file not found: {Path.Combine(folder, "parts", "nowhere.conf")}", error.Message);
+        var missing = Path.Combine(folder, "parts", "nowhere.conf");
+        Assert.Equal($"{main}:2:3: included file not found: {missing}", error.Message);
     }
 
     [Fact]
@@ -82,14 +83,15 @@ public sealed class ConfigFileTests : IDisposable
     {
         var path = Write("empty.conf", hocon);
         var error = Assert.Throws<ConfigFileException>(() => LotteryConfig.FromFile(path));
-        Assert.Equal($"{path}: sets nothing; a config file sets keys under lottery.search, lottery.runtime or lottery.log",
+        Assert.Equal(
+            $"{path}: sets nothing; a config file sets keys under lottery.search, lottery.runtime or lottery.log",
             error.Message);
     }
 
     [Theory]
     [InlineData("lottery.serch.name = x", "lottery.serch.name", "unknown key (at ")]
     [InlineData("lottery.search = 5", "lottery.search", "it is a group of settings")]
-    [InlineData("lottery.search.tickets-per-width = [2]", "lottery.search.tickets-per-width", "allowed: a single value")]
+    [InlineData("lottery.search.tickets-per-width = [2]", "lottery.search.tickets-per-width", "a single value")]
     [InlineData("lottery.search.model.widths = [[1]]", "lottery.search.model.widths", "contains a list or an object")]
     [InlineData("lottery.runtime.slots = D", "lottery.runtime.slots", "allowed: a whole number")]
     [InlineData("lottery.runtime.min-backoff = soon", "lottery.runtime.min-backoff", "a time such as 100ms")]

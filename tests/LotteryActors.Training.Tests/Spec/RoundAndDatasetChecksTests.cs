@@ -38,7 +38,8 @@ public sealed class RoundAndDatasetChecksTests
     [InlineData(3, 30)]
     public void ARewindPointAtOrPastTheEndOfARoundIsRefusedWithoutTheDataset(int roundEpochs, int rewindEpochs)
     {
-        var error = Assert.Throws<SpecException>(() => SpecValidator.Validate(Spec(Ep(roundEpochs), rewind: Ep(rewindEpochs))));
+        var spec = Spec(Ep(roundEpochs), rewind: Ep(rewindEpochs));
+        var error = Assert.Throws<SpecException>(() => SpecValidator.Validate(spec));
         Assert.Equal("lottery.search.pruning.rewind", error.Key);
         Assert.Contains($"training.duration = {roundEpochs}ep", error.Message);
     }
@@ -69,7 +70,8 @@ public sealed class RoundAndDatasetChecksTests
     [Fact]
     public void AWarmupLongerThanARoundIsRefused()
     {
-        var error = Assert.Throws<SpecException>(() => SpecValidator.ValidateAgainst(Spec(It(10), warmup: Ep(2)), Synthetic));
+        var spec = Spec(It(10), warmup: Ep(2));
+        var error = Assert.Throws<SpecException>(() => SpecValidator.ValidateAgainst(spec, Synthetic));
         Assert.Equal("lottery.search.training.warmup", error.Key);
         SpecValidator.ValidateAgainst(Spec(It(16), warmup: Ep(2)), Synthetic);
     }
@@ -78,10 +80,17 @@ public sealed class RoundAndDatasetChecksTests
     [InlineData(201, 0, 40, "lottery.search.dataset.train-subset", "has 200 examples")]
     [InlineData(0, 101, 40, "lottery.search.dataset.test-subset", "has 100 examples")]
     [InlineData(0, 0, 200, "lottery.search.dataset.validation-size", "out of the 200 in use")]
-    public void SubsetsTheDatasetCannotFillAreRefused(int trainSubset, int testSubset, int validation, string key, string problem)
+    public void SubsetsTheDatasetCannotFillAreRefused(
+        int trainSubset, int testSubset, int validation, string key, string problem)
     {
         var spec = SyntheticSpec.Search();
-        spec = spec with { Dataset = spec.Dataset with { TrainSubset = trainSubset, TestSubset = testSubset, ValidationSize = validation } };
+        spec = spec with
+        {
+            Dataset = spec.Dataset with
+            {
+                TrainSubset = trainSubset, TestSubset = testSubset, ValidationSize = validation,
+            },
+        };
         var error = Assert.Throws<SpecException>(() => SpecValidator.ValidateAgainst(spec, Synthetic));
         Assert.Equal(key, error.Key);
         Assert.Contains(problem, error.Message);
@@ -90,7 +99,8 @@ public sealed class RoundAndDatasetChecksTests
     [Fact]
     public void ARoundOfMoreIterationsThanTheTrainerCanCountIsRefused()
     {
-        var error = Assert.Throws<SpecException>(() => SpecValidator.ValidateAgainst(Spec(Ep(int.MaxValue / 2)), Synthetic));
+        var spec = Spec(Ep(int.MaxValue / 2));
+        var error = Assert.Throws<SpecException>(() => SpecValidator.ValidateAgainst(spec, Synthetic));
         Assert.Equal("lottery.search.training.duration", error.Key);
     }
 
@@ -98,7 +108,8 @@ public sealed class RoundAndDatasetChecksTests
     public void TheDatasetSizeIsReadFromTheFileHeadersAlone()
     {
         using var dir = new TempDirectory();
-        File.WriteAllBytes(Path.Combine(dir.Path, "train-labels-idx1-ubyte.gz"), IdxBytes.Gzip(IdxBytes.Labels(new byte[70])));
+        var labels = IdxBytes.Gzip(IdxBytes.Labels(new byte[70]));
+        File.WriteAllBytes(Path.Combine(dir.Path, "train-labels-idx1-ubyte.gz"), labels);
         File.WriteAllBytes(Path.Combine(dir.Path, "t10k-labels-idx1-ubyte"), IdxBytes.Labels(new byte[30]));
         var spec = SyntheticSpec.Search().Dataset with { Path = dir.Path };
         Assert.Equal(new DatasetSize(70, 30), DatasetLoader.Measure(spec));
