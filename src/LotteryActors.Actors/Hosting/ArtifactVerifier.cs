@@ -20,15 +20,17 @@ public static class ArtifactVerifier
         ArtifactCheckReport.Run(ArtifactAudit.Of(state), new ArtifactStore(runtime.ArtifactsDirectory), check);
 
     /// <summary>
-    /// Re-runs the steps that produced <paramref name="damaged"/> on the node's device. Holds the search's lock, so
-    /// a repair never trains beside a running search of the same id.
+    /// Re-runs the steps that produced <paramref name="damaged"/> on the node's device, with the node's libtorch
+    /// thread count. Holds the search's lock, so a repair never trains beside a running search of the same id.
     /// </summary>
     public static RepairReport Repair(SearchState state, RuntimeSettings runtime,
         IReadOnlyList<DamagedArtifact> damaged, Action<ArtifactProducer>? starting = null)
     {
         using var searchLock = SearchLock.Acquire(runtime.Home, state.SearchId!);
-        // A run is reproducible bit for bit on the CPU with one libtorch thread; more threads may reorder sums.
-        set_num_threads(1);
+        // A CPU run is reproducible bit for bit only at the intra-op thread count it was made with (measured: a
+        // 2-thread search re-run with 1 thread gave other weights for every run); the journal does not record it,
+        // but the same runtime settings give the same count, one thread per trainer by default.
+        set_num_threads(runtime.TorchThreads);
         var device = new Device(runtime.Device);
         using var data = DatasetLoader.Load(state.Spec!.Dataset, device);
         var runner = new ImpRunner(state.Spec, data, new ArtifactStore(runtime.ArtifactsDirectory), device);

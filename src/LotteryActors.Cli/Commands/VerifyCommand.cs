@@ -23,15 +23,21 @@ public static class VerifyCommand
         {
             Description = "Regenerate missing or corrupt artifacts by re-running the steps that produced them",
         };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "libtorch threads for re-runs; a run is reproduced bit for bit at the count it was made " +
+                          "with. Default: lottery.runtime.torch-threads, as search uses it",
+        };
         var config = CommonOptions.Config();
         var json = CommonOptions.Json();
         var command = new Command("verify", "Check every artifact a search's journal names; --repair regenerates them")
         {
-            id, repair, config, json,
+            id, repair, threads, config, json,
         };
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {
             var setup = CommandSetup.Load(parse.GetValue(config));
+            var repairRuntime = RepairRuntime(setup.Runtime, parse.GetValue(threads));
             var searchId = parse.GetValue(id)!;
             SearchState state;
             await using (var reader = new SearchJournalReader(setup.Runtime, CommandSetup.AkkaOverrides))
@@ -41,7 +47,7 @@ public static class VerifyCommand
                     $"no search '{searchId}' in {setup.Runtime.Home}; `status` lists them");
             var check = ArtifactVerifier.Check(state, setup.Runtime, ArtifactCheck.Content);
             var repaired = parse.GetValue(repair) && !check.AllIntact
-                ? ArtifactVerifier.Repair(state, setup.Runtime, check.Damaged,
+                ? ArtifactVerifier.Repair(state, repairRuntime, check.Damaged,
                     step => setup.Log.Information("re-running {Step} of search {SearchId}", step.ToString(), searchId))
                 : null;
             if (parse.GetValue(json))
@@ -68,4 +74,11 @@ public static class VerifyCommand
                                     $"run `lottery verify {state.SearchId} --repair` to regenerate them");
         return !check.AllIntact;
     }
+
+    private static RuntimeSettings RepairRuntime(RuntimeSettings runtime, int threads) => threads switch
+    {
+        0 => runtime,
+        > 0 => runtime with { TorchThreads = threads },
+        _ => throw new SpecException("--threads", $"is {threads}; allowed: 1 or more"),
+    };
 }

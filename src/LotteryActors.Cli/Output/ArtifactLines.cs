@@ -33,8 +33,8 @@ public static class ArtifactLines
             Results.Out.WriteLine(Describe(outcome));
         var restored = repair.Outcomes.Count(o => o.Status == RepairStatus.Restored);
         var draws = repair.StepsRun.Count - repair.UnitsRun;
-        Results.Out.WriteLine($"repair: {restored} of {repair.Outcomes.Count} damaged artifacts restored bit for bit; " +
-                              $"re-ran {repair.UnitsRun} training runs and {draws} init or dense-mask draws");
+        Results.Out.WriteLine($"repair: {restored} of {repair.Outcomes.Count} damaged artifacts restored bit for bit" +
+                              $"; re-ran {repair.UnitsRun} training runs and {draws} init or dense-mask draws");
     }
 
     private static string Describe(RepairOutcome outcome)

@@ -31,10 +31,11 @@ public sealed record RepairReport(IReadOnlyList<RepairOutcome> Outcomes, IReadOn
 
 /// <summary>
 /// Regenerates damaged artifacts by re-running the steps that produced them, each step after the steps whose
-/// outputs it reads, and compares every regenerated hash with the journaled one. Runs are deterministic on the CPU
-/// with one libtorch thread, which the caller sets. The store names files by their content, so a step that no
-/// longer reproduces its output never writes under the journaled name: that artifact simply stays damaged. A
-/// corrupt file is replaced by the store's write to a temporary file and rename, never left half-written.
+/// outputs it reads, and compares every regenerated hash with the journaled one. CPU runs are deterministic at a
+/// given libtorch thread count, which the caller sets to the one the runs were made with. The store names files by
+/// their content, so a step that no longer reproduces its output never writes under the journaled name: that
+/// artifact simply stays damaged. A corrupt file is replaced by the store's write to a temporary file and rename,
+/// never left half-written.
 /// </summary>
 public sealed class ArtifactRepair(ImpRunner runner, int chunkIterations)
 {

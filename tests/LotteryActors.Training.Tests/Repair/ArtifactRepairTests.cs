@@ -109,7 +109,26 @@ public sealed class ArtifactRepairTests : IDisposable
     }
 
     [Fact]
-    public void ControlRunsAreRestoredFromTheirControlSeedsWithoutAStoredInitOrMask()
+    public void ADenseMaskIsRestoredFromItsInitOnceTheInitIsRestored()
+    {
+        File.Delete(Store.PathOf(denseMask));
+        File.Delete(Store.PathOf(init));
+        var dense = new JournaledArtifact(denseMask, ArtifactKind.DenseMask, new ArtifactProducer.DenseMask(0, init));
+
+        var report = new ArtifactRepair(runner, 7).Repair(
+        [
+            new DamagedArtifact(dense, ArtifactCondition.Missing),
+            new DamagedArtifact(Init, ArtifactCondition.Missing),
+        ]);
+
+        Assert.True(report.AllRestored);
+        Assert.Equal<ArtifactProducer>([Init.Producer!, dense.Producer!], report.StepsRun);
+        Assert.Equal(0, report.UnitsRun);
+        Assert.Equal(denseMask, Sha256Of(denseMask));
+    }
+
+    [Fact]
+    public void ControlRunsAreRestoredThoughTheirRandomInitAndRandomMaskAreNeverStored()
     {
         var unit = TicketSchedule.NextUnit(runner.Spec, Ticket, init, denseMask, [round0, round1])!;
         var reinit = runner.Run(unit with { Kind = RunKind.RandomReinit }, 7);
