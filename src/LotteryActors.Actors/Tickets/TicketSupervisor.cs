@@ -92,8 +92,8 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
             return;
         }
         var delay = node.Runtime.Backoff(attempts);
-        log.Warning("{0} failed ({1}); retry {2} of {3} in {4}",
-            ticket, fault.Cause, attempts, node.Runtime.MaxRestarts, delay);
+        log.Warning("{0} failed ({1}); retry {2} of {3} in {4:0.##} s",
+            ticket, fault.Cause, attempts, node.Runtime.MaxRestarts, delay.TotalSeconds);
         Timers.StartSingleTimer(ticket, new RestartTicket(ticket), delay);
     }
 

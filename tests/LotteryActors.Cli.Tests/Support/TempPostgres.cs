@@ -37,7 +37,8 @@ public sealed class TempPostgres : IDisposable
 
     private static bool IsRoot => Environment.UserName == "root";
 
-    public void Start() => Run(AsServerUser(Path.Combine(Bin, "pg_ctl"), "-D", Data, "-l", Path.Combine(folder, "log"),
+    public void Start() => Run(AsServerUser(
+        Path.Combine(Bin, "pg_ctl"), "-D", Data, "-l", Path.Combine(folder, "log"),
         "-o", $"-p {Port} -k {folder} -c listen_addresses=127.0.0.1", "-w", "start"));
 
     /// <summary>An immediate shutdown: open connections break, as when a database server dies.</summary>
@@ -85,7 +86,7 @@ public sealed class TempPostgres : IDisposable
     }
 }
 
-/// <summary>A fact that needs <see cref="TempPostgres"/>: skipped, with the reason, where PostgreSQL is missing.</summary>
+/// <summary>A fact that needs <see cref="TempPostgres"/>: skipped, with the reason, without PostgreSQL.</summary>
 public sealed class PostgresFactAttribute : FactAttribute
 {
     public PostgresFactAttribute()
