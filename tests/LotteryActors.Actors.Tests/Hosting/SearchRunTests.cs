@@ -75,7 +75,7 @@ public sealed class SearchRunTests() : TestKit(TestConfig.Akka + "\n" + TestConf
     }
 
     [MountFact]
-    public async Task A_coordinator_unable_to_store_an_init_on_a_full_disk_is_retried_then_halts_and_resumes_when_freed()
+    public async Task A_coordinator_unable_to_store_an_init_on_a_full_disk_is_retried_halts_and_resumes_when_freed()
     {
         using var tiny = new TinyNode();
         using var disk = SmallDisk.Mount("1m");
