@@ -31,16 +31,29 @@ public sealed class SearchJournalReader : IAsyncDisposable
 
     public async Task<IReadOnlyList<string>> SearchIdsAsync()
     {
-        var ids = await journal.CurrentPersistenceIds().RunWith(Sink.Seq<string>(), materializer);
+        var ids = await Answer(journal.CurrentPersistenceIds().RunWith(Sink.Seq<string>(), materializer));
         return ids.Where(id => id.StartsWith(Prefix, StringComparison.Ordinal)).Select(id => id[Prefix.Length..]).Order().ToList();
     }
 
     /// <summary>The search folded from all its journaled events; <see cref="SearchState.Empty"/> if it has none.</summary>
     public async Task<SearchState> ReadAsync(string searchId)
     {
-        var events = await journal.CurrentEventsByPersistenceId(Prefix + searchId, 0, long.MaxValue)
-            .RunWith(Sink.Seq<EventEnvelope>(), materializer);
+        var events = await Answer(journal.CurrentEventsByPersistenceId(Prefix + searchId, 0, long.MaxValue)
+            .RunWith(Sink.Seq<EventEnvelope>(), materializer));
         return events.Select(e => e.Event).OfType<ISearchEvent>().Aggregate(SearchState.Empty, (s, e) => s.Apply(e));
+    }
+
+    /// <summary>A journal too slow or too far to answer is the machine's fault, not a bug: say so.</summary>
+    private static async Task<T> Answer<T>(Task<T> query)
+    {
+        try
+        {
+            return await query;
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new JournalUnavailableException($"the journal did not answer in time ({e.Message}); try again", e);
+        }
     }
 
     public async ValueTask DisposeAsync() => await system.Terminate();
