@@ -56,7 +56,9 @@ public sealed class FaultInjectionTests(CompletedSearch undisturbed) : IClassFix
         var error = Assert.Single(failed.ErrorLines);
         Assert.Contains(init, error);
         Assert.Contains("corrupt", error);
-        Assert.Equal(journaled, JournalRows.Count(workspace.JournalPath, "RoundCompleted.v1"));
+        // Runs that need no init (the random re-initialisation controls) may have gone on; none was lost.
+        var journaledNow = JournalRows.Count(workspace.JournalPath, "RoundCompleted.v1");
+        Assert.InRange(journaledNow, journaled, SearchWorkspace.RunsPerSearch - 1);
         Assert.Equal(0, JournalRows.Count(workspace.JournalPath, "TicketFailed.v1"));
 
         File.WriteAllBytes(init, original);
