@@ -7,13 +7,14 @@ using Microsoft.Data.Sqlite;
 
 namespace LotteryActors.Actors.Tests.Protocol;
 
-/// <summary>The classification that decides whether a failure is a ticket's fate, the machine's fault, or a bug.</summary>
+/// <summary>The classification that decides whether a failure is a ticket's fate, the machine's, or a bug.</summary>
 public sealed class SearchFaultTests
 {
     [Fact]
     public void A_diverged_run_is_scientific_even_when_a_trainer_wraps_it()
     {
-        var fault = SearchFault.Of(new TrainerFailedException(new TicketId(0, 1), new DivergenceException(40, double.NaN)));
+        var diverged = new DivergenceException(40, double.NaN);
+        var fault = SearchFault.Of(new TrainerFailedException(new TicketId(0, 1), diverged));
         Assert.Equal(FaultKind.Scientific, fault.Kind);
     }
 
