@@ -72,7 +72,9 @@ public sealed record RuntimeSettings(
             connection);
     }
 
-    /// <summary>The wait before retry <paramref name="attempt"/> (from 1): min-backoff, doubled to max-backoff.</summary>
+    /// <summary>
+    /// The wait before retry <paramref name="attempt"/> (from 1): min-backoff, doubling up to max-backoff.
+    /// </summary>
     public TimeSpan Backoff(int attempt)
     {
         var doubled = MinBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1);

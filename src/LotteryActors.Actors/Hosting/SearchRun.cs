@@ -75,8 +75,8 @@ public sealed class SearchRun : ReceiveActor, IWithTimers
             return;
         }
         var delay = node.Runtime.Backoff(crashes);
-        log.Warning("the search coordinator failed ({0}); retry {1} of {2} in {3}",
-            fault.Cause, crashes, node.Runtime.MaxRestarts, delay);
+        log.Warning("the search coordinator failed ({0}); retry {1} of {2} in {3:0.##} s",
+            fault.Cause, crashes, node.Runtime.MaxRestarts, delay.TotalSeconds);
         Timers.StartSingleTimer(nameof(StartCoordinator), StartCoordinator.Instance, delay);
     }
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Configuration;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
@@ -12,36 +13,68 @@ namespace LotteryActors.Actors.Persistence;
 
 /// <summary>
 /// Reads searches straight from the journal through Akka.Persistence.Query, without starting them: for
-/// <c>status</c>, <c>resume</c> and reports. Safe while another process is writing the same search.
+/// <c>status</c>, <c>resume</c> and reports. Safe while another process is writing the same search. It writes
+/// nothing: a SQLite journal that does not exist yet holds no search (and is not created), and the tables of one
+/// that does are not initialised again (that needs a write lock, which a running search may hold for a while).
 /// </summary>
 public sealed class SearchJournalReader : IAsyncDisposable
 {
     private const string Prefix = "search-";
-    private readonly ActorSystem system;
-    private readonly SqlReadJournal journal;
-    private readonly IMaterializer materializer;
 
-    public SearchJournalReader(RuntimeSettings runtime, Akka.Configuration.Config? akkaOverrides = null)
+    private static readonly Config ReadOnly = ConfigurationFactory.ParseString("""
+        akka.persistence.journal.sql.auto-initialize = off
+        akka.persistence.snapshot-store.sql.auto-initialize = off
+        """);
+
+    private readonly ActorSystem? system;
+    private readonly SqlReadJournal? journal;
+    private readonly IMaterializer? materializer;
+
+    public SearchJournalReader(RuntimeSettings runtime, Config? akkaOverrides = null)
     {
+        if (JournalFile.IsAbsent(runtime))
+            return;
         JournalFile.EnsureReadable(runtime);
-        system = ActorSystem.Create("lottery-reader", SearchHost.AkkaConfig(runtime, akkaOverrides));
+        var overrides = akkaOverrides is null ? ReadOnly : ReadOnly.WithFallback(akkaOverrides);
+        system = ActorSystem.Create("lottery-reader", SearchHost.AkkaConfig(runtime, overrides));
         journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
         materializer = system.Materializer();
     }
 
     public async Task<IReadOnlyList<string>> SearchIdsAsync()
     {
-        var ids = await journal.CurrentPersistenceIds().RunWith(Sink.Seq<string>(), materializer);
+        if (journal is null)
+            return [];
+        var ids = await Answer(journal.CurrentPersistenceIds().RunWith(Sink.Seq<string>(), materializer));
         return ids.Where(id => id.StartsWith(Prefix, StringComparison.Ordinal)).Select(id => id[Prefix.Length..]).Order().ToList();
     }
 
     /// <summary>The search folded from all its journaled events; <see cref="SearchState.Empty"/> if it has none.</summary>
     public async Task<SearchState> ReadAsync(string searchId)
     {
-        var events = await journal.CurrentEventsByPersistenceId(Prefix + searchId, 0, long.MaxValue)
-            .RunWith(Sink.Seq<EventEnvelope>(), materializer);
+        if (journal is null)
+            return SearchState.Empty;
+        var events = await Answer(journal.CurrentEventsByPersistenceId(Prefix + searchId, 0, long.MaxValue)
+            .RunWith(Sink.Seq<EventEnvelope>(), materializer));
         return events.Select(e => e.Event).OfType<ISearchEvent>().Aggregate(SearchState.Empty, (s, e) => s.Apply(e));
     }
 
-    public async ValueTask DisposeAsync() => await system.Terminate();
+    /// <summary>A journal too slow or too far to answer is the machine's fault, not a bug: say so.</summary>
+    private static async Task<T> Answer<T>(Task<T> query)
+    {
+        try
+        {
+            return await query;
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new JournalUnavailableException($"the journal did not answer in time ({e.Message}); try again", e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (system is not null)
+            await system.Terminate();
+    }
 }

@@ -239,8 +239,8 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
             return;
         }
         var delay = node.Runtime.Backoff(childFailures);
-        log.Warning("{0} failed ({1}); retry {2} of {3} in {4}",
-            child.Path.Name, fault.Cause, childFailures, node.Runtime.MaxRestarts, delay);
+        log.Warning("{0} failed ({1}); retry {2} of {3} in {4:0.##} s",
+            child.Path.Name, fault.Cause, childFailures, node.Runtime.MaxRestarts, delay.TotalSeconds);
         Timers.StartSingleTimer(nameof(ReviveChildren), ReviveChildren.Instance, delay);
     }
 

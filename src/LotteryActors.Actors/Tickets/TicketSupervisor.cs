@@ -48,15 +48,24 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
 
     /// <summary>
     /// The decider runs on this actor's thread while it handles the child's failure, before the child's Terminated
-    /// arrives, so it may record into the supervisor. A trainer names its ticket in the exception it fails with.
+    /// arrives, so it may record into the supervisor. A trainer names its ticket in the exception it fails with; one
+    /// that fails to start is named by Akka. A failure that names no ticket is escalated: the coordinator then
+    /// restarts this supervisor or halts the search, rather than leave a ticket that nobody trains.
     /// </summary>
     private Directive RecordAndStop(Exception cause)
     {
-        if (cause is TrainerFailedException failed)
-            crashes[failed.Ticket] = failed.InnerException!;
-        else
-            log.Error(cause, "a trainer failed outside its message handling");
-        return Directive.Stop;
+        switch (cause)
+        {
+            case TrainerFailedException failed:
+                crashes[failed.Ticket] = failed.InnerException!;
+                return Directive.Stop;
+            case ActorInitializationException { Actor: { } trainer }
+                when ticketsByChild.TryGetValue(trainer.Path.Name, out var ticket):
+                crashes[ticket] = cause.InnerException ?? cause;
+                return Directive.Stop;
+            default:
+                return Directive.Escalate;
+        }
     }
 
     private void Spawn(TicketId ticket)
@@ -92,8 +101,8 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
             return;
         }
         var delay = node.Runtime.Backoff(attempts);
-        log.Warning("{0} failed ({1}); retry {2} of {3} in {4}",
-            ticket, fault.Cause, attempts, node.Runtime.MaxRestarts, delay);
+        log.Warning("{0} failed ({1}); retry {2} of {3} in {4:0.##} s",
+            ticket, fault.Cause, attempts, node.Runtime.MaxRestarts, delay.TotalSeconds);
         Timers.StartSingleTimer(ticket, new RestartTicket(ticket), delay);
     }
 

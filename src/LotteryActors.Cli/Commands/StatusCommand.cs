@@ -21,16 +21,6 @@ public static class StatusCommand
         {
             var setup = CommandSetup.Load(parse.GetValue(config), logToFile: false);
             var home = setup.Runtime.Home;
-            if (JournalFile.IsAbsent(setup.Runtime))
-            {
-                if (parse.GetValue(id) is { } unknown)
-                    throw new SpecException("search-id", $"no search '{unknown}' in {home}");
-                if (parse.GetValue(json))
-                    JsonOutput.Write(new { searches = Array.Empty<SearchDocument>() });
-                else
-                    Results.Out.WriteLine($"no searches in {home}");
-                return ExitCodes.Success;
-            }
             await using var reader = new SearchJournalReader(setup.Runtime, CommandSetup.AkkaOverrides);
             var ids = parse.GetValue(id) is { } one ? [one] : await reader.SearchIdsAsync();
             var states = new List<Actors.Search.SearchState>();
@@ -38,14 +28,14 @@ public static class StatusCommand
             {
                 var state = await reader.ReadAsync(searchId);
                 if (!state.Started)
-                    throw new SpecException("search-id", $"no search '{searchId}' in {setup.Runtime.Home}");
+                    throw new SpecException("search-id", $"no search '{searchId}' in {home}");
                 states.Add(state);
             }
             bool Running(Actors.Search.SearchState s) => SearchLock.IsHeld(home, s.SearchId!);
             if (parse.GetValue(json))
                 JsonOutput.Write(new { searches = states.Select(s => SearchDocument.From(s, Running(s))) });
             else if (states.Count == 0)
-                Results.Out.WriteLine($"no searches in {setup.Runtime.Home}");
+                Results.Out.WriteLine($"no searches in {home}");
             else
                 states.ForEach(s => (parse.GetValue(id) is null
                     ? (Action<Actors.Search.SearchState, bool>)SearchTables.PrintStatus

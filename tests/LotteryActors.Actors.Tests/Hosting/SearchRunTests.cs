@@ -74,6 +74,27 @@ public sealed class SearchRunTests() : TestKit(TestConfig.Akka + "\n" + TestConf
         Assert.Equal(1, JournalRows.Count(JournalFile.PathIn(disk.Path), "InitDrawn.v1"));
     }
 
+    [MountFact]
+    public async Task A_coordinator_unable_to_store_an_init_on_a_full_disk_is_retried_halts_and_resumes_when_freed()
+    {
+        using var tiny = new TinyNode();
+        using var disk = SmallDisk.Mount("1m");
+        var store = new Training.Artifacts.ArtifactStore(disk.Path);
+        var node = tiny.Node with { Runner = new ImpRunner(tiny.Spec, tiny.Node.Runner.Data, store) };
+        disk.Fill();
+
+        var halted = await Assert.ThrowsAsync<SearchHaltedException>(() =>
+            SearchHost.RunAsync(node, null).WaitAsync(Patience));
+
+        Assert.Equal(FaultKind.Environmental, halted.Fault.Kind);
+        Assert.Contains("No space left on device", halted.Fault.Cause);
+        Assert.Empty(Directory.GetFiles(disk.Path, "*.tmp", SearchOption.AllDirectories));
+        Assert.Equal(0, JournalRows.Count(JournalFile.PathIn(tiny.Runtime.Home), "InitDrawn.v1"));
+        disk.Free();
+        var resumed = await SearchHost.RunAsync(node, null).WaitAsync(Patience);
+        Assert.True(resumed.Completed);
+    }
+
     private sealed class FirstProgress : ReceiveActor
     {
         public FirstProgress(TaskCompletionSource started) => Receive<RunProgressed>(_ => started.TrySetResult());

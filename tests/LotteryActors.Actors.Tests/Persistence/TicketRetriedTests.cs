@@ -1,6 +1,7 @@
 using System.Text;
 using Akka.Serialization;
 using Akka.TestKit.Xunit2;
+using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Search;
 using LotteryActors.Actors.Tests.Support;
 using LotteryActors.Training.Spec;
@@ -39,7 +40,7 @@ public sealed class TicketRetriedTests() : TestKit(TestConfig.Akka)
     {
         var spec = SampleEvents.Spec with { TicketsPerWidth = 2 };
         var failedTicket = new TicketId(0, 1);
-        Protocol.ISearchEvent[] events =
+        ISearchEvent[] events =
         [
             new SearchStarted(spec.SearchId, CanonicalSpec.ToJson(spec), SampleEvents.T0),
             SampleEvents.Init(),

@@ -63,7 +63,7 @@ public sealed class TicketSupervisorTests : TestKit
         var stalled = coordinator.ExpectMsg<TicketStalled>(Patience);
         Assert.Equal(Ticket, stalled.Ticket);
         Assert.Equal(3, stalled.Attempts);
-        Assert.Equal(Protocol.FaultKind.Environmental, stalled.Fault.Kind);
+        Assert.Equal(LotteryActors.Actors.Protocol.FaultKind.Environmental, stalled.Fault.Kind);
         Assert.Contains("is missing", stalled.Fault.Cause);
         coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
     }

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace LotteryActors.Cli.Tests.Support;
+
+/// <summary>
+/// A throwaway PostgreSQL 15 server in a temp folder on 127.0.0.1, which a test can stop and start again: the
+/// journal database going away mid-search, for real. As root (CI) the server runs as the postgres user, which
+/// PostgreSQL requires.
+/// </summary>
+public sealed class TempPostgres : IDisposable
+{
+    private const string Bin = "/usr/lib/postgresql/15/bin";
+    private readonly string folder = Path.Combine(Path.GetTempPath(), $"lottery-pg-{Guid.NewGuid():N}");
+
+    public TempPostgres()
+    {
+        Directory.CreateDirectory(folder);
+        if (IsRoot)
+            Run("chown", "postgres", folder);
+        Port = FreePort();
+        Run(AsServerUser(Path.Combine(Bin, "initdb"), "-D", Data, "-A", "trust", "-U", "postgres"));
+        Start();
+    }
+
+    /// <summary>Null where a server can be started; else why not (the skip reason).</summary>
+    public static string? WhyNot => File.Exists(Path.Combine(Bin, "initdb"))
+        ? null
+        : $"PostgreSQL 15 is not installed ({Bin}/initdb is missing)";
+
+    public int Port { get; }
+
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres";
+
+    private string Data => Path.Combine(folder, "data");
+
+    private static bool IsRoot => Environment.UserName == "root";
+
+    public void Start() => Run(AsServerUser(
+        Path.Combine(Bin, "pg_ctl"), "-D", Data, "-l", Path.Combine(folder, "log"),
+        "-o", $"-p {Port} -k {folder} -c listen_addresses=127.0.0.1", "-w", "start"));
+
+    /// <summary>An immediate shutdown: open connections break, as when a database server dies.</summary>
+    public void Stop() => Run(AsServerUser(Path.Combine(Bin, "pg_ctl"), "-D", Data, "-m", "immediate", "-w", "stop"));
+
+    public void Dispose()
+    {
+        try
+        {
+            Stop();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped by the test.
+        }
+        Directory.Delete(folder, recursive: true);
+    }
+
+    private static string[] AsServerUser(params string[] command) =>
+        IsRoot ? ["runuser", "-u", "postgres", "--", .. command] : command;
+
+    private static void Run(params string[] command)
+    {
+        var info = new ProcessStartInfo(command[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in command[1..])
+            info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{string.Join(' ', command)} failed: {error}{output.Result}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>A fact that needs <see cref="TempPostgres"/>: skipped, with the reason, without PostgreSQL.</summary>
+public sealed class PostgresFactAttribute : FactAttribute
+{
+    public PostgresFactAttribute()
+    {
+        if (TempPostgres.WhyNot is { } reason)
+            Skip = reason;
+    }
+}
