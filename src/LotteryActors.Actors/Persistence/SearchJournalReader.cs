@@ -26,6 +26,10 @@ public sealed class SearchJournalReader : IAsyncDisposable
         akka.persistence.snapshot-store.sql.auto-initialize = off
         """);
 
+    /// <summary>How long the read journal may wait for the write journal to start (see <see cref="OpenReadJournal"/>).
+    /// </summary>
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(60);
+
     private readonly ActorSystem? system;
     private readonly SqlReadJournal? journal;
     private readonly IMaterializer? materializer;
@@ -37,9 +41,33 @@ public sealed class SearchJournalReader : IAsyncDisposable
         JournalFile.EnsureReadable(runtime);
         var overrides = akkaOverrides is null ? ReadOnly : ReadOnly.WithFallback(akkaOverrides);
         system = ActorSystem.Create("lottery-reader", SearchHost.AkkaConfig(runtime, overrides));
-        journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        journal = OpenReadJournal(system);
         materializer = system.Materializer();
     }
+
+    /// <summary>
+    /// Akka.Persistence.Sql's read journal gives the write journal a fixed 5 s to report itself initialised and
+    /// throws after that. On a loaded machine (2 cores, a search and a test run beside it) that start can take
+    /// longer, so it is asked again, the write journal starting on meanwhile, up to <see cref="StartLimit"/>.
+    /// </summary>
+    private static SqlReadJournal OpenReadJournal(ActorSystem system)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+            }
+            catch (Exception e) when (IsAskTimeout(e) && started.Elapsed < StartLimit)
+            {
+            }
+        }
+    }
+
+    private static bool IsAskTimeout(Exception? e) =>
+        e is AskTimeoutException || (e is AggregateException a && a.InnerExceptions.Any(IsAskTimeout))
+        || (e?.InnerException is { } inner && IsAskTimeout(inner));
 
     public async Task<IReadOnlyList<string>> SearchIdsAsync()
     {
