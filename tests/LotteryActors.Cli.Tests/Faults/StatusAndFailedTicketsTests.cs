@@ -30,7 +30,8 @@ public sealed class StatusAndFailedTicketsTests
     [Fact]
     public void Status_says_running_while_a_process_holds_the_search_then_interrupted_then_completed()
     {
-        using var workspace = new SearchWorkspace();
+        // Ten epochs a run: the whole search must outlast the status call made after its first run.
+        using var workspace = new SearchWorkspace("lottery.search.training.duration = \"10ep\"");
         using (var running = CliProcess.Start("search", "--config", workspace.ConfigPath))
         {
             running.WaitForLog($"[1/{SearchWorkspace.RunsPerSearch}]", Limit);
