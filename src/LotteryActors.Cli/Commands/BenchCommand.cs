@@ -71,7 +71,7 @@ public static class BenchCommand
         IReadOnlyList<StackedMeasurement> stacked = [];
         using (var data = DatasetLoader.Load(spec.Dataset))
         {
-            trainer = TrainerBenchmark.Measure(spec.Model.Family, width, data, spec.Training, 400,
+            trainer = TrainerBenchmark.Measure(spec.Model.Family, width, data, spec.Training, 1000,
                 TimeSpan.FromSeconds(2));
             setup.Log.Information("one trainer: {Share:P0} of the 1-thread GEMM; {Optimizer} at {Ratio:F2}x {Other}",
                 trainer.ShareOfOneThreadGemm, trainer.Optimizer, trainer.ThroughputOverOtherOptimizer,

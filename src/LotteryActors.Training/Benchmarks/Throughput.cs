@@ -80,7 +80,8 @@ public static class Throughput
         using var network = NetworkFactory.Create(family, width, data.ExampleShape, data.Classes);
         var init = NetworkFactory.DrawInit(network, InitScheme.GlorotNormal, 0);
         using var mask = Mask.Dense(init, network.PrunableWeights);
-        const int warmup = 20;
+        // Long enough for the first allocations, libtorch's first calls and the JIT to be behind us.
+        const int warmup = 200;
         // The run is longer than what is timed, so neither its end-of-run evaluation nor any other lands in the timing.
         var length = new Duration(warmup + iterations + 1, DurationUnit.Iterations);
         var timed = recipe with { Duration = length, EvalInterval = length };

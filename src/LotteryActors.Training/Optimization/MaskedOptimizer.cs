@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using LotteryActors.Training.Spec;
 using TorchSharp;
@@ -190,6 +191,9 @@ public sealed class MaskedOptimizer : IDisposable
     /// </summary>
     private static class Lanes
     {
+        // Compiled optimised at once: tiered start-up code runs vector loops many times slower, and a trainer spends
+        // its first seconds there (the bench saw Adam at 0.65 of SGD until the JIT caught up).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Run<TUpdate>(TUpdate update, Span<float> weight, Span<float> gradient, Span<float> first,
             Span<float> second, Span<float> mask) where TUpdate : struct, ILaneUpdate
         {
@@ -209,6 +213,7 @@ public sealed class MaskedOptimizer : IDisposable
                     second.IsEmpty ? [] : second[whole..], mask.IsEmpty ? [] : mask[whole..]);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Tail<TUpdate>(TUpdate update, Span<float> weight, Span<float> gradient, Span<float> first,
             Span<float> second, Span<float> mask) where TUpdate : struct, ILaneUpdate
         {
