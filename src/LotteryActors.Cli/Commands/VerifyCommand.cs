@@ -27,7 +27,7 @@ public static class VerifyCommand
         {
             Description = "libtorch threads for re-runs; a run is reproduced bit for bit at the count it was made " +
                           "with. Default: lottery.runtime.torch-threads, as search uses it",
-        };
+        }.AtLeastOne();
         var config = CommonOptions.Config();
         var json = CommonOptions.Json();
         var command = new Command("verify", "Check every artifact a search's journal names; --repair regenerates them")
@@ -75,10 +75,7 @@ public static class VerifyCommand
         return !check.AllIntact;
     }
 
-    private static RuntimeSettings RepairRuntime(RuntimeSettings runtime, int threads) => threads switch
-    {
-        0 => runtime,
-        > 0 => runtime with { TorchThreads = threads },
-        _ => throw new SpecException("--threads", $"is {threads}; allowed: 1 or more"),
-    };
+    /// <summary>0 is the option's absence: an explicit 0 or less is refused at parse time.</summary>
+    private static RuntimeSettings RepairRuntime(RuntimeSettings runtime, int threads) =>
+        threads == 0 ? runtime : runtime with { TorchThreads = threads };
 }

@@ -41,6 +41,7 @@ public sealed class UsageErrorTests : IDisposable
     [InlineData("unknown command or option '--confg' (did you mean '--config'?)", "search", "--confg", "x.conf")]
     [InlineData("Cannot parse argument 'abc' for option '--threads'", "train-ticket", "--threads", "abc")]
     [InlineData("--threads is 0; allowed: 1 or more", "train-ticket", "--threads", "0")]
+    [InlineData("--threads is 0; allowed: 1 or more", "verify", "0123456789abcdef", "--threads", "0")]
     [InlineData("--epochs is 0; allowed: 1 or more", "bench", "--epochs", "0")]
     [InlineData("--epochs is -2; allowed: 1 or more", "bench", "--epochs", "-2")]
     public void ArgumentMisuseIsOneLineAndExitCode2(string expected, params string[] args) =>
