@@ -42,7 +42,7 @@ public sealed class EnsembleAggregator : ReceiveActor
                     }
                 }
             }
-            log.Info("ensembles evaluated at {0} levels", levels.Count);
+            log.Info("ensembles evaluated at {Levels} levels", levels.Count);
             Sender.Tell(new Evaluated(new EnsembleReport(levels)));
             Context.Stop(Self);
         });

@@ -68,14 +68,15 @@ public sealed class SearchRun : ReceiveActor, IWithTimers
         }
         crash = null;
         var fault = SearchFault.Of(cause);
-        log.Debug("the search coordinator failed: {0}", cause);
+        log.Debug(cause, "the search coordinator failed");
         if (++crashes > node.Runtime.MaxRestarts)
         {
             outcome.TrySetException(new SearchHaltedException(fault));
             return;
         }
         var delay = node.Runtime.Backoff(crashes);
-        log.Warning("the search coordinator failed ({0}); retry {1} of {2} in {3:0.##} s",
+        log.Warning(
+            "the search coordinator failed ({Cause}); retry {Attempt} of {MaxRestarts} in {BackoffSeconds:0.##} s",
             fault.Cause, crashes, node.Runtime.MaxRestarts, delay.TotalSeconds);
         Timers.StartSingleTimer(nameof(StartCoordinator), StartCoordinator.Instance, delay);
     }

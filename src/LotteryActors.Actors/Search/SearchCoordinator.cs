@@ -66,9 +66,10 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
         Command<GetState>(_ => Sender.Tell(state));
         Command<SaveSnapshotSuccess>(saved =>
             DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(failed => log.Warning("snapshot failed: {0}", failed.Cause.Message));
+        Command<SaveSnapshotFailure>(failed => log.Warning("snapshot failed: {Cause}", failed.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(failed => log.Warning("old snapshots not deleted: {0}", failed.Cause.Message));
+        Command<DeleteSnapshotsFailure>(failed =>
+            log.Warning("old snapshots not deleted: {Cause}", failed.Cause.Message));
     }
 
     public static string PersistenceIdFor(string searchId) => $"search-{searchId}";
@@ -106,7 +107,7 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
     /// <summary>Akka stops a persistent actor whose journal failed; the listener hears why, in one line.</summary>
     private void JournalFailed(string what, Exception cause)
     {
-        log.Debug("{0}: {1}", what, cause);
+        log.Debug(cause, "{What}", what);
         var detail = SearchFault.Of(cause).Cause;
         Halt(new SearchFault(FaultKind.Environmental,
             $"{what}: {detail}; nothing journaled was lost, resume when it is back"));
@@ -123,7 +124,7 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
         }
         if (retryFailed && state.FailedTickets().ToList() is { Count: > 0 } failed)
         {
-            log.Info("retrying {0} failed ticket(s)", failed.Count);
+            log.Info("retrying {Count} failed ticket(s)", failed.Count);
             RecordAll(failed.Select(t => new TicketRetried(t, Now)).ToList());
             DeferAsync(Proceed.Instance, _ => OnProceed());
             return;
@@ -146,7 +147,7 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
             return;
         }
         var (done, total) = state.Progress();
-        log.Info("search {0}: {1} of {2} runs journaled; continuing", spec.SearchId, done, total);
+        log.Info("search {SearchId}: {Done} of {Total} runs journaled; continuing", spec.SearchId, done, total);
         StartTickets();
         CheckAllTicketsDone();
     }
@@ -192,8 +193,13 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
         {
             var (done, total) = state.Progress();
             var m = result.Metrics;
-            log.Info($"[{done}/{total}] {result.Unit}: density {result.Density:F3}, test accuracy {m.TestAccuracy:F4} " +
-                     $"(early stop {m.TestAccuracyAtEarlyStop:F4} at iteration {m.EarlyStopIteration})");
+            log.Info("[{Done}/{Total}] {Unit}: density {Density:F3}, test accuracy {TestAccuracy:F4} " +
+                     "(early stop {EarlyStopAccuracy:F4} at iteration {EarlyStopIteration})",
+                new object[]
+                {
+                    done, total, result.Unit, result.Density, m.TestAccuracy, m.TestAccuracyAtEarlyStop,
+                    m.EarlyStopIteration,
+                });
             trainer.Tell(new RunRecorded(result.Unit));
         });
     }
@@ -232,14 +238,14 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
             return;
         childFailure = null;
         var fault = SearchFault.Of(cause);
-        log.Debug("{0} failed: {1}", child.Path.Name, cause);
+        log.Debug(cause, "{Child} failed", child.Path.Name);
         if (++childFailures > node.Runtime.MaxRestarts)
         {
             Halt(fault);
             return;
         }
         var delay = node.Runtime.Backoff(childFailures);
-        log.Warning("{0} failed ({1}); retry {2} of {3} in {4:0.##} s",
+        log.Warning("{Child} failed ({Cause}); retry {Attempt} of {MaxRestarts} in {BackoffSeconds:0.##} s",
             child.Path.Name, fault.Cause, childFailures, node.Runtime.MaxRestarts, delay.TotalSeconds);
         Timers.StartSingleTimer(nameof(ReviveChildren), ReviveChildren.Instance, delay);
     }

@@ -88,10 +88,10 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
             return;
         var attempts = failures[ticket] = failures.GetValueOrDefault(ticket) + 1;
         var fault = SearchFault.Of(cause);
-        log.Debug("{0} failure {1}: {2}", ticket, attempts, cause);
+        log.Debug(cause, "{Ticket} failure {Attempt}", ticket, attempts);
         if (fault.Kind == FaultKind.Scientific)
         {
-            log.Warning("{0} failed: {1}", ticket, fault.Cause);
+            log.Warning("{Ticket} failed: {Cause}", ticket, fault.Cause);
             coordinator.Tell(new TicketGaveUp(ticket, $"{cause.GetType().Name}: {cause.Message}", attempts));
             return;
         }
@@ -101,7 +101,7 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
             return;
         }
         var delay = node.Runtime.Backoff(attempts);
-        log.Warning("{0} failed ({1}); retry {2} of {3} in {4:0.##} s",
+        log.Warning("{Ticket} failed ({Cause}); retry {Attempt} of {MaxRestarts} in {BackoffSeconds:0.##} s",
             ticket, fault.Cause, attempts, node.Runtime.MaxRestarts, delay.TotalSeconds);
         Timers.StartSingleTimer(ticket, new RestartTicket(ticket), delay);
     }

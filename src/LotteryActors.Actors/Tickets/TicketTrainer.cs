@@ -64,7 +64,7 @@ public sealed class TicketTrainer : ReceiveActor
         Receive<SlotGranted>(_ =>
         {
             holdsSlot = true;
-            log.Info("{0}: starting", unit);
+            log.Info("{Unit}: starting", unit);
             run = node.Runner.Begin(unit);
             Context.System.EventStream.Publish(new RunProgressed(unit, run.Iteration, run.TotalIterations));
             Become(() => Training(unit));
