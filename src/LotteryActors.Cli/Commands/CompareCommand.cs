@@ -15,7 +15,14 @@ public static class CompareCommand
     {
         var (ids, config, epsilon, density, tau) = CommonArguments();
         var json = CommonOptions.Json();
-        var command = new Command("compare", "Compare tickets, controls, ensembles and baselines of searches") { ids, config, json, epsilon, density, tau };
+        var wide = new Option<bool>("--wide")
+        {
+            Description = "Print every column of a table on one line; by default tables are split to fit 120 columns",
+        };
+        var command = new Command("compare", "Compare tickets, controls, ensembles and baselines of searches")
+        {
+            ids, config, json, wide, epsilon, density, tau,
+        };
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {
             var setup = CommandSetup.Load(parse.GetValue(config));
@@ -24,7 +31,7 @@ public static class CompareCommand
                 JsonOutput.Write(new { searches = analyses });
             else
                 foreach (var analysis in analyses)
-                    ComparisonTables.Print(analysis, Results.Out);
+                    ComparisonTables.Print(analysis, Results.Out, parse.GetValue(wide));
             return ExitCodes.Success;
         }));
         return command;

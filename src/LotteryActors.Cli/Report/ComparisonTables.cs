@@ -12,12 +12,13 @@ public static class ComparisonTables
         Curves(a), Ensembles(a), Baselines(a), SizeCurves(a), Diversity(a), Pools(a), Census(a),
     ];
 
-    public static void Print(SearchAnalysis a, TextWriter output)
+    /// <param name="wide">Every column on one line, however wide, instead of panels that fit the console.</param>
+    public static void Print(SearchAnalysis a, TextWriter output, bool wide = false)
     {
         output.WriteLine($"search {a.SearchId} ({a.Name})");
         output.WriteLine();
         foreach (var table in Build(a))
-            table.WriteText(output);
+            table.WriteText(output, wide ? null : ReportTable.ConsoleWidth);
     }
 
     private static string Kind(RunKind kind) => SpecNames.Of(kind);
@@ -45,7 +46,7 @@ public static class ComparisonTables
             };
         }).ToList(),
         "selected = the member with the best validation accuracy; gain = logit-average minus selected, with a 95% paired bootstrap interval over test examples; " +
-        "cost = non-zero weights evaluated per example; ECE with 15 bins");
+        "cost = non-zero weights evaluated per example; ECE with 15 bins", Keys: 4);
 
     private static ReportTable Baselines(SearchAnalysis a) => new("baselines", "Dense net, dense ensemble, and the equal-budget comparison",
         ["width", "K", "dense mean", "dense std", "dense cost", "dense ensemble", "dense ens. cost", "K tickets round", "density",
@@ -58,7 +59,7 @@ public static class ComparisonTables
             b.EqualBudgetGainOverDense.WithinNoise ? "within noise" : b.EqualBudgetGainOverDense.Difference.Estimate > 0 ? "tickets win" : "dense wins",
         }).ToList(),
         "dense ensemble = the K round-0 nets (shared init, each ticket's data order); K tickets = the round whose density is nearest 1/K, " +
-        "so their total non-zero weights match one dense net; compared with the validation-selected dense net");
+        "so their total non-zero weights match one dense net; compared with the validation-selected dense net", Keys: 2);
 
     private static ReportTable SizeCurves(SearchAnalysis a) => new("size-curves", "Best k-member ensemble, chosen greedily on validation",
         ["width", "round", "density", "k", "members", "validation", "test"],

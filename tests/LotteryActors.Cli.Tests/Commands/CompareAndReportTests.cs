@@ -54,6 +54,22 @@ public sealed class CompareAndReportTests(CompletedSearch search) : IClassFixtur
     }
 
     [Fact]
+    public void Compare_fits_120_columns_and_wide_keeps_every_column_on_one_line()
+    {
+        var narrow = CliProcess.Run(Limit, "compare", search.SearchId, "--config", search.Workspace.ConfigPath);
+        var wide = CliProcess.Run(Limit, "compare", search.SearchId, "--config", search.Workspace.ConfigPath, "--wide");
+        Assert.True(narrow.ExitCode == 0 && wide.ExitCode == 0, narrow.Stderr + wide.Stderr);
+
+        var lines = narrow.Stdout.Split('\n');
+        Assert.All(lines, line => Assert.True(line.Length <= 120, $"{line.Length} columns: {line}"));
+        Assert.Contains(wide.Stdout.Split('\n'), line => line.Length > 120);
+        // The split ensembles table repeats its key columns in every panel, so each panel still names its rows.
+        var ensembleHeaders = lines.Count(l => l.TrimStart().StartsWith("width", StringComparison.Ordinal)
+            && l.Contains(" kind ") && l.Contains(" round ") && l.Contains(" density"));
+        Assert.True(ensembleHeaders >= 3, narrow.Stdout);
+    }
+
+    [Fact]
     public void Report_writes_html_figures_csv_and_json()
     {
         var folder = Path.Combine(search.Workspace.Home, $"report-{Guid.NewGuid():N}");
