@@ -8,6 +8,7 @@ using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Hosting;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Search;
+using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Actors.Persistence;
 
@@ -30,12 +31,14 @@ public sealed class SearchJournalReader : IAsyncDisposable
     /// </summary>
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(60);
 
+    private readonly string home;
     private readonly ActorSystem? system;
     private readonly SqlReadJournal? journal;
     private readonly IMaterializer? materializer;
 
     public SearchJournalReader(RuntimeSettings runtime, Config? akkaOverrides = null)
     {
+        home = runtime.Home;
         if (JournalFile.IsAbsent(runtime))
             return;
         JournalFile.EnsureReadable(runtime);
@@ -85,6 +88,15 @@ public sealed class SearchJournalReader : IAsyncDisposable
         var events = await Answer(journal.CurrentEventsByPersistenceId(Prefix + searchId, 0, long.MaxValue)
             .RunWith(Sink.Seq<EventEnvelope>(), materializer));
         return events.Select(e => e.Event).OfType<ISearchEvent>().Aggregate(SearchState.Empty, (s, e) => s.Apply(e));
+    }
+
+    /// <summary>The search folded from its events; a search id the journal does not know is bad input.</summary>
+    public async Task<SearchState> ReadStartedAsync(string searchId)
+    {
+        var state = await ReadAsync(searchId);
+        return state.Started
+            ? state
+            : throw new SpecException("search-id", $"no search '{searchId}' in {home}; `status` lists them");
     }
 
     /// <summary>A journal too slow or too far to answer is the machine's fault, not a bug: say so.</summary>

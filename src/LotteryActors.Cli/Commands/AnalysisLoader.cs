@@ -4,7 +4,6 @@ using LotteryActors.Training.Analysis;
 using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Imp;
-using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Cli.Commands;
 
@@ -20,12 +19,7 @@ public static class AnalysisLoader
         await using (var reader = new SearchJournalReader(setup.Runtime, CommandSetup.AkkaOverrides))
         {
             foreach (var id in searchIds)
-            {
-                var state = await reader.ReadAsync(id);
-                if (!state.Started)
-                    throw new SpecException("search-id", $"no search '{id}' in {setup.Runtime.Home}; `status` lists them");
-                states.Add(state);
-            }
+                states.Add(await reader.ReadStartedAsync(id));
         }
         TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
         var store = new ArtifactStore(setup.Runtime.ArtifactsDirectory);

@@ -42,8 +42,7 @@ public static class SearchCommand
             SearchSpec spec;
             await using (var reader = new SearchJournalReader(setup.Runtime, CommandSetup.AkkaOverrides))
             {
-                spec = (await reader.ReadAsync(searchId)).Spec
-                       ?? throw new SpecException("search-id", $"no search '{searchId}' in {setup.Runtime.Home}; `status` lists them");
+                spec = (await reader.ReadStartedAsync(searchId)).Spec!;
             }
             return await Run(setup, spec, parse.GetValue(json), parse.GetValue(retryFailed), cancel);
         }));

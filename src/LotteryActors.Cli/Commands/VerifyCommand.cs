@@ -5,7 +5,6 @@ using LotteryActors.Actors.Persistence;
 using LotteryActors.Actors.Search;
 using LotteryActors.Cli.Output;
 using LotteryActors.Training.Artifacts;
-using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Cli.Commands;
 
@@ -41,10 +40,7 @@ public static class VerifyCommand
             var searchId = parse.GetValue(id)!;
             SearchState state;
             await using (var reader = new SearchJournalReader(setup.Runtime, CommandSetup.AkkaOverrides))
-                state = await reader.ReadAsync(searchId);
-            if (!state.Started)
-                throw new SpecException("search-id",
-                    $"no search '{searchId}' in {setup.Runtime.Home}; `status` lists them");
+                state = await reader.ReadStartedAsync(searchId);
             var check = ArtifactVerifier.Check(state, setup.Runtime, ArtifactCheck.Content);
             var repaired = parse.GetValue(repair) && !check.AllIntact
                 ? ArtifactVerifier.Repair(state, repairRuntime, check.Damaged,
