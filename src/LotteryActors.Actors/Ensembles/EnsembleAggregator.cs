@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using LotteryActors.Actors.Diagnostics;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Tickets;
 using LotteryActors.Training.Ensembles;
@@ -19,11 +20,11 @@ public sealed class EnsembleAggregator : ReceiveActor
 
     public EnsembleAggregator(TrainingNode node)
     {
-        var log = Context.GetLogger();
+        var spec = node.Runner.Spec;
+        var log = Context.SearchLogger(spec.SearchId);
         Receive<Evaluate>(request =>
         {
             var levels = new List<EnsembleLevel>();
-            var spec = node.Runner.Spec;
             foreach (var width in request.TicketRuns.GroupBy(r => r.Unit.Ticket.WidthIndex).OrderBy(g => g.Key))
             {
                 var dense = width.Where(r => r.Unit.Round == 0).Select(r => r.Metrics.TestAccuracy).DefaultIfEmpty(double.NaN).Average();

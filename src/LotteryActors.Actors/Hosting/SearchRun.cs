@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using LotteryActors.Actors.Diagnostics;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Search;
 using LotteryActors.Actors.Tickets;
@@ -19,7 +20,7 @@ public sealed class SearchRun : ReceiveActor, IWithTimers
     private readonly TrainingNode node;
     private readonly TaskCompletionSource<SearchState> outcome;
     private readonly bool retryFailed;
-    private readonly ILoggingAdapter log = Context.GetLogger();
+    private readonly ILoggingAdapter log;
     private Exception? crash;
     private int crashes;
 
@@ -28,6 +29,7 @@ public sealed class SearchRun : ReceiveActor, IWithTimers
         this.node = node;
         this.outcome = outcome;
         this.retryFailed = retryFailed;
+        log = Context.SearchLogger(node.Runner.Spec.SearchId);
         // Block bodies: a handler returning bool would be read as "handled or not", and TrySet* returns false once set.
         Receive<SearchFinished>(finished => { outcome.TrySetResult(finished.State); });
         Receive<SearchHalted>(halted => { outcome.TrySetException(new SearchHaltedException(halted.Fault)); });

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using LotteryActors.Actors.Ensembles;
+using LotteryActors.Actors.Diagnostics;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Tickets;
 using LotteryActors.Training.Imp;
@@ -29,7 +30,7 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
     private readonly IActorRef listener;
     private readonly TimeProvider clock;
     private readonly bool retryFailed;
-    private readonly ILoggingAdapter log = Context.GetLogger();
+    private readonly ILoggingAdapter log;
     private SearchState state = SearchState.Empty;
     private IActorRef? supervisor;
     private IActorRef? aggregator;
@@ -47,6 +48,7 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
         this.listener = listener;
         this.clock = clock;
         this.retryFailed = retryFailed;
+        log = Context.SearchLogger(spec.SearchId);
 
         Recover<SnapshotOffer>(offer => state = ((SearchSnapshot)offer.Snapshot).ToState());
         Recover<ISearchEvent>(e => state = state.Apply(e));
@@ -193,11 +195,12 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
         {
             var (done, total) = state.Progress();
             var m = result.Metrics;
-            log.Info("[{Done}/{Total}] {Unit}: density {Density:F3}, test accuracy {TestAccuracy:F4} " +
-                     "(early stop {EarlyStopAccuracy:F4} at iteration {EarlyStopIteration})",
+            log.ForTicket(spec, result.Unit.Ticket).ForUnit(result.Unit).Info(
+                "[{Done}/{Total}] {WorkUnit}: density {Density:F3}, test accuracy {TestAccuracy:F4} " +
+                "(early stop {EarlyStopAccuracy:F4} at iteration {EarlyStopIteration})",
                 new object[]
                 {
-                    done, total, result.Unit, result.Density, m.TestAccuracy, m.TestAccuracyAtEarlyStop,
+                    done, total, result.Unit.ToString(), result.Density, m.TestAccuracy, m.TestAccuracyAtEarlyStop,
                     m.EarlyStopIteration,
                 });
             trainer.Tell(new RunRecorded(result.Unit));

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using LotteryActors.Actors.Diagnostics;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Actors.Protocol.TicketMessages;
@@ -18,7 +19,7 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
 {
     private readonly IActorRef coordinator;
     private readonly TrainingNode node;
-    private readonly ILoggingAdapter log = Context.GetLogger();
+    private readonly ILoggingAdapter log;
     private readonly Dictionary<string, TicketId> ticketsByChild = [];
     private readonly Dictionary<TicketId, int> failures = [];
     private readonly Dictionary<TicketId, Exception> crashes = [];
@@ -28,6 +29,7 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
     {
         this.coordinator = coordinator;
         this.node = node;
+        log = Context.SearchLogger(node.Runner.Spec.SearchId);
         slots = new SlotQueue(node.Runtime.Slots);
 
         Receive<StartTicket>(start => Spawn(start.Ticket));
@@ -88,10 +90,11 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
             return;
         var attempts = failures[ticket] = failures.GetValueOrDefault(ticket) + 1;
         var fault = SearchFault.Of(cause);
-        log.Debug(cause, "{Ticket} failure {Attempt}", ticket, attempts);
+        var ticketLog = log.ForTicket(node.Runner.Spec, ticket);
+        ticketLog.Debug(cause, "{TicketId} failure {Attempt}", ticket.ToString(), attempts);
         if (fault.Kind == FaultKind.Scientific)
         {
-            log.Warning("{Ticket} failed: {Cause}", ticket, fault.Cause);
+            ticketLog.Warning("{TicketId} failed: {Cause}", ticket.ToString(), fault.Cause);
             coordinator.Tell(new TicketGaveUp(ticket, $"{cause.GetType().Name}: {cause.Message}", attempts));
             return;
         }
@@ -101,8 +104,8 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
             return;
         }
         var delay = node.Runtime.Backoff(attempts);
-        log.Warning("{Ticket} failed ({Cause}); retry {Attempt} of {MaxRestarts} in {BackoffSeconds:0.##} s",
-            ticket, fault.Cause, attempts, node.Runtime.MaxRestarts, delay.TotalSeconds);
+        ticketLog.Warning("{TicketId} failed ({Cause}); retry {Attempt} of {MaxRestarts} in {BackoffSeconds:0.##} s",
+            ticket.ToString(), fault.Cause, attempts, node.Runtime.MaxRestarts, delay.TotalSeconds);
         Timers.StartSingleTimer(ticket, new RestartTicket(ticket), delay);
     }
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using LotteryActors.Actors.Diagnostics;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Actors.Protocol.TicketMessages;
@@ -18,7 +19,7 @@ public sealed class TicketTrainer : ReceiveActor
     private readonly IActorRef coordinator;
     private readonly IActorRef slots;
     private readonly TrainingNode node;
-    private readonly ILoggingAdapter log = Context.GetLogger();
+    private readonly ILoggingAdapter log;
     private ActiveRun? run;
     private bool holdsSlot;
 
@@ -28,6 +29,7 @@ public sealed class TicketTrainer : ReceiveActor
         this.coordinator = coordinator;
         this.slots = slots;
         this.node = node;
+        log = Context.SearchLogger(node.Runner.Spec.SearchId).ForTicket(node.Runner.Spec, ticket);
         Idle();
     }
 
@@ -64,7 +66,7 @@ public sealed class TicketTrainer : ReceiveActor
         Receive<SlotGranted>(_ =>
         {
             holdsSlot = true;
-            log.Info("{Unit}: starting", unit);
+            log.ForUnit(unit).Info("{WorkUnit}: starting", unit.ToString());
             run = node.Runner.Begin(unit);
             Context.System.EventStream.Publish(new RunProgressed(unit, run.Iteration, run.TotalIterations));
             Become(() => Training(unit));

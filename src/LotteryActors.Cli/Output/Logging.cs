@@ -12,6 +12,12 @@ namespace LotteryActors.Cli.Output;
 /// </summary>
 public static class Logging
 {
+    /// <summary>
+    /// Seq's API key, read from the environment only: a config file is shared, copied and journaled in reports,
+    /// a key is a secret. It is never logged.
+    /// </summary>
+    public const string SeqApiKeyVariable = "LOTTERY_SEQ_API_KEY";
+
     /// <summary>Akka settings that send its log events through Serilog with message templates.</summary>
     public const string AkkaHocon = """
         akka {
@@ -44,7 +50,8 @@ public static class Logging
                 sink => sink.File(file, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14),
                 new LogFileFailure(file));
         if (settings.SeqUrl.Length > 0)
-            logger = logger.WriteTo.Seq(settings.SeqUrl);
+            logger = logger.WriteTo.Seq(settings.SeqUrl,
+                apiKey: Environment.GetEnvironmentVariable(SeqApiKeyVariable) is { Length: > 0 } key ? key : null);
         Log.Logger = logger.CreateLogger();
         return Log.Logger;
     }

@@ -16,7 +16,10 @@ public sealed class CliProcess : IDisposable
 
     private CliProcess(Process process) => this.process = process;
 
-    public static CliProcess Start(params string[] args)
+    public static CliProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <param name="environment">Variables set for the child on top of this process's own.</param>
+    public static CliProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -25,6 +28,8 @@ public sealed class CliProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lottery.dll"));
         foreach (var a in args)
             info.ArgumentList.Add(a);
@@ -39,9 +44,13 @@ public sealed class CliProcess : IDisposable
     }
 
     /// <summary>Runs to completion (or fails the test after <paramref name="timeout"/>).</summary>
-    public static CliResult Run(TimeSpan timeout, params string[] args)
+    public static CliResult Run(TimeSpan timeout, params string[] args) =>
+        Run(timeout, new Dictionary<string, string>(), args);
+
+    public static CliResult Run(TimeSpan timeout, IReadOnlyDictionary<string, string> environment,
+        params string[] args)
     {
-        using var cli = Start(args);
+        using var cli = Start(environment, args);
         return cli.WaitForExit(timeout);
     }
 
