@@ -26,6 +26,7 @@ public sealed class LotteryConfigTests
 
     [Theory]
     [InlineData("quickstart.conf")]
+    [InlineData("quickstart-seq.conf")]
     [InlineData("local.conf")]
     [InlineData("census.conf")]
     [InlineData("dense.conf")]
@@ -38,6 +39,16 @@ public sealed class LotteryConfigTests
         var config = LotteryConfig.FromFile(Hocon(file));
         SearchSpecReader.Read(config);
         RuntimeSettings.Read(config);
+    }
+
+    [Fact]
+    public void The_compose_quickstart_is_the_quickstart_logging_to_the_compose_seq_service()
+    {
+        var withSeq = LotteryConfig.FromFile(Hocon("quickstart-seq.conf"));
+        var plain = LotteryConfig.FromFile(Hocon("quickstart.conf"));
+        Assert.Equal(SearchSpecReader.Read(plain).SearchId, SearchSpecReader.Read(withSeq).SearchId);
+        Assert.Equal("http://seq", LogSettings.Read(withSeq).SeqUrl);
+        Assert.Equal("", LogSettings.Read(plain).SeqUrl);
     }
 
     [Fact]
