@@ -4,7 +4,8 @@ using LotteryActors.Training.Spec;
 namespace LotteryActors.Actors.Configuration;
 
 /// <summary>Where this process logs (<c>lottery.log</c>), read and checked before logging starts.</summary>
-public sealed record LogSettings(string Level, string File, string SeqUrl)
+/// <param name="ProgressEvery">How often a search prints a progress line when stderr is not a terminal.</param>
+public sealed record LogSettings(string Level, string File, string SeqUrl, TimeSpan ProgressEvery)
 {
     private const string Root = "lottery.log";
 
@@ -18,6 +19,9 @@ public sealed record LogSettings(string Level, string File, string SeqUrl)
         var level = c.Text("level").ToLowerInvariant();
         if (!Levels.Contains(level))
             throw new SpecException(c.Key("level"), $"is '{level}'; allowed: {string.Join(", ", Levels)}");
-        return new LogSettings(level, c.Text("file"), c.Text("seq-url"));
+        var progressEvery = c.Time("progress-every");
+        if (progressEvery <= TimeSpan.Zero)
+            throw new SpecException(c.Key("progress-every"), $"is '{c.Text("progress-every")}'; allowed: a time above 0");
+        return new LogSettings(level, c.Text("file"), c.Text("seq-url"), progressEvery);
     }
 }

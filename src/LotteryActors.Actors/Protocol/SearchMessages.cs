@@ -12,6 +12,12 @@ public static class SearchMessages
     /// </summary>
     public sealed record SearchHalted(SearchFault Fault);
 
+    /// <summary>
+    /// Published by the coordinator on the event stream (for a progress display) when it starts handing out runs and
+    /// after each run it journals: how many of the search's runs are journaled.
+    /// </summary>
+    public sealed record RunsJournaled(string SearchId, int Done, int Total);
+
     /// <summary>Asks the coordinator for its current state; answered with a <see cref="Search.SearchState"/>.</summary>
     public sealed record GetState
     {

@@ -150,6 +150,7 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
         }
         var (done, total) = state.Progress();
         log.Info("search {SearchId}: {Done} of {Total} runs journaled; continuing", spec.SearchId, done, total);
+        Context.System.EventStream.Publish(new RunsJournaled(spec.SearchId, done, total));
         StartTickets();
         CheckAllTicketsDone();
     }
@@ -203,6 +204,7 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
                     done, total, result.Unit.ToString(), result.Density, m.TestAccuracy, m.TestAccuracyAtEarlyStop,
                     m.EarlyStopIteration,
                 });
+            Context.System.EventStream.Publish(new RunsJournaled(spec.SearchId, done, total));
             trainer.Tell(new RunRecorded(result.Unit));
         });
     }

@@ -66,7 +66,8 @@ public sealed class TicketTrainer : ReceiveActor
         Receive<SlotGranted>(_ =>
         {
             holdsSlot = true;
-            log.ForUnit(unit).Info("{WorkUnit}: starting", unit.ToString());
+            // Debug: the console shows runs as they finish and the progress view shows them running.
+            log.ForUnit(unit).Debug("{WorkUnit}: starting", unit.ToString());
             run = node.Runner.Begin(unit);
             Context.System.EventStream.Publish(new RunProgressed(unit, run.Iteration, run.TotalIterations));
             Become(() => Training(unit));

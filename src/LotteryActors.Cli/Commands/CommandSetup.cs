@@ -7,7 +7,7 @@ using Serilog;
 namespace LotteryActors.Cli.Commands;
 
 /// <summary>What every command needs first: the merged configuration, this node's runtime settings and a logger.</summary>
-public sealed record CommandSetup(Config Config, RuntimeSettings Runtime, ILogger Log)
+public sealed record CommandSetup(Config Config, RuntimeSettings Runtime, LogSettings LogSettings, ILogger Log)
 {
     /// <summary>Loads <paramref name="configPath"/> (or the embedded defaults alone) and starts logging.</summary>
     /// <param name="logToFile">False for commands that must leave the runtime home as they found it.</param>
@@ -15,7 +15,7 @@ public sealed record CommandSetup(Config Config, RuntimeSettings Runtime, ILogge
     {
         var (config, runtime, logSettings) = ReadSettings(configPath);
         var log = Output.Logging.Configure(logSettings, runtime.Home, logToFile);
-        return new CommandSetup(config, runtime, log);
+        return new CommandSetup(config, runtime, logSettings, log);
     }
 
     /// <summary>The merged configuration and runtime settings; writes nothing, so a bad file leaves no trace.</summary>

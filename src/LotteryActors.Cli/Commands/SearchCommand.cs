@@ -1,8 +1,12 @@
 using System.CommandLine;
 using LotteryActors.Actors.Hosting;
 using LotteryActors.Actors.Persistence;
+using LotteryActors.Actors.Search;
 using LotteryActors.Cli.Output;
+using LotteryActors.Cli.Output.Progress;
 using LotteryActors.Training.Spec;
+using Serilog.Events;
+using Spectre.Console;
 
 namespace LotteryActors.Cli.Commands;
 
@@ -49,8 +53,39 @@ public static class SearchCommand
         return command;
     }
 
-    private static void AttachProgress(Akka.Actor.ActorSystem system) =>
-        system.EventStream.Subscribe(system.ActorOf(ProgressReporter.Props(), "progress"), typeof(Actors.Protocol.TicketMessages.RunProgressed));
+    /// <summary>
+    /// Runs the search with its progress shown: live on a terminal; where stderr is not one (CI, pipes) or stdout is
+    /// JSON, as a log line every <c>lottery.log.progress-every</c>.
+    /// </summary>
+    private static async Task<SearchState> RunShowingProgress(CommandSetup setup, SearchSpec spec, bool json,
+        bool retryFailed, CancellationToken cancel)
+    {
+        var progress = new SearchProgress(spec.Training.BatchSize, Environment.MachineName);
+        Task<SearchState> Run(IProgressView view, TimeSpan every) =>
+            SearchHost.RunAsync(spec, setup.Runtime, CommandSetup.AkkaOverrides, system =>
+            {
+                var reporter = system.ActorOf(ProgressReporter.Props(spec.SearchId, progress, view, every), "progress");
+                foreach (var followed in ProgressReporter.Follows)
+                    system.EventStream.Subscribe(reporter, followed);
+            }, cancel, retryFailed);
+        if (json || Console.IsErrorRedirected)
+            return await Run(new ProgressLog(setup.Log.ForContext("SearchId", spec.SearchId)),
+                setup.LogSettings.ProgressEvery);
+        var terminal = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        var consoleLevel = Logging.ConsoleLevel.MinimumLevel;
+        Logging.ConsoleLevel.MinimumLevel = LogEventLevel.Warning;
+        try
+        {
+            return await terminal.Live(LiveProgressView.Render(progress.Snapshot(DateTimeOffset.UtcNow)))
+                .StartAsync(live => Run(new LiveProgressView(live), LiveRedraw));
+        }
+        finally
+        {
+            Logging.ConsoleLevel.MinimumLevel = consoleLevel;
+        }
+    }
+
+    private static readonly TimeSpan LiveRedraw = TimeSpan.FromSeconds(1);
 
     /// <returns>Success, or TicketsFailed when the search completed with tickets that failed (diverged).</returns>
     private static async Task<int> Run(CommandSetup setup, SearchSpec spec, bool json, bool retryFailed,
@@ -59,8 +94,7 @@ public static class SearchCommand
         setup.Log.Information("search {SearchId} ({Name}): {Tickets} tickets x {Runs} runs, {Slots} slots, journal {Journal} in {Home}",
             spec.SearchId, spec.Name, spec.Tickets().Count, Training.Imp.TicketSchedule.For(spec).Count,
             setup.Runtime.Slots, SpecNames.Of(setup.Runtime.Journal), setup.Runtime.Home);
-        var state = await SearchHost.RunAsync(spec, setup.Runtime, CommandSetup.AkkaOverrides,
-            AttachProgress, cancel, retryFailed);
+        var state = await RunShowingProgress(setup, spec, json, retryFailed, cancel);
         if (VerifyCommand.ReportsDamage(state, setup.Runtime))
             return ExitCodes.VerifyFailed;
         if (json)

@@ -18,6 +18,12 @@ public static class Logging
     /// </summary>
     public const string SeqApiKeyVariable = "LOTTERY_SEQ_API_KEY";
 
+    /// <summary>
+    /// The console's level: a live progress view owns the terminal while it runs, and a log line written between
+    /// its redraws would be torn apart, so it raises this to warnings (the file and Seq still get everything).
+    /// </summary>
+    public static readonly LoggingLevelSwitch ConsoleLevel = new(LogEventLevel.Verbose);
+
     /// <summary>Akka settings that send its log events through Serilog with message templates.</summary>
     public const string AkkaHocon = """
         akka {
@@ -43,7 +49,7 @@ public static class Logging
             // fatal events stay off it too, since CommandRunner's one line already says why the process ends.
             .WriteTo.Logger(console => console
                 .Filter.ByExcluding(e => IsAkkaChatter(e) || e.Level == LogEventLevel.Fatal)
-                .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose,
+                .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, levelSwitch: ConsoleLevel,
                     outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}"));
         if (toFile)
             logger = logger.WriteTo.Fallible(

@@ -1,0 +1,87 @@
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+
+namespace LotteryActors.Cli.Output.Progress;
+
+/// <summary>One running unit as the progress view shows it; rate and ETA are null until they can be measured.</summary>
+public sealed record UnitProgress(
+    string Ticket, int Round, string Kind, string Node, double Fraction, double? ExamplesPerSecond, TimeSpan? Eta);
+
+/// <summary>The whole search: runs journaled of all runs, the units running now, and the measured pace.</summary>
+public sealed record ProgressSnapshot(
+    int Done, int Total, IReadOnlyList<UnitProgress> Running, double? ExamplesPerSecond, TimeSpan? Eta);
+
+/// <summary>
+/// What a person watching a search wants to know, computed from what one process sees: runs journaled of all runs
+/// (from the coordinator), each running unit's iterations (from its trainer), and the throughput measured since
+/// the first trained iteration. No clock of its own: every call is told the time, so it is a plain function of its
+/// inputs. An ETA is given only once something has been measured; before that it is null, never a guess of zero.
+/// </summary>
+public sealed class SearchProgress(int batchSize, string node)
+{
+    private readonly Dictionary<WorkUnit, RunPace> running = [];
+    private DateTimeOffset? firstSeen;
+    private long iterationsTrained;
+    private int iterationsPerRun;
+    private int trainedNotJournaled;
+    private int done;
+    private int total;
+
+    /// <summary>The coordinator's count; the first call says how much an earlier process already did.</summary>
+    public void Journaled(int doneRuns, int totalRuns)
+    {
+        trainedNotJournaled = Math.Max(0, trainedNotJournaled - Math.Max(0, doneRuns - done));
+        (done, total) = (doneRuns, totalRuns);
+    }
+
+    public void Progressed(WorkUnit unit, int iteration, int totalIterations, DateTimeOffset now)
+    {
+        firstSeen ??= now;
+        iterationsPerRun = Math.Max(iterationsPerRun, totalIterations);
+        // A unit seen again from a lower iteration was restarted (its trainer failed): its pace starts over.
+        if (!running.TryGetValue(unit, out var pace) || iteration < pace.Latest)
+            pace = new RunPace(now, iteration, now, iteration, totalIterations);
+        iterationsTrained += iteration - pace.Latest;
+        pace = pace with { LatestAt = now, Latest = iteration };
+        if (iteration < totalIterations)
+        {
+            running[unit] = pace;
+            return;
+        }
+        running.Remove(unit);
+        trainedNotJournaled++;
+    }
+
+    public ProgressSnapshot Snapshot(DateTimeOffset now)
+    {
+        var units = running.OrderBy(r => r.Key.Ticket.WidthIndex).ThenBy(r => r.Key.Ticket.Index)
+            .Select(r => Unit(r.Key, r.Value)).ToList();
+        var perSecond = firstSeen is { } start && iterationsTrained > 0 && now > start
+            ? iterationsTrained / (now - start).TotalSeconds
+            : (double?)null;
+        return new ProgressSnapshot(done, total, units, perSecond * batchSize, OverallEta(perSecond));
+    }
+
+    private TimeSpan? OverallEta(double? iterationsPerSecond)
+    {
+        if (total == 0 || iterationsPerSecond is not { } rate)
+            return null;
+        var left = (long)(total - done - trainedNotJournaled) * iterationsPerRun - running.Values.Sum(p => p.Latest);
+        return TimeSpan.FromSeconds(Math.Max(0, left) / rate);
+    }
+
+    private UnitProgress Unit(WorkUnit unit, RunPace pace)
+    {
+        var rate = pace.IterationsPerSecond;
+        return new UnitProgress(unit.Ticket.ToString(), unit.Round, SpecNames.Of(unit.Kind), node,
+            (double)pace.Latest / pace.Total, rate * batchSize,
+            rate is { } r ? TimeSpan.FromSeconds((pace.Total - pace.Latest) / r) : null);
+    }
+
+    /// <summary>A unit's first and latest sightings; its pace is known once it has moved between the two.</summary>
+    private sealed record RunPace(DateTimeOffset FirstAt, int First, DateTimeOffset LatestAt, int Latest, int Total)
+    {
+        public double? IterationsPerSecond =>
+            Latest > First && LatestAt > FirstAt ? (Latest - First) / (LatestAt - FirstAt).TotalSeconds : null;
+    }
+}
