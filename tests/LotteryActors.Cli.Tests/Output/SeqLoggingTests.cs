@@ -12,10 +12,10 @@ public sealed class SeqLoggingTests
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
 
     private static CliResult SearchLoggingTo(SeqListener seq, SearchWorkspace workspace,
-        Dictionary<string, string> environment)
+        Dictionary<string, string> environment, int exitCode = 0)
     {
         var result = CliProcess.Run(Limit, environment, "search", "--config", workspace.ConfigPath);
-        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.True(result.ExitCode == exitCode, result.Stderr);
         return result;
     }
 
@@ -66,5 +66,22 @@ public sealed class SeqLoggingTests
         Assert.DoesNotContain(seq.Events, e => e.ToString().Contains(key, StringComparison.Ordinal));
         var logFile = Assert.Single(Directory.GetFiles(Path.Combine(workspace.Home, "logs")));
         Assert.DoesNotContain(key, File.ReadAllText(logFile));
+    }
+
+    /// <summary>What the README's query for "all failures of search X" selects: warnings and errors by SearchId.</summary>
+    [Fact]
+    public void EveryFailureOfASearchIsAWarningOrErrorCarryingItsSearchAndTicket()
+    {
+        using var seq = new SeqListener();
+        using var workspace = new SearchWorkspace(
+            $"lottery.log.seq-url = \"{seq.Url}\"\nlottery.search.training.lr = 1e30");
+
+        var result = SearchLoggingTo(seq, workspace, new() { ["LOTTERY_SEQ_API_KEY"] = "" }, exitCode: 4);
+
+        var searchId = result.Stderr.Split(' ').First(w => w.Length == 16 && w.All(char.IsAsciiHexDigitLower));
+        var failures = seq.Events.Where(e => Text(e, "SearchId") == searchId
+                                             && Text(e, "@l") is "Warning" or "Error").ToList();
+        Assert.Equal(["w0-t0", "w0-t1"], failures.Select(e => Text(e, "TicketId") ?? "none").Order());
+        Assert.All(failures, e => Assert.Contains("diverged", Text(e, "Cause"), StringComparison.OrdinalIgnoreCase));
     }
 }
