@@ -21,7 +21,8 @@ public sealed record LogSettings(string Level, string File, string SeqUrl, TimeS
             throw new SpecException(c.Key("level"), $"is '{level}'; allowed: {string.Join(", ", Levels)}");
         var progressEvery = c.Time("progress-every");
         if (progressEvery <= TimeSpan.Zero)
-            throw new SpecException(c.Key("progress-every"), $"is '{c.Text("progress-every")}'; allowed: a time above 0");
+            throw new SpecException(c.Key("progress-every"),
+                $"is '{c.Text("progress-every")}'; allowed: a time above 0, such as 30s");
         return new LogSettings(level, c.Text("file"), c.Text("seq-url"), progressEvery);
     }
 }

@@ -7,7 +7,8 @@ using Serilog;
 namespace LotteryActors.Cli.Commands;
 
 /// <summary>What every command needs first: the merged configuration, this node's runtime settings and a logger.</summary>
-public sealed record CommandSetup(Config Config, RuntimeSettings Runtime, LogSettings LogSettings, ILogger Log)
+public sealed record CommandSetup(
+    Config Config, RuntimeSettings Runtime, LogSettings LogSettings, ILogger Log)
 {
     /// <summary>Loads <paramref name="configPath"/> (or the embedded defaults alone) and starts logging.</summary>
     /// <param name="logToFile">False for commands that must leave the runtime home as they found it.</param>

@@ -91,7 +91,8 @@ public static class SearchCommand
     private static async Task<int> Run(CommandSetup setup, SearchSpec spec, bool json, bool retryFailed,
         CancellationToken cancel)
     {
-        setup.Log.Information("search {SearchId} ({Name}): {Tickets} tickets x {Runs} runs, {Slots} slots, journal {Journal} in {Home}",
+        setup.Log.Information(
+            "search {SearchId} ({Name}): {Tickets} tickets x {Runs} runs, {Slots} slots, journal {Journal} in {Home}",
             spec.SearchId, spec.Name, spec.Tickets().Count, Training.Imp.TicketSchedule.For(spec).Count,
             setup.Runtime.Slots, SpecNames.Of(setup.Runtime.Journal), setup.Runtime.Home);
         var state = await RunShowingProgress(setup, spec, json, retryFailed, cancel);

@@ -96,6 +96,8 @@ public sealed class ConfigFileTests : IDisposable
     [InlineData("lottery.runtime.slots = D", "lottery.runtime.slots", "allowed: a whole number")]
     [InlineData("lottery.runtime.min-backoff = soon", "lottery.runtime.min-backoff", "a time such as 100ms")]
     [InlineData("lottery.log.level = loud", "lottery.log.level", "allowed: verbose, debug, information")]
+    [InlineData("lottery.log.progress-every = 0s", "lottery.log.progress-every", "allowed: a time above 0")]
+    [InlineData("lottery.log.progress-every = often", "lottery.log.progress-every", "a time such as 100ms")]
     [InlineData("lottery.runtime.device = \"cuda:0\"", "lottery.runtime.device", "this build has no CUDA")]
     public void AValueOfTheWrongShapeNamesItsKey(string hocon, string key, string problem)
     {
