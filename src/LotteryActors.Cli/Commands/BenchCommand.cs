@@ -70,8 +70,9 @@ public static class BenchCommand
         TrainerBenchmark trainer;
         IReadOnlyList<StackedMeasurement> stacked = [];
         var home = Path.Combine(Path.GetTempPath(), $"lottery-bench-{Guid.NewGuid():N}");
-        using (var node = new NodeBuilder(InTemporaryHome(setup.Runtime, home)))
+        try
         {
+            using var node = new NodeBuilder(InTemporaryHome(setup.Runtime, home));
             var data = node.Dataset(spec.Dataset);
             trainer = TrainerBenchmark.Measure(spec.Model.Family, width, data, spec.Training, 1000,
                 TimeSpan.FromSeconds(2));
@@ -85,7 +86,11 @@ public static class BenchCommand
             setup.Log.Information("scaling efficiency: plain threads {Plain:P0}, actors {Actors:P0}",
                 concurrency.PlainThreadScalingEfficiency, concurrency.ActorScalingEfficiency);
         }
-        Directory.Delete(home, recursive: true);
+        finally
+        {
+            if (Directory.Exists(home))
+                Directory.Delete(home, recursive: true);
+        }
         var (memory, memoryFailures) = PeakMemory.InChildren(MemoryTrainerCounts,
             n => Child(configPath, null, "--memory-probe", n.ToString(CultureInfo.InvariantCulture)));
         var resume = await ResumeSeconds(setup, spec, configPath, cancel);

@@ -23,7 +23,9 @@ public sealed class ArtifactStore(IArtifactBackend backend) : IDisposable
     /// <summary>Where this node keeps its copy of <paramref name="hash"/>.</summary>
     public string PathOf(string hash) => Backend.Local.PathOf(hash);
 
-    /// <summary>Stores the tensors (copied to the CPU) and returns their hash; storing the same content twice is a no-op.</summary>
+    /// <summary>
+    /// Stores the tensors (copied to the CPU) and returns their hash; storing the same content twice is a no-op.
+    /// </summary>
     public string Put(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var bytes = SafeTensors.Serialize(tensors, metadata);

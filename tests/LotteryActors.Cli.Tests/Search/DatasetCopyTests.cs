@@ -18,7 +18,7 @@ public sealed class DatasetCopyTests : IDisposable
 
     public void Dispose() => workspace.Dispose();
 
-    /// <summary>The dataset unpacked into a folder of the workspace, with one training label changed if asked.</summary>
+    /// <summary>The dataset unpacked into a workspace folder, with one training label changed if asked.</summary>
     private string Copy(string name, bool changeOneLabel)
     {
         var folder = Path.Combine(workspace.Home, name);
