@@ -10,7 +10,6 @@ using LotteryActors.Training.Data;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Tests.Support;
 using Microsoft.Data.Sqlite;
-using Npgsql;
 using static LotteryActors.Actors.Protocol.TicketMessages;
 
 namespace LotteryActors.Actors.Tests.Persistence;
@@ -181,13 +180,6 @@ public sealed class PostgresJournalBackendTests(SharedPostgres postgres)
         Execute("DELETE FROM snapshot");
     }
 
-    private object? Execute(string sql, params object[] values)
-    {
-        using var connection = new NpgsqlConnection(Runtime.ConnectionString);
-        connection.Open();
-        using var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in values)
-            command.Parameters.AddWithValue(value);
-        return command.ExecuteScalar();
-    }
+    private object? Execute(string sql, params object[] values) =>
+        SharedPostgres.Execute(Runtime.ConnectionString, sql, values);
 }

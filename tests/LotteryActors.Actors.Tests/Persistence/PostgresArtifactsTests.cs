@@ -4,7 +4,6 @@ using LotteryActors.Actors.Persistence;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Tests.Support;
 using LotteryActors.Training.Artifacts;
-using Npgsql;
 using static TorchSharp.torch;
 
 namespace LotteryActors.Actors.Tests.Persistence;
@@ -58,15 +57,7 @@ public sealed class PostgresArtifactsTests(SharedPostgres postgres) : IClassFixt
         }
     }
 
-    private void Sql(string sql, params object[] values)
-    {
-        using var database = new NpgsqlConnection(connection);
-        database.Open();
-        using var command = new NpgsqlCommand(sql, database);
-        foreach (var value in values)
-            command.Parameters.AddWithValue(value);
-        command.ExecuteNonQuery();
-    }
+    private void Sql(string sql, params object[] values) => SharedPostgres.Execute(connection, sql, values);
 
     private static void FlipLastByte(string path)
     {

@@ -26,6 +26,17 @@ public sealed class SharedPostgres : IDisposable
         return new NpgsqlConnectionStringBuilder(server.Value.ConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>Runs one statement with positional parameters ($1, $2 ...) and returns its scalar, if any.</summary>
+    public static object? Execute(string connectionString, string sql, params object[] values)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+            command.Parameters.AddWithValue(value);
+        return command.ExecuteScalar();
+    }
+
     public void Dispose()
     {
         if (!server.IsValueCreated)
