@@ -6,6 +6,10 @@ namespace LotteryActors.Actors.Configuration;
 
 public enum JournalBackend { Sqlite, Postgresql }
 
+/// <summary>Where artifacts live: a directory (local or a shared mount), or the journal's PostgreSQL database.
+/// </summary>
+public enum ArtifactBackendKind { Directory, Postgresql }
+
 /// <summary>How this node runs a search (<c>lottery.runtime</c>); none of it changes results, so none of it is in the search id.</summary>
 public sealed record RuntimeSettings(
     string Home,
@@ -19,7 +23,8 @@ public sealed record RuntimeSettings(
     TimeSpan MaxBackoff,
     int SnapshotEvery,
     JournalBackend Journal,
-    string ConnectionString)
+    string ConnectionString,
+    ArtifactBackendKind ArtifactBackend = ArtifactBackendKind.Directory)
 {
     private const string Root = "lottery.runtime";
 
@@ -57,6 +62,12 @@ public sealed record RuntimeSettings(
         var connection = c.Text("connection-string");
         Require(journal != JournalBackend.Postgresql || connection.Length > 0, "connection-string",
             "is empty; a postgresql journal needs one (Host=...;Database=...;Username=...)");
+        var storeText = c.Text("artifact-store");
+        Require(SpecNames.TryParse<ArtifactBackendKind>(storeText, out var store), "artifact-store",
+            $"is '{storeText}'; allowed: {string.Join(", ", SpecNames.All<ArtifactBackendKind>())}");
+        Require(store != ArtifactBackendKind.Postgresql || journal == JournalBackend.Postgresql, "artifact-store",
+            "is postgresql, but the journal is not; artifacts live in the journal's database, so set " +
+            "journal = postgresql too");
         return new RuntimeSettings(
             home,
             string.IsNullOrEmpty(artifacts) ? Path.Combine(home, "artifacts") : Path.GetFullPath(artifacts),
@@ -69,7 +80,8 @@ public sealed record RuntimeSettings(
             c.Time("max-backoff"),
             snapshotEvery,
             journal,
-            connection);
+            connection,
+            store);
     }
 
     /// <summary>

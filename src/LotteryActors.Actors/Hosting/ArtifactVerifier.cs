@@ -2,10 +2,7 @@ using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Persistence;
 using LotteryActors.Actors.Search;
 using LotteryActors.Training.Artifacts;
-using LotteryActors.Training.Data;
-using LotteryActors.Training.Imp;
 using LotteryActors.Training.Repair;
-using static TorchSharp.torch;
 
 namespace LotteryActors.Actors.Hosting;
 
@@ -16,8 +13,11 @@ namespace LotteryActors.Actors.Hosting;
 /// </summary>
 public static class ArtifactVerifier
 {
-    public static ArtifactCheckReport Check(SearchState state, RuntimeSettings runtime, ArtifactCheck check) =>
-        ArtifactCheckReport.Run(ArtifactAudit.Of(state), new ArtifactStore(runtime.ArtifactsDirectory), check);
+    public static ArtifactCheckReport Check(SearchState state, RuntimeSettings runtime, ArtifactCheck check)
+    {
+        using var store = NodeBuilder.OpenArtifactStore(runtime);
+        return ArtifactCheckReport.Run(ArtifactAudit.Of(state), store, check);
+    }
 
     /// <summary>
     /// Re-runs the steps that produced <paramref name="damaged"/> on the node's device, with the node's libtorch
@@ -30,10 +30,8 @@ public static class ArtifactVerifier
         // A CPU run is reproducible bit for bit only at the intra-op thread count it was made with (measured: a
         // 2-thread search re-run with 1 thread gave other weights for every run); the journal does not record it,
         // but the same runtime settings give the same count, one thread per trainer by default.
-        set_num_threads(runtime.TorchThreads);
-        var device = new Device(runtime.Device);
-        using var data = DatasetLoader.Load(state.Spec!.Dataset, device);
-        var runner = new ImpRunner(state.Spec, data, new ArtifactStore(runtime.ArtifactsDirectory), device);
+        using var builder = new NodeBuilder(runtime);
+        var runner = builder.Runner(state);
         return new ArtifactRepair(runner, runtime.ChunkIterations).Repair(damaged, starting);
     }
 }

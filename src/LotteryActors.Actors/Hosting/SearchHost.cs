@@ -5,16 +5,12 @@ using LotteryActors.Actors.Persistence;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Search;
 using LotteryActors.Actors.Tickets;
-using LotteryActors.Training.Artifacts;
-using LotteryActors.Training.Data;
-using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
-using static TorchSharp.torch;
 
 namespace LotteryActors.Actors.Hosting;
 
 /// <summary>
-/// Runs one search on this node: takes the search's lock, checks the journal, loads the dataset once, starts the
+/// Runs one search on this node: takes the search's lock, checks the journal, builds the node, starts the
 /// actor system with the journal, and waits for the search's outcome: its final state, or the fault that halted it.
 /// </summary>
 public static class SearchHost
@@ -36,13 +32,8 @@ public static class SearchHost
         Directory.CreateDirectory(runtime.Home);
         using var searchLock = SearchLock.Acquire(runtime.Home, spec.SearchId);
         JournalFile.EnsureReadable(runtime);
-        // libtorch's intra-op pool is process-wide: with a trainer per core, one thread each is what pays.
-        set_num_threads(runtime.TorchThreads);
-        var device = new Device(runtime.Device);
-        using var data = DatasetLoader.Load(spec.Dataset, device);
-        var store = new ArtifactStore(runtime.ArtifactsDirectory);
-        var node = new TrainingNode(new ImpRunner(spec, data, store, device), runtime);
-        return await RunAsync(node, akkaOverrides, onStarted, cancellation, retryFailed);
+        using var builder = new NodeBuilder(runtime);
+        return await RunAsync(builder.Node(spec), akkaOverrides, onStarted, cancellation, retryFailed);
     }
 
     /// <summary>

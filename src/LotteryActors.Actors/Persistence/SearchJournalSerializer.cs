@@ -18,6 +18,7 @@ public sealed class SearchJournalSerializer(ExtendedActorSystem system) : Serial
     private static readonly IReadOnlyDictionary<string, Type> TypesByManifest = new Dictionary<string, Type>
     {
         ["SearchStarted.v1"] = typeof(SearchStarted),
+        ["DatasetRecorded.v1"] = typeof(DatasetRecorded),
         ["InitDrawn.v1"] = typeof(InitDrawn),
         ["RoundCompleted.v1"] = typeof(RoundCompleted),
         ["TicketFailed.v1"] = typeof(TicketFailed),
@@ -25,6 +26,13 @@ public sealed class SearchJournalSerializer(ExtendedActorSystem system) : Serial
         ["TicketRetried.v1"] = typeof(TicketRetried),
         ["EnsembleEvaluated.v1"] = typeof(EnsembleEvaluated),
         ["SearchCompleted.v1"] = typeof(SearchCompleted),
+        ["SearchSnapshot.v2"] = typeof(SearchSnapshot),
+    };
+
+    /// <summary>Older versions still read: each maps to the type that reads it, and is never written again.</summary>
+    private static readonly IReadOnlyDictionary<string, Type> ReadOnlyManifests = new Dictionary<string, Type>
+    {
+        // v1 lacks DatasetFingerprint, which reads back as null.
         ["SearchSnapshot.v1"] = typeof(SearchSnapshot),
     };
 
@@ -41,7 +49,7 @@ public sealed class SearchJournalSerializer(ExtendedActorSystem system) : Serial
     public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), SpecNames.Json);
 
     public override object FromBinary(byte[] bytes, string manifest) =>
-        TypesByManifest.TryGetValue(manifest, out var type)
+        TypesByManifest.TryGetValue(manifest, out var type) || ReadOnlyManifests.TryGetValue(manifest, out type)
             ? JsonSerializer.Deserialize(bytes, type, SpecNames.Json)!
             : throw new System.Runtime.Serialization.SerializationException($"unknown journal manifest '{manifest}'");
 

@@ -22,6 +22,13 @@ public static class SearchEvents
     /// <summary>The search began; the canonical spec is kept so <c>resume &lt;id&gt;</c> needs no config file.</summary>
     public sealed record SearchStarted(string SearchId, string SpecJson, DateTimeOffset OccurredAt) : ISearchEvent;
 
+    /// <summary>
+    /// The dataset this search trains on, as its <see cref="Training.Data.DatasetFingerprint"/>: journaled once, right
+    /// after <see cref="SearchStarted"/> (or on the first resume of a search journaled before it existed), so that a
+    /// node with another copy of the data refuses the search instead of mixing datasets.
+    /// </summary>
+    public sealed record DatasetRecorded(string Fingerprint, DateTimeOffset OccurredAt) : ISearchEvent;
+
     /// <summary>The shared initialisation of one width was drawn and stored, with its all-ones mask.</summary>
     public sealed record InitDrawn(int WidthIndex, string InitHash, string DenseMaskHash, DateTimeOffset OccurredAt) : ISearchEvent;
 

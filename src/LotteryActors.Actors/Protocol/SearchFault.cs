@@ -17,6 +17,12 @@ public enum FaultKind
     Environmental,
 
     /// <summary>
+    /// This node's copy of the dataset is not the one the search recorded: nothing is trained or journaled, and
+    /// retrying cannot help until the node points at the same files.
+    /// </summary>
+    WrongDataset,
+
+    /// <summary>
     /// An exception nobody expected. Retried like an environmental fault (it may be a race), then the search stops;
     /// never journaled as a ticket's fate, because a bug says nothing about the ticket.
     /// </summary>
@@ -35,6 +41,8 @@ public sealed record SearchFault(FaultKind Kind, string Cause)
             {
                 case DivergenceException:
                     return new SearchFault(FaultKind.Scientific, e.Message);
+                case DatasetMismatchException:
+                    return new SearchFault(FaultKind.WrongDataset, e.Message);
                 case IOException or UnauthorizedAccessException or CorruptArtifactException or DbException
                     or JournalUnavailableException or Akka.Pattern.OpenCircuitException:
                     return new SearchFault(FaultKind.Environmental, e.Message);
@@ -57,6 +65,10 @@ public sealed record SearchFault(FaultKind Kind, string Cause)
 
 /// <summary>The journal cannot be opened, read or written: a corrupt file, a database that is not there.</summary>
 public sealed class JournalUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>This node's dataset differs from the one the search recorded (<see cref="FaultKind.WrongDataset"/>).
+/// </summary>
+public sealed class DatasetMismatchException(string message) : Exception(message);
 
 /// <summary>The search stopped before it completed; <see cref="Fault"/> says why, and whether resuming helps.</summary>
 public sealed class SearchHaltedException(SearchFault fault) : Exception(fault.Cause)

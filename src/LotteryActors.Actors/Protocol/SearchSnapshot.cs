@@ -6,7 +6,11 @@ using static LotteryActors.Actors.Protocol.SearchEvents;
 
 namespace LotteryActors.Actors.Protocol;
 
-/// <summary>The journaled form of a <see cref="SearchState"/>: plain lists, so it serialises as JSON unchanged.</summary>
+/// <summary>
+/// The journaled form of a <see cref="SearchState"/>: plain lists, so it serialises as JSON unchanged. Version 2
+/// added <see cref="DatasetFingerprint"/>; a version 1 snapshot reads back with none, and the coordinator then
+/// records the dataset it finds.
+/// </summary>
 public sealed record SearchSnapshot(
     string SearchId,
     string SpecJson,
@@ -15,7 +19,8 @@ public sealed record SearchSnapshot(
     EnsembleReport? Ensemble,
     bool Completed,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? LastEventAt) : ISearchJournalEntry
+    DateTimeOffset? LastEventAt,
+    string? DatasetFingerprint = null) : ISearchJournalEntry
 {
     public static SearchSnapshot From(SearchState state) => new(
         state.SearchId!,
@@ -25,7 +30,8 @@ public sealed record SearchSnapshot(
         state.Ensemble,
         state.Completed,
         state.StartedAt,
-        state.LastEventAt);
+        state.LastEventAt,
+        state.DatasetFingerprint);
 
     public SearchState ToState() => SearchState.Empty with
     {
@@ -38,6 +44,7 @@ public sealed record SearchSnapshot(
         Completed = Completed,
         StartedAt = StartedAt,
         LastEventAt = LastEventAt,
+        DatasetFingerprint = DatasetFingerprint,
     };
 }
 

@@ -124,6 +124,17 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
             Record(new SearchStarted(spec.SearchId, CanonicalSpec.ToJson(spec), Now), _ => OnProceed());
             return;
         }
+        var data = node.Runner.Data;
+        if (state.DatasetFingerprint is null)
+        {
+            Record(new DatasetRecorded(data.Fingerprint, Now), _ => OnProceed());
+            return;
+        }
+        if (state.DatasetMismatch(data.Fingerprint, spec.Dataset.Path) is { } mismatch)
+        {
+            Halt(new SearchFault(FaultKind.WrongDataset, mismatch));
+            return;
+        }
         if (retryFailed && state.FailedTickets().ToList() is { Count: > 0 } failed)
         {
             log.Info("retrying {Count} failed ticket(s)", failed.Count);

@@ -38,6 +38,19 @@ public sealed record SearchState(
 
     public bool Started => Spec is not null;
 
+    /// <summary>The <see cref="DatasetRecorded"/> fingerprint; null until it is journaled.</summary>
+    public string? DatasetFingerprint { get; init; }
+
+    /// <summary>
+    /// Null when a node whose dataset hashes to <paramref name="fingerprint"/> may work on this search (same data,
+    /// or none recorded yet); otherwise the one line that says why not.
+    /// </summary>
+    public string? DatasetMismatch(string fingerprint, string path) =>
+        DatasetFingerprint is null || DatasetFingerprint == fingerprint
+            ? null
+            : $"search {SearchId} was recorded with a dataset whose fingerprint is {Short(DatasetFingerprint)}, " +
+              $"but the copy at {path} has {Short(fingerprint)}; point lottery.search.dataset.path at the same files";
+
     public SearchState Apply(ISearchEvent e)
     {
         var next = e switch
@@ -48,6 +61,7 @@ public sealed record SearchState(
                 Spec = CanonicalSpec.FromJson(s.SpecJson),
                 StartedAt = s.OccurredAt,
             },
+            DatasetRecorded d => this with { DatasetFingerprint = d.Fingerprint },
             InitDrawn i => this with { Inits = Inits.SetItem(i.WidthIndex, i) },
             RoundCompleted r => Update(r.Result.Unit.Ticket, t => t.Has(r.Result.Unit) ? t : t with { Runs = t.Runs.Add(r.Result) }),
             TicketFailed f => Update(f.Ticket, t => t with { FailureReason = f.Reason }),
@@ -102,4 +116,6 @@ public sealed record SearchState(
         public int Compare(TicketId x, TicketId y) =>
             x.WidthIndex != y.WidthIndex ? x.WidthIndex.CompareTo(y.WidthIndex) : x.Index.CompareTo(y.Index);
     }
+
+    private static string Short(string fingerprint) => fingerprint[..Math.Min(12, fingerprint.Length)];
 }

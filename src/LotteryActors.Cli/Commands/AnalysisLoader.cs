@@ -1,9 +1,7 @@
+using LotteryActors.Actors.Hosting;
 using LotteryActors.Actors.Persistence;
 using LotteryActors.Actors.Search;
 using LotteryActors.Training.Analysis;
-using LotteryActors.Training.Artifacts;
-using LotteryActors.Training.Data;
-using LotteryActors.Training.Imp;
 
 namespace LotteryActors.Cli.Commands;
 
@@ -21,14 +19,13 @@ public static class AnalysisLoader
             foreach (var id in searchIds)
                 states.Add(await reader.ReadStartedAsync(id));
         }
-        TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
-        var store = new ArtifactStore(setup.Runtime.ArtifactsDirectory);
+        // Analysis is evaluation only, with no reproducibility to keep: every core's thread pays.
+        using var node = new NodeBuilder(setup.Runtime, torchThreads: Environment.ProcessorCount);
         return states.Select(state =>
         {
-            var spec = state.Spec!;
-            setup.Log.Information("analysing search {SearchId} ({Name}): {Runs} runs", state.SearchId, spec.Name, state.Progress().Done);
-            using var data = DatasetLoader.Load(spec.Dataset);
-            using var analyzer = new SearchAnalyzer(new ImpRunner(spec, data, store), options);
+            setup.Log.Information("analysing search {SearchId} ({Name}): {Runs} runs", state.SearchId,
+                state.Spec!.Name, state.Progress().Done);
+            using var analyzer = new SearchAnalyzer(node.Runner(state), options);
             return analyzer.Analyze(state.SearchId!, state.Tickets.Values.SelectMany(t => t.Runs).ToList());
         }).ToList();
     }

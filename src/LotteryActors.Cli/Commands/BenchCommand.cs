@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using LotteryActors.Actors.Benchmarks;
+using LotteryActors.Actors.Configuration;
+using LotteryActors.Actors.Hosting;
 using LotteryActors.Cli.Output;
-using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Benchmarks;
-using LotteryActors.Training.Data;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 
@@ -69,8 +69,11 @@ public static class BenchCommand
         ConcurrencyMeasurement concurrency;
         TrainerBenchmark trainer;
         IReadOnlyList<StackedMeasurement> stacked = [];
-        using (var data = DatasetLoader.Load(spec.Dataset))
+        var home = Path.Combine(Path.GetTempPath(), $"lottery-bench-{Guid.NewGuid():N}");
+        try
         {
+            using var node = new NodeBuilder(InTemporaryHome(setup.Runtime, home));
+            var data = node.Dataset(spec.Dataset);
             trainer = TrainerBenchmark.Measure(spec.Model.Family, width, data, spec.Training, 1000,
                 TimeSpan.FromSeconds(2));
             setup.Log.Information("one trainer: {Share:P0} of the 1-thread GEMM; {Optimizer} at {Ratio:F2}x {Other}",
@@ -82,6 +85,11 @@ public static class BenchCommand
                 CommandSetup.AkkaOverrides, epochs, cancel);
             setup.Log.Information("scaling efficiency: plain threads {Plain:P0}, actors {Actors:P0}",
                 concurrency.PlainThreadScalingEfficiency, concurrency.ActorScalingEfficiency);
+        }
+        finally
+        {
+            if (Directory.Exists(home))
+                Directory.Delete(home, recursive: true);
         }
         var (memory, memoryFailures) = PeakMemory.InChildren(MemoryTrainerCounts,
             n => Child(configPath, null, "--memory-probe", n.ToString(CultureInfo.InvariantCulture)));
@@ -98,8 +106,8 @@ public static class BenchCommand
         var home = Path.Combine(Path.GetTempPath(), $"lottery-bench-memory-{Guid.NewGuid():N}");
         try
         {
-            using var data = DatasetLoader.Load(spec.Dataset);
-            var runner = new ImpRunner(spec, data, new ArtifactStore(home));
+            using var node = new NodeBuilder(InTemporaryHome(setup.Runtime, home), torchThreads: 1);
+            var runner = node.Runner(spec);
             var init = runner.DrawInit(0);
             var mask = runner.DenseMask(init);
             var units = spec.Tickets().Where(t => t.WidthIndex == 0)
@@ -121,7 +129,7 @@ public static class BenchCommand
         var home = Path.Combine(Path.GetTempPath(), $"lottery-bench-resume-{Guid.NewGuid():N}");
         try
         {
-            var runtime = setup.Runtime with { Home = home, ArtifactsDirectory = Path.Combine(home, "artifacts") };
+            var runtime = InTemporaryHome(setup.Runtime, home);
             var searchId = await ResumeBenchmark.InterruptAsync(spec, runtime, CommandSetup.AkkaOverrides,
                 ResumeRunIterations, cancel);
             using var process = Process.Start(Child(configPath, home, "--resume-probe", searchId))!;
@@ -137,6 +145,17 @@ public static class BenchCommand
             Directory.Delete(home, recursive: true);
         }
     }
+
+    /// <summary>
+    /// The node's settings with its home and artifacts in <paramref name="home"/>, deleted after the measurement:
+    /// a bench measures this machine and leaves the user's home as it was.
+    /// </summary>
+    private static RuntimeSettings InTemporaryHome(RuntimeSettings runtime, string home) => runtime with
+    {
+        Home = home,
+        ArtifactsDirectory = Path.Combine(home, "artifacts"),
+        ArtifactBackend = ArtifactBackendKind.Directory,
+    };
 
     /// <summary>This same CLI as a child process, under dotnet or as an app host, in <paramref name="home"/>.</summary>
     private static ProcessStartInfo Child(string? configPath, string? home, params string[] arguments)

@@ -9,8 +9,8 @@ namespace LotteryActors.Cli.Commands;
 
 /// <summary>
 /// Turns the failures a user can fix into one line on stderr and a distinct exit code: bad input (2), a busy search
-/// (3), an environmental fault (5: fix the cause and resume). Anything else is a bug (1): one line on stderr, and the
-/// stack in the log file.
+/// (3), an environmental fault (5: fix the cause and resume), another copy of the dataset than the search's (7).
+/// Anything else is a bug (1): one line on stderr, and the stack in the log file.
 /// </summary>
 public static class CommandRunner
 {
@@ -29,6 +29,10 @@ public static class CommandRunner
         catch (SearchBusyException e)
         {
             return Fail(e.Message, ExitCodes.Busy);
+        }
+        catch (DatasetMismatchException e)
+        {
+            return Fail(e.Message, ExitCodes.WrongDataset);
         }
         catch (SearchHaltedException e)
         {
@@ -51,8 +55,12 @@ public static class CommandRunner
         }
     }
 
-    private static int CodeOf(FaultKind kind) =>
-        kind == FaultKind.Environmental ? ExitCodes.Environment : ExitCodes.Failure;
+    private static int CodeOf(FaultKind kind) => kind switch
+    {
+        FaultKind.Environmental => ExitCodes.Environment,
+        FaultKind.WrongDataset => ExitCodes.WrongDataset,
+        _ => ExitCodes.Failure,
+    };
 
     private static int Fail(string message, int code)
     {

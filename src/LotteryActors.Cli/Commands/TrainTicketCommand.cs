@@ -1,10 +1,7 @@
 using System.CommandLine;
+using LotteryActors.Actors.Hosting;
 using LotteryActors.Cli.Output;
-using LotteryActors.Training.Artifacts;
-using LotteryActors.Training.Data;
-using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
-using static TorchSharp.torch;
 
 namespace LotteryActors.Cli.Commands;
 
@@ -27,28 +24,23 @@ public static class TrainTicketCommand
         {
             var setup = CommandSetup.Load(parse.GetValue(config));
             var spec = setup.ReadSpec();
-            set_num_threads(parse.GetValue(threads));
             var ticket = new TicketId(0, 0);
             setup.Log.Information("train-ticket {SearchId}: {Family} width {Width}, {Rounds} rounds", spec.SearchId,
                 SpecNames.Of(spec.Model.Family), spec.Width(ticket), spec.Pruning.Rounds);
-            using var data = DatasetLoader.Load(spec.Dataset, new Device(setup.Runtime.Device));
-            var runner = new ImpRunner(spec, data, new ArtifactStore(setup.Runtime.ArtifactsDirectory), new Device(setup.Runtime.Device));
-            var init = runner.DrawInit(ticket.WidthIndex);
-            var dense = runner.DenseMask(init);
-            var results = new List<RunResult>();
-            while (TicketSchedule.NextUnit(spec, ticket, init, dense, results) is { } unit)
-            {
-                var started = DateTime.UtcNow;
-                var result = runner.Run(unit, setup.Runtime.ChunkIterations);
-                results.Add(result);
-                setup.Log.Information("{Unit}: density {Density:F3}, test accuracy {Test:F4} (at early stop {EarlyStop:F4}, iteration {Iteration}) in {Seconds:F1}s",
+            using var node = new NodeBuilder(setup.Runtime, torchThreads: parse.GetValue(threads));
+            var run = node.Runner(spec).RunTicket(ticket, setup.Runtime.ChunkIterations, (unit, result, took) =>
+                setup.Log.Information("{Unit}: density {Density:F3}, test accuracy {Test:F4} (at early stop " +
+                                      "{EarlyStop:F4}, iteration {Iteration}) in {Seconds:F1}s",
                     unit, result.Density, result.Metrics.TestAccuracy, result.Metrics.TestAccuracyAtEarlyStop,
-                    result.Metrics.EarlyStopIteration, (DateTime.UtcNow - started).TotalSeconds);
-            }
+                    result.Metrics.EarlyStopIteration, took.TotalSeconds));
             if (parse.GetValue(json))
-                JsonOutput.Write(new { searchId = spec.SearchId, spec, ticket = ticket.ToString(), initHash = init, runs = results.Select(RunRow.From) });
+                JsonOutput.Write(new
+                {
+                    searchId = spec.SearchId, spec, ticket = ticket.ToString(), initHash = run.InitHash,
+                    runs = run.Runs.Select(RunRow.From),
+                });
             else
-                RunTable.Print(results);
+                RunTable.Print(run.Runs);
             return ExitCodes.Success;
         }));
         return command;

@@ -19,4 +19,9 @@ public static class ExitCodes
     public const int Environment = 5;
     /// <summary><c>verify</c> found missing or corrupt artifacts (or <c>--repair</c> could not restore all of them).</summary>
     public const int VerifyFailed = 6;
+    /// <summary>
+    /// This machine's copy of the dataset is not the one the search recorded (its fingerprint differs): nothing was
+    /// trained or written; point <c>lottery.search.dataset.path</c> at the same files.
+    /// </summary>
+    public const int WrongDataset = 7;
 }

@@ -31,7 +31,8 @@ public static class DatasetLoader
             ToTensors(train, 0, fitCount, channels, size, mean, std, device),
             ToTensors(train, fitCount, spec.ValidationSize, channels, size, mean, std, device),
             ToTensors(test, 0, testCount, channels, size, mean, std, device),
-            classes: 10);
+            classes: 10,
+            DatasetFingerprint.Of(train.Pixels, train.Labels, test.Pixels, test.Labels));
     }
 
     /// <summary>

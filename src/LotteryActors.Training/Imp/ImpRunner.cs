@@ -62,6 +62,27 @@ public sealed class ImpRunner(SearchSpec spec, DatasetSplits data, ArtifactStore
         return run.Finish();
     }
 
+    /// <summary>
+    /// One ticket of the spec end to end on the calling thread, without a journal: its width's shared init and dense
+    /// mask, then every run of <see cref="TicketSchedule"/> in order. <paramref name="finished"/> hears each run as
+    /// it completes, with its wall time.
+    /// </summary>
+    public TicketRun RunTicket(TicketId ticket, int chunkIterations,
+        Action<WorkUnit, RunResult, TimeSpan>? finished = null)
+    {
+        var init = DrawInit(ticket.WidthIndex);
+        var dense = DenseMask(init);
+        var results = new List<RunResult>();
+        while (TicketSchedule.NextUnit(Spec, ticket, init, dense, results) is { } unit)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var result = Run(unit, chunkIterations);
+            results.Add(result);
+            finished?.Invoke(unit, result, clock.Elapsed);
+        }
+        return new TicketRun(ticket, init, dense, results);
+    }
+
     internal string PutMask(Mask mask) =>
         Store.Put(mask.Layers.ToDictionary(p => p.Key, p => p.Value.to(ScalarType.Bool)), new Dictionary<string, string> { ["kind"] = "mask" });
 

@@ -18,6 +18,10 @@ public sealed class BadInputTests(CompletedSearch completed) : IClassFixture<Com
     [InlineData("lottery.search.training.duration = ten", "lottery.search.training.duration", "\"20ep\" or \"500it\"")]
     [InlineData("lottery.search.model.widths = [1, -2]", "lottery.search.model.widths", "multipliers in (0, 64]")]
     [InlineData("lottery.runtime.device = tpu", "lottery.runtime.device", "allowed: cpu, cuda, cuda:N")]
+    [InlineData("lottery.runtime.artifact-store = s3", "lottery.runtime.artifact-store",
+        "allowed: directory, postgresql")]
+    [InlineData("lottery.runtime.artifact-store = postgresql", "lottery.runtime.artifact-store",
+        "journal = postgresql")]
     [InlineData("lottery.search.dataset.path = \"/nonexistent/fashion\"", "dataset file not found", "/nonexistent/fashion")]
     public void Bad_setting_is_one_clear_line_exit_code_2_and_leaves_the_journal_untouched(string setting, string names, string allowed)
     {

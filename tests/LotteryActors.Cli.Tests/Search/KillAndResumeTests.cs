@@ -14,12 +14,43 @@ public sealed class KillAndResumeTests
     [Fact]
     public void Search_killed_twice_then_resumed_ends_identical_to_an_uninterrupted_run()
     {
+        KillTwiceAndResume("", (crashed, manifest) => CountJournaled(crashed.JournalPath, manifest));
+    }
+
+    /// <summary>The same promise with the lab's backends: journal and artifacts in PostgreSQL, and the resumed
+    /// process given a fresh artifact cache, so every artifact it trains from comes from the database.</summary>
+    [PostgresFact]
+    public void Search_on_postgresql_journal_and_artifacts_killed_twice_then_resumed_ends_identical()
+    {
+        using var postgres = new TempPostgres();
+        KillTwiceAndResume(
+            $"lottery.runtime {{ journal = postgresql, artifact-store = postgresql, " +
+            $"connection-string = \"{postgres.ConnectionString}\" }}",
+            (_, manifest) =>
+            {
+                using var journal = new Npgsql.NpgsqlConnection(postgres.ConnectionString);
+                journal.Open();
+                using var count = new Npgsql.NpgsqlCommand(
+                    "SELECT COUNT(*) FROM journal WHERE manifest = $1", journal);
+                count.Parameters.AddWithValue(manifest);
+                return (long)count.ExecuteScalar()!;
+            },
+            freshCacheOnResume: true);
+    }
+
+    /// <summary>
+    /// An uninterrupted reference search (SQLite), then the same search with <paramref name="backend"/> settings
+    /// killed with SIGKILL twice and resumed; <paramref name="countJournaled"/> counts journal rows by manifest.
+    /// </summary>
+    private static void KillTwiceAndResume(string backend, Func<SearchWorkspace, string, long> countJournaled,
+        bool freshCacheOnResume = false)
+    {
         using var reference = new SearchWorkspace();
         var uninterrupted = CliProcess.Run(Limit, "search", "--config", reference.ConfigPath, "--json");
         Assert.True(uninterrupted.ExitCode == 0, uninterrupted.Stderr);
         var searchId = SearchJson.SearchId(uninterrupted.Stdout);
 
-        using var crashed = new SearchWorkspace();
+        using var crashed = new SearchWorkspace(backend);
         using (var first = CliProcess.Start("search", "--config", crashed.ConfigPath))
         {
             first.WaitForLog($"[3/{SearchWorkspace.RunsPerSearch}]", Limit);
@@ -30,6 +61,8 @@ public sealed class KillAndResumeTests
             second.WaitForLog($"[9/{SearchWorkspace.RunsPerSearch}]", Limit);
             second.Kill();
         }
+        if (freshCacheOnResume)
+            Directory.Delete(Path.Combine(crashed.Home, "artifacts"), recursive: true);
         var resumed = CliProcess.Run(Limit, "resume", searchId, "--config", crashed.ConfigPath, "--json");
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
 
@@ -37,8 +70,8 @@ public sealed class KillAndResumeTests
         var expected = SearchJson.Runs(uninterrupted.Stdout);
         Assert.Equal(SearchWorkspace.RunsPerSearch, expected.Count);
         Assert.Equal(expected, SearchJson.Runs(resumed.Stdout));
-        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(crashed.JournalPath, "RoundCompleted.v1"));
-        Assert.Equal(1, CountJournaled(crashed.JournalPath, "SearchCompleted.v1"));
+        Assert.Equal(SearchWorkspace.RunsPerSearch, countJournaled(crashed, "RoundCompleted.v1"));
+        Assert.Equal(1, countJournaled(crashed, "SearchCompleted.v1"));
     }
 
     [Fact]

@@ -1,0 +1,123 @@
+using LotteryActors.Training.Artifacts;
+using Npgsql;
+using NpgsqlTypes;
+using Serilog;
+
+namespace LotteryActors.Actors.Persistence;
+
+/// <summary>
+/// Artifacts as rows of <c>lottery_artifacts</c> (hash, bytes) in the journal's PostgreSQL database, so every node
+/// of a lab sees them without a shared mount, with this node's <see cref="Local"/> directory as a cache in front.
+/// Every read is checked: a cached copy that no longer hashes to its name is reported, dropped and fetched again;
+/// a database row that does not is a corrupt artifact (an environmental fault naming the hash), never trained on.
+/// Calls are synchronous: trainers read and write artifacts on their own pinned threads.
+/// </summary>
+public sealed class PostgresArtifacts : IArtifactBackend
+{
+    public const string Table = "lottery_artifacts";
+
+    // One advisory lock id for the table's creation: nodes starting together must not race CREATE TABLE, which
+    // fails on PostgreSQL's catalog even with IF NOT EXISTS.
+    private const long CreateLock = 0x6c6f7474657279;
+
+    private static readonly ILogger Log = Serilog.Log.ForContext<PostgresArtifacts>();
+    private readonly NpgsqlDataSource database;
+
+    public PostgresArtifacts(string connectionString, ArtifactDirectory cache)
+    {
+        Local = cache;
+        database = NpgsqlDataSource.Create(connectionString);
+        try
+        {
+            Execute($"""
+                SELECT pg_advisory_xact_lock({CreateLock});
+                CREATE TABLE IF NOT EXISTS {Table} (hash text PRIMARY KEY, content bytea NOT NULL);
+                """);
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    public ArtifactDirectory Local { get; }
+
+    public void Write(string hash, byte[] bytes)
+    {
+        // The database's copy is the one every node reads, so it is written first; a row that exists but no
+        // longer hashes to its name (a damaged blob) is replaced, which is how a repair restores it.
+        using (var command = database.CreateCommand($"""
+                   INSERT INTO {Table} (hash, content) VALUES ($1, $2)
+                   ON CONFLICT (hash) DO UPDATE SET content = excluded.content
+                   WHERE encode(sha256({Table}.content), 'hex') <> {Table}.hash
+                   """))
+        {
+            command.Parameters.AddWithValue(hash);
+            command.Parameters.AddWithValue(NpgsqlDbType.Bytea, bytes);
+            command.ExecuteNonQuery();
+        }
+        Local.Write(hash, bytes);
+    }
+
+    public byte[] Read(string hash)
+    {
+        if (File.Exists(Local.PathOf(hash)))
+        {
+            try
+            {
+                return Local.Read(hash);
+            }
+            catch (CorruptArtifactException e)
+            {
+                Log.Warning("the cached copy of artifact {Hash} is corrupt ({Cause}); fetching it again from the " +
+                            "database", hash, e.Message);
+                Local.Delete(hash);
+            }
+        }
+        var bytes = Fetch(hash);
+        Local.Write(hash, bytes);
+        return bytes;
+    }
+
+    /// <summary>
+    /// Checks the database's copy, the one every node reads. The database hashes it itself, so either depth of check
+    /// is a full content check that moves no blob over the network.
+    /// </summary>
+    public ArtifactCondition Check(string hash, ArtifactCheck check)
+    {
+        using var command = database.CreateCommand(
+            $"SELECT encode(sha256(content), 'hex') = hash FROM {Table} WHERE hash = $1");
+        command.Parameters.AddWithValue(hash);
+        return command.ExecuteScalar() switch
+        {
+            null => ArtifactCondition.Missing,
+            true => ArtifactCondition.Intact,
+            _ => ArtifactCondition.Corrupt,
+        };
+    }
+
+    public void Dispose() => database.Dispose();
+
+    private byte[] Fetch(string hash)
+    {
+        using var command = database.CreateCommand($"SELECT content FROM {Table} WHERE hash = $1");
+        command.Parameters.AddWithValue(hash);
+        var bytes = command.ExecuteScalar() as byte[]
+                    ?? throw new CorruptArtifactException($"artifact {hash} is missing from the database");
+        var actual = ArtifactDirectory.HashOf(bytes);
+        return actual == hash
+            ? bytes
+            : throw new CorruptArtifactException(
+                $"artifact {hash} is corrupt in the database: its content hashes to {actual}");
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = database.OpenConnection();
+        using var transaction = connection.BeginTransaction();
+        using (var command = new NpgsqlCommand(sql, connection, transaction))
+            command.ExecuteNonQuery();
+        transaction.Commit();
+    }
+}
