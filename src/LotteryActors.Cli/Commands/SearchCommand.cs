@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LotteryActors.Actors.Hosting;
 using LotteryActors.Actors.Persistence;
+using LotteryActors.Actors.Search;
 using LotteryActors.Cli.Output;
 using LotteryActors.Training.Spec;
 

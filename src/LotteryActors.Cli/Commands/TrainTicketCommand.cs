@@ -1,4 +1,5 @@
 using System.CommandLine;
+using LotteryActors.Actors.Search;
 using LotteryActors.Cli.Output;
 using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Data;
