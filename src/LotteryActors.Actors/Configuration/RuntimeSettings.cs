@@ -23,6 +23,9 @@ public sealed record RuntimeSettings(
 {
     private const string Root = "lottery.runtime";
 
+    /// <summary>This node's Prometheus endpoint (<c>lottery.runtime.metrics</c>); off by default.</summary>
+    public MetricsSettings Metrics { get; init; } = MetricsSettings.Off;
+
     /// <summary>Overrides <c>lottery.runtime.home</c>, so a container can point every node at its volume.</summary>
     public const string HomeVariable = "LOTTERY_HOME";
 
@@ -69,7 +72,7 @@ public sealed record RuntimeSettings(
             c.Time("max-backoff"),
             snapshotEvery,
             journal,
-            connection);
+            connection) { Metrics = MetricsSettings.Read(config) };
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Persistence;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Search;
@@ -42,6 +43,7 @@ public static class SearchHost
         using var data = DatasetLoader.Load(spec.Dataset, device);
         var store = new ArtifactStore(runtime.ArtifactsDirectory);
         var node = new TrainingNode(new ImpRunner(spec, data, store, device), runtime);
+        using var metrics = NodeMetrics.Serve(runtime.Metrics);
         return await RunAsync(node, akkaOverrides, onStarted, cancellation, retryFailed);
     }
 

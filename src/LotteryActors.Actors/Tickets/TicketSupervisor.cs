@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Actors.Protocol.TicketMessages;
@@ -78,7 +79,14 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
         Context.Watch(trainer);
     }
 
-    private static void Grant(IActorRef? trainer) => trainer?.Tell(SlotGranted.Instance);
+    /// <summary>Hands a freed slot on, if anyone gets it; called after every change of the slots.</summary>
+    private void Grant(IActorRef? trainer)
+    {
+        trainer?.Tell(SlotGranted.Instance);
+        NodeMetrics.Slots(slots.InUse, slots.Capacity);
+    }
+
+    protected override void PostStop() => NodeMetrics.Slots(0, slots.Capacity);
 
     private void OnTrainerStopped(IActorRef trainer)
     {
@@ -103,6 +111,7 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
         var delay = node.Runtime.Backoff(attempts);
         log.Warning("{Ticket} failed ({Cause}); retry {Attempt} of {MaxRestarts} in {BackoffSeconds:0.##} s",
             ticket, fault.Cause, attempts, node.Runtime.MaxRestarts, delay.TotalSeconds);
+        NodeMetrics.TrainerRestarted();
         Timers.StartSingleTimer(ticket, new RestartTicket(ticket), delay);
     }
 
