@@ -77,6 +77,9 @@ public static class DashboardServer
     {
         using var watch = board.StartWatching();
         var sent = new Dictionary<string, long>();
+        // The response starts with its first event: sent at once, the browser knows it is connected even while
+        // the journal holds no search yet.
+        yield return new SseItem<string>("connected", "hello");
         while (!aborted.IsCancellationRequested)
         {
             foreach (var entry in board.Entries)

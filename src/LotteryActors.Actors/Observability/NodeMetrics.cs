@@ -38,6 +38,14 @@ public static class NodeMetrics
     private static readonly Counter TrainerRestarts = Metrics.CreateCounter("lottery_trainer_restarts_total",
         "Trainers restarted after a fault that was not the ticket's science (a full disk, a bug).");
 
+    /// <summary>
+    /// Explicit, so the metrics above are created before the endpoint starts (not lazily at first use): the first
+    /// scrape already shows every family, at zero.
+    /// </summary>
+    static NodeMetrics()
+    {
+    }
+
     /// <summary>Starts this node's <c>/metrics</c> endpoint if the settings ask for one; dispose to stop it.</summary>
     public static IDisposable? Serve(MetricsSettings settings) =>
         settings.Enabled ? new KestrelMetricServer(settings.Host, settings.Port).Start() : null;

@@ -86,6 +86,8 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
         NodeMetrics.Slots(slots.InUse, slots.Capacity);
     }
 
+    protected override void PreStart() => NodeMetrics.Slots(0, slots.Capacity);
+
     protected override void PostStop() => NodeMetrics.Slots(0, slots.Capacity);
 
     private void OnTrainerStopped(IActorRef trainer)

@@ -18,8 +18,10 @@ function bar(done, total) {
 }
 
 // Test accuracy against density (log scale, dense on the left) for one ticket: its own runs and its controls.
-function plot(ticket, runs, densityFloor) {
-  const w = 330, h = 210, left = 42, right = 12, top = 22, bottom = 30;
+// The x ticks are the rounds' nominal densities, thinned to about six so that long searches stay legible.
+function plot(ticket, runs, roundDensities) {
+  const w = 360, h = 230, left = 42, right = 14, top = 22, bottom = 36;
+  const densityFloor = roundDensities[roundDensities.length - 1];
   const accuracies = runs.map(r => r.testAccuracy);
   let low = Math.min(...accuracies, 1), high = Math.max(...accuracies, 0);
   if (runs.length === 0) { low = 0; high = 1; }
@@ -34,11 +36,12 @@ function plot(ticket, runs, densityFloor) {
     parts.push(`<line x1="${left}" x2="${w - right}" y1="${yy}" y2="${yy}" stroke="#eceff2"/>`,
       `<text x="${left - 4}" y="${yy}" dy="3" text-anchor="end">${(100 * a).toFixed(1)}</text>`);
   }
-  for (let e = 0; e >= minLog - 1e-9; e -= minLog < -2 ? 1 : 0.5) {
-    const d = Math.pow(10, e), xx = x(d).toFixed(1);
+  const every = Math.ceil(roundDensities.length / 6);
+  roundDensities.filter((_, r) => r % every === 0).forEach(d => {
+    const xx = x(d).toFixed(1);
     parts.push(`<line x1="${xx}" x2="${xx}" y1="${top}" y2="${h - bottom}" stroke="#eceff2"/>`,
-      `<text x="${xx}" y="${h - bottom + 14}" text-anchor="middle">${percent(d)}</text>`);
-  }
+      `<text x="${xx}" y="${h - bottom + 16}" text-anchor="middle">${percent(d)}</text>`);
+  });
   parts.push(`<text x="${(left + w - right) / 2}" y="${h - 3}" text-anchor="middle">density</text>`,
     `<text x="10" y="${(top + h - bottom) / 2}" text-anchor="middle" transform="rotate(-90 10 ${(top + h - bottom) / 2})">`
       + `test accuracy %</text>`);
@@ -77,7 +80,8 @@ function comparison(view) {
 function render(view) {
   const s = view.search;
   const runs = s.tickets.flatMap(t => t.runs);
-  const floor = Math.pow(1 - s.spec.pruning.rate, s.spec.pruning.rounds);
+  const roundDensities = Array.from({ length: s.spec.pruning.rounds + 1 },
+    (_, r) => Math.pow(1 - s.spec.pruning.rate, r));
   const rows = view.progress.map(p => `<tr class="ticket ${p.phase === "failed" ? "failed" : ""}" `
     + `data-ticket="${escape(p.ticket)}"><td>${escape(p.ticket)}</td><td class="num">${p.width}</td>`
     + `<td class="progress"><div class="cell">${bar(p.runsDone, p.runsTotal)}`
@@ -86,7 +90,7 @@ function render(view) {
     + `<td class="state-${p.phase}">${escape(p.phase)}</td></tr>`).join("");
   const failures = view.progress.filter(p => p.failure)
     .map(p => `<li><b>${escape(p.ticket)}</b>: <code>${escape(p.failure)}</code></li>`).join("");
-  const plots = view.progress.map(p => plot(p.ticket, runs.filter(r => r.ticket === p.ticket), floor)).join("");
+  const plots = view.progress.map(p => plot(p.ticket, runs.filter(r => r.ticket === p.ticket), roundDensities)).join("");
   const legend = kinds.map(k => `<span><i style="background:${k.color}"></i>${k.label}</span>`).join("");
   return `<div class="search-head"><h2>${escape(s.name)}</h2><span class="id">${escape(s.searchId)}</span>`
     + `<span class="phase ${escape(s.phase)}">${escape(s.phase)}</span></div>`

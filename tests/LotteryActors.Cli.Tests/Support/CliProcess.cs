@@ -16,7 +16,10 @@ public sealed class CliProcess : IDisposable
 
     private CliProcess(Process process) => this.process = process;
 
-    public static CliProcess Start(params string[] args)
+    public static CliProcess Start(params string[] args) => Start(new Dictionary<string, string?>(), args);
+
+    /// <param name="environment">Variables to set (a null value removes one) on top of this process's own.</param>
+    public static CliProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -25,6 +28,8 @@ public sealed class CliProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lottery.dll"));
         foreach (var a in args)
             info.ArgumentList.Add(a);
@@ -44,6 +49,8 @@ public sealed class CliProcess : IDisposable
         using var cli = Start(args);
         return cli.WaitForExit(timeout);
     }
+
+    public bool HasExited => process.HasExited;
 
     public string Stdout { get { lock (gate) return stdout.ToString(); } }
 
