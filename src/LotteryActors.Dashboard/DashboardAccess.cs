@@ -15,7 +15,7 @@ public static class DashboardAccess
 {
     public const string TokenVariable = "LOTTERY_DASHBOARD_TOKEN";
 
-    /// <summary>A browser that opened <c>/?token=...</c> once keeps the token here for the page's own requests.</summary>
+    /// <summary>A browser that opened <c>/?token=...</c> keeps the token here for the page's own requests.</summary>
     public const string Cookie = "lottery-dashboard-token";
 
     /// <summary>The token requests must carry, or null on loopback.</summary>
@@ -31,22 +31,23 @@ public static class DashboardAccess
             : environmentToken;
     }
 
-    /// <summary>localhost, 127.0.0.0/8 and ::1 are loopback; wildcards (*, +, 0.0.0.0) and other hosts are not.</summary>
+    /// <summary>localhost, 127.0.0.0/8 and ::1 are loopback; wildcards (*, +, 0.0.0.0), other hosts are not.</summary>
     public static bool IsLoopback(string url)
     {
-        if (!Uri.TryCreate(url.Replace("://*", "://wildcard").Replace("://+", "://wildcard"), UriKind.Absolute, out var uri)
+        // Kestrel's wildcards are not host names a Uri accepts; any name stands in for them, none is loopback.
+        var parsable = url.Replace("://*", "://wildcard").Replace("://+", "://wildcard");
+        if (!Uri.TryCreate(parsable, UriKind.Absolute, out var uri)
             || uri.Scheme is not ("http" or "https"))
             throw new SpecException("--urls", $"'{url}' is not an http:// or https:// address (http://127.0.0.1:8080)");
         return uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
     }
 
-    /// <summary>Middleware: 401 without the token (bearer header, cookie, or <c>?token=</c>, which sets the cookie).</summary>
+    /// <summary>Middleware: 401 without the token (bearer header, cookie, or <c>?token=</c>, which sets it).</summary>
     public static RequestDelegate Require(string token, RequestDelegate next) => async context =>
     {
         var request = context.Request;
-        var bearer = request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
-            ? header["Bearer ".Length..]
-            : null;
+        var header = request.Headers.Authorization.ToString();
+        var bearer = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : null;
         var query = request.Query["token"].ToString();
         if (Matches(query, token))
             context.Response.Cookies.Append(Cookie, token,

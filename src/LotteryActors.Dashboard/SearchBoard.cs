@@ -43,7 +43,8 @@ public sealed class SearchBoard
     /// <summary>Wake-ups after each change, until the watch is disposed.</summary>
     public Watch StartWatching()
     {
-        var channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        var channel = Channel.CreateBounded<bool>(
+            new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         lock (gate)
             watchers.Add(channel);
         return new Watch(this, channel);

@@ -20,7 +20,10 @@ public sealed record SearchView(SearchDocument Search, IReadOnlyList<TicketProgr
             var done = ticket.Runs.Select(r => new RunSlot(r.Unit.Round, r.Unit.Kind)).ToHashSet();
             // The round of the ticket's next run; a ticket with none left stands at its last round.
             var round = schedule.FirstOrDefault(s => !done.Contains(s), schedule[^1]).Round;
-            var phase = ticket.Failed ? "failed" : ticket.Finished ? "finished" : done.Count > 0 ? "training" : "waiting";
+            var phase = ticket.Failed ? "failed"
+                : ticket.Finished ? "finished"
+                : done.Count > 0 ? "training"
+                : "waiting";
             return new TicketProgress(id.ToString(), spec.Width(id), done.Count, schedule.Count, round,
                 spec.Pruning.Rounds, phase, ticket.FailureReason);
         }).ToList();
@@ -29,7 +32,8 @@ public sealed record SearchView(SearchDocument Search, IReadOnlyList<TicketProgr
     }
 
     /// <summary>The journaled comparison of the search's tickets, ensembles and dense runs.</summary>
-    public static string ComparisonPath(string searchId) => $"/api/searches/{Uri.EscapeDataString(searchId)}/comparison";
+    public static string ComparisonPath(string searchId) =>
+        $"/api/searches/{Uri.EscapeDataString(searchId)}/comparison";
 }
 
 /// <param name="Phase">waiting (no run journaled), training, finished or failed.</param>

@@ -17,13 +17,15 @@ public static class ServeCommand
         var config = CommonOptions.Config();
         var urls = new Option<string>("--urls")
         {
-            Description = $"Where to listen, ';' between addresses; off loopback it needs {DashboardAccess.TokenVariable}",
+            Description = "Where to listen, ';' between addresses; off loopback it needs "
+                + DashboardAccess.TokenVariable,
             DefaultValueFactory = _ => DefaultUrls,
         };
         var command = new Command("serve", "Serve the live dashboard, its JSON API and /metrics") { config, urls };
         command.SetAction((parse, cancel) => CommandRunner.RunAsync(async () =>
         {
-            var addresses = parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var addresses = parse.GetValue(urls)!.Split(';',
+                StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             // Refused before anything starts or is written: the one line, exit 2.
             DashboardAccess.RequiredToken(addresses, Environment.GetEnvironmentVariable(DashboardAccess.TokenVariable));
             var setup = CommandSetup.Load(parse.GetValue(config));

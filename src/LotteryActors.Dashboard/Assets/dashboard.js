@@ -20,7 +20,7 @@ function bar(done, total) {
 // Test accuracy against density (log scale, dense on the left) for one ticket: its own runs and its controls.
 // The x ticks are the rounds' nominal densities, thinned to about six so that long searches stay legible.
 function plot(ticket, runs, roundDensities) {
-  const w = 360, h = 230, left = 42, right = 14, top = 22, bottom = 36;
+  const w = 360, h = 230, left = 42, right = 22, top = 22, bottom = 36;
   const densityFloor = roundDensities[roundDensities.length - 1];
   const accuracies = runs.map(r => r.testAccuracy);
   let low = Math.min(...accuracies, 1), high = Math.max(...accuracies, 0);
@@ -30,6 +30,7 @@ function plot(ticket, runs, roundDensities) {
   const minLog = Math.log10(Math.min(densityFloor, ...runs.map(r => r.density)));
   const x = d => left + (w - left - right) * (minLog === 0 ? 0 : Math.log10(d) / minLog);
   const y = a => top + (h - top - bottom) * (high === low ? 0.5 : (high - a) / (high - low));
+  const middle = (top + h - bottom) / 2;
   const parts = [`<text class="title" x="${left}" y="14">${escape(ticket)}</text>`];
   for (let i = 0; i <= 4; i++) {
     const a = low + (high - low) * i / 4, yy = y(a).toFixed(1);
@@ -43,8 +44,7 @@ function plot(ticket, runs, roundDensities) {
       `<text x="${xx}" y="${h - bottom + 16}" text-anchor="middle">${percent(d)}</text>`);
   });
   parts.push(`<text x="${(left + w - right) / 2}" y="${h - 3}" text-anchor="middle">density</text>`,
-    `<text x="10" y="${(top + h - bottom) / 2}" text-anchor="middle" transform="rotate(-90 10 ${(top + h - bottom) / 2})">`
-      + `test accuracy %</text>`);
+    `<text x="10" y="${middle}" text-anchor="middle" transform="rotate(-90 10 ${middle})">test accuracy %</text>`);
   for (const kind of kinds) {
     // Controls start at round 1; their curve joins the ticket's dense run, where all three start.
     const points = runs.filter(r => r.kind === kind.name || (r.round === 0 && kind.name !== "ticket"))
@@ -90,7 +90,8 @@ function render(view) {
     + `<td class="state-${p.phase}">${escape(p.phase)}</td></tr>`).join("");
   const failures = view.progress.filter(p => p.failure)
     .map(p => `<li><b>${escape(p.ticket)}</b>: <code>${escape(p.failure)}</code></li>`).join("");
-  const plots = view.progress.map(p => plot(p.ticket, runs.filter(r => r.ticket === p.ticket), roundDensities)).join("");
+  const plots = view.progress
+    .map(p => plot(p.ticket, runs.filter(r => r.ticket === p.ticket), roundDensities)).join("");
   const legend = kinds.map(k => `<span><i style="background:${k.color}"></i>${k.label}</span>`).join("");
   return `<div class="search-head"><h2>${escape(s.name)}</h2><span class="id">${escape(s.searchId)}</span>`
     + `<span class="phase ${escape(s.phase)}">${escape(s.phase)}</span></div>`

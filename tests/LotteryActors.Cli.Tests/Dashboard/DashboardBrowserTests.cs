@@ -41,10 +41,14 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         var runsBefore = await runs.TextContentAsync();
         var pointsBefore = await Points(page);
         output.WriteLine($"first seen: {runsBefore}, {pointsBefore} points");
-        await Assertions.Expect(runs).Not.ToHaveTextAsync(runsBefore!, new LocatorAssertionsToHaveTextOptions { Timeout = WaitMs });
-        await page.WaitForFunctionAsync("n => document.querySelectorAll(\".plot[data-ticket='w0-t0'] circle.run\").length > n",
+        await Assertions.Expect(runs).Not.ToHaveTextAsync(runsBefore!,
+            new LocatorAssertionsToHaveTextOptions { Timeout = WaitMs });
+        await page.WaitForFunctionAsync(
+            "n => document.querySelectorAll(\".plot[data-ticket='w0-t0'] circle.run\").length > n",
             pointsBefore, new PageWaitForFunctionOptions { Timeout = WaitMs });
         output.WriteLine($"then: {await runs.TextContentAsync()}, {await Points(page)} points");
+        await page.ScreenshotAsync(
+            new PageScreenshotOptions { Path = Screenshot("dashboard-running.png"), FullPage = true });
 
         var result = search.WaitForExit(Limit);
         Assert.True(result.ExitCode == 0, result.Stderr);
@@ -55,9 +59,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         await Assertions.Expect(runs).ToHaveTextAsync("7/7 runs");
         Assert.Equal(7, await Points(page));
         var comparison = await card.Locator("a.comparison").GetAttributeAsync("href");
-        var screenshot = Path.Combine(AppContext.BaseDirectory, "screenshots", "dashboard.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-        output.WriteLine($"screenshot: {screenshot}");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("dashboard.png"), FullPage = true });
         Assert.Equal(1, loads);
 
         using var http = new HttpClient { BaseAddress = new Uri(url) };
@@ -70,6 +72,13 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             JsonNode.Parse(await http.GetStringAsync($"/api/searches/{searchId}"))));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(status.Stdout),
             JsonNode.Parse(await http.GetStringAsync("/api/searches"))));
+    }
+
+    private string Screenshot(string name)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "screenshots", name);
+        output.WriteLine($"screenshot: {path}");
+        return path;
     }
 
     private static Task<int> Points(IPage page) => page.Locator(".plot[data-ticket='w0-t0'] circle.run").CountAsync();

@@ -73,12 +73,13 @@ public sealed class MetricsTests(ITestOutputHelper output)
         // The dashboard reads the journal: its count rose with the search and ends at every run, searched by id.
         Assert.True(journaled.Count >= 2 && journaled[^1] > journaled[0], string.Join(" ", journaled));
         var end = await WaitForDashboard(http, dashboard, searchId);
-        Assert.Equal(SearchWorkspace.RunsPerSearch, end["lottery_search_runs_journaled"].Value(null, ("search", searchId)));
-        Assert.Equal(SearchWorkspace.RunsPerSearch, end["lottery_search_runs_planned"].Value(null, ("search", searchId)));
-        Assert.Equal(0, end["lottery_search_tickets_failed"].Value(null, ("search", searchId)));
+        var label = ("search", searchId);
+        Assert.Equal(SearchWorkspace.RunsPerSearch, end["lottery_search_runs_journaled"].Value(null, label));
+        Assert.Equal(SearchWorkspace.RunsPerSearch, end["lottery_search_runs_planned"].Value(null, label));
+        Assert.Equal(0, end["lottery_search_tickets_failed"].Value(null, label));
     }
 
-    /// <summary>The node's endpoint is up only while its search runs: before and after, there is nothing to read.</summary>
+    /// <summary>The node's endpoint is up only while its search runs: before and after, nothing answers.</summary>
     private static async Task<IReadOnlyDictionary<string, MetricFamily>?> TryScrape(HttpClient http, string url)
     {
         try
@@ -91,7 +92,7 @@ public sealed class MetricsTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>The dashboard follows the journal a refresh or two behind the search: waits for its completion.</summary>
+    /// <summary>The dashboard follows the journal a refresh or two behind the search: waits for the end.</summary>
     private static async Task<IReadOnlyDictionary<string, MetricFamily>> WaitForDashboard(
         HttpClient http, string dashboard, string searchId)
     {
@@ -99,7 +100,8 @@ public sealed class MetricsTests(ITestOutputHelper output)
         while (true)
         {
             var scrape = PrometheusText.Parse(await http.GetStringAsync($"{dashboard}/metrics"));
-            if (scrape.TryGetValue("lottery_search_completed", out var done) && done.Value(null, ("search", searchId)) == 1)
+            if (scrape.TryGetValue("lottery_search_completed", out var done)
+                && done.Value(null, ("search", searchId)) == 1)
                 return scrape;
             Assert.True(DateTime.UtcNow < deadline, "the dashboard never saw the search complete");
             await Task.Delay(300);

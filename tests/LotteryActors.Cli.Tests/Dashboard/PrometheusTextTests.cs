@@ -45,7 +45,8 @@ public sealed class PrometheusTextTests
     [InlineData("a one\n", "not a sample value")]
     [InlineData("2a 1\n", "bad metric name")]
     [InlineData("# TYPE h histogram\nh_sum 1\nh_count 2\nh_bucket{le=\"1\"} 2\n", "+Inf")]
-    [InlineData("# TYPE h histogram\nh_sum 1\nh_count 2\nh_bucket{le=\"1\"} 3\nh_bucket{le=\"+Inf\"} 2\n", "cumulative")]
+    [InlineData("# TYPE h histogram\nh_sum 1\nh_count 2\nh_bucket{le=\"1\"} 3\nh_bucket{le=\"+Inf\"} 2\n",
+        "cumulative")]
     [InlineData("# TYPE h histogram\nh_sum 1\nh_count 3\nh_bucket{le=\"+Inf\"} 2\n", "_count")]
     public void Refuses_what_prometheus_would_refuse(string text, string problem) =>
         Assert.Contains(problem, Assert.Throws<FormatException>(() => PrometheusText.Parse(text)).Message);

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 
 namespace LotteryActors.Cli.Tests.Support;
 
-/// <summary>A TCP port on 127.0.0.1 that nothing listens on now (the OS picks it), for a server a test starts.</summary>
+/// <summary>A TCP port on 127.0.0.1 that nothing listens on now (the OS picks it), for a test's server.</summary>
 public static class FreePort
 {
     public static int Next()

@@ -7,7 +7,7 @@ namespace LotteryActors.Cli.Tests.Support;
 /// <summary>One metric family of a scrape: its TYPE, HELP and samples.</summary>
 public sealed record MetricFamily(string Name, string Type, string? Help, IReadOnlyList<MetricSample> Samples)
 {
-    /// <summary>The value of the one sample named <paramref name="name"/> (default: the family's) with these labels.</summary>
+    /// <summary>The one sample named <paramref name="name"/> (default: the family's) with these labels.</summary>
     public double Value(string? name = null, params (string Label, string Value)[] labels) =>
         Samples.Single(s => s.Name == (name ?? Name)
             && labels.All(l => s.Labels.TryGetValue(l.Label, out var v) && v == l.Value)).Value;
@@ -55,7 +55,8 @@ public static partial class PrometheusText
                 Require(MetricName().IsMatch(family), where, "bad metric name");
                 if (parts[1] == "TYPE")
                 {
-                    Require(parts.Length == 4 && Types.Contains(parts[3]), where, "TYPE must name one of " + string.Join(", ", Types));
+                    Require(parts.Length == 4 && Types.Contains(parts[3]), where,
+                        "TYPE must name one of " + string.Join(", ", Types));
                     Require(types.TryAdd(family, parts[3]), where, "a second TYPE for the family");
                     Require(!samples.ContainsKey(family), where, "TYPE after the family's samples");
                 }
@@ -82,7 +83,8 @@ public static partial class PrometheusText
             list.Add(new MetricSample(name, labels, value));
         }
         var families = samples.ToDictionary(p => p.Key,
-            p => new MetricFamily(p.Key, types.GetValueOrDefault(p.Key, "untyped"), helps.GetValueOrDefault(p.Key), p.Value));
+            p => new MetricFamily(p.Key, types.GetValueOrDefault(p.Key, "untyped"), helps.GetValueOrDefault(p.Key),
+                p.Value));
         foreach (var histogram in families.Values.Where(f => f.Type == "histogram"))
             CheckHistogram(histogram);
         return families;
@@ -103,7 +105,8 @@ public static partial class PrometheusText
                 return family;
             }
         }
-        Require(types.GetValueOrDefault(name) is not "histogram", where, "a histogram's samples are _bucket, _sum, _count");
+        Require(types.GetValueOrDefault(name) is not "histogram", where,
+            "a histogram's samples are _bucket, _sum, _count");
         return name;
     }
 
@@ -117,14 +120,16 @@ public static partial class PrometheusText
                 .Select(s => (Le: ParseValue(s.Labels["le"], histogram.Name), s.Value)).OrderBy(b => b.Le).ToList();
             var where = $"histogram {histogram.Name}{{{one.Key}}}";
             Require(buckets.Count > 0 && double.IsPositiveInfinity(buckets[^1].Le), where, "no +Inf bucket");
-            Require(buckets.Zip(buckets.Skip(1)).All(p => p.Item1.Value <= p.Item2.Value), where, "buckets not cumulative");
+            Require(buckets.Zip(buckets.Skip(1)).All(p => p.Item1.Value <= p.Item2.Value), where,
+                "buckets not cumulative");
             var count = one.Single(s => s.Name.EndsWith("_count", StringComparison.Ordinal)).Value;
             Require(buckets[^1].Value == count, where, "+Inf bucket differs from _count");
             Require(one.Count(s => s.Name.EndsWith("_sum", StringComparison.Ordinal)) == 1, where, "no _sum");
         }
     }
 
-    private static (string Name, IReadOnlyDictionary<string, string> Labels, double Value) Sample(string line, string where)
+    private static (string Name, IReadOnlyDictionary<string, string> Labels, double Value) Sample(
+        string line, string where)
     {
         var end = line.IndexOfAny(['{', ' ']);
         Require(end > 0, where, "no value");
@@ -166,7 +171,8 @@ public static partial class PrometheusText
         }
         var rest = line[i..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Require(i < line.Length && line[i] == ' ' && rest.Length is 1 or 2, where, "expected ' value [timestamp]'");
-        Require(rest.Length == 1 || long.TryParse(rest[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
+        Require(rest.Length == 1
+            || long.TryParse(rest[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _),
             where, "a bad timestamp");
         return (name, labels, ParseValue(rest[0], where));
     }
