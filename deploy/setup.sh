@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what LotteryActors needs on a fresh Debian/Ubuntu machine, and nothing that is already there:
 # the Fashion-MNIST package (real data for searches and integration tests) and the PostgreSQL 15 server binaries
-# (tests start their own throwaway server on 127.0.0.1; no cluster is created or started here).
+# (tests start their own throwaway server on 127.0.0.1; no cluster is created or started here), and chromium
+# (the dashboard's browser test; Playwright drives /usr/bin/chromium and never downloads a browser).
 # The .NET SDK must be on PATH.
 set -euo pipefail
 
@@ -22,6 +23,12 @@ if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
   # confold keeps that file when postgresql-common brings its own copy.
   DEBIAN_FRONTEND=noninteractive $(need_root) apt-get install -y -qq -o Dpkg::Options::=--force-confdef \
     -o Dpkg::Options::=--force-confold postgresql-15 >/dev/null
+fi
+
+if ! command -v chromium >/dev/null; then
+  echo "setup: installing chromium (Debian package; the dashboard's browser test drives it headless)" >&2
+  $(need_root) apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $(need_root) apt-get install -y -qq chromium >/dev/null
 fi
 
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 1; }

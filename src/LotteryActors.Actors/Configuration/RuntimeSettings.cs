@@ -28,6 +28,9 @@ public sealed record RuntimeSettings(
 {
     private const string Root = "lottery.runtime";
 
+    /// <summary>This node's Prometheus endpoint (<c>lottery.runtime.metrics</c>); off by default.</summary>
+    public MetricsSettings Metrics { get; init; } = MetricsSettings.Off;
+
     /// <summary>Overrides <c>lottery.runtime.home</c>, so a container can point every node at its volume.</summary>
     public const string HomeVariable = "LOTTERY_HOME";
 
@@ -81,7 +84,7 @@ public sealed record RuntimeSettings(
             snapshotEvery,
             journal,
             connection,
-            store);
+            store) { Metrics = MetricsSettings.Read(config) };
     }
 
     /// <summary>

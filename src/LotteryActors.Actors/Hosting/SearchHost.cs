@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Persistence;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Search;
@@ -33,6 +34,7 @@ public static class SearchHost
         using var searchLock = SearchLock.Acquire(runtime.Home, spec.SearchId);
         JournalFile.EnsureReadable(runtime);
         using var builder = new NodeBuilder(runtime);
+        using var metrics = NodeMetrics.Serve(runtime.Metrics);
         return await RunAsync(builder.Node(spec), akkaOverrides, onStarted, cancellation, retryFailed);
     }
 

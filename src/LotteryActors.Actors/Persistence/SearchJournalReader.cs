@@ -1,3 +1,4 @@
+using Akka;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence.Query;
@@ -98,6 +99,29 @@ public sealed class SearchJournalReader : IAsyncDisposable
             ? state
             : throw new SpecException("search-id", $"no search '{searchId}' in {home}; `status` lists them");
     }
+
+    /// <summary>Whether there is a journal to read: false for a SQLite journal no search has created yet.</summary>
+    public bool HasJournal => journal is not null;
+
+    public IMaterializer Materializer => materializer ?? throw NoJournal();
+
+    /// <summary>Live: every search id in the journal, then each new one as a search starts; never completes.</summary>
+    public Source<string, NotUsed> LiveSearchIds() =>
+        (journal ?? throw NoJournal()).PersistenceIds()
+            .Where(id => id.StartsWith(Prefix, StringComparison.Ordinal))
+            .Select(id => id[Prefix.Length..]);
+
+    /// <summary>
+    /// Live: the search's events from <paramref name="fromSequenceNr"/> on, each with its sequence number (so a
+    /// restarted stream goes on after the last one it saw), then each new one as it is journaled.
+    /// </summary>
+    public Source<(long SequenceNr, ISearchEvent Event), NotUsed> LiveEvents(string searchId, long fromSequenceNr) =>
+        (journal ?? throw NoJournal()).EventsByPersistenceId(Prefix + searchId, fromSequenceNr, long.MaxValue)
+            .Where(e => e.Event is ISearchEvent)
+            .Select(e => (e.SequenceNr, (ISearchEvent)e.Event));
+
+    private InvalidOperationException NoJournal() =>
+        new($"no journal in {home} yet; wait for {nameof(HasJournal)} before querying it live");
 
     /// <summary>A journal too slow or too far to answer is the machine's fault, not a bug: say so.</summary>
     private static async Task<T> Answer<T>(Task<T> query)

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using LotteryActors.Actors.Ensembles;
 using LotteryActors.Actors.Diagnostics;
+using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Tickets;
 using LotteryActors.Training.Imp;
@@ -285,15 +287,26 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
         Context.Stop(Self);
     }
 
-    private void Record<TEvent>(TEvent e, Action<TEvent> then) where TEvent : ISearchEvent =>
+    private void Record<TEvent>(TEvent e, Action<TEvent> then) where TEvent : ISearchEvent
+    {
+        var asked = Stopwatch.GetTimestamp();
         Persist(e, persisted =>
         {
+            NodeMetrics.Journaled(persisted, Stopwatch.GetElapsedTime(asked));
             Apply(persisted);
             then(persisted);
         });
+    }
 
-    private void RecordAll<TEvent>(IReadOnlyList<TEvent> events) where TEvent : ISearchEvent =>
-        PersistAll(events, persisted => Apply(persisted));
+    private void RecordAll<TEvent>(IReadOnlyList<TEvent> events) where TEvent : ISearchEvent
+    {
+        var asked = Stopwatch.GetTimestamp();
+        PersistAll(events, persisted =>
+        {
+            NodeMetrics.Journaled(persisted, Stopwatch.GetElapsedTime(asked));
+            Apply(persisted);
+        });
+    }
 
     private void Apply(ISearchEvent e)
     {

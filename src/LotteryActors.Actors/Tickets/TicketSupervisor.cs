@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using LotteryActors.Actors.Diagnostics;
+using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Actors.Protocol.TicketMessages;
@@ -80,7 +81,16 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
         Context.Watch(trainer);
     }
 
-    private static void Grant(IActorRef? trainer) => trainer?.Tell(SlotGranted.Instance);
+    /// <summary>Hands a freed slot on, if anyone gets it; called after every change of the slots.</summary>
+    private void Grant(IActorRef? trainer)
+    {
+        trainer?.Tell(SlotGranted.Instance);
+        NodeMetrics.Slots(slots.InUse, slots.Capacity);
+    }
+
+    protected override void PreStart() => NodeMetrics.Slots(0, slots.Capacity);
+
+    protected override void PostStop() => NodeMetrics.Slots(0, slots.Capacity);
 
     private void OnTrainerStopped(IActorRef trainer)
     {
@@ -106,6 +116,7 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
         var delay = node.Runtime.Backoff(attempts);
         ticketLog.Warning("{TicketId} failed ({Cause}); retry {Attempt} of {MaxRestarts} in {BackoffSeconds:0.##} s",
             ticket.ToString(), fault.Cause, attempts, node.Runtime.MaxRestarts, delay.TotalSeconds);
+        NodeMetrics.TrainerRestarted();
         Timers.StartSingleTimer(ticket, new RestartTicket(ticket), delay);
     }
 

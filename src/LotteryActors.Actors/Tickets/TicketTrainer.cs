@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using LotteryActors.Actors.Diagnostics;
+using LotteryActors.Actors.Observability;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Actors.Protocol.TicketMessages;
@@ -79,7 +81,10 @@ public sealed class TicketTrainer : ReceiveActor
     {
         Receive<ContinueTraining>(_ =>
         {
-            run!.RunChunk(node.Runtime.ChunkIterations);
+            var (from, started) = (run!.Iteration, Stopwatch.GetTimestamp());
+            run.RunChunk(node.Runtime.ChunkIterations);
+            NodeMetrics.Trained(ticket.ToString(), (run.Iteration - from) * node.Runner.Spec.Training.BatchSize,
+                Stopwatch.GetElapsedTime(started));
             Context.System.EventStream.Publish(new RunProgressed(unit, run.Iteration, run.TotalIterations));
             if (!run.IsComplete)
             {
@@ -88,6 +93,7 @@ public sealed class TicketTrainer : ReceiveActor
             }
             var result = run.Finish();
             DisposeRun();
+            NodeMetrics.TrainerIdle(ticket.ToString());
             coordinator.Tell(new RunFinished(result));
             Become(() => AwaitingRecord(unit));
         });
@@ -105,6 +111,7 @@ public sealed class TicketTrainer : ReceiveActor
 
     protected override void PostStop()
     {
+        NodeMetrics.TrainerStopped(ticket.ToString());
         DisposeRun();
         ReleaseSlot();
     }

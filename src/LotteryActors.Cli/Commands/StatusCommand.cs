@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LotteryActors.Actors.Persistence;
+using LotteryActors.Actors.Search;
 using LotteryActors.Cli.Output;
 using LotteryActors.Training.Spec;
 
@@ -23,7 +24,7 @@ public static class StatusCommand
             var home = setup.Runtime.Home;
             await using var reader = new SearchJournalReader(setup.Runtime, CommandSetup.AkkaOverrides);
             var ids = parse.GetValue(id) is { } one ? [one] : await reader.SearchIdsAsync();
-            var states = new List<Actors.Search.SearchState>();
+            var states = new List<SearchState>();
             foreach (var searchId in ids)
             {
                 var state = await reader.ReadAsync(searchId);
@@ -31,14 +32,14 @@ public static class StatusCommand
                     throw new SpecException("search-id", $"no search '{searchId}' in {home}");
                 states.Add(state);
             }
-            bool Running(Actors.Search.SearchState s) => SearchLock.IsHeld(home, s.SearchId!);
+            bool Running(SearchState s) => SearchLock.IsHeld(home, s.SearchId!);
             if (parse.GetValue(json))
-                JsonOutput.Write(new { searches = states.Select(s => SearchDocument.From(s, Running(s))) });
+                JsonOutput.Write(StatusDocument.From(states, Running));
             else if (states.Count == 0)
                 Results.Out.WriteLine($"no searches in {home}");
             else
                 states.ForEach(s => (parse.GetValue(id) is null
-                    ? (Action<Actors.Search.SearchState, bool>)SearchTables.PrintStatus
+                    ? (Action<SearchState, bool>)SearchTables.PrintStatus
                     : SearchTables.PrintResults)(s, Running(s)));
             return ExitCodes.Success;
         }));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LotteryActors.Actors.Hosting;
+using LotteryActors.Actors.Search;
 using LotteryActors.Cli.Output;
 using LotteryActors.Training.Spec;
 

@@ -76,6 +76,8 @@ public sealed class LotteryConfigTests
     [InlineData("lottery.search.modle.family = conv-2", "lottery.search.modle.family", "unknown key")]
     [InlineData("lottery.runtime.journal = mongodb", "lottery.runtime.journal", "sqlite, postgresql")]
     [InlineData("lottery.runtime.journal = postgresql", "lottery.runtime.connection-string", "is empty")]
+    [InlineData("lottery.runtime.metrics.port = 70000", "lottery.runtime.metrics.port", "1 to 65535")]
+    [InlineData("lottery.runtime.metrics.host = \"\"", "lottery.runtime.metrics.host", "is empty")]
     public void A_bad_setting_names_its_key_and_what_is_allowed(string hocon, string key, string allowed)
     {
         var error = Assert.Throws<SpecException>(() =>

@@ -12,7 +12,7 @@ public sealed class SeqLoggingTests
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
 
     private static CliResult SearchLoggingTo(SeqListener seq, SearchWorkspace workspace,
-        Dictionary<string, string> environment, int exitCode = 0)
+        Dictionary<string, string?> environment, int exitCode = 0)
     {
         var result = CliProcess.Run(Limit, environment, "search", "--config", workspace.ConfigPath);
         Assert.True(result.ExitCode == exitCode, result.Stderr);

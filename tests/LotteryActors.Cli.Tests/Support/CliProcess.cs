@@ -16,10 +16,10 @@ public sealed class CliProcess : IDisposable
 
     private CliProcess(Process process) => this.process = process;
 
-    public static CliProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+    public static CliProcess Start(params string[] args) => Start(new Dictionary<string, string?>(), args);
 
-    /// <param name="environment">Variables set for the child on top of this process's own.</param>
-    public static CliProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <param name="environment">Variables to set (a null value removes one) on top of this process's own.</param>
+    public static CliProcess Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -45,14 +45,16 @@ public sealed class CliProcess : IDisposable
 
     /// <summary>Runs to completion (or fails the test after <paramref name="timeout"/>).</summary>
     public static CliResult Run(TimeSpan timeout, params string[] args) =>
-        Run(timeout, new Dictionary<string, string>(), args);
+        Run(timeout, new Dictionary<string, string?>(), args);
 
-    public static CliResult Run(TimeSpan timeout, IReadOnlyDictionary<string, string> environment,
+    public static CliResult Run(TimeSpan timeout, IReadOnlyDictionary<string, string?> environment,
         params string[] args)
     {
         using var cli = Start(environment, args);
         return cli.WaitForExit(timeout);
     }
+
+    public bool HasExited => process.HasExited;
 
     public string Stdout { get { lock (gate) return stdout.ToString(); } }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace LotteryActors.Cli.Tests.Support;
@@ -19,7 +18,7 @@ public sealed class SeqListener : IDisposable
 
     public SeqListener()
     {
-        Url = $"http://127.0.0.1:{FreePort()}/";
+        Url = $"http://127.0.0.1:{FreePort.Next()}/";
         listener.Prefixes.Add(Url);
         listener.Start();
         serving = Task.Run(Serve);
@@ -31,13 +30,6 @@ public sealed class SeqListener : IDisposable
 
     /// <summary>The <c>X-Seq-ApiKey</c> header of each batch (null where a batch had none).</summary>
     public IReadOnlyList<string?> ApiKeys { get { lock (gate) return apiKeys.ToList(); } }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private async Task Serve()
     {

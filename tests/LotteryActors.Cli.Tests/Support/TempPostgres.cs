@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace LotteryActors.Cli.Tests.Support;
 
@@ -19,7 +17,7 @@ public sealed class TempPostgres : IDisposable
         Directory.CreateDirectory(folder);
         if (IsRoot)
             Run("chown", "postgres", folder);
-        Port = FreePort();
+        Port = FreePort.Next();
         Run(AsServerUser(Path.Combine(Bin, "initdb"), "-D", Data, "-A", "trust", "-U", "postgres"));
         Start();
     }
@@ -76,13 +74,6 @@ public sealed class TempPostgres : IDisposable
         process.WaitForExit();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{string.Join(' ', command)} failed: {error}{output.Result}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

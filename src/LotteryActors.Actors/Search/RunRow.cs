@@ -1,7 +1,7 @@
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 
-namespace LotteryActors.Cli.Output;
+namespace LotteryActors.Actors.Search;
 
 /// <summary>One run flattened for JSON and CSV readers.</summary>
 public sealed record RunRow(

@@ -1,10 +1,9 @@
 using LotteryActors.Actors.Protocol;
-using LotteryActors.Actors.Search;
 using LotteryActors.Training.Spec;
 
-namespace LotteryActors.Cli.Output;
+namespace LotteryActors.Actors.Search;
 
-/// <summary>The --json view of a search.</summary>
+/// <summary>The --json view of a search (<c>search</c>, <c>status</c>) and of the dashboard's API.</summary>
 public sealed record SearchDocument(
     string SearchId, string Name, string Phase, bool Completed, int RunsDone, int RunsTotal, SearchSpec Spec,
     IReadOnlyList<TicketDocument> Tickets, EnsembleReport? Ensemble)
@@ -26,3 +25,13 @@ public sealed record SearchDocument(
 }
 
 public sealed record TicketDocument(string Ticket, bool Finished, string? Failure, IReadOnlyList<RunRow> Runs);
+
+/// <summary>
+/// What <c>status --json</c> prints and the dashboard's <c>/api/searches</c> returns: one builder, so they agree.
+/// </summary>
+public sealed record StatusDocument(IReadOnlyList<SearchDocument> Searches)
+{
+    /// <param name="running">Whether a process holds the search's lock now.</param>
+    public static StatusDocument From(IEnumerable<SearchState> states, Func<SearchState, bool> running) =>
+        new(states.Select(s => SearchDocument.From(s, running(s))).ToList());
+}

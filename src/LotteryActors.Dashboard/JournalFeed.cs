@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using Akka.Configuration;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using LotteryActors.Actors.Configuration;
+using LotteryActors.Actors.Persistence;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LotteryActors.Dashboard;
+
+/// <summary>
+/// Feeds the board from the journal through Akka.Persistence.Query's live queries: the search ids as searches
+/// start, and each search's events as they are journaled, by whichever process or machine writes them. A query
+/// that fails (the database restarts, a connection drops) is started again after a backoff from the event after
+/// the last one it delivered, so nothing is folded twice and the dashboard never gives up on the journal.
+/// </summary>
+public sealed class JournalFeed(RuntimeSettings runtime, Config? akkaOverrides, SearchBoard board,
+    ILogger<JournalFeed> log) : BackgroundService
+{
+    /// <summary>How often to look for a SQLite journal that no search has created yet.</summary>
+    private static readonly TimeSpan JournalPoll = TimeSpan.FromSeconds(1);
+
+    private static readonly RestartSettings Backoff =
+        RestartSettings.Create(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), randomFactor: 0.2);
+
+    private readonly ConcurrentDictionary<string, bool> followed = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        if (JournalFile.IsAbsent(runtime))
+            log.LogInformation("no journal in {Home} yet; waiting for a search to create it", runtime.Home);
+        while (JournalFile.IsAbsent(runtime))
+            await Task.Delay(JournalPoll, stopping);
+        await using var reader = new SearchJournalReader(runtime, akkaOverrides);
+        var searches = RestartSource.WithBackoff(reader.LiveSearchIds, Backoff)
+            .RunForeach(id => Follow(reader, id), reader.Materializer);
+        await Task.WhenAny(searches, Task.Delay(Timeout.Infinite, stopping));
+    }
+
+    private void Follow(SearchJournalReader reader, string searchId)
+    {
+        if (!followed.TryAdd(searchId, true))
+            return;
+        log.LogInformation("following search {SearchId}", searchId);
+        // Written and read only by this search's stream, one element at a time.
+        var last = 0L;
+        RestartSource.WithBackoff(() => reader.LiveEvents(searchId, last + 1), Backoff)
+            .RunForeach(e =>
+            {
+                last = e.SequenceNr;
+                board.Apply(searchId, e.Event);
+            }, reader.Materializer);
+    }
+}

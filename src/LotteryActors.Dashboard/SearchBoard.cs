@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using System.Threading.Channels;
+using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Search;
+
+namespace LotteryActors.Dashboard;
+
+/// <summary>
+/// Every search the journal holds, each folded from its events as they arrive (<see cref="SearchState.Apply"/>),
+/// with a version per search so that a browser is sent only what changed since it last looked. Written by the
+/// journal feed, read by requests: the states are immutable, swapped under a lock.
+/// </summary>
+public sealed class SearchBoard
+{
+    private readonly object gate = new();
+    private readonly List<Channel<bool>> watchers = [];
+    private ImmutableSortedDictionary<string, Entry> entries = ImmutableSortedDictionary<string, Entry>.Empty;
+
+    public sealed record Entry(SearchState State, long Version);
+
+    /// <summary>The started searches with their versions.</summary>
+    public IReadOnlyList<Entry> Entries => entries.Values.Where(e => e.State.Started).ToList();
+
+    /// <summary>The searches that have started (a search whose first event has not arrived yet is left out).</summary>
+    public IReadOnlyList<SearchState> Searches => entries.Values.Select(e => e.State).Where(s => s.Started).ToList();
+
+    public SearchState? Find(string searchId) =>
+        entries.TryGetValue(searchId, out var entry) && entry.State.Started ? entry.State : null;
+
+    public void Apply(string searchId, ISearchEvent e)
+    {
+        lock (gate)
+        {
+            var entry = entries.GetValueOrDefault(searchId) ?? new Entry(SearchState.Empty, 0);
+            entries = entries.SetItem(searchId, new Entry(entry.State.Apply(e), entry.Version + 1));
+            // A watcher's channel holds one wake-up at most: a slow browser is told "something changed" once and
+            // then reads every version it missed, so nothing queues up and no change is lost.
+            foreach (var watcher in watchers)
+                watcher.Writer.TryWrite(true);
+        }
+    }
+
+    /// <summary>Wake-ups after each change, until the watch is disposed.</summary>
+    public Watch StartWatching()
+    {
+        var channel = Channel.CreateBounded<bool>(
+            new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        lock (gate)
+            watchers.Add(channel);
+        return new Watch(this, channel);
+    }
+
+    public sealed class Watch(SearchBoard board, Channel<bool> channel) : IDisposable
+    {
+        /// <summary>Completes at the next change, or at once if one came since the last call.</summary>
+        public async Task ChangedAsync(CancellationToken cancellation) => await channel.Reader.ReadAsync(cancellation);
+
+        public void Dispose()
+        {
+            lock (board.gate)
+                board.watchers.Remove(channel);
+        }
+    }
+}

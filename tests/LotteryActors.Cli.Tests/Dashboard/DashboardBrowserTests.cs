@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using LotteryActors.Cli.Tests.Support;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace LotteryActors.Cli.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard in a real browser (Debian's chromium, headless, driven by Playwright; no browser is downloaded)
+/// while a real search runs in another process and <c>lottery serve</c> in a third.
+/// </summary>
+public sealed class DashboardBrowserTests(ITestOutputHelper output)
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
+    private const float WaitMs = 300_000;
+
+    [Fact]
+    public async Task The_page_follows_a_running_search_without_a_reload_and_links_the_comparison_at_the_end()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: deploy/setup.sh installs Debian's chromium");
+        using var workspace = new SearchWorkspace();
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        using var serve = CliProcess.Start("serve", "--config", workspace.ConfigPath, "--urls", url);
+        serve.WaitForLog("dashboard of", Limit);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(
+            new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1200, Height = 900 },
+        });
+        var loads = 0;
+        page.Load += (_, _) => loads++;
+        await page.GotoAsync(url);
+        await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("live");
+
+        using var search = CliProcess.Start("search", "--config", workspace.ConfigPath, "--json");
+        var runs = page.Locator("tr.ticket[data-ticket='w0-t0'] .runs");
+        await runs.WaitForAsync(new LocatorWaitForOptions { Timeout = WaitMs });
+        var runsBefore = await runs.TextContentAsync();
+        var pointsBefore = await Points(page);
+        output.WriteLine($"first seen: {runsBefore}, {pointsBefore} points");
+        await Assertions.Expect(runs).Not.ToHaveTextAsync(runsBefore!,
+            new LocatorAssertionsToHaveTextOptions { Timeout = WaitMs });
+        await page.WaitForFunctionAsync(
+            "n => document.querySelectorAll(\".plot[data-ticket='w0-t0'] circle.run\").length > n",
+            pointsBefore, new PageWaitForFunctionOptions { Timeout = WaitMs });
+        output.WriteLine($"then: {await runs.TextContentAsync()}, {await Points(page)} points");
+        await page.ScreenshotAsync(
+            new PageScreenshotOptions { Path = Screenshot("dashboard-running.png"), FullPage = true });
+
+        var result = search.WaitForExit(Limit);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var searchId = SearchJson.SearchId(result.Stdout);
+        var card = page.Locator($"#search-{searchId}");
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-phase", "completed",
+            new LocatorAssertionsToHaveAttributeOptions { Timeout = WaitMs });
+        await Assertions.Expect(runs).ToHaveTextAsync("7/7 runs");
+        Assert.Equal(7, await Points(page));
+        var comparison = await card.Locator("a.comparison").GetAttributeAsync("href");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("dashboard.png"), FullPage = true });
+        Assert.Equal(1, loads);
+
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var levels = JsonNode.Parse(await http.GetStringAsync(comparison))!["ensemble"]!["levels"]!.AsArray();
+        Assert.Equal(3, levels.Count);
+        // The API answers what status --json prints, from the same builder.
+        var status = CliProcess.Run(Limit, "status", searchId, "--config", workspace.ConfigPath, "--json");
+        Assert.Equal(0, status.ExitCode);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(status.Stdout),
+            JsonNode.Parse(await http.GetStringAsync($"/api/searches/{searchId}"))));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(status.Stdout),
+            JsonNode.Parse(await http.GetStringAsync("/api/searches"))));
+    }
+
+    private string Screenshot(string name)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "screenshots", name);
+        output.WriteLine($"screenshot: {path}");
+        return path;
+    }
+
+    private static Task<int> Points(IPage page) => page.Locator(".plot[data-ticket='w0-t0'] circle.run").CountAsync();
+}
