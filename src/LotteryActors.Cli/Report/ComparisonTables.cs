@@ -73,10 +73,16 @@ public static class ComparisonTables
         $"disagreement {ReportTable.Display(a.DisagreementGainCorrelation)}, mask Jaccard {ReportTable.Display(a.JaccardGainCorrelation)}");
 
     private static ReportTable Pools(SearchAnalysis a) => new("pools", "Weight-space ensembles (Lottery Pools): one network each",
-        ["width", "round", "density", "pool", "pooled test", "member mean", "pooled cost", "member cost"],
-        a.Pools.Select(p => new object?[] { p.Width, p.Round, p.Density, p.Pool, p.PooledTestAccuracy.Mean, p.BestMemberTestAccuracy.Mean, (long)p.PooledCost, (long)p.MemberCost }).ToList(),
+        ["width", "round", "density", "pool", "pooled test", "start member", "gain", "member mean", "pooled cost",
+         "member cost"],
+        a.Pools.Select(p => new object?[]
+        {
+            p.Width, p.Round, p.Density, p.Pool, p.PooledTestAccuracy.Mean, p.StartMemberTestAccuracy.Mean,
+            p.GainOverStartMember, p.MemberTestAccuracy.Mean, (long)p.PooledCost, (long)p.MemberCost,
+        }).ToList(),
         "across-tickets interpolates the tickets of one round; adjacent-sparsity interpolates each ticket with its previous (denser) round; " +
-        "coefficients chosen on validation; cost = non-zero weights of the pooled network");
+        "coefficients chosen on validation; a pool starts from its validation-selected member (start member) and gain = pooled minus it, " +
+        "0 where no mix helped on validation; cost = non-zero weights of the pooled network", Keys: 4);
 
     private static ReportTable Census(SearchAnalysis a) => new("census", "Ticket census: distinct winning tickets per width",
         ["width", "dense", "candidates", "winners", "distinct", "winner mean", "winner std"],

@@ -56,11 +56,25 @@ public sealed record BaselineRow(
     int EqualBudgetRound, double EqualBudgetDensity, double EqualBudgetEnsembleTestAccuracy, double EqualBudgetEnsembleCost,
     PairedDifference EqualBudgetGainOverDense);
 
-/// <summary>A weight-space ensemble (Lottery Pools): one network whose inference cost is its own non-zero count.</summary>
+/// <summary>
+/// A weight-space ensemble (Lottery Pools): one network whose inference cost is its own non-zero count. A pool
+/// starts from its validation-selected member, so its gain is pooled minus <paramref name="StartMemberTestAccuracy"/>
+/// (over pools: one per round across tickets, one per ticket along the IMP path); comparing with
+/// <paramref name="MemberTestAccuracy"/>, the mean of every member, would count pure selection as a gain.
+/// </summary>
 public sealed record PoolRow(int WidthIndex, double Width, int Round, double Density, string Pool,
-    Spread PooledTestAccuracy, Spread BestMemberTestAccuracy, double PooledCost, double MemberCost);
+    Spread PooledTestAccuracy, Spread StartMemberTestAccuracy, Spread MemberTestAccuracy, double PooledCost,
+    double MemberCost)
+{
+    public double GainOverStartMember => PooledTestAccuracy.Mean - StartMemberTestAccuracy.Mean;
+}
 
-/// <summary>Everything <c>compare</c> prints and <c>report</c> draws for one search.</summary>
+/// <summary>
+/// Everything <c>compare</c> prints and <c>report</c> draws for one search. The pair correlations pool the
+/// <paramref name="CorrelationPairs"/> pairs of pruned rounds (round 0's masks are all dense, so identical) across
+/// widths and densities, where both diversity and gain move with density; the within-level ones are the mean of the
+/// correlations inside each (width, round), NaN levels left out, which that confound cannot reach.
+/// </summary>
 public sealed record SearchAnalysis(
     string SearchId,
     string Name,

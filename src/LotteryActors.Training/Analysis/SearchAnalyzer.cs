@@ -162,7 +162,8 @@ public sealed class SearchAnalyzer : IDisposable
 
         var across = PoolOf(g.Runs, evaluate, alphas);
         yield return new PoolRow(g.WidthIndex, g.Width, g.Round, g.Density, "across-tickets",
-            Spread.Of([across.TestAccuracy]), memberAccuracy, across.NonZeroWeights, memberCost);
+            Spread.Of([across.TestAccuracy]), Spread.Of([across.StartTestAccuracy]), memberAccuracy,
+            across.NonZeroWeights, memberCost);
 
         var before = all.FirstOrDefault(o => o.WidthIndex == g.WidthIndex && o.Kind == RunKind.Ticket && o.Round == g.Round - 1);
         if (before is null)
@@ -170,7 +171,9 @@ public sealed class SearchAnalyzer : IDisposable
         var adjacent = g.Runs.Select(run => before.Runs.FirstOrDefault(b => b.Unit.Ticket == run.Unit.Ticket) is { } denser
             ? PoolOf([run, denser], evaluate, alphas) : null).OfType<PooledTicket>().ToList();
         yield return new PoolRow(g.WidthIndex, g.Width, g.Round, g.Density, "adjacent-sparsity",
-            Spread.Of(adjacent.Select(p => p.TestAccuracy).ToList()), memberAccuracy, adjacent.Average(p => (double)p.NonZeroWeights), memberCost);
+            Spread.Of(adjacent.Select(p => p.TestAccuracy).ToList()),
+            Spread.Of(adjacent.Select(p => p.StartTestAccuracy).ToList()), memberAccuracy,
+            adjacent.Average(p => (double)p.NonZeroWeights), memberCost);
     }
 
     private PooledTicket PoolOf(IReadOnlyList<RunResult> members, WeightEvaluator evaluate, IReadOnlyList<double> alphas)

@@ -117,6 +117,19 @@ public sealed class SearchAnalyzerTests : IDisposable
 
     [Fact]
     public void Census_judges_tickets_at_the_target_density()
+    [Fact]
+    public void A_pool_across_tickets_is_compared_with_the_validation_selected_ticket_it_starts_from()
+    {
+        foreach (var pool in analysis.Pools.Where(p => p.Pool == "across-tickets"))
+        {
+            var members = Runs(RunKind.Ticket, pool.Round).ToList();
+            var selected = members.First(r => r.Metrics.ValidationAccuracy == members.Max(m => m.Metrics.ValidationAccuracy));
+            Assert.Equal(selected.Metrics.TestAccuracy, Assert.Single(pool.StartMemberTestAccuracy.Values), 12);
+            Assert.Equal(members.Average(r => r.Metrics.TestAccuracy), pool.MemberTestAccuracy.Mean, 12);
+            Assert.Equal(pool.PooledTestAccuracy.Mean - pool.StartMemberTestAccuracy.Mean, pool.GainOverStartMember, 12);
+        }
+    }
+
     {
         var census = Assert.Single(analysis.Census);
         Assert.Equal(0, census.Candidates);
