@@ -69,8 +69,11 @@ public static class ComparisonTables
     private static ReportTable Diversity(SearchAnalysis a) => new("diversity", "How different the tickets are (mean over pairs)",
         ["width", "round", "density", "mask Jaccard", "disagreement", "sym. KL"],
         a.Diversity.Select(d => new object?[] { d.Width, d.Round, d.Density, d.MeanJaccard, d.MeanDisagreement, d.MeanSymmetricKl }).ToList(),
-        $"correlation with the pair's ensemble gain over its mean member (pruned rounds, {a.Pairs.Count(p => p.Round > 0)} pairs): " +
-        $"disagreement {ReportTable.Display(a.DisagreementGainCorrelation)}, mask Jaccard {ReportTable.Display(a.JaccardGainCorrelation)}");
+        $"correlation with the pair's ensemble gain over its mean member, pooled over the {a.CorrelationPairs} pairs of pruned " +
+        $"rounds: disagreement {ReportTable.Display(a.DisagreementGainCorrelation)}, mask Jaccard " +
+        $"{ReportTable.Display(a.JaccardGainCorrelation)}; mean within one (width, round): disagreement " +
+        $"{ReportTable.Display(a.DisagreementGainCorrelationWithinLevels)}, mask Jaccard " +
+        $"{ReportTable.Display(a.JaccardGainCorrelationWithinLevels)}");
 
     private static ReportTable Pools(SearchAnalysis a) => new("pools", "Weight-space ensembles (Lottery Pools): one network each",
         ["width", "round", "density", "pool", "pooled test", "start member", "gain", "member mean", "pooled cost",

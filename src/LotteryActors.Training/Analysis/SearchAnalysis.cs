@@ -86,6 +86,9 @@ public sealed record SearchAnalysis(
     IReadOnlyList<TicketPair> Pairs,
     double DisagreementGainCorrelation,
     double JaccardGainCorrelation,
+    int CorrelationPairs,
+    double DisagreementGainCorrelationWithinLevels,
+    double JaccardGainCorrelationWithinLevels,
     IReadOnlyList<BaselineRow> Baselines,
     IReadOnlyList<PoolRow> Pools,
     IReadOnlyList<CensusCount> Census);

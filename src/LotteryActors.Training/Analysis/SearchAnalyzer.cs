@@ -56,11 +56,24 @@ public sealed class SearchAnalyzer : IDisposable
                 GreedyEnsemble.Select(Outputs(g), validationLabels, testLabels))).ToList(),
             ticketGroups.Select(g => Diversity(g, pairs)).ToList(),
             pairs,
-            Statistics.PearsonCorrelation(varied.Select(p => p.Disagreement).ToList(), varied.Select(p => p.PairEnsembleGain).ToList()),
-            Statistics.PearsonCorrelation(varied.Select(p => p.MaskJaccard).ToList(), varied.Select(p => p.PairEnsembleGain).ToList()),
+            GainCorrelation(varied, p => p.Disagreement),
+            GainCorrelation(varied, p => p.MaskJaccard),
+            varied.Count,
+            WithinLevels(varied, p => p.Disagreement),
+            WithinLevels(varied, p => p.MaskJaccard),
             ticketGroups.GroupBy(g => g.WidthIndex).Select(w => Baseline(w.ToList())).OfType<BaselineRow>().ToList(),
             ticketGroups.SelectMany(g => Pools(g, groups)).ToList(),
             ticketGroups.GroupBy(g => g.WidthIndex).Select(w => Census(w.ToList())).ToList());
+    }
+
+    private static double GainCorrelation(IReadOnlyList<TicketPair> pairs, Func<TicketPair, double> diversity) =>
+        Statistics.PearsonCorrelation(pairs.Select(diversity).ToList(), pairs.Select(p => p.PairEnsembleGain).ToList());
+
+    private static double WithinLevels(IReadOnlyList<TicketPair> pairs, Func<TicketPair, double> diversity)
+    {
+        var levels = pairs.GroupBy(p => (p.WidthIndex, p.Round))
+            .Select(level => GainCorrelation(level.ToList(), diversity)).Where(r => !double.IsNaN(r)).ToList();
+        return levels.Count == 0 ? double.NaN : levels.Average();
     }
 
     private sealed record Group(int WidthIndex, double Width, RunKind Kind, int Round, IReadOnlyList<RunResult> Runs)

@@ -99,6 +99,8 @@ public sealed class SearchAnalyzerTests : IDisposable
     public void Diversity_has_a_pair_per_ticket_pair_and_dense_masks_overlap_fully()
     {
         Assert.Equal(3 * 3, analysis.Pairs.Count);
+        // Correlations leave round 0 out: its masks are all dense.
+        Assert.Equal(3 * 2, analysis.CorrelationPairs);
         var dense = analysis.Diversity.Single(d => d.Round == 0);
         Assert.Equal(1.0, dense.MeanJaccard, 12);
         var pruned = analysis.Diversity.Single(d => d.Round == 2);
@@ -116,8 +118,6 @@ public sealed class SearchAnalyzerTests : IDisposable
     }
 
     [Fact]
-    public void Census_judges_tickets_at_the_target_density()
-    [Fact]
     public void A_pool_across_tickets_is_compared_with_the_validation_selected_ticket_it_starts_from()
     {
         foreach (var pool in analysis.Pools.Where(p => p.Pool == "across-tickets"))
@@ -130,6 +130,8 @@ public sealed class SearchAnalyzerTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Census_judges_tickets_at_the_target_density()
     {
         var census = Assert.Single(analysis.Census);
         Assert.Equal(0, census.Candidates);
