@@ -15,21 +15,32 @@ public sealed class SearchJournalSerializer(ExtendedActorSystem system) : Serial
 {
     public const int Id = 7311;
 
-    private static readonly IReadOnlyDictionary<string, Type> TypesByManifest = new Dictionary<string, Type>
+    /// <summary>The manifest each entry is written under today.</summary>
+    private static readonly IReadOnlyDictionary<Type, string> ManifestsByType = new Dictionary<Type, string>
     {
-        ["SearchStarted.v1"] = typeof(SearchStarted),
-        ["InitDrawn.v1"] = typeof(InitDrawn),
-        ["RoundCompleted.v1"] = typeof(RoundCompleted),
-        ["TicketFailed.v1"] = typeof(TicketFailed),
-        ["TicketFinished.v1"] = typeof(TicketFinished),
-        ["TicketRetried.v1"] = typeof(TicketRetried),
-        ["EnsembleEvaluated.v1"] = typeof(EnsembleEvaluated),
-        ["SearchCompleted.v1"] = typeof(SearchCompleted),
-        ["SearchSnapshot.v1"] = typeof(SearchSnapshot),
+        [typeof(SearchStarted)] = "SearchStarted.v1",
+        [typeof(InitDrawn)] = "InitDrawn.v1",
+        // v2: a run's result names what a control drew (RunResult.Control); the snapshot holds runs, so it follows.
+        [typeof(RoundCompleted)] = "RoundCompleted.v2",
+        [typeof(TicketFailed)] = "TicketFailed.v1",
+        [typeof(TicketFinished)] = "TicketFinished.v1",
+        [typeof(TicketRetried)] = "TicketRetried.v1",
+        [typeof(EnsembleEvaluated)] = "EnsembleEvaluated.v1",
+        [typeof(SearchCompleted)] = "SearchCompleted.v1",
+        [typeof(SearchSnapshot)] = "SearchSnapshot.v2",
     };
 
-    private static readonly IReadOnlyDictionary<Type, string> ManifestsByType =
-        TypesByManifest.ToDictionary(p => p.Value, p => p.Key);
+    /// <summary>
+    /// Every manifest ever written, and the type that reads it. A v1 run result lacks <c>Control</c>, which reads
+    /// as null: those controls drew their init or mask without storing it.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, Type> TypesByManifest =
+        ManifestsByType.ToDictionary(p => p.Value, p => p.Key)
+            .Concat([
+                KeyValuePair.Create("RoundCompleted.v1", typeof(RoundCompleted)),
+                KeyValuePair.Create("SearchSnapshot.v1", typeof(SearchSnapshot)),
+            ])
+            .ToDictionary();
 
     public override int Identifier => Id;
 

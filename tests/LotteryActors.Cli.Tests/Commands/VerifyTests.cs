@@ -87,9 +87,11 @@ public sealed class VerifyTests
             using var connection = new SqliteConnection($"Data Source={journalPath};Mode=ReadOnly;Pooling=False");
             connection.Open();
             var inits = Messages(connection, "InitDrawn.v1");
-            var runs = Messages(connection, "RoundCompleted.v1").Select(m => m.GetProperty("Result")).ToList();
+            var runs = Messages(connection, "RoundCompleted.v2").Select(m => m.GetProperty("Result")).ToList();
             var all = inits.SelectMany(i => new[] { i.GetProperty("InitHash"), i.GetProperty("DenseMaskHash") })
                 .Concat(runs.SelectMany(r => new[] { r.GetProperty("WeightsHash"), r.GetProperty("NextMaskHash") }))
+                .Concat(runs.Select(r => r.GetProperty("Control")).Where(c => c.ValueKind == JsonValueKind.Object)
+                    .SelectMany(c => new[] { c.GetProperty("InitHash"), c.GetProperty("MaskHash") }))
                 .Where(h => h.ValueKind == JsonValueKind.String)
                 .Select(h => h.GetString()!)
                 .Distinct()

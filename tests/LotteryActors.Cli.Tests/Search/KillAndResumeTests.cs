@@ -37,7 +37,7 @@ public sealed class KillAndResumeTests
         var expected = SearchJson.Runs(uninterrupted.Stdout);
         Assert.Equal(SearchWorkspace.RunsPerSearch, expected.Count);
         Assert.Equal(expected, SearchJson.Runs(resumed.Stdout));
-        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(crashed.JournalPath, "RoundCompleted.v1"));
+        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(crashed.JournalPath, "RoundCompleted.v2"));
         Assert.Equal(1, CountJournaled(crashed.JournalPath, "SearchCompleted.v1"));
     }
 
@@ -52,7 +52,7 @@ public sealed class KillAndResumeTests
 
         Assert.Equal(SearchJson.Runs(first.Stdout), SearchJson.Runs(again.Stdout));
         Assert.DoesNotContain("starting", again.Stderr);
-        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(workspace.JournalPath, "RoundCompleted.v1"));
+        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(workspace.JournalPath, "RoundCompleted.v2"));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class KillAndResumeTests
         var finished = running.WaitForExit(Limit);
         Assert.True(finished.ExitCode == 0, finished.Stderr);
         Assert.Equal(SearchWorkspace.RunsPerSearch, SearchJson.Runs(finished.Stdout).Count);
-        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(workspace.JournalPath, "RoundCompleted.v1"));
+        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(workspace.JournalPath, "RoundCompleted.v2"));
     }
 
     private static long CountJournaled(string journal, string manifest) => JournalRows.Count(journal, manifest);

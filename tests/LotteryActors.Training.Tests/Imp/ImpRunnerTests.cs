@@ -1,6 +1,7 @@
 using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Imp;
+using LotteryActors.Training.Models;
 using LotteryActors.Training.Pruning;
 using LotteryActors.Training.Spec;
 using LotteryActors.Training.Tests.Support;
@@ -107,6 +108,46 @@ public sealed class ImpRunnerTests : IDisposable
         var roundOne = results.Where(r => r.Unit.Round == 1).Select(r => r.WeightsHash).ToList();
 
         Assert.Equal(3, roundOne.Distinct().Count());
+    }
+
+    [Fact]
+    public void ARandomReinitStoresTheInitItDrewFromItsRecordedSeedAndTrainsFromIt()
+    {
+        var runner = Runner(SyntheticSpec.Search());
+        var (init, results) = RunTicket(runner);
+        var reinit = Find(results, 1, RunKind.RandomReinit);
+        var draw = reinit.Control!;
+
+        Assert.Null(draw.MaskHash);
+        Assert.NotEqual(init, draw.InitHash);
+        using var scope = NewDisposeScope();
+        using var network = runner.CreateNetwork(0.25);
+        var redrawn = NetworkFactory.DrawInit(network, runner.Spec.Model.Init, draw.Seed);
+        var stored = runner.Store.Get(draw.InitHash!);
+        TensorAssert.BitwiseEqual(redrawn, stored);
+        Assert.Equal("control-init", SafeTensors.ReadMetadata(File.ReadAllBytes(runner.Store.PathOf(draw.InitHash!)))["kind"]);
+        Assert.Null(Find(results, 1, RunKind.Ticket).Control);
+    }
+
+    [Fact]
+    public void ARandomMaskStoresTheMaskItDrewAndItsWeightsAreZeroOutsideIt()
+    {
+        var runner = Runner(SyntheticSpec.Search());
+        var (_, results) = RunTicket(runner);
+        var control = Find(results, 2, RunKind.RandomMask);
+        var draw = control.Control!;
+
+        Assert.Null(draw.InitHash);
+        Assert.NotEqual(control.Unit.MaskHash, draw.MaskHash);
+        using var scope = NewDisposeScope();
+        using var ticketMask = runner.GetMask(control.Unit.MaskHash);
+        using var expected = RandomMasks.SameLayerDensities(ticketMask, draw.Seed);
+        using var stored = runner.GetMask(draw.MaskHash!);
+        TensorAssert.BitwiseEqual(expected.Layers, stored.Layers);
+        var trained = runner.Store.Get(control.WeightsHash);
+        foreach (var (layer, kept) in stored.Layers)
+            Assert.Equal(0L, trained[layer].masked_select(kept.logical_not().to(ScalarType.Bool)).count_nonzero().item<long>());
+        Assert.Equal(expected.Density, control.Density, 12);
     }
 
     [Fact]
