@@ -67,8 +67,10 @@ public static class ComparisonTables
             { s.Width, s.Round, s.Density, step.Size, string.Join(' ', step.Members), step.ValidationAccuracy, step.TestAccuracy })).ToList());
 
     private static ReportTable Diversity(SearchAnalysis a) => new("diversity", "How different the tickets are (mean over pairs)",
-        ["width", "round", "density", "mask Jaccard", "disagreement", "sym. KL"],
-        a.Diversity.Select(d => new object?[] { d.Width, d.Round, d.Density, d.MeanJaccard, d.MeanDisagreement, d.MeanSymmetricKl }).ToList(),
+        ["width", "round", "density", "mask Jaccard", "chance", "disagreement", "sym. KL"],
+        a.Diversity.Select(d => new object?[]
+            { d.Width, d.Round, d.Density, d.MeanJaccard, d.MeanChanceJaccard, d.MeanDisagreement, d.MeanSymmetricKl }).ToList(),
+        "chance = the Jaccard of two random masks with the same per-layer densities (d / (2 - d) at one density d); " +
         $"correlation with the pair's ensemble gain over its mean member, pooled over the {a.CorrelationPairs} pairs of pruned " +
         $"rounds: disagreement {ReportTable.Display(a.DisagreementGainCorrelation)}, mask Jaccard " +
         $"{ReportTable.Display(a.JaccardGainCorrelation)}; mean within one (width, round): disagreement " +
@@ -91,5 +93,7 @@ public static class ComparisonTables
         ["width", "dense", "candidates", "winners", "distinct", "winner mean", "winner std"],
         a.Census.Select(c => new object?[] { c.Width, c.DenseAccuracy, c.Candidates, c.Winners, c.Distinct, c.WinnerMeanAccuracy, c.WinnerAccuracyStandardDeviation }).ToList(),
         $"a winner is within {a.Options.Census.Epsilon} of the width's mean dense accuracy at the last round with density <= {a.Options.Census.TargetDensity}; " +
-        $"winners whose masks have Jaccard >= {a.Options.Census.Tau} count once");
+        $"winners whose masks have Jaccard >= {a.Options.Census.Tau} count once (two random masks at density " +
+        $"{a.Options.Census.TargetDensity} overlap {ReportTable.Display(MaskOverlap.ChanceJaccard(a.Options.Census.TargetDensity))} " +
+        "by chance)");
 }

@@ -37,13 +37,21 @@ public sealed record EnsembleRow(
 /// <summary>Accuracy of the best k-member ensemble (greedy on validation), k = 1..K, for one kind and round of a width.</summary>
 public sealed record SizeCurve(int WidthIndex, double Width, RunKind Kind, int Round, double Density, IReadOnlyList<GreedyStep> Steps);
 
-/// <summary>How different two tickets at the same round are, and what ensembling the two of them gains over their mean.</summary>
+/// <summary>
+/// How different two tickets at the same round are, and what ensembling the two of them gains over their mean.
+/// <paramref name="ChanceJaccard"/> is the overlap two random masks with the same per-layer densities would have
+/// (<see cref="MaskOverlap.ChanceJaccard(Pruning.Mask, Pruning.Mask)"/>): the floor a Jaccard is read against.
+/// </summary>
 public sealed record TicketPair(int WidthIndex, int Round, int TicketA, int TicketB, double MaskJaccard,
-    double Disagreement, double SymmetricKl, double PairEnsembleGain);
+    double ChanceJaccard, double Disagreement, double SymmetricKl, double PairEnsembleGain);
 
-/// <summary>Mean pairwise diversity of one width's tickets at one round, with the full Jaccard matrix for heatmaps.</summary>
+/// <summary>
+/// Mean pairwise diversity of one width's tickets at one round, with the full Jaccard matrix for heatmaps, and the
+/// mean chance Jaccard of its pairs beside the mean Jaccard.
+/// </summary>
 public sealed record DiversityRow(int WidthIndex, double Width, int Round, double Density, double MeanJaccard,
-    IReadOnlyDictionary<string, double> MeanJaccardPerLayer, double MeanDisagreement, double MeanSymmetricKl, double[][] Jaccard);
+    double MeanChanceJaccard, IReadOnlyDictionary<string, double> MeanJaccardPerLayer, double MeanDisagreement,
+    double MeanSymmetricKl, double[][] Jaccard);
 
 /// <summary>
 /// One width's baselines: the dense net; the dense ensemble (all tickets' round-0 nets: same init, same data orders);

@@ -122,6 +122,7 @@ public sealed class SearchAnalyzer : IDisposable
             var meanAccuracy = (g.Runs[a].Metrics.TestAccuracy + g.Runs[b].Metrics.TestAccuracy) / 2;
             yield return new TicketPair(g.WidthIndex, g.Round, g.Runs[a].Unit.Ticket.Index, g.Runs[b].Unit.Ticket.Index,
                 MaskOverlap.Jaccard(MaskOf(g.Runs[a]), MaskOf(g.Runs[b])).Overall,
+                MaskOverlap.ChanceJaccard(MaskOf(g.Runs[a]), MaskOf(g.Runs[b])),
                 PredictionDiversity.Disagreement(members[a].TestLogits, members[b].TestLogits),
                 PredictionDiversity.SymmetricKl(members[a].TestLogits, members[b].TestLogits),
                 pairAccuracy - meanAccuracy);
@@ -136,7 +137,8 @@ public sealed class SearchAnalyzer : IDisposable
         var perLayer = groupMasks[0].Layers.Keys.ToDictionary(layer => layer, layer =>
             Enumerable.Range(0, groupMasks.Count).SelectMany(a => Enumerable.Range(a + 1, groupMasks.Count - a - 1)
                 .Select(b => MaskOverlap.Jaccard(groupMasks[a], groupMasks[b]).PerLayer[layer])).Average());
-        return new DiversityRow(g.WidthIndex, g.Width, g.Round, g.Density, pairs.Average(p => p.MaskJaccard), perLayer,
+        return new DiversityRow(g.WidthIndex, g.Width, g.Round, g.Density, pairs.Average(p => p.MaskJaccard),
+            pairs.Average(p => p.ChanceJaccard), perLayer,
             pairs.Average(p => p.Disagreement), pairs.Average(p => p.SymmetricKl),
             Enumerable.Range(0, groupMasks.Count).Select(i => Enumerable.Range(0, groupMasks.Count).Select(j => matrix[i, j]).ToArray()).ToArray());
     }

@@ -113,6 +113,15 @@ public sealed class SearchAnalyzerTests : IDisposable
     public void Pools_cover_every_round_and_cost_at_least_one_member()
     {
         Assert.Equal(3, analysis.Pools.Count(p => p.Pool == "across-tickets"));
+        Assert.Equal(1.0, dense.MeanChanceJaccard, 12);
+        foreach (var pair in analysis.Pairs)
+        {
+            using var a = runner.GetMask(Runs(RunKind.Ticket, pair.Round).Single(r => r.Unit.Ticket.Index == pair.TicketA).Unit.MaskHash);
+            using var b = runner.GetMask(Runs(RunKind.Ticket, pair.Round).Single(r => r.Unit.Ticket.Index == pair.TicketB).Unit.MaskHash);
+            Assert.Equal(MaskOverlap.ChanceJaccard(a, b), pair.ChanceJaccard, 12);
+        }
+        // Layer-wise at 20% (output too): every layer holds 0.64 at round 2, so chance is d / (2 - d) there.
+        Assert.Equal(MaskOverlap.ChanceJaccard(0.64), analysis.Diversity.Single(d => d.Round == 2).MeanChanceJaccard, 3);
         Assert.Equal(2, analysis.Pools.Count(p => p.Pool == "adjacent-sparsity"));
         Assert.All(analysis.Pools, p => Assert.True(p.PooledCost >= p.MemberCost - 1e-9, $"{p.Pool} round {p.Round}"));
     }
