@@ -55,11 +55,12 @@ public sealed record DiversityRow(int WidthIndex, double Width, int Round, doubl
 
 /// <summary>
 /// One width's baselines: the dense net; the dense ensemble (all tickets' round-0 nets: same init, same data orders);
-/// and the equal-budget comparison of K tickets at density near 1/K against one dense net of the same non-zero count.
+/// and the equal-budget comparison of K tickets at density near 1/K against one dense net of the same non-zero count,
+/// the round-0 net chosen on validation (<paramref name="SelectedDenseTestAccuracy"/> is its test accuracy).
 /// </summary>
 public sealed record BaselineRow(
     int WidthIndex, double Width, int Tickets,
-    Spread DenseTestAccuracy, double DenseCost,
+    Spread DenseTestAccuracy, double SelectedDenseTestAccuracy, double DenseCost,
     double DenseEnsembleTestAccuracy, double DenseEnsembleCost,
     int EqualBudgetRound, double EqualBudgetDensity, double EqualBudgetEnsembleTestAccuracy, double EqualBudgetEnsembleCost,
     PairedDifference EqualBudgetGainOverDense);

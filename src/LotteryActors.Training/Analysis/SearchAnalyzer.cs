@@ -156,7 +156,8 @@ public sealed class SearchAnalyzer : IDisposable
         var equalCorrect = EnsembleCorrect(equalOutputs.Select(m => m.TestLogits).ToList());
         var selectedDense = Statistics.Correct(denseOutputs[MemberOutputs.SelectOnValidation(denseOutputs, validationLabels)].TestLogits, testLabels);
         return new BaselineRow(dense.WidthIndex, dense.Width, k,
-            Spread.Of(dense.Runs.Select(r => r.Metrics.TestAccuracy).ToList()), denseCost,
+            Spread.Of(dense.Runs.Select(r => r.Metrics.TestAccuracy).ToList()),
+            selectedDense.Count(c => c) / (double)selectedDense.Length, denseCost,
             EnsembleMath.LogitAverageAccuracy(denseOutputs.Select(m => m.TestLogits).ToList(), testLabels), denseCost * k,
             equal.Round, equal.Density, equalCorrect.Count(c => c) / (double)equalCorrect.Length,
             equal.Runs.Sum(r => (double)Cost(r.WeightsHash)),
