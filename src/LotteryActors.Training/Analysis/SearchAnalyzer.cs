@@ -209,9 +209,10 @@ public sealed class SearchAnalyzer : IDisposable
     {
         var tickets = width.SelectMany(g => g.Runs).GroupBy(r => r.Unit.Ticket.Index).OrderBy(t => t.Key)
             .Select(t => (IReadOnlyList<CensusRound<string>>)t.OrderBy(r => r.Unit.Round)
-                .Select(r => new CensusRound<string>(r.Density, r.Metrics.TestAccuracy, r.Unit.MaskHash)).ToList())
+                .Select(r => new CensusRound<string>(r.Density, r.Metrics.ValidationAccuracy, r.Metrics.TestAccuracy,
+                    r.Unit.MaskHash)).ToList())
             .ToList();
-        var dense = width.First(g => g.Round == 0).Runs.Select(r => r.Metrics.TestAccuracy).ToList();
+        var dense = width.First(g => g.Round == 0).Runs.Select(r => r.Metrics.ValidationAccuracy).ToList();
         return TicketCensus.Count(new CensusWidth<string>(width[0].Width, dense, tickets), options.Census,
             (a, b) => MaskOverlap.Jaccard(Mask(a), Mask(b)).Overall);
     }
