@@ -59,7 +59,8 @@ public static class CompareCommand
         return command;
     }
 
-    private static (Argument<string[]>, Option<string?>, Option<double?>, Option<double>, Option<double>) CommonArguments()
+    private static (Argument<string[]>, Option<string?>, Option<double?>, Option<double>, Option<double>)
+        CommonArguments()
     {
         var defaults = new CensusCriteria();
         return (
@@ -74,7 +75,8 @@ public static class CompareCommand
             new Option<double>("--tau") { Description = "Census: winners whose mask Jaccard reaches tau count as one", DefaultValueFactory = _ => defaults.Tau });
     }
 
-    private static AnalysisOptions Options(ParseResult parse, Option<double?> epsilon, Option<double> density, Option<double> tau)
+    private static AnalysisOptions Options(ParseResult parse, Option<double?> epsilon, Option<double> density,
+        Option<double> tau)
     {
         var criteria = new CensusCriteria(parse.GetValue(epsilon), parse.GetValue(density), parse.GetValue(tau));
         if (criteria.Epsilon is < 0 or >= 1)

@@ -59,7 +59,8 @@ public static partial class ExportCommand
     private static TicketId ParseTicket(string text) =>
         TicketPattern().Match(text) is { Success: true } m
             ? new TicketId(int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value))
-            : throw new SpecException("ticket", $"is '{text}'; allowed: a ticket id such as w0-t1 (`status` lists them)");
+            : throw new SpecException("ticket",
+                $"is '{text}'; allowed: a ticket id such as w0-t1 (`status` lists them)");
 
     [GeneratedRegex(@"^w([0-9]{1,6})-t([0-9]{1,6})$")]
     private static partial Regex TicketPattern();

@@ -53,14 +53,16 @@ public static class ComparisonTables
          "K tickets round", "density", "K tickets ensemble", "K tickets cost", "vs dense", "lo", "hi", "verdict"],
         a.Baselines.Select(b => new object?[]
         {
-            b.Width, b.Tickets, b.DenseTestAccuracy.Mean, b.DenseTestAccuracy.StandardDeviation, b.SelectedDenseTestAccuracy,
+            b.Width, b.Tickets, b.DenseTestAccuracy.Mean, b.DenseTestAccuracy.StandardDeviation,
+            b.SelectedDenseTestAccuracy,
             (long)b.DenseCost, b.DenseEnsembleTestAccuracy,
             (long)b.DenseEnsembleCost, b.EqualBudgetRound, b.EqualBudgetDensity, b.EqualBudgetEnsembleTestAccuracy, (long)b.EqualBudgetEnsembleCost,
             b.EqualBudgetGainOverDense.Difference.Estimate, b.EqualBudgetGainOverDense.Difference.Lower, b.EqualBudgetGainOverDense.Difference.Upper,
             b.EqualBudgetGainOverDense.WithinNoise ? "within noise" : b.EqualBudgetGainOverDense.Difference.Estimate > 0 ? "tickets win" : "dense wins",
         }).ToList(),
         "dense ensemble = the K round-0 nets (shared init, each ticket's data order); K tickets = the round whose density is nearest 1/K, " +
-        "so their total non-zero weights match one dense net; vs dense = K tickets ensemble minus the selected dense net " +
+        "so their total non-zero weights match one dense net; " +
+        "vs dense = K tickets ensemble minus the selected dense net " +
         "(the round-0 net with the best validation accuracy)", Keys: 2);
 
     private static ReportTable SizeCurves(SearchAnalysis a) => new("size-curves", "Best k-member ensemble, chosen greedily on validation",
@@ -71,9 +73,12 @@ public static class ComparisonTables
     private static ReportTable Diversity(SearchAnalysis a) => new("diversity", "How different the tickets are (mean over pairs)",
         ["width", "round", "density", "mask Jaccard", "chance", "disagreement", "sym. KL"],
         a.Diversity.Select(d => new object?[]
-            { d.Width, d.Round, d.Density, d.MeanJaccard, d.MeanChanceJaccard, d.MeanDisagreement, d.MeanSymmetricKl }).ToList(),
+        {
+            d.Width, d.Round, d.Density, d.MeanJaccard, d.MeanChanceJaccard, d.MeanDisagreement, d.MeanSymmetricKl,
+        }).ToList(),
         "chance = the Jaccard of two random masks with the same per-layer densities (d / (2 - d) at one density d); " +
-        $"correlation with the pair's ensemble gain over its mean member, pooled over the {a.CorrelationPairs} pairs of pruned " +
+        "correlation with the pair's ensemble gain over its mean member, " +
+        $"pooled over the {a.CorrelationPairs} pairs of pruned " +
         $"rounds: disagreement {ReportTable.Display(a.DisagreementGainCorrelation)}, mask Jaccard " +
         $"{ReportTable.Display(a.JaccardGainCorrelation)}; mean within one (width, round): disagreement " +
         $"{ReportTable.Display(a.DisagreementGainCorrelationWithinLevels)}, mask Jaccard " +
@@ -88,7 +93,8 @@ public static class ComparisonTables
             p.GainOverStartMember, p.MemberTestAccuracy.Mean, (long)p.PooledCost, (long)p.MemberCost,
         }).ToList(),
         "across-tickets interpolates the tickets of one round; adjacent-sparsity interpolates each ticket with its previous (denser) round; " +
-        "coefficients chosen on validation; a pool starts from its validation-selected member (start member) and gain = pooled minus it, " +
+        "coefficients chosen on validation; a pool starts from its validation-selected member (start member) " +
+        "and gain = pooled minus it, " +
         "0 where no mix helped on validation; cost = non-zero weights of the pooled network", Keys: 4);
 
     private static ReportTable Census(SearchAnalysis a) => new("census", "Ticket census: distinct winning tickets per width",
@@ -99,12 +105,14 @@ public static class ComparisonTables
             c.Width, c.DenseValidationAccuracy, c.DenseRuns, c.Epsilon, c.Candidates, c.Winners, c.Distinct,
             c.WinnerMeanAccuracy, c.WinnerAccuracyStandardDeviation,
         }).ToList(),
-        $"a winner's validation accuracy (final weights) at the last round with density <= {a.Options.Census.TargetDensity} is " +
+        "a winner's validation accuracy (final weights) at the last round with density <= " +
+        $"{a.Options.Census.TargetDensity} is " +
         "within epsilon of the mean validation accuracy of the width's dense nets (its own init); epsilon = " +
         (a.Options.Census.Epsilon is { } fixedEpsilon
             ? $"{fixedEpsilon}, as given"
             : "the sample standard deviation of those dense nets' validation accuracies over data-order seeds") +
         $"; winners whose masks have Jaccard >= {a.Options.Census.Tau} count once (two random masks at density " +
-        $"{a.Options.Census.TargetDensity} overlap {ReportTable.Display(MaskOverlap.ChanceJaccard(a.Options.Census.TargetDensity))} " +
+        $"{a.Options.Census.TargetDensity} overlap " +
+        $"{ReportTable.Display(MaskOverlap.ChanceJaccard(a.Options.Census.TargetDensity))} " +
         "by chance); winner statistics are test accuracies", Keys: 1);
 }

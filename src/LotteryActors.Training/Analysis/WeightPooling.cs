@@ -104,7 +104,8 @@ public static class WeightPooling
                 steps.Add(new PoolingStep(candidate, memberScores[candidate].Validation, chosen, poolScore.Validation));
             }
             var start = byValidation[0];
-            return new PooledTicket(coefficients, start, memberScores[start].Test, steps, poolScore.Validation, poolScore.Test,
+            return new PooledTicket(coefficients, start, memberScores[start].Test, steps, poolScore.Validation,
+                poolScore.Test,
                 NonZeroWeights(pool), members.Sum(NonZeroWeights));
         }
         finally

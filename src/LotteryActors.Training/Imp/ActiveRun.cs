@@ -74,8 +74,8 @@ public sealed class ActiveRun : IDisposable
         if (Unit.Kind == RunKind.Ticket && Unit.Round < runner.Spec.Pruning.Rounds)
         {
             var p = runner.Spec.Pruning;
-            using var pruned = MagnitudePruner.Prune(mask, outcome.TrainedWeights, network.OutputWeight, p.Strategy, p.Rate,
-                p.OutputRate, p.ConvRate);
+            using var pruned = MagnitudePruner.Prune(mask, outcome.TrainedWeights, network.OutputWeight, p.Strategy,
+                p.Rate, p.OutputRate, p.ConvRate);
             nextMask = runner.PutMask(pruned);
         }
         var rewind = session.CapturedWeights is { } captured

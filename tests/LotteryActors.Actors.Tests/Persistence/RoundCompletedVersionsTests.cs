@@ -19,7 +19,8 @@ public sealed class RoundCompletedVersionsTests() : TestKit(TestConfig.Akka)
         "\"Unit\":{\"Ticket\":{\"WidthIndex\":0,\"Index\":0},\"Round\":1,\"Kind\":\"random-reinit\"," +
         "\"StartHash\":\"" + I + "\",\"MaskHash\":\"" + B + "\"},\"Density\":0.8," +
         "\"Metrics\":{\"Iterations\":100,\"ValidationAccuracy\":0.9,\"ValidationLoss\":0.3,\"TestAccuracy\":0.89," +
-        "\"TestLoss\":0.31,\"EarlyStopIteration\":60,\"BestValidationAccuracy\":0.91,\"TestAccuracyAtEarlyStop\":0.895," +
+        "\"TestLoss\":0.31,\"EarlyStopIteration\":60,\"BestValidationAccuracy\":0.91," +
+        "\"TestAccuracyAtEarlyStop\":0.895," +
         "\"TrainLoss\":0.25},\"WeightsHash\":\"" + R + "\",\"NextMaskHash\":null,\"RewindHash\":null";
 
     private const string GoldenV2 = "{\"Result\":{" + Unit +

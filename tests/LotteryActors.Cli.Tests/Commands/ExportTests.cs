@@ -34,7 +34,8 @@ public sealed class ExportTests : IDisposable
     private string Store(string hash) => Path.Combine(workspace.Home, "artifacts", hash[..2], hash + ".safetensors");
 
     private CliResult Export(string ticket, string round, string folder) =>
-        CliProcess.Run(Limit, "export", searchId, ticket, "--round", round, "--out", folder, "--config", workspace.ConfigPath);
+        CliProcess.Run(Limit, "export", searchId, ticket, "--round", round, "--out", folder,
+            "--config", workspace.ConfigPath);
 
     [Fact]
     public void The_exported_ticket_is_the_journaled_start_weights_times_the_journaled_mask_with_a_card()
@@ -74,11 +75,14 @@ public sealed class ExportTests : IDisposable
         using var card = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, "card.json")));
         var c = card.RootElement;
         Assert.Equal((searchId, "w0-t1", 1, "init"),
-            (c.GetProperty("SearchId").GetString(), c.GetProperty("Ticket").GetString(), c.GetProperty("Round").GetInt32(),
+            (c.GetProperty("SearchId").GetString(), c.GetProperty("Ticket").GetString(),
+             c.GetProperty("Round").GetInt32(),
              c.GetProperty("Start").GetString()));
-        Assert.Equal((kept, total), (c.GetProperty("KeptWeights").GetInt64(), c.GetProperty("PrunableWeights").GetInt64()));
+        Assert.Equal((kept, total),
+            (c.GetProperty("KeptWeights").GetInt64(), c.GetProperty("PrunableWeights").GetInt64()));
         Assert.Equal(run.GetProperty("Density").GetDouble(), c.GetProperty("Density").GetDouble());
-        foreach (var metric in new[] { "ValidationAccuracy", "TestAccuracy", "TestAccuracyAtEarlyStop", "EarlyStopIteration" })
+        string[] metrics = ["ValidationAccuracy", "TestAccuracy", "TestAccuracyAtEarlyStop", "EarlyStopIteration"];
+        foreach (var metric in metrics)
             Assert.Equal(run.GetProperty("Metrics").GetProperty(metric).GetDouble(),
                 c.GetProperty("Metrics").GetProperty(metric).GetDouble());
         var hashes = c.GetProperty("Hashes");

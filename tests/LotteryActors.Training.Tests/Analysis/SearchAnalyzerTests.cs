@@ -86,7 +86,8 @@ public sealed class SearchAnalyzerTests : IDisposable
         Assert.Equal(nearest.Unit.Round, baseline.EqualBudgetRound);
         Assert.Equal(3 * baseline.DenseCost, baseline.DenseEnsembleCost, 6);
         Assert.Equal(Runs(RunKind.Ticket, 0).Average(r => r.Metrics.TestAccuracy), baseline.DenseTestAccuracy.Mean, 12);
-        Assert.Equal(SelectedOnValidation(Runs(RunKind.Ticket, 0)).Metrics.TestAccuracy, baseline.SelectedDenseTestAccuracy, 12);
+        Assert.Equal(SelectedOnValidation(Runs(RunKind.Ticket, 0)).Metrics.TestAccuracy,
+            baseline.SelectedDenseTestAccuracy, 12);
         Assert.Equal(baseline.EqualBudgetEnsembleTestAccuracy - baseline.SelectedDenseTestAccuracy,
             baseline.EqualBudgetGainOverDense.Difference.Estimate, 12);
     }
@@ -116,12 +117,14 @@ public sealed class SearchAnalyzerTests : IDisposable
         Assert.Equal(1.0, dense.MeanChanceJaccard, 12);
         foreach (var pair in analysis.Pairs)
         {
-            using var a = runner.GetMask(Runs(RunKind.Ticket, pair.Round).Single(r => r.Unit.Ticket.Index == pair.TicketA).Unit.MaskHash);
-            using var b = runner.GetMask(Runs(RunKind.Ticket, pair.Round).Single(r => r.Unit.Ticket.Index == pair.TicketB).Unit.MaskHash);
+            var level = Runs(RunKind.Ticket, pair.Round).ToList();
+            using var a = runner.GetMask(level.Single(r => r.Unit.Ticket.Index == pair.TicketA).Unit.MaskHash);
+            using var b = runner.GetMask(level.Single(r => r.Unit.Ticket.Index == pair.TicketB).Unit.MaskHash);
             Assert.Equal(MaskOverlap.ChanceJaccard(a, b), pair.ChanceJaccard, 12);
         }
         // Layer-wise at 20% (output too): every layer holds 0.64 at round 2, so chance is d / (2 - d) there.
-        Assert.Equal(MaskOverlap.ChanceJaccard(0.64), analysis.Diversity.Single(d => d.Round == 2).MeanChanceJaccard, 3);
+        Assert.Equal(MaskOverlap.ChanceJaccard(0.64),
+            analysis.Diversity.Single(d => d.Round == 2).MeanChanceJaccard, 3);
         var pruned = analysis.Diversity.Single(d => d.Round == 2);
         Assert.InRange(pruned.MeanJaccard, 0.0, 1.0);
         Assert.Equal(1.0, pruned.Jaccard[1][1], 12);
@@ -142,9 +145,11 @@ public sealed class SearchAnalyzerTests : IDisposable
         foreach (var pool in analysis.Pools.Where(p => p.Pool == "across-tickets"))
         {
             var members = Runs(RunKind.Ticket, pool.Round).ToList();
-            Assert.Equal(SelectedOnValidation(members).Metrics.TestAccuracy, Assert.Single(pool.StartMemberTestAccuracy.Values), 12);
+            Assert.Equal(SelectedOnValidation(members).Metrics.TestAccuracy,
+                Assert.Single(pool.StartMemberTestAccuracy.Values), 12);
             Assert.Equal(members.Average(r => r.Metrics.TestAccuracy), pool.MemberTestAccuracy.Mean, 12);
-            Assert.Equal(pool.PooledTestAccuracy.Mean - pool.StartMemberTestAccuracy.Mean, pool.GainOverStartMember, 12);
+            Assert.Equal(pool.PooledTestAccuracy.Mean - pool.StartMemberTestAccuracy.Mean,
+                pool.GainOverStartMember, 12);
         }
     }
 

@@ -22,7 +22,9 @@ public sealed class TicketCensusTests
     private static double Jaccard(int a, int b) =>
         a == b ? 1 : Similarity.GetValueOrDefault((Math.Min(a, b), Math.Max(a, b)), 0.3);
 
-    /// <summary>A round judged on <paramref name="validation"/>; its test accuracy is 0.1 lower, so never mistaken for it.</summary>
+    /// <summary>
+    /// A round judged on <paramref name="validation"/>; its test accuracy is 0.1 lower, so never mistaken for it.
+    /// </summary>
     private static CensusRound<int> Round(double density, double validation, int mask = -1) =>
         new(density, validation, validation - 0.1, mask);
 

@@ -89,7 +89,8 @@ public sealed class ImpRunnerTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Families))]
-    public void TheNextMaskIsTheMagnitudePruningOfTheTrainedWeightsAtEachLayerTypesRate(ModelFamily family, double? convRate)
+    public void TheNextMaskIsTheMagnitudePruningOfTheTrainedWeightsAtEachLayerTypesRate(ModelFamily family,
+        double? convRate)
     {
         var spec = SyntheticSpec.Search() with
         {
@@ -106,7 +107,8 @@ public sealed class ImpRunnerTests : IDisposable
         var trained = runner.Store.Get(roundOne.WeightsHash);
         var next = runner.Store.Get(roundOne.NextMaskHash!);
         var mask = new Mask(storedMask.ToDictionary(p => p.Key, p => p.Value.to(ScalarType.Float32)));
-        var expected = MagnitudePruner.Prune(mask, trained, network.OutputWeight, PruningStrategy.LayerWise, 0.2, 0.05, convRate);
+        var expected = MagnitudePruner.Prune(mask, trained, network.OutputWeight, PruningStrategy.LayerWise, 0.2, 0.05,
+            convRate);
 
         Assert.All(next.Values, t => Assert.Equal(ScalarType.Bool, t.dtype));
         TensorAssert.BitwiseEqual(expected.Layers, next.ToDictionary(p => p.Key, p => p.Value.to(ScalarType.Float32)));
@@ -138,8 +140,8 @@ public sealed class ImpRunnerTests : IDisposable
         var shifted = spec with { Seeds = spec.Seeds with { DataOrder = spec.Seeds.DataOrder + 1 } };
         var shiftedRunner = Runner(shifted, "shifted");
         var shiftedInit = shiftedRunner.DrawInit(0);
-        var twin = shiftedRunner.Run(
-            TicketSchedule.NextUnit(shifted, new TicketId(0, 0), shiftedInit, shiftedRunner.DenseMask(shiftedInit), [])!, 7);
+        var shiftedDense = shiftedRunner.DenseMask(shiftedInit);
+        var twin = shiftedRunner.Run(TicketSchedule.NextUnit(shifted, new TicketId(0, 0), shiftedInit, shiftedDense, [])!, 7);
         Assert.Equal(init, shiftedInit);
         Assert.Equal(second.WeightsHash, twin.WeightsHash);
     }
@@ -169,7 +171,8 @@ public sealed class ImpRunnerTests : IDisposable
         var redrawn = NetworkFactory.DrawInit(network, runner.Spec.Model.Init, draw.Seed);
         var stored = runner.Store.Get(draw.InitHash!);
         TensorAssert.BitwiseEqual(redrawn, stored);
-        Assert.Equal("control-init", SafeTensors.ReadMetadata(File.ReadAllBytes(runner.Store.PathOf(draw.InitHash!)))["kind"]);
+        var metadata = SafeTensors.ReadMetadata(File.ReadAllBytes(runner.Store.PathOf(draw.InitHash!)));
+        Assert.Equal("control-init", metadata["kind"]);
         Assert.Null(Find(results, 1, RunKind.Ticket).Control);
     }
 
@@ -190,7 +193,10 @@ public sealed class ImpRunnerTests : IDisposable
         TensorAssert.BitwiseEqual(expected.Layers, stored.Layers);
         var trained = runner.Store.Get(control.WeightsHash);
         foreach (var (layer, kept) in stored.Layers)
-            Assert.Equal(0L, trained[layer].masked_select(kept.logical_not().to(ScalarType.Bool)).count_nonzero().item<long>());
+        {
+            using var pruned = kept.logical_not().to(ScalarType.Bool);
+            Assert.Equal(0L, trained[layer].masked_select(pruned).count_nonzero().item<long>());
+        }
         Assert.Equal(expected.Density, control.Density, 12);
     }
 

@@ -48,14 +48,16 @@ public sealed class TrainingSessionTests : IDisposable
         }
     }
 
-    private RoundOutcome Train(TrainingRecipe recipe, bool halfPruned = false, long dataOrderSeed = DataOrderSeed, int chunk = int.MaxValue) =>
+    private RoundOutcome Train(TrainingRecipe recipe, bool halfPruned = false, long dataOrderSeed = DataOrderSeed,
+        int chunk = int.MaxValue) =>
         TrainOn(data, recipe, halfPruned, dataOrderSeed, chunk);
 
     private static RoundOutcome TrainOn(DatasetSplits splits, TrainingRecipe recipe, bool halfPruned = false,
         long dataOrderSeed = DataOrderSeed, int chunk = int.MaxValue)
     {
         using var setup = new Setup(halfPruned);
-        using var session = new TrainingSession(setup.Network, splits, recipe, setup.Mask, setup.Init, dataOrderSeed, 0);
+        using var session =
+            new TrainingSession(setup.Network, splits, recipe, setup.Mask, setup.Init, dataOrderSeed, 0);
         while (!session.IsComplete)
             session.RunChunk(chunk);
         return session.Complete();
@@ -186,12 +188,16 @@ public sealed class TrainingSessionTests : IDisposable
     {
         // 400 test examples so that two different weights rarely score alike; Adam at a high rate peaks early.
         using var wide = SyntheticData.Splits(test: 400);
-        var recipe = SyntheticSpec.Recipe(OptimizerKind.Adam, 0.05) with { Duration = new Duration(8, DurationUnit.Epochs) };
+        var recipe = SyntheticSpec.Recipe(OptimizerKind.Adam, 0.05) with
+        {
+            Duration = new Duration(8, DurationUnit.Epochs),
+        };
         using var full = TrainOn(wide, recipe);
         Assert.True(full.EarlyStopIteration < full.Iterations, "the validation peak should come before the end");
 
         // The same run stopped at the early-stop iteration: a constant rate, so its first steps are the same steps.
-        using var stopped = TrainOn(wide, recipe with { Duration = new Duration(full.EarlyStopIteration, DurationUnit.Iterations) });
+        using var stopped =
+            TrainOn(wide, recipe with { Duration = new Duration(full.EarlyStopIteration, DurationUnit.Iterations) });
 
         Assert.Equal(stopped.FinalTestAccuracy, full.TestAccuracyAtEarlyStop);
         Assert.NotEqual(full.FinalTestAccuracy, full.TestAccuracyAtEarlyStop);

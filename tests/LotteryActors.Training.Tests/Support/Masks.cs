@@ -23,5 +23,6 @@ internal static class Masks
     public static int[] KeptPositions(Mask mask, string layer) => Positions(mask, layer, 1f);
 
     private static int[] Positions(Mask mask, string layer, float value) =>
-        TensorAssert.Values(mask.Layers[layer]).Select((v, i) => (v, i)).Where(p => p.v == value).Select(p => p.i).ToArray();
+        TensorAssert.Values(mask.Layers[layer]).Select((v, i) => (v, i)).Where(p => p.v == value).Select(p => p.i)
+            .ToArray();
 }
