@@ -15,6 +15,7 @@ var root = new RootCommand("LotteryActors: concurrent lottery-ticket search with
     BenchCommand.Create(),
     VerifyCommand.Create(),
     ServeCommand.Create(),
+    ExportCommand.Create(),
 };
 var parse = root.Parse(args);
 return parse.Errors.Count > 0

@@ -10,6 +10,7 @@ public static class SearchSpecReader
     public static SearchSpec Read(Config config)
     {
         var c = new SettingsSection(config, SpecValidator.Root);
+        var family = c.Enum<ModelFamily>("model.family");
         var spec = new SearchSpec(
             Name: c.Text("name"),
             Dataset: new DatasetSpec(
@@ -19,7 +20,7 @@ public static class SearchSpecReader
                 c.Int("dataset.train-subset"),
                 c.Int("dataset.test-subset")),
             Model: new ModelSpec(
-                c.Enum<ModelFamily>("model.family"),
+                family,
                 DoubleList(c, "model.widths"),
                 c.Enum<InitScheme>("model.init")),
             TicketsPerWidth: c.Int("tickets-per-width"),
@@ -40,7 +41,9 @@ public static class SearchSpecReader
                 c.Double("pruning.rate"),
                 c.Double("pruning.output-rate"),
                 c.Int("pruning.rounds"),
-                Duration(c, "pruning.rewind")),
+                Duration(c, "pruning.rewind"),
+                // LeNet has no convolutions: leaving the rate out keeps its spec, and so its search id, as it was.
+                family == ModelFamily.Lenet300100 ? null : c.Double("pruning.conv-rate")),
             Controls: new ControlsSpec(c.Bool("controls.random-reinit"), c.Bool("controls.random-mask")),
             Seeds: new SeedSpec(c.Long("seeds.init"), c.Long("seeds.data-order"), c.Long("seeds.controls")));
         return SpecValidator.Validate(spec);

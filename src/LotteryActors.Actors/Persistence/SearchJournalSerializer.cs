@@ -15,29 +15,35 @@ public sealed class SearchJournalSerializer(ExtendedActorSystem system) : Serial
 {
     public const int Id = 7311;
 
-    private static readonly IReadOnlyDictionary<string, Type> TypesByManifest = new Dictionary<string, Type>
+    /// <summary>The manifest each entry is written under today.</summary>
+    private static readonly IReadOnlyDictionary<Type, string> ManifestsByType = new Dictionary<Type, string>
     {
-        ["SearchStarted.v1"] = typeof(SearchStarted),
-        ["DatasetRecorded.v1"] = typeof(DatasetRecorded),
-        ["InitDrawn.v1"] = typeof(InitDrawn),
-        ["RoundCompleted.v1"] = typeof(RoundCompleted),
-        ["TicketFailed.v1"] = typeof(TicketFailed),
-        ["TicketFinished.v1"] = typeof(TicketFinished),
-        ["TicketRetried.v1"] = typeof(TicketRetried),
-        ["EnsembleEvaluated.v1"] = typeof(EnsembleEvaluated),
-        ["SearchCompleted.v1"] = typeof(SearchCompleted),
-        ["SearchSnapshot.v2"] = typeof(SearchSnapshot),
+        [typeof(SearchStarted)] = "SearchStarted.v1",
+        [typeof(DatasetRecorded)] = "DatasetRecorded.v1",
+        [typeof(InitDrawn)] = "InitDrawn.v1",
+        // v2: a run's result names what a control drew (RunResult.Control); the snapshot holds runs, so it follows.
+        [typeof(RoundCompleted)] = "RoundCompleted.v2",
+        [typeof(TicketFailed)] = "TicketFailed.v1",
+        [typeof(TicketFinished)] = "TicketFinished.v1",
+        [typeof(TicketRetried)] = "TicketRetried.v1",
+        [typeof(EnsembleEvaluated)] = "EnsembleEvaluated.v1",
+        [typeof(SearchCompleted)] = "SearchCompleted.v1",
+        // v2: the dataset's fingerprint, and the runs' control provenance (RoundCompleted.v2).
+        [typeof(SearchSnapshot)] = "SearchSnapshot.v2",
     };
 
-    /// <summary>Older versions still read: each maps to the type that reads it, and is never written again.</summary>
-    private static readonly IReadOnlyDictionary<string, Type> ReadOnlyManifests = new Dictionary<string, Type>
-    {
-        // v1 lacks DatasetFingerprint, which reads back as null.
-        ["SearchSnapshot.v1"] = typeof(SearchSnapshot),
-    };
-
-    private static readonly IReadOnlyDictionary<Type, string> ManifestsByType =
-        TypesByManifest.ToDictionary(p => p.Value, p => p.Key);
+    /// <summary>
+    /// Every manifest ever written, and the type that reads it. A v1 run result lacks <c>Control</c>, which reads
+    /// as null: those controls drew their init or mask without storing it. A v1 snapshot also lacks the dataset's
+    /// fingerprint, which reads as null (the next resume records it).
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, Type> TypesByManifest =
+        ManifestsByType.ToDictionary(p => p.Value, p => p.Key)
+            .Concat([
+                KeyValuePair.Create("RoundCompleted.v1", typeof(RoundCompleted)),
+                KeyValuePair.Create("SearchSnapshot.v1", typeof(SearchSnapshot)),
+            ])
+            .ToDictionary();
 
     public override int Identifier => Id;
 
@@ -49,7 +55,7 @@ public sealed class SearchJournalSerializer(ExtendedActorSystem system) : Serial
     public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), SpecNames.Json);
 
     public override object FromBinary(byte[] bytes, string manifest) =>
-        TypesByManifest.TryGetValue(manifest, out var type) || ReadOnlyManifests.TryGetValue(manifest, out type)
+        TypesByManifest.TryGetValue(manifest, out var type)
             ? JsonSerializer.Deserialize(bytes, type, SpecNames.Json)!
             : throw new System.Runtime.Serialization.SerializationException($"unknown journal manifest '{manifest}'");
 

@@ -6,8 +6,8 @@ namespace LotteryActors.Actors.Search;
 /// <summary>
 /// Every artifact hash a journaled search names, each once, with the step that produced it: per width the shared
 /// init and its dense mask; per run its weights, next mask and rewind point, and the start and mask it read. What the
-/// journal does not name is not audited: a random re-init's start and a random mask are drawn from control seeds
-/// and never stored. Pure, so it is tested on hand-made states.
+/// journal does not name is not audited: controls journaled before RoundCompleted.v2 name neither the init nor the
+/// mask they drew; later ones name both as outputs of their run. Pure, so it is tested on hand-made states.
 /// </summary>
 public static class ArtifactAudit
 {
@@ -34,6 +34,8 @@ public static class ArtifactAudit
             Name(run.WeightsHash, ArtifactKind.Weights, producer);
             Name(run.NextMaskHash, ArtifactKind.Mask, producer);
             Name(run.RewindHash, ArtifactKind.RewindPoint, producer);
+            Name(run.Control?.InitHash, ArtifactKind.ControlInit, producer);
+            Name(run.Control?.MaskHash, ArtifactKind.ControlMask, producer);
         }
         // Inputs last, so that each one is listed under the step that produced it wherever the journal has that step.
         foreach (var unit in runs.Select(r => r.Unit))

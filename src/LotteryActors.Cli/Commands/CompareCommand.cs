@@ -59,18 +59,24 @@ public static class CompareCommand
         return command;
     }
 
-    private static (Argument<string[]>, Option<string?>, Option<double>, Option<double>, Option<double>) CommonArguments()
+    private static (Argument<string[]>, Option<string?>, Option<double?>, Option<double>, Option<double>)
+        CommonArguments()
     {
         var defaults = new CensusCriteria();
         return (
             new Argument<string[]>("search-id") { Description = "One or more search ids (status lists them)", Arity = ArgumentArity.OneOrMore },
             CommonOptions.Config(),
-            new Option<double>("--epsilon") { Description = "Census: a winner is within this test accuracy of dense", DefaultValueFactory = _ => defaults.Epsilon },
+            new Option<double?>("--epsilon")
+            {
+                Description = "Census: a winner is within this validation accuracy of dense. " +
+                              "Default: the dense nets' seed-to-seed standard deviation",
+            },
             new Option<double>("--density") { Description = "Census: the density at which tickets are judged", DefaultValueFactory = _ => defaults.TargetDensity },
             new Option<double>("--tau") { Description = "Census: winners whose mask Jaccard reaches tau count as one", DefaultValueFactory = _ => defaults.Tau });
     }
 
-    private static AnalysisOptions Options(ParseResult parse, Option<double> epsilon, Option<double> density, Option<double> tau)
+    private static AnalysisOptions Options(ParseResult parse, Option<double?> epsilon, Option<double> density,
+        Option<double> tau)
     {
         var criteria = new CensusCriteria(parse.GetValue(epsilon), parse.GetValue(density), parse.GetValue(tau));
         if (criteria.Epsilon is < 0 or >= 1)

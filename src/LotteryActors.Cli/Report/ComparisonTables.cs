@@ -49,17 +49,21 @@ public static class ComparisonTables
         "cost = non-zero weights evaluated per example; ECE with 15 bins", Keys: 4);
 
     private static ReportTable Baselines(SearchAnalysis a) => new("baselines", "Dense net, dense ensemble, and the equal-budget comparison",
-        ["width", "K", "dense mean", "dense std", "dense cost", "dense ensemble", "dense ens. cost", "K tickets round", "density",
-         "K tickets ensemble", "K tickets cost", "vs dense", "lo", "hi", "verdict"],
+        ["width", "K", "dense mean", "dense std", "selected dense", "dense cost", "dense ensemble", "dense ens. cost",
+         "K tickets round", "density", "K tickets ensemble", "K tickets cost", "vs dense", "lo", "hi", "verdict"],
         a.Baselines.Select(b => new object?[]
         {
-            b.Width, b.Tickets, b.DenseTestAccuracy.Mean, b.DenseTestAccuracy.StandardDeviation, (long)b.DenseCost, b.DenseEnsembleTestAccuracy,
+            b.Width, b.Tickets, b.DenseTestAccuracy.Mean, b.DenseTestAccuracy.StandardDeviation,
+            b.SelectedDenseTestAccuracy,
+            (long)b.DenseCost, b.DenseEnsembleTestAccuracy,
             (long)b.DenseEnsembleCost, b.EqualBudgetRound, b.EqualBudgetDensity, b.EqualBudgetEnsembleTestAccuracy, (long)b.EqualBudgetEnsembleCost,
             b.EqualBudgetGainOverDense.Difference.Estimate, b.EqualBudgetGainOverDense.Difference.Lower, b.EqualBudgetGainOverDense.Difference.Upper,
             b.EqualBudgetGainOverDense.WithinNoise ? "within noise" : b.EqualBudgetGainOverDense.Difference.Estimate > 0 ? "tickets win" : "dense wins",
         }).ToList(),
         "dense ensemble = the K round-0 nets (shared init, each ticket's data order); K tickets = the round whose density is nearest 1/K, " +
-        "so their total non-zero weights match one dense net; compared with the validation-selected dense net", Keys: 2);
+        "so their total non-zero weights match one dense net; " +
+        "vs dense = K tickets ensemble minus the selected dense net " +
+        "(the round-0 net with the best validation accuracy)", Keys: 2);
 
     private static ReportTable SizeCurves(SearchAnalysis a) => new("size-curves", "Best k-member ensemble, chosen greedily on validation",
         ["width", "round", "density", "k", "members", "validation", "test"],
@@ -67,20 +71,48 @@ public static class ComparisonTables
             { s.Width, s.Round, s.Density, step.Size, string.Join(' ', step.Members), step.ValidationAccuracy, step.TestAccuracy })).ToList());
 
     private static ReportTable Diversity(SearchAnalysis a) => new("diversity", "How different the tickets are (mean over pairs)",
-        ["width", "round", "density", "mask Jaccard", "disagreement", "sym. KL"],
-        a.Diversity.Select(d => new object?[] { d.Width, d.Round, d.Density, d.MeanJaccard, d.MeanDisagreement, d.MeanSymmetricKl }).ToList(),
-        $"correlation with the pair's ensemble gain over its mean member (pruned rounds, {a.Pairs.Count(p => p.Round > 0)} pairs): " +
-        $"disagreement {ReportTable.Display(a.DisagreementGainCorrelation)}, mask Jaccard {ReportTable.Display(a.JaccardGainCorrelation)}");
+        ["width", "round", "density", "mask Jaccard", "chance", "disagreement", "sym. KL"],
+        a.Diversity.Select(d => new object?[]
+        {
+            d.Width, d.Round, d.Density, d.MeanJaccard, d.MeanChanceJaccard, d.MeanDisagreement, d.MeanSymmetricKl,
+        }).ToList(),
+        "chance = the Jaccard of two random masks with the same per-layer densities (d / (2 - d) at one density d); " +
+        "correlation with the pair's ensemble gain over its mean member, " +
+        $"pooled over the {a.CorrelationPairs} pairs of pruned " +
+        $"rounds: disagreement {ReportTable.Display(a.DisagreementGainCorrelation)}, mask Jaccard " +
+        $"{ReportTable.Display(a.JaccardGainCorrelation)}; mean within one (width, round): disagreement " +
+        $"{ReportTable.Display(a.DisagreementGainCorrelationWithinLevels)}, mask Jaccard " +
+        $"{ReportTable.Display(a.JaccardGainCorrelationWithinLevels)}");
 
     private static ReportTable Pools(SearchAnalysis a) => new("pools", "Weight-space ensembles (Lottery Pools): one network each",
-        ["width", "round", "density", "pool", "pooled test", "member mean", "pooled cost", "member cost"],
-        a.Pools.Select(p => new object?[] { p.Width, p.Round, p.Density, p.Pool, p.PooledTestAccuracy.Mean, p.BestMemberTestAccuracy.Mean, (long)p.PooledCost, (long)p.MemberCost }).ToList(),
+        ["width", "round", "density", "pool", "pooled test", "start member", "gain", "member mean", "pooled cost",
+         "member cost"],
+        a.Pools.Select(p => new object?[]
+        {
+            p.Width, p.Round, p.Density, p.Pool, p.PooledTestAccuracy.Mean, p.StartMemberTestAccuracy.Mean,
+            p.GainOverStartMember, p.MemberTestAccuracy.Mean, (long)p.PooledCost, (long)p.MemberCost,
+        }).ToList(),
         "across-tickets interpolates the tickets of one round; adjacent-sparsity interpolates each ticket with its previous (denser) round; " +
-        "coefficients chosen on validation; cost = non-zero weights of the pooled network");
+        "coefficients chosen on validation; a pool starts from its validation-selected member (start member) " +
+        "and gain = pooled minus it, " +
+        "0 where no mix helped on validation; cost = non-zero weights of the pooled network", Keys: 4);
 
     private static ReportTable Census(SearchAnalysis a) => new("census", "Ticket census: distinct winning tickets per width",
-        ["width", "dense", "candidates", "winners", "distinct", "winner mean", "winner std"],
-        a.Census.Select(c => new object?[] { c.Width, c.DenseAccuracy, c.Candidates, c.Winners, c.Distinct, c.WinnerMeanAccuracy, c.WinnerAccuracyStandardDeviation }).ToList(),
-        $"a winner is within {a.Options.Census.Epsilon} of the width's mean dense accuracy at the last round with density <= {a.Options.Census.TargetDensity}; " +
-        $"winners whose masks have Jaccard >= {a.Options.Census.Tau} count once");
+        ["width", "dense val.", "dense runs", "epsilon", "candidates", "winners", "distinct", "winner test mean",
+         "winner test std"],
+        a.Census.Select(c => new object?[]
+        {
+            c.Width, c.DenseValidationAccuracy, c.DenseRuns, c.Epsilon, c.Candidates, c.Winners, c.Distinct,
+            c.WinnerMeanAccuracy, c.WinnerAccuracyStandardDeviation,
+        }).ToList(),
+        "a winner's validation accuracy (final weights) at the last round with density <= " +
+        $"{a.Options.Census.TargetDensity} is " +
+        "within epsilon of the mean validation accuracy of the width's dense nets (its own init); epsilon = " +
+        (a.Options.Census.Epsilon is { } fixedEpsilon
+            ? $"{fixedEpsilon}, as given"
+            : "the sample standard deviation of those dense nets' validation accuracies over data-order seeds") +
+        $"; winners whose masks have Jaccard >= {a.Options.Census.Tau} count once (two random masks at density " +
+        $"{a.Options.Census.TargetDensity} overlap " +
+        $"{ReportTable.Display(MaskOverlap.ChanceJaccard(a.Options.Census.TargetDensity))} " +
+        "by chance); winner statistics are test accuracies", Keys: 1);
 }

@@ -36,6 +36,32 @@ public static class MaskOverlap
         return new MaskJaccard(Ratio(bothTotal, eitherTotal), perLayer);
     }
 
+    /// <summary>
+    /// The Jaccard two independent uniformly random masks at density d have by chance, d / (2 - d): they share
+    /// d^2 of the weights in expectation and keep 2d - d^2 between them. (Exactly the ratio of the expectations;
+    /// for the hundreds of thousands of weights of a layer, the expectation of the ratio is the same to 1e-4.)
+    /// </summary>
+    public static double ChanceJaccard(double density) => density / (2 - density);
+
+    /// <summary>
+    /// The chance Jaccard of random masks with the same per-layer densities as <paramref name="a"/> and
+    /// <paramref name="b"/>: sum over layers of n d_a d_b over sum of n (d_a + d_b - d_a d_b). Layer-wise pruning
+    /// keeps the output layer denser than the rest, which this counts and d / (2 - d) at the overall density does
+    /// not; with one density d everywhere in both masks it is d / (2 - d).
+    /// </summary>
+    public static double ChanceJaccard(Mask a, Mask b)
+    {
+        double both = 0, either = 0;
+        foreach (var name in a.Layers.Keys)
+        {
+            var n = (double)a.Total(name);
+            var (da, db) = (a.Kept(name) / n, b.Kept(name) / n);
+            both += n * da * db;
+            either += n * (da + db - da * db);
+        }
+        return either == 0 ? 1.0 : both / either;
+    }
+
     /// <summary>Overall Jaccard of every pair; symmetric with ones on the diagonal.</summary>
     public static double[,] PairwiseJaccard(IReadOnlyList<Mask> masks) =>
         PairwiseMatrix.Symmetric(masks.Count, (i, j) => Jaccard(masks[i], masks[j]).Overall);

@@ -56,11 +56,24 @@ public sealed class SearchAnalyzer : IDisposable
                 GreedyEnsemble.Select(Outputs(g), validationLabels, testLabels))).ToList(),
             ticketGroups.Select(g => Diversity(g, pairs)).ToList(),
             pairs,
-            Statistics.PearsonCorrelation(varied.Select(p => p.Disagreement).ToList(), varied.Select(p => p.PairEnsembleGain).ToList()),
-            Statistics.PearsonCorrelation(varied.Select(p => p.MaskJaccard).ToList(), varied.Select(p => p.PairEnsembleGain).ToList()),
+            GainCorrelation(varied, p => p.Disagreement),
+            GainCorrelation(varied, p => p.MaskJaccard),
+            varied.Count,
+            WithinLevels(varied, p => p.Disagreement),
+            WithinLevels(varied, p => p.MaskJaccard),
             ticketGroups.GroupBy(g => g.WidthIndex).Select(w => Baseline(w.ToList())).OfType<BaselineRow>().ToList(),
             ticketGroups.SelectMany(g => Pools(g, groups)).ToList(),
             ticketGroups.GroupBy(g => g.WidthIndex).Select(w => Census(w.ToList())).ToList());
+    }
+
+    private static double GainCorrelation(IReadOnlyList<TicketPair> pairs, Func<TicketPair, double> diversity) =>
+        Statistics.PearsonCorrelation(pairs.Select(diversity).ToList(), pairs.Select(p => p.PairEnsembleGain).ToList());
+
+    private static double WithinLevels(IReadOnlyList<TicketPair> pairs, Func<TicketPair, double> diversity)
+    {
+        var levels = pairs.GroupBy(p => (p.WidthIndex, p.Round))
+            .Select(level => GainCorrelation(level.ToList(), diversity)).Where(r => !double.IsNaN(r)).ToList();
+        return levels.Count == 0 ? double.NaN : levels.Average();
     }
 
     private sealed record Group(int WidthIndex, double Width, RunKind Kind, int Round, IReadOnlyList<RunResult> Runs)
@@ -109,6 +122,7 @@ public sealed class SearchAnalyzer : IDisposable
             var meanAccuracy = (g.Runs[a].Metrics.TestAccuracy + g.Runs[b].Metrics.TestAccuracy) / 2;
             yield return new TicketPair(g.WidthIndex, g.Round, g.Runs[a].Unit.Ticket.Index, g.Runs[b].Unit.Ticket.Index,
                 MaskOverlap.Jaccard(MaskOf(g.Runs[a]), MaskOf(g.Runs[b])).Overall,
+                MaskOverlap.ChanceJaccard(MaskOf(g.Runs[a]), MaskOf(g.Runs[b])),
                 PredictionDiversity.Disagreement(members[a].TestLogits, members[b].TestLogits),
                 PredictionDiversity.SymmetricKl(members[a].TestLogits, members[b].TestLogits),
                 pairAccuracy - meanAccuracy);
@@ -123,7 +137,8 @@ public sealed class SearchAnalyzer : IDisposable
         var perLayer = groupMasks[0].Layers.Keys.ToDictionary(layer => layer, layer =>
             Enumerable.Range(0, groupMasks.Count).SelectMany(a => Enumerable.Range(a + 1, groupMasks.Count - a - 1)
                 .Select(b => MaskOverlap.Jaccard(groupMasks[a], groupMasks[b]).PerLayer[layer])).Average());
-        return new DiversityRow(g.WidthIndex, g.Width, g.Round, g.Density, pairs.Average(p => p.MaskJaccard), perLayer,
+        return new DiversityRow(g.WidthIndex, g.Width, g.Round, g.Density, pairs.Average(p => p.MaskJaccard),
+            pairs.Average(p => p.ChanceJaccard), perLayer,
             pairs.Average(p => p.Disagreement), pairs.Average(p => p.SymmetricKl),
             Enumerable.Range(0, groupMasks.Count).Select(i => Enumerable.Range(0, groupMasks.Count).Select(j => matrix[i, j]).ToArray()).ToArray());
     }
@@ -141,7 +156,8 @@ public sealed class SearchAnalyzer : IDisposable
         var equalCorrect = EnsembleCorrect(equalOutputs.Select(m => m.TestLogits).ToList());
         var selectedDense = Statistics.Correct(denseOutputs[MemberOutputs.SelectOnValidation(denseOutputs, validationLabels)].TestLogits, testLabels);
         return new BaselineRow(dense.WidthIndex, dense.Width, k,
-            Spread.Of(dense.Runs.Select(r => r.Metrics.TestAccuracy).ToList()), denseCost,
+            Spread.Of(dense.Runs.Select(r => r.Metrics.TestAccuracy).ToList()),
+            selectedDense.Count(c => c) / (double)selectedDense.Length, denseCost,
             EnsembleMath.LogitAverageAccuracy(denseOutputs.Select(m => m.TestLogits).ToList(), testLabels), denseCost * k,
             equal.Round, equal.Density, equalCorrect.Count(c => c) / (double)equalCorrect.Length,
             equal.Runs.Sum(r => (double)Cost(r.WeightsHash)),
@@ -162,7 +178,8 @@ public sealed class SearchAnalyzer : IDisposable
 
         var across = PoolOf(g.Runs, evaluate, alphas);
         yield return new PoolRow(g.WidthIndex, g.Width, g.Round, g.Density, "across-tickets",
-            Spread.Of([across.TestAccuracy]), memberAccuracy, across.NonZeroWeights, memberCost);
+            Spread.Of([across.TestAccuracy]), Spread.Of([across.StartTestAccuracy]), memberAccuracy,
+            across.NonZeroWeights, memberCost);
 
         var before = all.FirstOrDefault(o => o.WidthIndex == g.WidthIndex && o.Kind == RunKind.Ticket && o.Round == g.Round - 1);
         if (before is null)
@@ -170,7 +187,9 @@ public sealed class SearchAnalyzer : IDisposable
         var adjacent = g.Runs.Select(run => before.Runs.FirstOrDefault(b => b.Unit.Ticket == run.Unit.Ticket) is { } denser
             ? PoolOf([run, denser], evaluate, alphas) : null).OfType<PooledTicket>().ToList();
         yield return new PoolRow(g.WidthIndex, g.Width, g.Round, g.Density, "adjacent-sparsity",
-            Spread.Of(adjacent.Select(p => p.TestAccuracy).ToList()), memberAccuracy, adjacent.Average(p => (double)p.NonZeroWeights), memberCost);
+            Spread.Of(adjacent.Select(p => p.TestAccuracy).ToList()),
+            Spread.Of(adjacent.Select(p => p.StartTestAccuracy).ToList()), memberAccuracy,
+            adjacent.Average(p => (double)p.NonZeroWeights), memberCost);
     }
 
     private PooledTicket PoolOf(IReadOnlyList<RunResult> members, WeightEvaluator evaluate, IReadOnlyList<double> alphas)
@@ -190,9 +209,10 @@ public sealed class SearchAnalyzer : IDisposable
     {
         var tickets = width.SelectMany(g => g.Runs).GroupBy(r => r.Unit.Ticket.Index).OrderBy(t => t.Key)
             .Select(t => (IReadOnlyList<CensusRound<string>>)t.OrderBy(r => r.Unit.Round)
-                .Select(r => new CensusRound<string>(r.Density, r.Metrics.TestAccuracy, r.Unit.MaskHash)).ToList())
+                .Select(r => new CensusRound<string>(r.Density, r.Metrics.ValidationAccuracy, r.Metrics.TestAccuracy,
+                    r.Unit.MaskHash)).ToList())
             .ToList();
-        var dense = width.First(g => g.Round == 0).Runs.Select(r => r.Metrics.TestAccuracy).ToList();
+        var dense = width.First(g => g.Round == 0).Runs.Select(r => r.Metrics.ValidationAccuracy).ToList();
         return TicketCensus.Count(new CensusWidth<string>(width[0].Width, dense, tickets), options.Census,
             (a, b) => MaskOverlap.Jaccard(Mask(a), Mask(b)).Overall);
     }

@@ -3,32 +3,42 @@ using LotteryActors.Training.Pruning;
 namespace LotteryActors.Training.Analysis;
 
 /// <summary>
-/// What makes a ticket a winner: at <see cref="TargetDensity"/> it is within <see cref="Epsilon"/> (absolute test
-/// accuracy) of the dense network; and two winners count as the same ticket when their masks' Jaccard similarity
-/// reaches <see cref="Tau"/>.
+/// What makes a ticket a winner: at <see cref="TargetDensity"/> its validation accuracy is within epsilon of the
+/// mean validation accuracy of the width's dense nets (same init, one per data order); and two winners count as the
+/// same ticket when their masks' Jaccard similarity reaches <see cref="Tau"/>. Without an <see cref="Epsilon"/>,
+/// epsilon is the dense nets' seed-to-seed spread: the sample standard deviation of their validation accuracies,
+/// so "matches dense" means "within the noise of dense itself".
 /// </summary>
-public sealed record CensusCriteria(double Epsilon = 0.005, double TargetDensity = 0.2, double Tau = 0.9);
-
-/// <summary>One IMP round of a ticket: its density, test accuracy and mask (or any handle the Jaccard function reads).</summary>
-public sealed record CensusRound<TMask>(double Density, double TestAccuracy, TMask Mask);
+public sealed record CensusCriteria(double? Epsilon = null, double TargetDensity = 0.2, double Tau = 0.9);
 
 /// <summary>
-/// The tickets of one width, each as its rounds, and the test accuracies of the width's dense (round-0) runs.
+/// One IMP round of a ticket: its density, validation accuracy (what it is judged on), test accuracy (what is
+/// reported) and mask (or any handle the Jaccard function reads).
+/// </summary>
+public sealed record CensusRound<TMask>(double Density, double ValidationAccuracy, double TestAccuracy, TMask Mask);
+
+/// <summary>
+/// The tickets of one width, each as its rounds, and the validation accuracies of the width's dense (round-0) runs.
 /// </summary>
 public sealed record CensusWidth<TMask>(
     double Width,
-    IReadOnlyList<double> DenseAccuracies,
+    IReadOnlyList<double> DenseValidationAccuracies,
     IReadOnlyList<IReadOnlyList<CensusRound<TMask>>> Tickets);
 
 /// <summary>
 /// The census of one width. Candidates are the tickets with a round at or below the target density; winners are
-/// candidates within epsilon of dense there; distinct winners are those left after dropping near-duplicates.
-/// Ticket lists hold indices into <see cref="CensusWidth{TMask}.Tickets"/>. Accuracy statistics are NaN where
-/// undefined (no winners; the deviation of one).
+/// candidates within <see cref="Epsilon"/> of dense on validation there; distinct winners are those left after
+/// dropping near-duplicates. <see cref="EpsilonFromDenseSpread"/> says whether epsilon came from the dense nets'
+/// spread (over <see cref="DenseRuns"/> of them) or was given. Ticket lists hold indices into
+/// <see cref="CensusWidth{TMask}.Tickets"/>. Winner statistics are test accuracies, NaN where undefined (no winners;
+/// the deviation of one).
 /// </summary>
 public sealed record CensusCount(
     double Width,
-    double DenseAccuracy,
+    double DenseValidationAccuracy,
+    int DenseRuns,
+    double Epsilon,
+    bool EpsilonFromDenseSpread,
     int Candidates,
     int Winners,
     int Distinct,
@@ -50,21 +60,25 @@ public static class TicketCensus
     /// </summary>
     public static CensusCount Count<TMask>(CensusWidth<TMask> width, CensusCriteria criteria, Func<TMask, TMask, double> jaccard)
     {
-        if (width.DenseAccuracies.Count == 0)
+        var denseRuns = width.DenseValidationAccuracies;
+        if (denseRuns.Count == 0)
             throw new ArgumentException($"width {width.Width} has no dense runs to compare with", nameof(width));
-        var dense = width.DenseAccuracies.Average();
+        var dense = denseRuns.Average();
+        // One dense run has no spread: the derived epsilon is NaN, and nothing is judged a winner against it.
+        var epsilon = criteria.Epsilon ?? Statistics.SampleStandardDeviation(denseRuns);
         var judged = width.Tickets
             .Select((rounds, ticket) => (Ticket: ticket, Round: rounds.Where(r => r.Density <= criteria.TargetDensity).MaxBy(r => r.Density)))
             .Where(t => t.Round is not null)
             .Select(t => (t.Ticket, Round: t.Round!))
             .ToList();
-        var winners = judged.Where(t => t.Round.TestAccuracy >= dense - criteria.Epsilon).ToList();
+        var winners = judged.Where(t => t.Round.ValidationAccuracy >= dense - epsilon).ToList();
         var distinct = new List<(int Ticket, CensusRound<TMask> Round)>();
         foreach (var winner in winners)
             if (distinct.All(kept => jaccard(winner.Round.Mask, kept.Round.Mask) < criteria.Tau))
                 distinct.Add(winner);
         var accuracies = winners.Select(w => w.Round.TestAccuracy).ToList();
-        return new CensusCount(width.Width, dense, judged.Count, winners.Count, distinct.Count,
+        return new CensusCount(width.Width, dense, denseRuns.Count, epsilon, criteria.Epsilon is null,
+            judged.Count, winners.Count, distinct.Count,
             Statistics.Mean(accuracies), Statistics.SampleStandardDeviation(accuracies),
             winners.Select(w => w.Ticket).ToList(), distinct.Select(d => d.Ticket).ToList());
     }

@@ -21,10 +21,14 @@ public sealed record PoolingStep(int Candidate, double CandidateValidationAccura
 /// <summary>
 /// The pooled network. <see cref="MemberCoefficients"/> gives each member's share of the pooled weights
 /// (summing to 1): pooled = sum_i c_i * w_i. <see cref="NonZeroWeights"/> is its inference cost, to compare with
-/// <see cref="MembersNonZeroWeights"/>, the cost of the output ensemble of all members.
+/// <see cref="MembersNonZeroWeights"/>, the cost of the output ensemble of all members. The pool starts from
+/// <see cref="StartMember"/>, the member with the best validation accuracy, so its gain is measured against that
+/// member's <see cref="StartTestAccuracy"/>: when no mix is accepted the pool is that member and gains nothing.
 /// </summary>
 public sealed record PooledTicket(
     IReadOnlyList<double> MemberCoefficients,
+    int StartMember,
+    double StartTestAccuracy,
     IReadOnlyList<PoolingStep> Steps,
     double ValidationAccuracy,
     double TestAccuracy,
@@ -99,7 +103,9 @@ public static class WeightPooling
                 }
                 steps.Add(new PoolingStep(candidate, memberScores[candidate].Validation, chosen, poolScore.Validation));
             }
-            return new PooledTicket(coefficients, steps, poolScore.Validation, poolScore.Test,
+            var start = byValidation[0];
+            return new PooledTicket(coefficients, start, memberScores[start].Test, steps, poolScore.Validation,
+                poolScore.Test,
                 NonZeroWeights(pool), members.Sum(NonZeroWeights));
         }
         finally

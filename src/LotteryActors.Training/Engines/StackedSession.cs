@@ -60,7 +60,7 @@ public sealed class StackedSession : IDisposable
             weights = layers.Select((l, i) =>
             {
                 using var stacked = Stack(members.Select(m => m.StartWeights[$"{l}.weight"]), device);
-                return new Parameter(stacked.mul(masks[i]));
+                return new Parameter(Mask.ZeroPruned(stacked, masks[i]));
             }).ToArray();
             biases = layers.Select(l =>
             {

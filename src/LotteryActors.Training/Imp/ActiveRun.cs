@@ -17,6 +17,7 @@ public sealed class ActiveRun : IDisposable
     private readonly Mask mask;
     private readonly TrainingSession session;
     private readonly int rewindIteration;
+    private readonly ControlDraw? control;
 
     internal ActiveRun(ImpRunner runner, WorkUnit unit)
     {
@@ -25,14 +26,23 @@ public sealed class ActiveRun : IDisposable
         var spec = runner.Spec;
         network = runner.CreateNetwork(spec.Width(unit.Ticket));
         using var ticketMask = runner.GetMask(unit.MaskHash);
+        var controlSeed = runner.ControlSeed(unit);
         mask = unit.Kind == RunKind.RandomMask
-            ? RandomMasks.SameLayerDensities(ticketMask, runner.ControlSeed(unit))
+            ? RandomMasks.SameLayerDensities(ticketMask, controlSeed)
             : ticketMask.Clone();
         var start = unit.Kind == RunKind.RandomReinit
-            ? NetworkFactory.DrawInit(network, spec.Model.Init, runner.ControlSeed(unit))
+            ? NetworkFactory.DrawInit(network, spec.Model.Init, controlSeed)
             : runner.Store.Get(unit.StartHash);
         try
         {
+            // Stored before training, like an input: the journal then names what the control trained from.
+            control = unit.Kind switch
+            {
+                RunKind.RandomReinit => new ControlDraw(controlSeed,
+                    runner.Store.Put(start, new Dictionary<string, string> { ["kind"] = "control-init" }), null),
+                RunKind.RandomMask => new ControlDraw(controlSeed, null, runner.PutMask(mask)),
+                _ => null,
+            };
             var iterationsPerEpoch = TrainingSession.IterationsPerEpoch(runner.Data, spec.Training);
             rewindIteration = spec.Pruning.Rewind.ToIterations(iterationsPerEpoch);
             var startIteration = unit.Round == 0 ? 0 : rewindIteration;
@@ -64,7 +74,8 @@ public sealed class ActiveRun : IDisposable
         if (Unit.Kind == RunKind.Ticket && Unit.Round < runner.Spec.Pruning.Rounds)
         {
             var p = runner.Spec.Pruning;
-            using var pruned = MagnitudePruner.Prune(mask, outcome.TrainedWeights, network.OutputWeight, p.Strategy, p.Rate, p.OutputRate);
+            using var pruned = MagnitudePruner.Prune(mask, outcome.TrainedWeights, network.OutputWeight, p.Strategy,
+                p.Rate, p.OutputRate, p.ConvRate);
             nextMask = runner.PutMask(pruned);
         }
         var rewind = session.CapturedWeights is { } captured
@@ -73,7 +84,7 @@ public sealed class ActiveRun : IDisposable
         var metrics = new RunMetrics(outcome.Iterations, outcome.FinalValidationAccuracy, outcome.FinalValidationLoss,
             outcome.FinalTestAccuracy, outcome.FinalTestLoss, outcome.EarlyStopIteration, outcome.BestValidationAccuracy,
             outcome.TestAccuracyAtEarlyStop, outcome.TrainLoss);
-        return new RunResult(Unit, mask.Density, metrics, weightsHash, nextMask, rewind);
+        return new RunResult(Unit, mask.Density, metrics, weightsHash, nextMask, rewind, control);
     }
 
     public void Dispose()

@@ -14,7 +14,9 @@ public sealed record WorkUnit(TicketId Ticket, int Round, RunKind Kind, string S
 {
     /// <summary>
     /// The artifacts the run reads, so it can be re-run only once they are whole. A method, not a property, so the
-    /// journaled form of a unit does not change; a random re-init draws its start from the control seed instead.
+    /// journaled form of a unit does not change. A random re-init does not read <see cref="StartHash"/> (the shared
+    /// init it is the control of): it draws its start from the control seed, and its result's
+    /// <see cref="RunResult.Control"/> names what it drew.
     /// </summary>
     public IReadOnlyList<string> InputHashes() => Kind == RunKind.RandomReinit ? [MaskHash] : [StartHash, MaskHash];
 
@@ -35,7 +37,8 @@ public sealed record RunMetrics(
 
 /// <summary>
 /// A finished run: its metrics, the density it trained at and the hashes of its artifacts. A ticket round also
-/// names the next round's mask (absent after the last round) and, in round 0 with late rewinding, the rewind point.
+/// names the next round's mask (absent after the last round) and, in round 0 with late rewinding, the rewind point;
+/// a control names what it drew (absent from ticket rounds, and from controls journaled before RoundCompleted.v2).
 /// </summary>
 public sealed record RunResult(
     WorkUnit Unit,
@@ -43,4 +46,12 @@ public sealed record RunResult(
     RunMetrics Metrics,
     string WeightsHash,
     string? NextMaskHash,
-    string? RewindHash);
+    string? RewindHash,
+    ControlDraw? Control = null);
+
+/// <summary>
+/// What a control run drew from its own seed, stored so the journal says what it trained: a random re-init's start
+/// weights (<paramref name="InitHash"/>, not the shared init its unit names), or a random mask's mask
+/// (<paramref name="MaskHash"/>, with the ticket mask's per-layer densities).
+/// </summary>
+public sealed record ControlDraw(long Seed, string? InitHash, string? MaskHash);

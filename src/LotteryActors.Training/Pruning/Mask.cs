@@ -28,6 +28,17 @@ public sealed class Mask : IDisposable
     /// <summary>Fraction of prunable weights that survive.</summary>
     public double Density => (double)KeptTotal / SizeTotal;
 
+    /// <summary>
+    /// Sets the pruned entries of <paramref name="weight"/> (where <paramref name="layerMask"/> is 0) to +0.0, in
+    /// place. Multiplying by the mask would leave -0.0 wherever the weight was negative: equal to 0 as a number, but
+    /// other bytes, so another artifact hash. The masked optimizer then keeps them at +0.0 bit for bit.
+    /// </summary>
+    public static Tensor ZeroPruned(Tensor weight, Tensor layerMask)
+    {
+        using var pruned = layerMask.eq(0);
+        return weight.masked_fill_(pruned, 0f);
+    }
+
     public Mask Clone() => new(layers.ToDictionary(p => p.Key, p => p.Value.clone()));
 
     public void Dispose() => layers.DisposeAll();

@@ -99,6 +99,8 @@ public sealed class ArtifactRepair(ImpRunner runner, int chunkIterations)
                     [ArtifactKind.Weights] = result.WeightsHash,
                     [ArtifactKind.Mask] = result.NextMaskHash,
                     [ArtifactKind.RewindPoint] = result.RewindHash,
+                    [ArtifactKind.ControlInit] = result.Control?.InitHash,
+                    [ArtifactKind.ControlMask] = result.Control?.MaskHash,
                 };
             default:
                 throw new ArgumentOutOfRangeException(nameof(producer), producer, "unknown artifact producer");

@@ -13,6 +13,10 @@ public enum ArtifactKind
     RewindPoint,
     /// <summary>The weights a run started from, where no journaled step says which init or rewind point.</summary>
     StartWeights,
+    /// <summary>A random re-init control's start weights, drawn from its control seed.</summary>
+    ControlInit,
+    /// <summary>A random-mask control's mask, drawn from its control seed.</summary>
+    ControlMask,
 }
 
 /// <summary>

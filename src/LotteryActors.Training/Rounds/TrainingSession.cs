@@ -73,7 +73,7 @@ public sealed class TrainingSession : IDisposable
                 {
                     onDevice = layerMask.to(device).contiguous();
                     masks.Add(onDevice);
-                    parameter.mul_(onDevice);
+                    Mask.ZeroPruned(parameter, onDevice);
                 }
                 masked.Add(new MaskedParameter(parameter, onDevice));
             }

@@ -72,7 +72,13 @@ public sealed record TrainingRecipe(
     Duration Warmup,
     Duration EvalInterval);
 
-public sealed record PruningSpec(PruningStrategy Strategy, double Rate, double OutputRate, int Rounds, Duration Rewind);
+/// <summary>
+/// How a ticket is pruned each round. <paramref name="ConvRate"/> is the convolutional layers' own rate: set for
+/// conv families, absent (and left out of the canonical JSON, so the ids of specs without it do not change) for
+/// LeNet and for conv searches started before it existed, whose conv layers are pruned at <paramref name="Rate"/>.
+/// </summary>
+public sealed record PruningSpec(PruningStrategy Strategy, double Rate, double OutputRate, int Rounds, Duration Rewind,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ConvRate = null);
 
 public sealed record ControlsSpec(bool RandomReinit, bool RandomMask);
 

@@ -40,6 +40,7 @@ public static class SpecValidator
         var p = spec.Pruning;
         Require(p.Rate is > 0 and < 1, "pruning.rate", $"is {p.Rate}; allowed: (0, 1)");
         Require(p.OutputRate is >= 0 and < 1, "pruning.output-rate", $"is {p.OutputRate}; allowed: [0, 1)");
+        Require(p.ConvRate is null or > 0 and < 1, "pruning.conv-rate", $"is {p.ConvRate}; allowed: (0, 1)");
         Require(p.Rounds is >= 0 and <= 100, "pruning.rounds", $"is {p.Rounds}; allowed: 0..100");
         RequireWithinRound(spec, iterationsPerEpoch: null);
         return spec;

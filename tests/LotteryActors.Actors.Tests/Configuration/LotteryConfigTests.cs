@@ -24,6 +24,28 @@ public sealed class LotteryConfigTests
         Assert.Equal(JournalBackend.Sqlite, runtime.Journal);
     }
 
+    [Fact]
+    public void A_lenet_spec_keeps_the_id_it_had_before_conv_rate_existed()
+    {
+        // The census committed under docs/results/census was started with this id; it must still resume.
+        var spec = SearchSpecReader.Read(LotteryConfig.FromFile(Hocon("census.conf")));
+
+        Assert.Null(spec.Pruning.ConvRate);
+        Assert.DoesNotContain("ConvRate", CanonicalSpec.ToJson(spec));
+        Assert.Equal("644e9f12a6f9969f", spec.SearchId);
+    }
+
+    [Fact]
+    public void A_conv_spec_reads_its_own_conv_rate_with_the_documented_default()
+    {
+        var defaults = SearchSpecReader.Read(LotteryConfig.FromText("lottery.search.model.family = conv-2"));
+        var set = SearchSpecReader.Read(LotteryConfig.FromText(
+            "lottery.search.model.family = conv-4\nlottery.search.pruning.conv-rate = 0.15"));
+
+        Assert.Equal((0.1, 0.2, 0.1), (defaults.Pruning.ConvRate, defaults.Pruning.Rate, defaults.Pruning.OutputRate));
+        Assert.Equal(0.15, set.Pruning.ConvRate);
+    }
+
     [Theory]
     [InlineData("quickstart.conf")]
     [InlineData("quickstart-seq.conf")]

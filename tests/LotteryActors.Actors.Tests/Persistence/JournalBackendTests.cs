@@ -64,7 +64,7 @@ public abstract class JournalBackendTests : IDisposable
         var finished = await SearchHost.RunAsync(node, null).WaitAsync(Patience);
 
         Assert.True(finished.Completed);
-        Assert.Equal(finished.Progress().Total, Count("RoundCompleted.v1"));
+        Assert.Equal(finished.Progress().Total, Count("RoundCompleted.v2"));
         Assert.Equal(1, Count("SearchStarted.v1"));
         Assert.Equal(1, Count("DatasetRecorded.v1"));
         await using var reader = new SearchJournalReader(node.Runtime);
@@ -84,7 +84,7 @@ public abstract class JournalBackendTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => SearchHost.RunAsync(Node(), null,
             system => OnProgress(system, p => { if (p.Unit.Round > 0) secondRound.Cancel(); }),
             secondRound.Token).WaitAsync(Patience));
-        var journaled = Count("RoundCompleted.v1");
+        var journaled = Count("RoundCompleted.v2");
         Assert.InRange(journaled, 1, uninterrupted.Progress().Total - 1);
 
         // With PostgreSQL, a fresh cache: every artifact the resumed node reads comes from the database.
@@ -93,7 +93,7 @@ public abstract class JournalBackendTests : IDisposable
 
         Assert.Equal(Runs(uninterrupted), Runs(resumed));
         Assert.Equal(uninterrupted.Ensemble!.Levels, resumed.Ensemble!.Levels);
-        Assert.Equal(uninterrupted.Progress().Total, Count("RoundCompleted.v1"));
+        Assert.Equal(uninterrupted.Progress().Total, Count("RoundCompleted.v2"));
         Assert.Equal(1, Count("SearchCompleted.v1"));
     }
 
@@ -101,7 +101,7 @@ public abstract class JournalBackendTests : IDisposable
     public async Task Another_copy_of_the_dataset_is_refused_in_one_line_and_journals_nothing()
     {
         await SearchHost.RunAsync(Node(), null).WaitAsync(Patience);
-        var events = Count("RoundCompleted.v1");
+        var events = Count("RoundCompleted.v2");
         using var otherCopy = SyntheticData.Splits(seed: 12);
 
         var halted = await Assert.ThrowsAsync<SearchHaltedException>(() =>
@@ -112,7 +112,7 @@ public abstract class JournalBackendTests : IDisposable
             halted.Fault.Cause.Split("fingerprint is ")[1][..12]);
         Assert.Contains(otherCopy.Fingerprint[..12], halted.Fault.Cause);
         Assert.DoesNotContain('\n', halted.Fault.Cause);
-        Assert.Equal(events, Count("RoundCompleted.v1"));
+        Assert.Equal(events, Count("RoundCompleted.v2"));
         Assert.Equal(1, Count("DatasetRecorded.v1"));
     }
 

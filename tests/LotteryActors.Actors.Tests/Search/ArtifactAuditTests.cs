@@ -43,6 +43,8 @@ public sealed class ArtifactAuditTests
             [Hash('c')] = (ArtifactKind.Mask, new ArtifactProducer.UnitRun(round1.Result.Unit)),
             [Hash('r')] = (ArtifactKind.Weights, new ArtifactProducer.UnitRun(reinit.Result.Unit)),
             [Hash('s')] = (ArtifactKind.Weights, new ArtifactProducer.UnitRun(randomMask.Result.Unit)),
+            [Hash('x')] = (ArtifactKind.ControlInit, new ArtifactProducer.UnitRun(reinit.Result.Unit)),
+            [Hash('y')] = (ArtifactKind.ControlMask, new ArtifactProducer.UnitRun(randomMask.Result.Unit)),
         };
         Assert.Equal(expected.OrderBy(p => p.Key), audit.OrderBy(p => p.Key));
     }
@@ -72,18 +74,30 @@ public sealed class ArtifactAuditTests
         Assert.Equal((ArtifactKind.Mask, (ArtifactProducer?)null), audit[Hash('b')]);
         Assert.Equal((ArtifactKind.StartWeights, (ArtifactProducer?)null), audit[Hash('i')]);
         Assert.Equal(ArtifactKind.Weights, audit[Hash('s')].Kind);
-        Assert.Equal(3, audit.Count);
+        Assert.Equal(ArtifactKind.ControlMask, audit[Hash('y')].Kind);
+        Assert.Equal(4, audit.Count);
     }
 
     [Fact]
-    public void ARandomReinitsStartIsNotAnInputBecauseItIsDrawnFromTheControlSeed()
+    public void ARandomReinitNamesTheInitItDrewAsItsOutputAndNotTheSharedInitAsAnInput()
     {
-        var state = Fold(SampleEvents.Started(), SampleEvents.Round(1, RunKind.RandomReinit, 0.8));
+        var reinit = SampleEvents.Round(1, RunKind.RandomReinit, 0.8);
+        var state = Fold(SampleEvents.Started(), reinit);
 
         var audit = Audit(state);
 
         Assert.DoesNotContain(Hash('i'), audit.Keys);
-        Assert.Equal([Hash('b'), Hash('r')], audit.Keys.Order());
+        Assert.Equal([Hash('b'), Hash('r'), Hash('x')], audit.Keys.Order());
+        Assert.Equal((ArtifactKind.ControlInit, new ArtifactProducer.UnitRun(reinit.Result.Unit)), audit[Hash('x')]);
+    }
+
+    [Fact]
+    public void AControlJournaledBeforeV2NamesNoDrawAndStillAudits()
+    {
+        var old = SampleEvents.Round(1, RunKind.RandomMask, 0.8);
+        var state = Fold(SampleEvents.Started(), old with { Result = old.Result with { Control = null } });
+
+        Assert.Equal([Hash('b'), Hash('i'), Hash('s')], Audit(state).Keys.Order());
     }
 
     [Fact]

@@ -7,7 +7,10 @@ using static LotteryActors.Actors.Protocol.SearchEvents;
 
 namespace LotteryActors.Actors.Tests.Support;
 
-/// <summary>Hand-made events of a small search (1 ticket, 2 rounds, controls on), for folds and serialisation.</summary>
+/// <summary>
+/// Hand-made events of a small search (1 ticket, 2 rounds, controls on), for folds and serialisation. A control
+/// names what it drew: a re-init its init 'x', a random mask its mask 'y'.
+/// </summary>
 public static class SampleEvents
 {
     public static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
@@ -25,7 +28,13 @@ public static class SampleEvents
             new RunMetrics(100, 0.9, 0.3, 0.89, 0.31, 60, 0.91, 0.895, 0.25),
             Hash((char)('p' + round + (int)kind)),
             kind == RunKind.Ticket ? Hash((char)('b' + round)) : null,
-            null),
+            null,
+            kind switch
+            {
+                RunKind.RandomReinit => new ControlDraw(4242, Hash('x'), null),
+                RunKind.RandomMask => new ControlDraw(4243, null, Hash('y')),
+                _ => null,
+            }),
         T0.AddMinutes(round + (int)kind / 10.0));
 
     public static EnsembleEvaluated Ensemble() => new(

@@ -44,7 +44,7 @@ public sealed class FaultInjectionTests(CompletedSearch undisturbed) : IClassFix
             first.WaitForLog($"[4/{SearchWorkspace.RunsPerSearch}]", Limit);
             first.Kill();
         }
-        var journaled = JournalRows.Count(workspace.JournalPath, "RoundCompleted.v1");
+        var journaled = JournalRows.Count(workspace.JournalPath, "RoundCompleted.v2");
         using var initDrawn = JsonDocument.Parse(JournalRows.First(workspace.JournalPath, "InitDrawn.v1"));
         var init = ArtifactPath(workspace, initDrawn.RootElement.GetProperty("InitHash").GetString()!);
         var original = File.ReadAllBytes(init);
@@ -57,7 +57,7 @@ public sealed class FaultInjectionTests(CompletedSearch undisturbed) : IClassFix
         Assert.Contains(init, error);
         Assert.Contains("corrupt", error);
         // Runs that need no init (the random re-initialisation controls) may have gone on; none was lost.
-        var journaledNow = JournalRows.Count(workspace.JournalPath, "RoundCompleted.v1");
+        var journaledNow = JournalRows.Count(workspace.JournalPath, "RoundCompleted.v2");
         Assert.InRange(journaledNow, journaled, SearchWorkspace.RunsPerSearch - 1);
         Assert.Equal(0, JournalRows.Count(workspace.JournalPath, "TicketFailed.v1"));
 
@@ -187,7 +187,7 @@ public sealed class FaultInjectionTests(CompletedSearch undisturbed) : IClassFix
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Equal(SearchJson.Runs(undisturbed.SearchJson), SearchJson.Runs(result.Stdout));
         Assert.Equal(Ensemble(undisturbed.SearchJson), Ensemble(result.Stdout));
-        Assert.Equal(SearchWorkspace.RunsPerSearch, JournalRows.Count(workspace.JournalPath, "RoundCompleted.v1"));
+        Assert.Equal(SearchWorkspace.RunsPerSearch, JournalRows.Count(workspace.JournalPath, "RoundCompleted.v2"));
         Assert.Equal(0, JournalRows.Count(workspace.JournalPath, "TicketFailed.v1"));
     }
 

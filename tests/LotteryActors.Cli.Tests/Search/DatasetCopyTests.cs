@@ -63,7 +63,7 @@ public sealed class DatasetCopyTests : IDisposable
         Assert.Contains($"search {searchId} was recorded with a dataset whose fingerprint is", error);
         Assert.Contains(altered, error);
         Assert.Equal("", refused.Stdout);
-        Assert.Equal(1, JournalRows.Count(workspace.JournalPath, "RoundCompleted.v1"));
+        Assert.Equal(1, JournalRows.Count(workspace.JournalPath, "RoundCompleted.v2"));
         Assert.Equal(1, JournalRows.Count(workspace.JournalPath, "DatasetRecorded.v1"));
     }
 }

@@ -70,7 +70,7 @@ public sealed class KillAndResumeTests
         var expected = SearchJson.Runs(uninterrupted.Stdout);
         Assert.Equal(SearchWorkspace.RunsPerSearch, expected.Count);
         Assert.Equal(expected, SearchJson.Runs(resumed.Stdout));
-        Assert.Equal(SearchWorkspace.RunsPerSearch, countJournaled(crashed, "RoundCompleted.v1"));
+        Assert.Equal(SearchWorkspace.RunsPerSearch, countJournaled(crashed, "RoundCompleted.v2"));
         Assert.Equal(1, countJournaled(crashed, "SearchCompleted.v1"));
     }
 
@@ -87,7 +87,7 @@ public sealed class KillAndResumeTests
         // No trainer started and no run journaled again: the coordinator logs both ("continuing", "[n/total]").
         Assert.DoesNotContain("continuing", again.Stderr);
         Assert.DoesNotMatch(@"\[\d+/\d+\] w", again.Stderr);
-        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(workspace.JournalPath, "RoundCompleted.v1"));
+        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(workspace.JournalPath, "RoundCompleted.v2"));
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class KillAndResumeTests
         var finished = running.WaitForExit(Limit);
         Assert.True(finished.ExitCode == 0, finished.Stderr);
         Assert.Equal(SearchWorkspace.RunsPerSearch, SearchJson.Runs(finished.Stdout).Count);
-        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(workspace.JournalPath, "RoundCompleted.v1"));
+        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(workspace.JournalPath, "RoundCompleted.v2"));
     }
 
     private static long CountJournaled(string journal, string manifest) => JournalRows.Count(journal, manifest);

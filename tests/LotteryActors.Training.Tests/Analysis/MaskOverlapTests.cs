@@ -27,6 +27,34 @@ public sealed class MaskOverlapTests : IDisposable
         Assert.Equal(2, jaccard.PerLayer.Count);
     }
 
+    [Theory]
+    [InlineData(1.0, 1.0)]
+    [InlineData(0.2, 0.2 / 1.8)]
+    [InlineData(0.108, 0.108 / 1.892)]
+    public void The_chance_jaccard_at_density_d_is_d_over_2_minus_d(double density, double expected) =>
+        Assert.Equal(expected, MaskOverlap.ChanceJaccard(density), 12);
+
+    [Fact]
+    public void The_chance_jaccard_of_two_masks_weights_each_layer_by_its_size_and_densities()
+    {
+        // fc1 (4 weights): densities 1/2 and 1/2 -> both 4/4 = 1, either 4 * 3/4 = 3.
+        // fc2 (3 weights): 2/3 and 2/3 -> both 3 * 4/9 = 4/3, either 3 * 8/9 = 8/3. Overall (7/3) / (17/3).
+        Assert.Equal(7.0 / 17, MaskOverlap.ChanceJaccard(a, b), 12);
+    }
+
+    [Fact]
+    public void Random_masks_at_one_density_overlap_as_the_formula_says()
+    {
+        var everyTenth = Enumerable.Range(0, 200_000).Select(i => i % 10 == 0 ? 1f : 0f).ToArray();
+        using var ticket = HandTensors.Mask(("fc.weight", everyTenth, [200_000]));
+        using var first = RandomMasks.SameLayerDensities(ticket, 1);
+        using var second = RandomMasks.SameLayerDensities(ticket, 2);
+
+        // 20,000 of 200,000 kept each: the measured overlap's standard deviation is about 0.002.
+        Assert.Equal(MaskOverlap.ChanceJaccard(0.1), MaskOverlap.ChanceJaccard(first, second), 12);
+        Assert.InRange(MaskOverlap.Jaccard(first, second).Overall, 0.1 / 1.9 - 0.01, 0.1 / 1.9 + 0.01);
+    }
+
     [Fact]
     public void Layers_that_both_masks_prune_entirely_count_as_identical()
     {

@@ -65,7 +65,7 @@ public sealed class SearchAnalyzerTests : IDisposable
         {
             var members = Runs(row.Kind, row.Round).ToList();
             Assert.Equal(3, row.Members);
-            Assert.Contains(row.SelectedMemberTestAccuracy, members.Select(r => r.Metrics.TestAccuracy));
+            Assert.Equal(SelectedOnValidation(members).Metrics.TestAccuracy, row.SelectedMemberTestAccuracy, 12);
             Assert.Equal(3 * row.MemberCost, row.EnsembleCost, 6);
             Assert.Equal(["logit-average", "probability-average", "majority-vote"], row.Methods.Select(m => m.Method));
             var logit = row.Method(SearchAnalyzer.LogitAverage);
@@ -86,6 +86,17 @@ public sealed class SearchAnalyzerTests : IDisposable
         Assert.Equal(nearest.Unit.Round, baseline.EqualBudgetRound);
         Assert.Equal(3 * baseline.DenseCost, baseline.DenseEnsembleCost, 6);
         Assert.Equal(Runs(RunKind.Ticket, 0).Average(r => r.Metrics.TestAccuracy), baseline.DenseTestAccuracy.Mean, 12);
+        Assert.Equal(SelectedOnValidation(Runs(RunKind.Ticket, 0)).Metrics.TestAccuracy,
+            baseline.SelectedDenseTestAccuracy, 12);
+        Assert.Equal(baseline.EqualBudgetEnsembleTestAccuracy - baseline.SelectedDenseTestAccuracy,
+            baseline.EqualBudgetGainOverDense.Difference.Estimate, 12);
+    }
+
+    /// <summary>The run with the best final validation accuracy, the first (by ticket) on a tie.</summary>
+    private static RunResult SelectedOnValidation(IEnumerable<RunResult> runs)
+    {
+        var list = runs.OrderBy(r => r.Unit.Ticket.Index).ToList();
+        return list.First(r => r.Metrics.ValidationAccuracy == list.Max(m => m.Metrics.ValidationAccuracy));
     }
 
     [Fact]
@@ -99,8 +110,21 @@ public sealed class SearchAnalyzerTests : IDisposable
     public void Diversity_has_a_pair_per_ticket_pair_and_dense_masks_overlap_fully()
     {
         Assert.Equal(3 * 3, analysis.Pairs.Count);
+        // Correlations leave round 0 out: its masks are all dense.
+        Assert.Equal(3 * 2, analysis.CorrelationPairs);
         var dense = analysis.Diversity.Single(d => d.Round == 0);
         Assert.Equal(1.0, dense.MeanJaccard, 12);
+        Assert.Equal(1.0, dense.MeanChanceJaccard, 12);
+        foreach (var pair in analysis.Pairs)
+        {
+            var level = Runs(RunKind.Ticket, pair.Round).ToList();
+            using var a = runner.GetMask(level.Single(r => r.Unit.Ticket.Index == pair.TicketA).Unit.MaskHash);
+            using var b = runner.GetMask(level.Single(r => r.Unit.Ticket.Index == pair.TicketB).Unit.MaskHash);
+            Assert.Equal(MaskOverlap.ChanceJaccard(a, b), pair.ChanceJaccard, 12);
+        }
+        // Layer-wise at 20% (output too): every layer holds 0.64 at round 2, so chance is d / (2 - d) there.
+        Assert.Equal(MaskOverlap.ChanceJaccard(0.64),
+            analysis.Diversity.Single(d => d.Round == 2).MeanChanceJaccard, 3);
         var pruned = analysis.Diversity.Single(d => d.Round == 2);
         Assert.InRange(pruned.MeanJaccard, 0.0, 1.0);
         Assert.Equal(1.0, pruned.Jaccard[1][1], 12);
@@ -113,6 +137,20 @@ public sealed class SearchAnalyzerTests : IDisposable
         Assert.Equal(3, analysis.Pools.Count(p => p.Pool == "across-tickets"));
         Assert.Equal(2, analysis.Pools.Count(p => p.Pool == "adjacent-sparsity"));
         Assert.All(analysis.Pools, p => Assert.True(p.PooledCost >= p.MemberCost - 1e-9, $"{p.Pool} round {p.Round}"));
+    }
+
+    [Fact]
+    public void A_pool_across_tickets_is_compared_with_the_validation_selected_ticket_it_starts_from()
+    {
+        foreach (var pool in analysis.Pools.Where(p => p.Pool == "across-tickets"))
+        {
+            var members = Runs(RunKind.Ticket, pool.Round).ToList();
+            Assert.Equal(SelectedOnValidation(members).Metrics.TestAccuracy,
+                Assert.Single(pool.StartMemberTestAccuracy.Values), 12);
+            Assert.Equal(members.Average(r => r.Metrics.TestAccuracy), pool.MemberTestAccuracy.Mean, 12);
+            Assert.Equal(pool.PooledTestAccuracy.Mean - pool.StartMemberTestAccuracy.Mean,
+                pool.GainOverStartMember, 12);
+        }
     }
 
     [Fact]

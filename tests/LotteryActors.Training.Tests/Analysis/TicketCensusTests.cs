@@ -5,7 +5,8 @@ namespace LotteryActors.Training.Tests.Analysis;
 
 public sealed class TicketCensusTests
 {
-    private static readonly CensusCriteria Defaults = new();
+    /// <summary>The census as first written: a fixed epsilon of 0.005.</summary>
+    private static readonly CensusCriteria Fixed = new(Epsilon: 0.005);
 
     /// <summary>
     /// Jaccard similarities between the integer mask handles of the hand-built tickets: masks 0, 1 and 4 as the
@@ -21,9 +22,13 @@ public sealed class TicketCensusTests
     private static double Jaccard(int a, int b) =>
         a == b ? 1 : Similarity.GetValueOrDefault((Math.Min(a, b), Math.Max(a, b)), 0.3);
 
-    private static CensusRound<int> Round(double density, double accuracy, int mask = -1) => new(density, accuracy, mask);
+    /// <summary>
+    /// A round judged on <paramref name="validation"/>; its test accuracy is 0.1 lower, so never mistaken for it.
+    /// </summary>
+    private static CensusRound<int> Round(double density, double validation, int mask = -1) =>
+        new(density, validation, validation - 0.1, mask);
 
-    /// <summary>Dense accuracy 0.91, so winners need 0.905 at the largest density not above 0.2.</summary>
+    /// <summary>Dense validation accuracy 0.91, so winners need 0.905 at the largest density not above 0.2.</summary>
     private static CensusWidth<int> HandWidth() => new(2.0, [0.90, 0.92],
     [
         // Winner, judged at 0.19 rather than its sparser, worse round.
@@ -41,16 +46,17 @@ public sealed class TicketCensusTests
     [Fact]
     public void Counts_candidates_winners_and_distinct_winners()
     {
-        var census = TicketCensus.Count(HandWidth(), Defaults, Jaccard);
+        var census = TicketCensus.Count(HandWidth(), Fixed, Jaccard);
 
         Assert.Equal(2.0, census.Width);
-        Assert.Equal(0.91, census.DenseAccuracy, 12);
+        Assert.Equal(0.91, census.DenseValidationAccuracy, 12);
+        Assert.Equal((2, 0.005, false), (census.DenseRuns, census.Epsilon, census.EpsilonFromDenseSpread));
         Assert.Equal(4, census.Candidates);
         Assert.Equal(3, census.Winners);
         Assert.Equal([0, 1, 4], census.WinningTickets);
         Assert.Equal(2, census.Distinct);
         Assert.Equal([0, 4], census.DistinctTickets);
-        double[] winners = [0.908, 0.93, 0.906];
+        double[] winners = [0.808, 0.83, 0.806];
         Assert.Equal(winners.Average(), census.WinnerMeanAccuracy, 12);
         Assert.Equal(Statistics.SampleStandardDeviation(winners), census.WinnerAccuracyStandardDeviation, 12);
     }
@@ -61,7 +67,7 @@ public sealed class TicketCensusTests
         // Looser epsilon admits ticket 2; tau above every similarity keeps all winners.
         var loose = TicketCensus.Count(HandWidth(), new CensusCriteria(Epsilon: 0.02, Tau: 0.99), Jaccard);
         // At density 0.25 ticket 3 becomes a candidate and a winner, and ticket 2 is judged at 0.15 still.
-        var denser = TicketCensus.Count(HandWidth(), Defaults with { TargetDensity = 0.25 }, Jaccard);
+        var denser = TicketCensus.Count(HandWidth(), Fixed with { TargetDensity = 0.25 }, Jaccard);
 
         Assert.Equal([0, 1, 2, 4], loose.DistinctTickets);
         Assert.Equal(5, denser.Candidates);
@@ -69,9 +75,46 @@ public sealed class TicketCensusTests
     }
 
     [Fact]
+    public void Winners_are_judged_on_validation_and_reported_on_test()
+    {
+        var width = new CensusWidth<int>(1.0, [0.90, 0.90],
+        [
+            [new(0.2, 0.80, 0.99, 0)],
+            [new(0.2, 0.95, 0.50, 1)],
+        ]);
+
+        var census = TicketCensus.Count(width, Fixed, Jaccard);
+
+        Assert.Equal([1], census.WinningTickets);
+        Assert.Equal(0.50, census.WinnerMeanAccuracy, 12);
+    }
+
+    [Fact]
+    public void Without_an_epsilon_it_is_the_dense_nets_seed_to_seed_standard_deviation()
+    {
+        var census = TicketCensus.Count(HandWidth(), new CensusCriteria(), Jaccard);
+
+        // Dense 0.90 and 0.92: sd = 0.02 / sqrt(2) = 0.01414, so ticket 2 (0.90 at 0.15) now wins as well.
+        Assert.Equal(0.02 / Math.Sqrt(2), census.Epsilon, 12);
+        Assert.True(census.EpsilonFromDenseSpread);
+        Assert.Equal([0, 1, 2, 4], census.WinningTickets);
+    }
+
+    [Fact]
+    public void One_dense_run_has_no_spread_so_a_derived_epsilon_admits_no_winner()
+    {
+        var width = new CensusWidth<int>(1.0, [0.90], [[new(0.2, 0.99, 0.99, 0)]]);
+
+        var census = TicketCensus.Count(width, new CensusCriteria(), Jaccard);
+
+        Assert.True(double.IsNaN(census.Epsilon));
+        Assert.Equal((1, 0), (census.Candidates, census.Winners));
+    }
+
+    [Fact]
     public void No_winners_leaves_accuracy_statistics_undefined()
     {
-        var census = TicketCensus.Count(HandWidth(), Defaults with { Epsilon = -0.1 }, Jaccard);
+        var census = TicketCensus.Count(HandWidth(), Fixed with { Epsilon = -0.1 }, Jaccard);
 
         Assert.Equal(0, census.Winners);
         Assert.Equal(0, census.Distinct);
@@ -86,9 +129,9 @@ public sealed class TicketCensusTests
         using var b = Keeping(Enumerable.Range(0, 11));
         using var c = Keeping(Enumerable.Range(0, 5).Concat(Enumerable.Range(10, 5)));
         var width = new CensusWidth<Mask>(1.0, [0.9],
-            [[new(0.2, 0.9, a)], [new(0.2, 0.9, b)], [new(0.2, 0.9, c)]]);
+            [[new(0.2, 0.9, 0.9, a)], [new(0.2, 0.9, 0.9, b)], [new(0.2, 0.9, 0.9, c)]]);
 
-        var census = TicketCensus.Count(width, Defaults);
+        var census = TicketCensus.Count(width, Fixed);
 
         Assert.Equal(3, census.Winners);
         Assert.Equal([0, 2], census.DistinctTickets);

@@ -69,6 +69,17 @@ public sealed class WeightPoolingTests : IDisposable
     }
 
     [Fact]
+    public void The_pool_starts_from_the_validation_best_member_and_names_its_test_accuracy()
+    {
+        // C (w = -1) first, then B, then A: A (14/20 on validation) is the start wherever it sits. On test
+        // (target 0.5) A keeps the 10 examples j >= 10.
+        var pooled = WeightPooling.Pool([members[2], members[1], members[0]], Evaluate, labels, labels);
+
+        Assert.Equal(2, pooled.StartMember);
+        Assert.Equal(0.5, pooled.StartTestAccuracy, 12);
+    }
+
+    [Fact]
     public void A_candidate_that_only_ties_the_pool_is_not_mixed_in()
     {
         using var twin = new DisposableWeights(Member(0, [0, 0, 1, 1]));
@@ -78,6 +89,7 @@ public sealed class WeightPoolingTests : IDisposable
         // Every mix of two w = 0 members scores the pool's own 14/20.
         Assert.Equal(new PoolingStep(1, 0.7, null, 0.7), pooled.Steps.Single());
         Assert.Equal([1.0, 0.0], pooled.MemberCoefficients);
+        Assert.Equal(pooled.StartTestAccuracy, pooled.TestAccuracy);
         Assert.Equal(2, pooled.NonZeroWeights);
     }
 

@@ -1,6 +1,7 @@
 using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Imp;
+using LotteryActors.Training.Models;
 using LotteryActors.Training.Pruning;
 using LotteryActors.Training.Spec;
 using LotteryActors.Training.Tests.Support;
@@ -79,24 +80,70 @@ public sealed class ImpRunnerTests : IDisposable
         Assert.All(results.Where(r => r.Unit.Kind != RunKind.Ticket), r => Assert.Null(r.NextMaskHash));
     }
 
-    [Fact]
-    public void TheNextMaskIsTheMagnitudePruningOfTheTrainedWeights()
+    /// <summary>Hidden, output and conv rates that cannot stand in for each other.</summary>
+    public static TheoryData<ModelFamily, double?> Families => new()
     {
-        var runner = Runner(SyntheticSpec.Search());
+        { ModelFamily.Lenet300100, null },
+        { ModelFamily.Conv2, 0.15 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void TheNextMaskIsTheMagnitudePruningOfTheTrainedWeightsAtEachLayerTypesRate(ModelFamily family,
+        double? convRate)
+    {
+        var spec = SyntheticSpec.Search() with
+        {
+            Model = SyntheticSpec.Search().Model with { Family = family },
+            Pruning = SyntheticSpec.Search().Pruning with { Rate = 0.2, OutputRate = 0.05, ConvRate = convRate },
+        };
+        var runner = Runner(spec);
         var (_, results) = RunTicket(runner);
         var roundOne = Find(results, 1, RunKind.Ticket);
 
         using var scope = NewDisposeScope();
+        using var network = runner.CreateNetwork(0.25);
         var storedMask = runner.Store.Get(roundOne.Unit.MaskHash);
         var trained = runner.Store.Get(roundOne.WeightsHash);
         var next = runner.Store.Get(roundOne.NextMaskHash!);
         var mask = new Mask(storedMask.ToDictionary(p => p.Key, p => p.Value.to(ScalarType.Float32)));
-        var expected = MagnitudePruner.Prune(mask, trained, "fc3.weight", PruningStrategy.LayerWise, 0.2, 0.2);
+        var expected = MagnitudePruner.Prune(mask, trained, network.OutputWeight, PruningStrategy.LayerWise, 0.2, 0.05,
+            convRate);
 
         Assert.All(next.Values, t => Assert.Equal(ScalarType.Bool, t.dtype));
         TensorAssert.BitwiseEqual(expected.Layers, next.ToDictionary(p => p.Key, p => p.Value.to(ScalarType.Float32)));
+        // Each layer type kept its own share of round 1's mask, so no rate was passed in another's place.
+        double Kept(string layer) =>
+            next[layer].count_nonzero().item<long>() / (double)storedMask[layer].count_nonzero().item<long>();
+        Assert.Equal(0.95, Kept(network.OutputWeight), 2);
+        Assert.Equal(0.8, Kept("fc1.weight"), 2);
+        if (convRate is { } conv)
+            Assert.Equal(1 - conv, Kept(next.Keys.First(k => next[k].dim() == 4)), 2);
         foreach (var (layer, kept) in storedMask)
-            Assert.All(TensorAssert.Values(trained[layer].masked_select(kept.logical_not())), v => Assert.Equal(0f, v));
+            Assert.All(TensorAssert.Values(trained[layer].masked_select(kept.logical_not())),
+                v => Assert.Equal(0, BitConverter.SingleToInt32Bits(v)));
+    }
+
+    [Fact]
+    public void TicketsOfOneWidthShareTheInitButEachShufflesWithItsOwnDataOrderSeed()
+    {
+        var spec = SyntheticSpec.Search() with { TicketsPerWidth = 2 };
+        var runner = Runner(spec);
+        var init = runner.DrawInit(0);
+        var dense = runner.DenseMask(init);
+        var first = runner.Run(TicketSchedule.NextUnit(spec, new TicketId(0, 0), init, dense, [])!, 7);
+        var second = runner.Run(TicketSchedule.NextUnit(spec, new TicketId(0, 1), init, dense, [])!, 7);
+
+        Assert.Equal(first.Unit.StartHash, second.Unit.StartHash);
+        Assert.NotEqual(first.WeightsHash, second.WeightsHash);
+        // Ticket 1's seed is the base + 1: a search whose base is one higher trains its ticket 0 to the same bits.
+        var shifted = spec with { Seeds = spec.Seeds with { DataOrder = spec.Seeds.DataOrder + 1 } };
+        var shiftedRunner = Runner(shifted, "shifted");
+        var shiftedInit = shiftedRunner.DrawInit(0);
+        var shiftedDense = shiftedRunner.DenseMask(shiftedInit);
+        var twin = shiftedRunner.Run(TicketSchedule.NextUnit(shifted, new TicketId(0, 0), shiftedInit, shiftedDense, [])!, 7);
+        Assert.Equal(init, shiftedInit);
+        Assert.Equal(second.WeightsHash, twin.WeightsHash);
     }
 
     [Fact]
@@ -107,6 +154,50 @@ public sealed class ImpRunnerTests : IDisposable
         var roundOne = results.Where(r => r.Unit.Round == 1).Select(r => r.WeightsHash).ToList();
 
         Assert.Equal(3, roundOne.Distinct().Count());
+    }
+
+    [Fact]
+    public void ARandomReinitStoresTheInitItDrewFromItsRecordedSeedAndTrainsFromIt()
+    {
+        var runner = Runner(SyntheticSpec.Search());
+        var (init, results) = RunTicket(runner);
+        var reinit = Find(results, 1, RunKind.RandomReinit);
+        var draw = reinit.Control!;
+
+        Assert.Null(draw.MaskHash);
+        Assert.NotEqual(init, draw.InitHash);
+        using var scope = NewDisposeScope();
+        using var network = runner.CreateNetwork(0.25);
+        var redrawn = NetworkFactory.DrawInit(network, runner.Spec.Model.Init, draw.Seed);
+        var stored = runner.Store.Get(draw.InitHash!);
+        TensorAssert.BitwiseEqual(redrawn, stored);
+        var metadata = SafeTensors.ReadMetadata(File.ReadAllBytes(runner.Store.PathOf(draw.InitHash!)));
+        Assert.Equal("control-init", metadata["kind"]);
+        Assert.Null(Find(results, 1, RunKind.Ticket).Control);
+    }
+
+    [Fact]
+    public void ARandomMaskStoresTheMaskItDrewAndItsWeightsAreZeroOutsideIt()
+    {
+        var runner = Runner(SyntheticSpec.Search());
+        var (_, results) = RunTicket(runner);
+        var control = Find(results, 2, RunKind.RandomMask);
+        var draw = control.Control!;
+
+        Assert.Null(draw.InitHash);
+        Assert.NotEqual(control.Unit.MaskHash, draw.MaskHash);
+        using var scope = NewDisposeScope();
+        using var ticketMask = runner.GetMask(control.Unit.MaskHash);
+        using var expected = RandomMasks.SameLayerDensities(ticketMask, draw.Seed);
+        using var stored = runner.GetMask(draw.MaskHash!);
+        TensorAssert.BitwiseEqual(expected.Layers, stored.Layers);
+        var trained = runner.Store.Get(control.WeightsHash);
+        foreach (var (layer, kept) in stored.Layers)
+        {
+            using var pruned = kept.logical_not().to(ScalarType.Bool);
+            Assert.Equal(0L, trained[layer].masked_select(pruned).count_nonzero().item<long>());
+        }
+        Assert.Equal(expected.Density, control.Density, 12);
     }
 
     [Fact]

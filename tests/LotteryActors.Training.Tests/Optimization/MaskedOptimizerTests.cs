@@ -1,4 +1,5 @@
 using LotteryActors.Training.Optimization;
+using LotteryActors.Training.Pruning;
 using LotteryActors.Training.Spec;
 using LotteryActors.Training.Tests.Support;
 using TorchSharp;
@@ -33,7 +34,7 @@ public sealed class MaskedOptimizerTests
                 .Select(_ => Shapes.Select(s => randn(s, generator: generator)).ToArray()).ToArray();
             for (var i = 0; i < Start.Length; i++)
                 if (Masks[i] is { } mask)
-                    Start[i].mul_(mask);
+                    Mask.ZeroPruned(Start[i], mask);
         }
 
         public Tensor[] Start { get; }
@@ -134,6 +135,51 @@ public sealed class MaskedOptimizerTests
             var keep = TensorAssert.Values(mask!);
             Assert.Contains(0f, keep);
             Assert.All(values.Zip(keep).Where(p => p.Second == 0f), p => Assert.True(p.First == 0f, $"{p.First}"));
+        }
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Adam, true)]
+    [InlineData(OptimizerKind.Adam, false)]
+    [InlineData(OptimizerKind.Sgd, true)]
+    [InlineData(OptimizerKind.Sgd, false)]
+    public void PrunedWeightsArePositiveZeroAndTheirMomentsStayZero(OptimizerKind kind, bool fuseOnCpu)
+    {
+        using var problem = new Problem(seed: 8);
+        var parameters = problem.FreshParameters();
+        // The optimizer reads the masks it was given at every step; these copies are unpruned below.
+        var masks = problem.Masks.Select(m => m?.clone()).ToArray();
+        using var optimizer = new MaskedOptimizer(parameters.Zip(masks, (p, m) => new MaskedParameter(p, m)),
+            kind, momentum: 0.9, WeightDecay, fuseOnCpu);
+        for (var step = 0; step < Steps; step++)
+        {
+            problem.Backward(parameters, step);
+            optimizer.Step(LearningRate(step));
+        }
+
+        // Bit patterns, not values: -0.0f == 0f, but a -0.0 changes an artifact's bytes and so its hash. Masking the
+        // gradient keeps every term of a pruned weight's update +0; an unmasked gradient leaves (-x) * 0 = -0.
+        AssertPrunedBitsAreZero(parameters, problem.Masks);
+
+        // Unprune everything and step on a zero gradient: a pruned weight (0, so no weight decay either) can move
+        // only if the moments it carried while pruned are not zero.
+        foreach (var mask in masks.OfType<Tensor>())
+            mask.fill_(1);
+        using (var scope = NewDisposeScope())
+            parameters.Select(p => (p * 0).sum()).Aggregate((a, b) => a + b).backward();
+        optimizer.Step(0.01);
+
+        AssertPrunedBitsAreZero(parameters, problem.Masks);
+    }
+
+    private static void AssertPrunedBitsAreZero(Parameter[] parameters, Tensor?[] masks)
+    {
+        foreach (var (weight, mask) in parameters.Zip(masks).Where(p => p.Second is not null))
+        {
+            var pruned = TensorAssert.Values(weight).Zip(TensorAssert.Values(mask!))
+                .Where(p => p.Second == 0f).Select(p => BitConverter.SingleToInt32Bits(p.First)).ToList();
+            Assert.NotEmpty(pruned);
+            Assert.All(pruned, bits => Assert.Equal(0, bits));
         }
     }
 

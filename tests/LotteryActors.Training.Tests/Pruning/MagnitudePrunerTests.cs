@@ -97,7 +97,8 @@ public sealed class MagnitudePrunerTests
         using var global = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.Global, 0.5, 0.2);
         using var layerWise = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.5, 0.2);
 
-        Assert.Equal(0, global.Kept("small"));
+        // Global would take all ten small weights; the guard spares the largest of them.
+        Assert.Equal([9], Masks.KeptPositions(global, "small"));
         Assert.Equal([0, 1, 2, 3, 4], Masks.PrunedPositions(global, "large"));
         Assert.Equal(5, layerWise.Kept("small"));
         Assert.Equal(10, layerWise.Kept("large"));
@@ -140,7 +141,8 @@ public sealed class MagnitudePrunerTests
 
         using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.Global, 0.5, 0);
 
-        Assert.Equal([0, 1, 2], Masks.PrunedPositions(next, "first"));
+        // The three ties of the earlier layer go first; the guard keeps the last of them, so the layer survives.
+        Assert.Equal([0, 1], Masks.PrunedPositions(next, "first"));
         Assert.Equal(3, next.Kept("second"));
         TensorAssert.DisposeAll(weights);
     }
@@ -194,6 +196,56 @@ public sealed class MagnitudePrunerTests
         Assert.Equal([2, 5], next.Layers["h1"].shape);
         Assert.Equal([3, 7], Masks.PrunedPositions(next, "h1"));
         Assert.Equal([2, 3], Masks.PrunedPositions(next, Output));
+        TensorAssert.DisposeAll(weights);
+    }
+
+    [Theory]
+    [InlineData(PruningStrategy.LayerWise)]
+    [InlineData(PruningStrategy.Global)]
+    public void NoLayerIsEverPrunedToZeroWeights(PruningStrategy strategy)
+    {
+        using var mask = Masks.Of(("h1", Masks.OnesExcept(10, 0, 1, 2, 3, 4, 5, 6, 7)), (Output, Masks.Ones(2)));
+        var weights = Masks.Weights(("h1", Hidden1), (Output, [1f, 2f]));
+
+        // 0.99 of two survivors rounds to both, and 0.9 of the output's two likewise.
+        using var next = MagnitudePruner.Prune(mask, weights, Output, strategy, 0.99, 0.9);
+
+        Assert.Equal([9], Masks.KeptPositions(next, "h1"));
+        Assert.Equal([1], Masks.KeptPositions(next, Output));
+        TensorAssert.DisposeAll(weights);
+    }
+
+    [Theory]
+    [InlineData(PruningStrategy.LayerWise)]
+    [InlineData(PruningStrategy.Global)]
+    public void ConvLayersArePrunedAtTheirOwnRateApartFromTheFullyConnectedAndOutputLayers(PruningStrategy strategy)
+    {
+        // One conv layer (20 weights, 4-D), one fully connected (10) and the output (10), with |w| growing with the
+        // flat index in every layer: each rate shows as a prefix of its own layer.
+        var ramp = Enumerable.Range(1, 20).Select(i => i * 0.01f).ToArray();
+        using var mask = new Mask(new Dictionary<string, TorchSharp.torch.Tensor>
+        {
+            ["conv"] = TorchSharp.torch.ones(5, 1, 2, 2),
+            ["fc"] = TorchSharp.torch.ones(2, 5),
+            [Output] = TorchSharp.torch.ones(2, 5),
+        });
+        var weights = new Dictionary<string, TorchSharp.torch.Tensor>
+        {
+            ["conv"] = TorchSharp.torch.tensor(ramp, [5, 1, 2, 2]),
+            ["fc"] = TorchSharp.torch.tensor(ramp[..10], [2, 5]),
+            [Output] = TorchSharp.torch.tensor(ramp[..10], [2, 5]),
+        };
+
+        using var next = MagnitudePruner.Prune(mask, weights, Output, strategy, 0.2, 0.1, convRate: 0.1);
+        using var sameRate = MagnitudePruner.Prune(mask, weights, Output, strategy, 0.2, 0.1);
+
+        Assert.Equal([0, 1], Masks.PrunedPositions(next, "conv"));
+        Assert.Equal([0, 1], Masks.PrunedPositions(next, "fc"));
+        Assert.Equal([0], Masks.PrunedPositions(next, Output));
+        // Without a conv rate the conv layer is a hidden layer like the rest: 20% of its own 20, or its share of
+        // the 6 smallest of the pooled 30 (ties alternate between the layers, the conv layer first).
+        Assert.Equal(strategy == PruningStrategy.LayerWise ? new[] { 0, 1, 2, 3 } : new[] { 0, 1, 2 },
+            Masks.PrunedPositions(sameRate, "conv"));
         TensorAssert.DisposeAll(weights);
     }
 }

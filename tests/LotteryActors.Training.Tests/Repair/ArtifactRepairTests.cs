@@ -128,24 +128,30 @@ public sealed class ArtifactRepairTests : IDisposable
     }
 
     [Fact]
-    public void ControlRunsAreRestoredThoughTheirRandomInitAndRandomMaskAreNeverStored()
+    public void ControlRunsRestoreTheirWeightsAndTheInitAndMaskTheyDrew()
     {
         var unit = TicketSchedule.NextUnit(runner.Spec, Ticket, init, denseMask, [round0, round1])!;
         var reinit = runner.Run(unit with { Kind = RunKind.RandomReinit }, 7);
         var randomMask = runner.Run(unit with { Kind = RunKind.RandomMask }, 7);
-        File.Delete(Store.PathOf(reinit.WeightsHash));
-        File.Delete(Store.PathOf(randomMask.WeightsHash));
+        var drawnInit = reinit.Control!.InitHash!;
+        var drawnMask = randomMask.Control!.MaskHash!;
+        foreach (var hash in new[] { reinit.WeightsHash, randomMask.WeightsHash, drawnInit, drawnMask })
+            File.Delete(Store.PathOf(hash));
 
         var report = new ArtifactRepair(runner, 7).Repair(
         [
             new DamagedArtifact(Weights(reinit), ArtifactCondition.Missing),
+            new DamagedArtifact(new(drawnInit, ArtifactKind.ControlInit, new ArtifactProducer.UnitRun(reinit.Unit)),
+                ArtifactCondition.Missing),
             new DamagedArtifact(Weights(randomMask), ArtifactCondition.Missing),
+            new DamagedArtifact(new(drawnMask, ArtifactKind.ControlMask, new ArtifactProducer.UnitRun(randomMask.Unit)),
+                ArtifactCondition.Missing),
         ]);
 
         Assert.True(report.AllRestored);
         Assert.Equal(2, report.UnitsRun);
-        Assert.Equal(reinit.WeightsHash, Sha256Of(reinit.WeightsHash));
-        Assert.Equal(randomMask.WeightsHash, Sha256Of(randomMask.WeightsHash));
+        foreach (var hash in new[] { reinit.WeightsHash, randomMask.WeightsHash, drawnInit, drawnMask })
+            Assert.Equal(hash, Sha256Of(hash));
     }
 
     [Fact]

@@ -48,10 +48,16 @@ public sealed class TrainingSessionTests : IDisposable
         }
     }
 
-    private RoundOutcome Train(TrainingRecipe recipe, bool halfPruned = false, long dataOrderSeed = DataOrderSeed, int chunk = int.MaxValue)
+    private RoundOutcome Train(TrainingRecipe recipe, bool halfPruned = false, long dataOrderSeed = DataOrderSeed,
+        int chunk = int.MaxValue) =>
+        TrainOn(data, recipe, halfPruned, dataOrderSeed, chunk);
+
+    private static RoundOutcome TrainOn(DatasetSplits splits, TrainingRecipe recipe, bool halfPruned = false,
+        long dataOrderSeed = DataOrderSeed, int chunk = int.MaxValue)
     {
         using var setup = new Setup(halfPruned);
-        using var session = new TrainingSession(setup.Network, data, recipe, setup.Mask, setup.Init, dataOrderSeed, 0);
+        using var session =
+            new TrainingSession(setup.Network, splits, recipe, setup.Mask, setup.Init, dataOrderSeed, 0);
         while (!session.IsComplete)
             session.RunChunk(chunk);
         return session.Complete();
@@ -73,7 +79,9 @@ public sealed class TrainingSessionTests : IDisposable
             var trained = TensorAssert.Values(outcome.TrainedWeights[layer]);
             var init = TensorAssert.Values(setup.Init[layer]);
             Assert.Equal(0.5, mask.Average(), 2);
-            Assert.All(mask.Zip(trained).Where(p => p.First == 0f), p => Assert.Equal(0f, p.Second));
+            // +0.0 bit for bit: a -0.0 would pass Assert.Equal(0f, ...) yet change the stored artifact's hash.
+            Assert.All(mask.Zip(trained).Where(p => p.First == 0f),
+                p => Assert.Equal(0, BitConverter.SingleToInt32Bits(p.Second)));
             Assert.True(mask.Zip(trained, init).Count(p => p.First == 1f && p.Second != p.Third) > mask.Length / 4,
                 $"most surviving weights of {layer} should have trained");
         }
@@ -173,6 +181,26 @@ public sealed class TrainingSessionTests : IDisposable
         Assert.Equal(outcome.Curve.Max(p => p.ValidationAccuracy), outcome.BestValidationAccuracy);
         Assert.Equal(outcome.Curve.First(p => p.ValidationAccuracy == outcome.BestValidationAccuracy).Iteration, outcome.EarlyStopIteration);
         Assert.True(double.IsFinite(outcome.TrainLoss));
+    }
+
+    [Fact]
+    public void TestAccuracyAtEarlyStopIsTheTestAccuracyOfTheWeightsAtTheEarlyStopIteration()
+    {
+        // 400 test examples so that two different weights rarely score alike; Adam at a high rate peaks early.
+        using var wide = SyntheticData.Splits(test: 400);
+        var recipe = SyntheticSpec.Recipe(OptimizerKind.Adam, 0.05) with
+        {
+            Duration = new Duration(8, DurationUnit.Epochs),
+        };
+        using var full = TrainOn(wide, recipe);
+        Assert.True(full.EarlyStopIteration < full.Iterations, "the validation peak should come before the end");
+
+        // The same run stopped at the early-stop iteration: a constant rate, so its first steps are the same steps.
+        using var stopped =
+            TrainOn(wide, recipe with { Duration = new Duration(full.EarlyStopIteration, DurationUnit.Iterations) });
+
+        Assert.Equal(stopped.FinalTestAccuracy, full.TestAccuracyAtEarlyStop);
+        Assert.NotEqual(full.FinalTestAccuracy, full.TestAccuracyAtEarlyStop);
     }
 
     [Fact]

@@ -9,6 +9,7 @@ public sealed class CanonicalSpecTests
     {
         ["pruning rate"] = s => s with { Pruning = s.Pruning with { Rate = 0.21 } },
         ["output rate"] = s => s with { Pruning = s.Pruning with { OutputRate = 0.1 } },
+        ["conv rate"] = s => s with { Pruning = s.Pruning with { ConvRate = 0.1 } },
         ["pruning strategy"] = s => s with { Pruning = s.Pruning with { Strategy = PruningStrategy.Global } },
         ["rounds"] = s => s with { Pruning = s.Pruning with { Rounds = 3 } },
         ["rewind"] = s => s with { Pruning = s.Pruning with { Rewind = new Duration(5, DurationUnit.Iterations) } },

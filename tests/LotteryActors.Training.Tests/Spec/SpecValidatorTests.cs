@@ -38,6 +38,8 @@ public sealed class SpecValidatorTests
         ["rate 1"] = s => s with { Pruning = s.Pruning with { Rate = 1 } },
         ["negative output rate"] = s => s with { Pruning = s.Pruning with { OutputRate = -0.1 } },
         ["output rate 1"] = s => s with { Pruning = s.Pruning with { OutputRate = 1 } },
+        ["conv rate 0"] = s => s with { Pruning = s.Pruning with { ConvRate = 0 } },
+        ["conv rate 1"] = s => s with { Pruning = s.Pruning with { ConvRate = 1 } },
         ["negative rounds"] = s => s with { Pruning = s.Pruning with { Rounds = -1 } },
         ["101 rounds"] = s => s with { Pruning = s.Pruning with { Rounds = 101 } },
     };
@@ -72,6 +74,8 @@ public sealed class SpecValidatorTests
         { "rate 1", "lottery.search.pruning.rate" },
         { "negative output rate", "lottery.search.pruning.output-rate" },
         { "output rate 1", "lottery.search.pruning.output-rate" },
+        { "conv rate 0", "lottery.search.pruning.conv-rate" },
+        { "conv rate 1", "lottery.search.pruning.conv-rate" },
         { "negative rounds", "lottery.search.pruning.rounds" },
         { "101 rounds", "lottery.search.pruning.rounds" },
     };

@@ -18,6 +18,11 @@ internal static class Masks
     public static float[] OnesExcept(int count, params int[] pruned) =>
         Enumerable.Range(0, count).Select(i => pruned.Contains(i) ? 0f : 1f).ToArray();
 
-    public static int[] PrunedPositions(Mask mask, string layer) =>
-        TensorAssert.Values(mask.Layers[layer]).Select((v, i) => (v, i)).Where(p => p.v == 0f).Select(p => p.i).ToArray();
+    public static int[] PrunedPositions(Mask mask, string layer) => Positions(mask, layer, 0f);
+
+    public static int[] KeptPositions(Mask mask, string layer) => Positions(mask, layer, 1f);
+
+    private static int[] Positions(Mask mask, string layer, float value) =>
+        TensorAssert.Values(mask.Layers[layer]).Select((v, i) => (v, i)).Where(p => p.v == value).Select(p => p.i)
+            .ToArray();
 }

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace LotteryActors.Cli.Tests.Support;
+
+/// <summary>The artifact hashes the journal names, read straight from its SQLite rows.</summary>
+internal sealed record Journaled(string Init, IReadOnlyList<JsonElement> Runs, IReadOnlyList<string> All)
+{
+    public static Journaled Read(string journalPath)
+    {
+        using var connection = new SqliteConnection($"Data Source={journalPath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        var inits = Messages(connection, "InitDrawn.v1");
+        var runs = Messages(connection, "RoundCompleted.v2").Select(m => m.GetProperty("Result")).ToList();
+        var all = inits.SelectMany(i => new[] { i.GetProperty("InitHash"), i.GetProperty("DenseMaskHash") })
+            .Concat(runs.SelectMany(r => new[] { r.GetProperty("WeightsHash"), r.GetProperty("NextMaskHash") }))
+            .Concat(runs.Select(r => r.GetProperty("Control")).Where(c => c.ValueKind == JsonValueKind.Object)
+                .SelectMany(c => new[] { c.GetProperty("InitHash"), c.GetProperty("MaskHash") }))
+            .Where(h => h.ValueKind == JsonValueKind.String)
+            .Select(h => h.GetString()!)
+            .Distinct()
+            .ToList();
+        return new Journaled(Assert.Single(inits).GetProperty("InitHash").GetString()!, runs, all);
+    }
+
+    public string Weights(string ticket, int round, string kind) =>
+        Run(ticket, round, kind).GetProperty("WeightsHash").GetString()!;
+
+    public string NextMask(string ticket, int round) =>
+        Run(ticket, round, "ticket").GetProperty("NextMaskHash").GetString()!;
+
+    public JsonElement Run(string ticket, int round, string kind) => Runs.Single(r =>
+    {
+        var unit = r.GetProperty("Unit");
+        var id = unit.GetProperty("Ticket");
+        return $"w{id.GetProperty("WidthIndex")}-t{id.GetProperty("Index")}" == ticket &&
+               unit.GetProperty("Round").GetInt32() == round && unit.GetProperty("Kind").GetString() == kind;
+    });
+
+    private static List<JsonElement> Messages(SqliteConnection connection, string manifest)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT message FROM journal WHERE manifest = $manifest ORDER BY ordering";
+        command.Parameters.AddWithValue("$manifest", manifest);
+        using var reader = command.ExecuteReader();
+        var messages = new List<JsonElement>();
+        while (reader.Read())
+        {
+            using var message = JsonDocument.Parse((byte[])reader["message"]);
+            messages.Add(message.RootElement.Clone());
+        }
+        return messages;
+    }
+}
