@@ -14,6 +14,8 @@ var root = new RootCommand("LotteryActors: concurrent lottery-ticket search with
     TrainTicketCommand.Create(),
     BenchCommand.Create(),
     VerifyCommand.Create(),
+    NodeCommand.Create(),
+    SubmitCommand.Create(),
 };
 var parse = root.Parse(args);
 return parse.Errors.Count > 0

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using LotteryActors.Cli.Output;
+using LotteryActors.Cluster.Hosting;
+using LotteryActors.Cluster.Trainers;
+using Serilog;
+
+namespace LotteryActors.Cli.Commands;
+
+/// <summary>
+/// <c>node --config cluster.conf</c>: a long-lived cluster node with the roles, address, seeds and slots of
+/// <c>lottery.cluster</c> and <c>lottery.runtime</c> (environment variables override them). Runs until stopped
+/// (Ctrl-C, SIGTERM: it leaves the cluster gracefully) or removed from the cluster (exit 5).
+/// </summary>
+public static class NodeCommand
+{
+    public static Command Create()
+    {
+        var config = CommonOptions.Config();
+        var command = new Command("node", "Run a cluster node (coordinator and/or trainer) until stopped") { config };
+        command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
+        {
+            var setup = ClusterSetup.Load(parse.GetValue(config));
+            TorchSharp.torch.set_num_threads(setup.Runtime.TorchThreads);
+            using var runners = new DatasetRunners(setup.Runtime);
+            await using var node = await NodeLauncher.StartAsync(setup.Cluster, setup.Runtime, runners.For,
+                CommandSetup.AkkaOverrides, cancellation);
+            Log.Information("node {Node} is up with roles {Roles}; {Slots} slot(s)",
+                node.Id, string.Join(",", setup.Cluster.Roles), setup.Runtime.Slots);
+            await Task.WhenAny(node.System.WhenTerminated, Task.Delay(Timeout.Infinite, cancellation));
+            if (cancellation.IsCancellationRequested)
+                return ExitCodes.Success;
+            throw new ClusterUnavailableException(
+                "this node was removed from the cluster (downed by the split brain resolver, or it lost its " +
+                "seed nodes); restart it to rejoin");
+        }));
+        return command;
+    }
+}
