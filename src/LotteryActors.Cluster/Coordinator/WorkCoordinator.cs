@@ -168,7 +168,11 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
 
     private void Record(IReadOnlyList<IClusterEvent> events) => Record(events, () => { });
 
-    /// <summary>Journals the events in order, applying and announcing each, then runs <paramref name="then"/>.</summary>
+    /// <summary>
+    /// Journals the events in order, applying and announcing each, then runs <paramref name="then"/> from the last
+    /// one's handler (commands stay stashed until then, so <paramref name="then"/> sees every event applied).
+    /// Not DeferAsync: a deferred handler that persisted again left this actor stashing for ever in our tests.
+    /// </summary>
     private void Record(IReadOnlyList<IClusterEvent> events, Action then)
     {
         if (events.Count == 0)
@@ -176,13 +180,15 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
             then();
             return;
         }
+        var remaining = events.Count;
         PersistAll(events, e =>
         {
             state = state.Apply(e);
             if (e is WorkLeased lease)
                 Offer(lease);
+            if (--remaining == 0)
+                then();
         });
-        DeferAsync(events[^1], _ => then());
     }
 
     private void Offer(WorkLeased lease)

@@ -7,40 +7,29 @@ using LotteryActors.Training.Spec;
 namespace LotteryActors.Cluster.Trainers;
 
 /// <summary>
-/// Runs one leased unit on its own pinned thread (TorchSharp's dispose scopes are thread-local): finds the
-/// search's runner (the node loads a dataset once), then draws an init in one step or trains a run in chunks with
-/// a message to itself between them, so it stays responsive to a stop. It tells its parent the output and stops;
-/// a failure, named by its work id, is the parent's to judge (diverged or environmental).
+/// One training slot of a trainer node: a long-lived actor on its own pinned thread (TorchSharp's dispose scopes
+/// are thread-local, and libtorch threads are costly to create and tear down per unit) that runs the units it is
+/// given one at a time: an init draw in one step, a training run in chunks with a message to itself between them,
+/// so it stays responsive. It tells its parent each output; a failure, named by its work id, is the parent's to
+/// judge (diverged or environmental), and the parent restarts it idle on the same thread.
 /// </summary>
 public sealed class UnitWorker : ReceiveActor
 {
-    private readonly string workId;
+    private readonly RunnerSource runners;
+    private readonly int chunkIterations;
+    private string? workId;
     private ActiveRun? run;
 
-    public UnitWorker(string workId, WorkItem item, string specJson, RunnerSource runners, int chunkIterations)
+    public UnitWorker(RunnerSource runners, int chunkIterations)
     {
-        this.workId = workId;
-        Receive<Continue>(_ =>
-        {
-            var runner = runners(CanonicalSpec.FromJson(specJson));
-            if (item.Run is not { } unit)
-            {
-                var init = runner.DrawInit(item.WidthIndex);
-                Finish(WorkOutput.Drawn(init, runner.DenseMask(init)));
-                return;
-            }
-            run = runner.Begin(unit);
-            Become(() => Receive<Continue>(_ => Train(chunkIterations)));
-            Self.Tell(Continue.Instance);
-        });
+        this.runners = runners;
+        this.chunkIterations = chunkIterations;
+        Become(Idle);
     }
 
-    public static Props Props(string workId, WorkItem item, string specJson, RunnerSource runners,
-        int chunkIterations) =>
-        Akka.Actor.Props.Create(() => new UnitWorker(workId, item, specJson, runners, chunkIterations))
+    public static Props Props(RunnerSource runners, int chunkIterations) =>
+        Akka.Actor.Props.Create(() => new UnitWorker(runners, chunkIterations))
             .WithDispatcher(TrainingNode.TrainerDispatcher);
-
-    protected override void PreStart() => Self.Tell(Continue.Instance);
 
     protected override void PostStop() => run?.Dispose();
 
@@ -50,28 +39,52 @@ public sealed class UnitWorker : ReceiveActor
         {
             return base.AroundReceive(receive, message);
         }
-        catch (Exception e)
+        catch (Exception e) when (workId is { } failed)
         {
-            throw new UnitFailedException(workId, e);
+            throw new UnitFailedException(failed, e);
         }
     }
 
-    private void Train(int chunkIterations)
+    private void Idle() => Receive<RunUnit>(unit =>
+    {
+        workId = unit.WorkId;
+        var runner = runners(CanonicalSpec.FromJson(unit.SpecJson));
+        if (unit.Item.Run is not { } training)
+        {
+            var init = runner.DrawInit(unit.Item.WidthIndex);
+            Finish(WorkOutput.Drawn(init, runner.DenseMask(init)));
+            return;
+        }
+        run = runner.Begin(training);
+        Become(Training);
+        Self.Tell(Continue.Instance);
+    });
+
+    private void Training() => Receive<Continue>(_ =>
     {
         run!.RunChunk(chunkIterations);
-        if (run.IsComplete)
-            Finish(WorkOutput.Trained(run.Finish()));
-        else
+        if (!run.IsComplete)
+        {
             Self.Tell(Continue.Instance);
-    }
+            return;
+        }
+        var result = run.Finish();
+        run.Dispose();
+        run = null;
+        Finish(WorkOutput.Trained(result));
+        Become(Idle);
+    });
 
     private void Finish(WorkOutput output)
     {
-        Context.Parent.Tell(new Finished(workId, output));
-        Context.Stop(Self);
+        Context.Parent.Tell(new Finished(workId!, output));
+        workId = null;
     }
 
-    /// <summary>To the parent: the unit's output, its artifacts stored.</summary>
+    /// <summary>From the parent: run this leased unit.</summary>
+    public sealed record RunUnit(string WorkId, WorkItem Item, string SpecJson);
+
+    /// <summary>To the parent: the unit's output, its artifacts stored; the worker is idle again.</summary>
     public sealed record Finished(string WorkId, WorkOutput Output);
 
     private sealed record Continue

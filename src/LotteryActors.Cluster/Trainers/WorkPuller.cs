@@ -23,9 +23,9 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     private readonly int chunkIterations;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> running = [];
+    private readonly List<IActorRef> idle = [];
     private readonly Queue<WorkOffered> waiting = new();
     private readonly Dictionary<string, WorkDone> unacknowledged = [];
-    private readonly Dictionary<string, Exception> failures = [];
 
     public WorkPuller(IActorRef coordinator, string node, int slots, RunnerSource runners, int chunkIterations,
         WorkTiming timing)
@@ -37,10 +37,14 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         this.chunkIterations = chunkIterations;
 
         Receive<WorkOffered>(OnOffered);
-        Receive<UnitWorker.Finished>(finished => Deliver(new WorkDone(node, finished.WorkId, finished.Output)));
+        Receive<UnitWorker.Finished>(finished =>
+        {
+            Deliver(new WorkDone(node, finished.WorkId, finished.Output));
+            FreeSlot(finished.WorkId);
+        });
+        Receive<UnitFailed>(OnUnitFailed);
         // A block body: a handler returning bool would be read as "handled or not", and a repeated ack removes nothing.
         Receive<WorkAcknowledged>(ack => { unacknowledged.Remove(ack.WorkId); });
-        Receive<WorkerStopped>(stopped => OnWorkerStopped(stopped.WorkId));
         Receive<Pull>(_ => RequestWork());
         Receive<Renew>(_ =>
         {
@@ -63,18 +67,24 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         int chunkIterations, WorkTiming timing) =>
         Akka.Actor.Props.Create(() => new WorkPuller(coordinator, node, slots, runners, chunkIterations, timing));
 
-    protected override void PreStart() => RequestWork();
+    /// <summary>One long-lived worker per slot, each on its own pinned thread.</summary>
+    protected override void PreStart()
+    {
+        for (var slot = 0; slot < slots; slot++)
+            idle.Add(Context.ActorOf(UnitWorker.Props(runners, chunkIterations), $"slot-{slot}"));
+        RequestWork();
+    }
 
     /// <summary>
-    /// A worker that throws is stopped; its Terminated then decides what the failure means. The decider runs on
-    /// this actor's thread before that Terminated arrives, so it may record the cause.
+    /// A worker whose unit throws is restarted idle (on the same thread); what the failure means for the unit is
+    /// decided by <see cref="OnUnitFailed"/>. A failure outside a unit is not this actor's to judge: escalated.
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(cause =>
     {
         if (cause is not UnitFailedException failed)
             return Directive.Escalate;
-        failures[failed.WorkId] = failed.InnerException!;
-        return Directive.Stop;
+        Self.Tell(new UnitFailed(failed.WorkId, failed.InnerException!));
+        return Directive.Restart;
     }, loggingEnabled: false);
 
     private void RequestWork() => coordinator.Tell(new WorkRequested(node, slots, running.Count + waiting.Count));
@@ -84,7 +94,7 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         if (running.ContainsKey(offer.WorkId) || unacknowledged.ContainsKey(offer.WorkId)
             || waiting.Any(w => w.WorkId == offer.WorkId))
             return;
-        if (running.Count < slots)
+        if (idle.Count > 0)
             Start(offer);
         else
             waiting.Enqueue(offer);
@@ -93,10 +103,10 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     private void Start(WorkOffered offer)
     {
         log.Info("{WorkId}: starting {Item}", offer.WorkId, offer.Item);
-        var worker = Context.ActorOf(UnitWorker.Props(offer.WorkId, offer.Item, offer.SpecJson, runners,
-            chunkIterations), WorkerName(offer.WorkId));
-        Context.WatchWith(worker, new WorkerStopped(offer.WorkId));
+        var worker = idle[^1];
+        idle.RemoveAt(idle.Count - 1);
         running[offer.WorkId] = worker;
+        worker.Tell(new UnitWorker.RunUnit(offer.WorkId, offer.Item, offer.SpecJson));
     }
 
     private void Deliver(WorkDone done)
@@ -105,28 +115,31 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         coordinator.Tell(done);
     }
 
-    private void OnWorkerStopped(string workId)
+    /// <summary>A diverged run is the ticket's fate, journaled like a result; anything else gives the unit back.</summary>
+    private void OnUnitFailed(UnitFailed failed)
     {
-        running.Remove(workId);
-        if (failures.Remove(workId, out var cause))
-        {
-            var fault = SearchFault.Of(cause);
-            log.Warning("{WorkId} failed: {Cause}", workId, fault.Cause);
-            if (fault.Kind == FaultKind.Scientific)
-                Deliver(new WorkDone(node, workId, WorkOutput.Diverged($"{cause.GetType().Name}: {cause.Message}")));
-            else
-                coordinator.Tell(new WorkAbandoned(node, workId, fault.Cause));
-        }
+        var fault = SearchFault.Of(failed.Cause);
+        log.Warning("{WorkId} failed: {Cause}", failed.WorkId, fault.Cause);
+        if (fault.Kind == FaultKind.Scientific)
+            Deliver(new WorkDone(node, failed.WorkId,
+                WorkOutput.Diverged($"{failed.Cause.GetType().Name}: {failed.Cause.Message}")));
+        else
+            coordinator.Tell(new WorkAbandoned(node, failed.WorkId, fault.Cause));
+        FreeSlot(failed.WorkId);
+    }
+
+    private void FreeSlot(string workId)
+    {
+        if (!running.Remove(workId, out var worker))
+            return;
+        idle.Add(worker);
         if (waiting.TryDequeue(out var next))
             Start(next);
         else
             RequestWork();
     }
 
-    /// <summary>Actor names allow no '/', which work ids use.</summary>
-    private static string WorkerName(string workId) => Uri.EscapeDataString(workId);
-
-    private sealed record WorkerStopped(string WorkId);
+    private sealed record UnitFailed(string WorkId, Exception Cause);
 
     private sealed record Pull
     {

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using LotteryActors.Cli.Tests.Support;
+using LotteryActors.Cluster.Hosting;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Tests.Support;
 using LotteryActors.Cluster.Work;
@@ -21,17 +22,13 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         await using var lab = new Lab(postgres.Server);
         var coordinator = await lab.Start("coordinator");
         var spec = Hand.Spec(seed: 11);
-        await lab.Submit(coordinator, spec);
         // A node that takes a unit and then goes silent without leaving the cluster (a hung process).
-        var silent = await coordinator.Coordinator.Ask<WorkOffered>(new WorkRequested("silent", 1, 0), Lab.Patience);
+        var (silent, output) = await SubmitAndLeaseTheInit(lab, coordinator, spec, "silent");
 
         await lab.Start("trainer", slots: 2);
         await lab.Finished(coordinator, spec);
         // The silent node wakes up and delivers the same (deterministic) output late: acknowledged, not journaled.
-        var late = lab.Runner(spec);
-        var init = late.DrawInit(silent.Item.WidthIndex);
-        var ack = await coordinator.Coordinator.Ask<WorkAcknowledged>(
-            new WorkDone("silent", silent.WorkId, WorkOutput.Drawn(init, late.DenseMask(init))), Lab.Patience);
+        var ack = await coordinator.Coordinator.Ask<WorkAcknowledged>(output, Lab.Patience);
 
         var journal = lab.Journal();
         Assert.Equal(silent.WorkId, ack.WorkId);
@@ -48,11 +45,7 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         await using var lab = new Lab(postgres.Server);
         var coordinator = await lab.Start("coordinator");
         var spec = Hand.Spec(seed: 12);
-        await lab.Submit(coordinator, spec);
-        var offer = await coordinator.Coordinator.Ask<WorkOffered>(new WorkRequested("retrying", 1, 0), Lab.Patience);
-        var runner = lab.Runner(spec);
-        var init = runner.DrawInit(offer.Item.WidthIndex);
-        var done = new WorkDone("retrying", offer.WorkId, WorkOutput.Drawn(init, runner.DenseMask(init)));
+        var (_, done) = await SubmitAndLeaseTheInit(lab, coordinator, spec, "retrying");
 
         // The first acknowledgement was "lost": the node sends the same result again.
         await coordinator.Coordinator.Ask<WorkAcknowledged>(done, Lab.Patience);
@@ -109,6 +102,20 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
             var prefix = leases.Take(n).ToList();
             Assert.InRange(prefix.Count(s => s == one.SearchId) - prefix.Count(s => s == two.SearchId), -2, 2);
         }
+    }
+
+    /// <summary>
+    /// Submits the spec, takes its init draw as <paramref name="node"/> (the test plays that node) and computes its
+    /// real output, as that node would deliver it.
+    /// </summary>
+    private static async Task<(WorkOffered Offer, WorkDone Output)> SubmitAndLeaseTheInit(
+        Lab lab, ClusterNode coordinator, SearchSpec spec, string node)
+    {
+        await lab.Submit(coordinator, spec);
+        var offer = await coordinator.Coordinator.Ask<WorkOffered>(new WorkRequested(node, 1, 0), Lab.Patience);
+        var runner = lab.Runner(spec);
+        var init = runner.DrawInit(offer.Item.WidthIndex);
+        return (offer, new WorkDone(node, offer.WorkId, WorkOutput.Drawn(init, runner.DenseMask(init))));
     }
 
     private static async Task WaitForCompleted(Lab lab, int count)
