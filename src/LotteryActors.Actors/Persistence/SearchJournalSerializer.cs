@@ -4,7 +4,7 @@ using static LotteryActors.Actors.Protocol.SearchEvents;
 
 namespace LotteryActors.Actors.Persistence;
 
-/// <summary>Journals search events and snapshots as versioned JSON (see <see cref="VersionedJsonSerializer"/>).</summary>
+/// <summary>Journals search events and snapshots as versioned JSON (<see cref="VersionedJsonSerializer"/>).</summary>
 public sealed class SearchJournalSerializer(ExtendedActorSystem system)
     : VersionedJsonSerializer(system, TypesByManifest)
 {

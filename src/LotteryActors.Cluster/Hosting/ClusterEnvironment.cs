@@ -30,6 +30,8 @@ public static class ClusterEnvironment
             .Where(p => !string.IsNullOrEmpty(read(p.Key)))
             .Select(p => $"{p.Value} = {JsonSerializer.Serialize(read(p.Key))}")
             .ToList();
-        return lines.Count == 0 ? config : ConfigurationFactory.ParseString(string.Join('\n', lines)).WithFallback(config);
+        return lines.Count == 0
+            ? config
+            : ConfigurationFactory.ParseString(string.Join('\n', lines)).WithFallback(config);
     }
 }

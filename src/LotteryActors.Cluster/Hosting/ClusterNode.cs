@@ -35,7 +35,8 @@ public sealed class ClusterNode : IAsyncDisposable
         Config? overrides = null)
     {
         var config = ClusterHocon.For(cluster, runtime);
-        var system = ActorSystem.Create(ClusterHocon.SystemName, overrides is null ? config : overrides.WithFallback(config));
+        var system = ActorSystem.Create(ClusterHocon.SystemName,
+            overrides is null ? config : overrides.WithFallback(config));
         if (cluster.IsCoordinator)
             CoordinatorSingleton.StartManager(system, cluster.Work);
         var node = new ClusterNode(system, CoordinatorSingleton.StartProxy(system));
@@ -45,7 +46,7 @@ public sealed class ClusterNode : IAsyncDisposable
         return node;
     }
 
-    /// <summary>Joins the cluster at <paramref name="seed"/> (a node that is its own seed forms a new cluster).</summary>
+    /// <summary>Joins the cluster at <paramref name="seed"/> (a node that is its own seed forms a cluster).</summary>
     public void Join(Akka.Actor.Address seed) => Akka.Cluster.Cluster.Get(System).Join(seed);
 
     /// <summary>Completes once this node is a member in state Up.</summary>

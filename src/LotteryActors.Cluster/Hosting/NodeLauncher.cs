@@ -15,7 +15,8 @@ public static class NodeLauncher
 {
     private static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(10);
 
-    /// <exception cref="ClusterUnavailableException">The node could not start or join; the message says why.</exception>
+    /// <exception cref="ClusterUnavailableException">The node could not start or join; the message says why.
+    /// </exception>
     public static async Task<ClusterNode> StartAsync(ClusterSettings cluster, RuntimeSettings runtime,
         RunnerSource runners, Config overrides, CancellationToken cancellation)
     {

@@ -13,10 +13,11 @@ public interface IClusterMessage;
 /// <summary>The work-pulling protocol between trainer nodes, clients and the singleton coordinator.</summary>
 public static class WorkMessages
 {
-    /// <summary>Client to coordinator: run this search (canonical spec JSON). Answered with <see cref="SearchAccepted"/>.</summary>
+    /// <summary>Client to coordinator: run this search (canonical spec JSON); answered by <see cref="SearchAccepted"/>.
+    /// </summary>
     public sealed record SubmitSearch(string SpecJson) : IClusterMessage;
 
-    /// <summary>Coordinator to client: the search is journaled; <paramref name="AlreadyKnown"/> when it was before.</summary>
+    /// <summary>Coordinator to client: the search is journaled; <c>AlreadyKnown</c> when it was before.</summary>
     public sealed record SearchAccepted(string SearchId, bool AlreadyKnown) : IClusterMessage;
 
     /// <summary>
@@ -41,13 +42,13 @@ public static class WorkMessages
     /// <summary>Coordinator to trainer node: the output is journaled (now or before); stop sending it.</summary>
     public sealed record WorkAcknowledged(string WorkId) : IClusterMessage;
 
-    /// <summary>Trainer node to coordinator: it cannot run the unit (a fault outside the run's science); requeue it.</summary>
+    /// <summary>Trainer node to coordinator: it cannot run the unit (a fault outside the run's science).</summary>
     public sealed record WorkAbandoned(string Node, string WorkId, string Reason) : IClusterMessage;
 
     /// <summary>Client to coordinator: how far is this search? Answered with <see cref="SearchProgress"/>.</summary>
     public sealed record ProgressRequested(string SearchId) : IClusterMessage;
 
-    /// <summary>Runs journaled over runs asked for; <paramref name="Known"/> is false for a search never submitted.</summary>
+    /// <summary>Runs journaled over runs asked for; <c>Known</c> is false for a search never submitted.</summary>
     public sealed record SearchProgress(string SearchId, bool Known, int Done, int Total, bool Finished)
         : IClusterMessage;
 }

@@ -99,5 +99,5 @@ public sealed class UnitFailedException(string workId, Exception cause) : Except
     public string WorkId { get; } = workId;
 }
 
-/// <summary>Gives a trainer node the runner for a search: its dataset (loaded once per node) and artifact store.</summary>
+/// <summary>Gives a trainer node the runner of a search: its dataset (loaded once per node) and its store.</summary>
 public delegate ImpRunner RunnerSource(SearchSpec spec);

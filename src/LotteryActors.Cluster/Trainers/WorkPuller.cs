@@ -115,7 +115,8 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         coordinator.Tell(done);
     }
 
-    /// <summary>A diverged run is the ticket's fate, journaled like a result; anything else gives the unit back.</summary>
+    /// <summary>A diverged run is the ticket's fate, journaled as a result; anything else gives the unit back.
+    /// </summary>
     private void OnUnitFailed(UnitFailed failed)
     {
         var fault = SearchFault.Of(failed.Cause);

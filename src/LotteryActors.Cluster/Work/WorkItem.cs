@@ -5,7 +5,7 @@ namespace LotteryActors.Cluster.Work;
 /// <summary>What a unit of cluster work asks a trainer node for.</summary>
 public enum WorkKind
 {
-    /// <summary>Draw the shared initialisation of one width and its all-ones mask: needs the dataset's shapes.</summary>
+    /// <summary>Draw the shared initialisation of one width and its all-ones mask (needs the data's shapes).</summary>
     Init,
 
     /// <summary>One training run of a ticket (an IMP round or a control).</summary>

@@ -17,7 +17,7 @@ namespace LotteryActors.Cluster.Tests.Coordinator;
 public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
     [PostgresFact]
-    public async Task A_lease_that_is_not_renewed_expires_and_its_unit_runs_on_another_node_and_a_late_result_is_dropped()
+    public async Task An_unrenewed_lease_expires_and_its_unit_runs_on_another_node_and_a_late_result_is_dropped()
     {
         await using var lab = new Lab(postgres.Server);
         var coordinator = await lab.Start("coordinator");

@@ -41,7 +41,8 @@ public sealed class ClusterSettingsTests
     [InlineData("lottery.cluster.work.renew-every = 40s", "lottery.cluster.work.renew-every", "at most half")]
     public void A_bad_cluster_setting_names_its_key_and_what_is_allowed(string line, string key, string allowed)
     {
-        var config = LotteryConfig.FromText($"{line}\nlottery.runtime {{ journal = postgresql, connection-string = \"Host=x\" }}");
+        var config = LotteryConfig.FromText(
+            $"{line}\nlottery.runtime {{ journal = postgresql, connection-string = \"Host=x\" }}");
 
         var refused = Assert.Throws<SpecException>(() => ClusterSettings.Read(config, RuntimeSettings.Read(config)));
 

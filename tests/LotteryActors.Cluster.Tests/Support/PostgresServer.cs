@@ -2,7 +2,7 @@ using LotteryActors.Cli.Tests.Support;
 
 namespace LotteryActors.Cluster.Tests.Support;
 
-/// <summary>One throwaway PostgreSQL server per test class; each <see cref="Lab"/> takes a database of its own.</summary>
+/// <summary>One throwaway PostgreSQL server per test class; each <see cref="Lab"/> gets its own database.</summary>
 public sealed class PostgresServer : IDisposable
 {
     private readonly Lazy<TempPostgres> server = new(() => new TempPostgres());
