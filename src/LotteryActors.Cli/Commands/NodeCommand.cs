@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Akka.Actor;
 using LotteryActors.Cli.Output;
 using LotteryActors.Cluster.Hosting;
 using LotteryActors.Cluster.Trainers;
@@ -27,7 +28,9 @@ public static class NodeCommand
             Log.Information("node {Node} is up with roles {Roles}; {Slots} slot(s)",
                 node.Id, string.Join(",", setup.Cluster.Roles), setup.Runtime.Slots);
             await Task.WhenAny(node.System.WhenTerminated, Task.Delay(Timeout.Infinite, cancellation));
-            if (cancellation.IsCancellationRequested)
+            // SIGTERM reaches Akka's own exit hook too, which may stop the system before the token fires.
+            var reason = CoordinatedShutdown.Get(node.System).ShutdownReason;
+            if (cancellation.IsCancellationRequested || reason is CoordinatedShutdown.ClrExitReason)
                 return ExitCodes.Success;
             throw new ClusterUnavailableException(
                 "this node was removed from the cluster (downed by the split brain resolver, or it lost its " +
