@@ -16,6 +16,8 @@ var root = new RootCommand("LotteryActors: concurrent lottery-ticket search with
     VerifyCommand.Create(),
     ServeCommand.Create(),
     ExportCommand.Create(),
+    NodeCommand.Create(),
+    SubmitCommand.Create(),
 };
 var parse = root.Parse(args);
 return parse.Errors.Count > 0

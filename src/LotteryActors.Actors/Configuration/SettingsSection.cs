@@ -8,7 +8,7 @@ namespace LotteryActors.Actors.Configuration;
 /// Typed reads of one HOCON section (<c>lottery.search</c>, <c>lottery.runtime</c>) that turn a value of the wrong
 /// kind into a <see cref="SpecException"/> naming its key, where Akka's own getters throw format exceptions.
 /// </summary>
-internal sealed class SettingsSection(Config config, string root)
+public sealed class SettingsSection(Config config, string root)
 {
     public Config Config { get; } = config.GetConfig(root);
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LotteryActors.Actors.Hosting;
 using LotteryActors.Actors.Persistence;
 using LotteryActors.Actors.Search;
 using LotteryActors.Cli.Output;
@@ -48,7 +49,8 @@ public static partial class ExportCommand
             await using (var reader = new SearchJournalReader(setup.Runtime, CommandSetup.AkkaOverrides))
                 state = await reader.ReadStartedAsync(parse.GetValue(id)!);
             var run = Find(state, ticketId, parse.GetValue(round));
-            Write(state, run, new ArtifactStore(setup.Runtime.ArtifactsDirectory), folder);
+            using var store = NodeBuilder.OpenArtifactStore(setup.Runtime);
+            Write(state, run, store, folder);
             Results.Out.WriteLine($"exported {ticketId} round {run.Unit.Round} of search {state.SearchId} " +
                                   $"(density {run.Density:F4}) to {Path.GetFullPath(folder)}");
             return ExitCodes.Success;

@@ -1,0 +1,33 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.Singleton;
+using Akka.Pattern;
+
+namespace LotteryActors.Cluster.Coordinator;
+
+/// <summary>
+/// Where the <see cref="WorkCoordinator"/> lives: a cluster singleton on the oldest node with the
+/// <see cref="Role"/> role, under a back-off supervisor (a coordinator stopped by a journal fault starts again
+/// after 1 s, doubling to 30 s), and reached from every node through a singleton proxy that buffers while the
+/// singleton moves. The proxy buffers only while it looks for the singleton; the puller's retries cover the rest.
+/// </summary>
+public static class CoordinatorSingleton
+{
+    public const string Role = "coordinator";
+    public const string ManagerName = "coordinator";
+    private const string SingletonName = "singleton";
+
+    public static IActorRef StartManager(ActorSystem system, WorkTiming timing)
+    {
+        var supervised = BackoffSupervisor.Props(Backoff.OnStop(WorkCoordinator.Props(timing), "work",
+            TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, maxNrOfRetries: -1));
+        var settings = ClusterSingletonManagerSettings.Create(system).WithRole(Role).WithSingletonName(SingletonName);
+        return system.ActorOf(ClusterSingletonManager.Props(supervised, PoisonPill.Instance, settings), ManagerName);
+    }
+
+    public static IActorRef StartProxy(ActorSystem system, string name = "coordinator-proxy")
+    {
+        var settings = ClusterSingletonProxySettings.Create(system).WithRole(Role).WithSingletonName(SingletonName)
+            .WithBufferSize(10_000);
+        return system.ActorOf(ClusterSingletonProxy.Props($"/user/{ManagerName}", settings), name);
+    }
+}

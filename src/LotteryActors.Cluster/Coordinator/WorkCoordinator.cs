@@ -1,0 +1,215 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+using Akka.Persistence;
+using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Work;
+using LotteryActors.Training.Spec;
+using static LotteryActors.Cluster.Protocol.ClusterEvents;
+using static LotteryActors.Cluster.Protocol.WorkMessages;
+
+namespace LotteryActors.Cluster.Coordinator;
+
+/// <summary>
+/// The cluster's one coordinator (a cluster singleton on <c>coordinator</c> nodes): it journals every search
+/// submitted, every lease and every result, folds them into a <see cref="CoordinatorState"/> and hands out work to
+/// the trainer nodes that ask. It holds no dataset and does no tensor work. When its node dies the singleton starts
+/// on the next coordinator node, recovers the same state from the journal and gives every open lease a fresh
+/// deadline; trainers re-register and re-send unacknowledged results through the singleton proxy.
+/// Decisions are the state's; this actor only persists, applies and tells.
+/// </summary>
+public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
+{
+    public const string PersistenceIdValue = "lottery-cluster-coordinator";
+
+    private readonly WorkTiming timing;
+    private readonly TimeProvider clock;
+    private readonly ILoggingAdapter log = Context.GetLogger();
+    private readonly Dictionary<string, Puller> pullers = [];
+    private CoordinatorState state = CoordinatorState.Empty;
+
+    public WorkCoordinator(WorkTiming timing, TimeProvider clock)
+    {
+        this.timing = timing;
+        this.clock = clock;
+
+        Recover<IClusterEvent>(e => state = state.Apply(e));
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<SubmitSearch>(OnSubmit);
+        Command<WorkRequested>(OnWorkRequested);
+        Command<LeasesHeld>(held => Record(state.Queue.Renew(held.Node, held.WorkIds, Now, timing.LeaseTimeout)));
+        Command<WorkDone>(OnWorkDone);
+        Command<WorkAbandoned>(OnWorkAbandoned);
+        Command<ProgressRequested>(OnProgressRequested);
+        Command<ClusterEvent.MemberRemoved>(removed => OnNodeLeft(NodeId.Of(removed.Member.UniqueAddress)));
+        Command<CheckLeases>(_ => OnCheckLeases());
+    }
+
+    public override string PersistenceId => PersistenceIdValue;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(WorkTiming timing, TimeProvider? clock = null) =>
+        Akka.Actor.Props.Create(() => new WorkCoordinator(timing, clock ?? TimeProvider.System));
+
+    private DateTimeOffset Now => clock.GetUtcNow();
+
+    protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+
+    /// <summary>
+    /// After a hand-over the journal's deadlines ran on while nobody could hear the trainers' renewals: every open
+    /// lease gets a full timeout again; a node that left meanwhile renews nothing and loses its leases at the deadline.
+    /// </summary>
+    private void OnRecovered()
+    {
+        var (searches, open) = (state.Searches.Count, state.Queue.Open.Count);
+        log.Info("coordinator recovered: {Searches} search(es), {Open} open unit(s), {Leases} lease(s)",
+            searches, open, state.Queue.Leases.Count);
+        Record(state.Queue.RenewAll(Now, timing.LeaseTimeout));
+        Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self,
+            ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+        Timers.StartPeriodicTimer(nameof(CheckLeases), CheckLeases.Instance, timing.ExpiryCheck);
+    }
+
+    private void OnSubmit(SubmitSearch submit)
+    {
+        var client = Sender;
+        var spec = CanonicalSpec.FromJson(submit.SpecJson);
+        var events = state.Submit(spec, Now);
+        if (events.Count > 0)
+            log.Info("search {SearchId} submitted: {Tickets} ticket(s)", spec.SearchId, spec.Tickets().Count);
+        Record(events, () =>
+        {
+            client.Tell(new SearchAccepted(spec.SearchId, AlreadyKnown: events.Count == 0));
+            Dispatch();
+        });
+    }
+
+    private void OnWorkRequested(WorkRequested request)
+    {
+        pullers[request.Node] = new Puller(Sender, request.Slots, request.Busy);
+        Dispatch();
+    }
+
+    private void OnWorkDone(WorkDone done)
+    {
+        var trainer = Sender;
+        var events = state.Complete(done.Node, done.WorkId, done.Output, Now);
+        if (events.Count == 0)
+            log.Debug("{WorkId} from {Node} was journaled before; acknowledged again", done.WorkId, done.Node);
+        Record(events, () =>
+        {
+            trainer.Tell(new WorkAcknowledged(done.WorkId));
+            Dispatch();
+        });
+    }
+
+    private void OnWorkAbandoned(WorkAbandoned abandoned)
+    {
+        log.Warning("{Node} gave back {WorkId}: {Reason}", abandoned.Node, abandoned.WorkId, abandoned.Reason);
+        var held = state.Queue.Leases.TryGetValue(abandoned.WorkId, out var lease) && lease.Node == abandoned.Node;
+        Record(held ? [new LeaseEnded(abandoned.WorkId, abandoned.Node, LeaseEndReason.Abandoned, Now)] : [], Dispatch);
+    }
+
+    private void OnProgressRequested(ProgressRequested request)
+    {
+        if (!state.Searches.ContainsKey(request.SearchId))
+        {
+            Sender.Tell(new SearchProgress(request.SearchId, Known: false, 0, 0, false));
+            return;
+        }
+        var (done, total, finished) = state.Progress(request.SearchId);
+        Sender.Tell(new SearchProgress(request.SearchId, Known: true, done, total, finished));
+    }
+
+    /// <summary>
+    /// Expired leases go back to the queue, and their nodes are forgotten until they ask again: a hung node that
+    /// is still a member would otherwise be handed the same unit over and over. A live puller re-registers every
+    /// pull interval.
+    /// </summary>
+    private void OnCheckLeases()
+    {
+        var expired = state.Queue.Expire(Now);
+        foreach (var lease in expired)
+        {
+            log.Warning("{Node} did not renew its lease on {WorkId}; the unit goes back to the queue",
+                lease.Node, lease.WorkId);
+            pullers.Remove(lease.Node);
+        }
+        Record(expired, Dispatch);
+    }
+
+    private void OnNodeLeft(string node)
+    {
+        pullers.Remove(node);
+        var lost = state.Queue.NodeLeft(node, Now);
+        if (lost.Count > 0)
+            log.Warning("{Node} left the cluster; {Count} unit(s) go back to the queue", node, lost.Count);
+        Record(lost, Dispatch);
+    }
+
+    /// <summary>
+    /// Offers waiting units to every node that asked, planned on one copy of the state so two nodes never get
+    /// the same unit, then journaled; each node hears of its leases once they are journaled.
+    /// </summary>
+    private void Dispatch()
+    {
+        var planned = state;
+        var leases = new List<IClusterEvent>();
+        foreach (var (node, puller) in pullers)
+        {
+            var granted = planned.Request(node, puller.Slots, puller.Busy, Now, timing.LeaseTimeout);
+            leases.AddRange(granted);
+            planned = granted.Aggregate(planned, (s, e) => s.Apply(e));
+        }
+        Record(leases);
+    }
+
+    private void Record(IReadOnlyList<IClusterEvent> events) => Record(events, () => { });
+
+    /// <summary>
+    /// Journals the events in order, applying and announcing each, then runs <paramref name="then"/> from the last
+    /// one's handler (commands stay stashed until then, so <paramref name="then"/> sees every event applied).
+    /// Not DeferAsync: a deferred handler that persisted again left this actor stashing for ever in our tests.
+    /// </summary>
+    private void Record(IReadOnlyList<IClusterEvent> events, Action then)
+    {
+        if (events.Count == 0)
+        {
+            then();
+            return;
+        }
+        var remaining = events.Count;
+        PersistAll(events, e =>
+        {
+            state = state.Apply(e);
+            if (e is WorkLeased lease)
+                Offer(lease);
+            if (--remaining == 0)
+                then();
+        });
+    }
+
+    private void Offer(WorkLeased lease)
+    {
+        if (!pullers.TryGetValue(lease.Node, out var puller))
+            return;
+        var unit = state.Queue.Open[lease.WorkId];
+        var spec = CanonicalSpec.ToJson(state.Searches[unit.SearchId].Spec!);
+        puller.Node.Tell(new WorkOffered(lease.WorkId, unit.SearchId, spec, unit.Item, lease.Deadline));
+    }
+
+    private sealed record Puller(IActorRef Node, int Slots, int Busy);
+
+    private sealed record CheckLeases
+    {
+        public static readonly CheckLeases Instance = new();
+    }
+}
+
+/// <summary>How the protocol names a node: its address and incarnation, so a restarted node is a new node.</summary>
+public static class NodeId
+{
+    public static string Of(UniqueAddress address) => $"{address.Address}#{address.Uid}";
+}

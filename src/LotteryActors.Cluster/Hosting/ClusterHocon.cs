@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Akka.Cluster.Tools.Singleton;
+using Akka.Configuration;
+using LotteryActors.Actors.Configuration;
+using LotteryActors.Actors.Hosting;
+using LotteryActors.Cluster.Protocol;
+
+namespace LotteryActors.Cluster.Hosting;
+
+/// <summary>
+/// The Akka settings of a cluster node: remoting bound only to the configured address, roles, seeds, the split
+/// brain resolver, the cluster serializer, and everything a single node has (journal, trainer dispatcher).
+/// </summary>
+public static class ClusterHocon
+{
+    public const string SystemName = "lottery";
+
+    public static Config For(ClusterSettings cluster, RuntimeSettings runtime)
+    {
+        var seeds = cluster.SeedNodes.Select(s => Quote($"akka.tcp://{SystemName}@{s}"));
+        var remoting = $$"""
+            akka {
+              actor.provider = cluster
+              remote.dot-netty.tcp {
+                hostname = {{Quote(cluster.Hostname)}}
+                public-hostname = {{Quote(cluster.PublicHostname)}}
+                port = {{cluster.Port}}
+              }
+              cluster {
+                roles = [{{string.Join(", ", cluster.Roles.Select(Quote))}}]
+                seed-nodes = [{{string.Join(", ", seeds)}}]
+                # A node that cannot reach a seed gives up instead of retrying for ever; `lottery node` says so.
+                shutdown-after-unsuccessful-join-seed-nodes = {{Seconds(cluster.JoinTimeout)}}
+                # Trainers keep every core busy, which delays heartbeats: a pause shorter than this is not a failure
+                # (Akka's 3 s default downed healthy nodes of a loaded machine in our tests). A dead node is noticed
+                # this much later; its leases go back to the queue then, or at their deadline.
+                failure-detector.acceptable-heartbeat-pause = 10s
+                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                split-brain-resolver {
+                  active-strategy = {{cluster.DowningStrategy}}
+                  stable-after = {{Seconds(cluster.StableAfter)}}
+                }
+              }
+            }
+            """;
+        return ConfigurationFactory.ParseString(string.Join('\n', remoting, ClusterSerializer.Hocon))
+            .WithFallback(SearchHost.AkkaConfig(runtime))
+            .WithFallback(ClusterSingleton.DefaultConfig());
+    }
+
+    private static string Quote(string text) => JsonSerializer.Serialize(text);
+
+    private static string Seconds(TimeSpan time) => $"{time.TotalMilliseconds:0}ms";
+}

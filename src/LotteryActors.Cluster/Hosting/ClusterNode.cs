@@ -1,0 +1,61 @@
+using Akka.Actor;
+using Akka.Configuration;
+using LotteryActors.Actors.Configuration;
+using LotteryActors.Cluster.Coordinator;
+using LotteryActors.Cluster.Trainers;
+
+namespace LotteryActors.Cluster.Hosting;
+
+/// <summary>
+/// One running cluster node: its actor system, the coordinator singleton's manager where it has the coordinator
+/// role, a proxy to the singleton (every node, so any node can submit), and a work puller where it has the
+/// trainer role.
+/// </summary>
+public sealed class ClusterNode : IAsyncDisposable
+{
+    private ClusterNode(ActorSystem system, IActorRef coordinator)
+    {
+        System = system;
+        Coordinator = coordinator;
+        Id = NodeId.Of(Akka.Cluster.Cluster.Get(system).SelfUniqueAddress);
+    }
+
+    public ActorSystem System { get; }
+
+    /// <summary>The singleton proxy: messages for the coordinator go here, wherever it runs now.</summary>
+    public IActorRef Coordinator { get; }
+
+    public string Id { get; }
+
+    public Akka.Actor.Address Address => Akka.Cluster.Cluster.Get(System).SelfAddress;
+
+    /// <param name="runners">Where the trainer role finds each search's runner; unused without that role.</param>
+    /// <param name="overrides">Akka settings laid over the node's (tests: shorter failure detection).</param>
+    public static ClusterNode Start(ClusterSettings cluster, RuntimeSettings runtime, RunnerSource runners,
+        Config? overrides = null)
+    {
+        var config = ClusterHocon.For(cluster, runtime);
+        var system = ActorSystem.Create(ClusterHocon.SystemName,
+            overrides is null ? config : overrides.WithFallback(config));
+        if (cluster.IsCoordinator)
+            CoordinatorSingleton.StartManager(system, cluster.Work);
+        var node = new ClusterNode(system, CoordinatorSingleton.StartProxy(system));
+        if (cluster.IsTrainer)
+            system.ActorOf(WorkPuller.Props(node.Coordinator, node.Id, runtime.Slots, runners,
+                runtime.ChunkIterations, cluster.Work), "puller");
+        return node;
+    }
+
+    /// <summary>Joins the cluster at <paramref name="seed"/> (a node that is its own seed forms a cluster).</summary>
+    public void Join(Akka.Actor.Address seed) => Akka.Cluster.Cluster.Get(System).Join(seed);
+
+    /// <summary>Completes once this node is a member in state Up.</summary>
+    public Task Up()
+    {
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Akka.Cluster.Cluster.Get(System).RegisterOnMemberUp(() => up.TrySetResult());
+        return up.Task;
+    }
+
+    public async ValueTask DisposeAsync() => await System.Terminate();
+}

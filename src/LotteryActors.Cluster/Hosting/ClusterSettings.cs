@@ -1,0 +1,72 @@
+using Akka.Configuration;
+using LotteryActors.Actors.Configuration;
+using LotteryActors.Cluster.Coordinator;
+using LotteryActors.Training.Spec;
+
+namespace LotteryActors.Cluster.Hosting;
+
+/// <summary>What a node is in the cluster (<c>lottery.cluster</c>): its roles, its address, whom it joins.</summary>
+public sealed record ClusterSettings(
+    IReadOnlyList<string> Roles,
+    string Hostname,
+    string PublicHostname,
+    int Port,
+    IReadOnlyList<string> SeedNodes,
+    string DowningStrategy,
+    TimeSpan StableAfter,
+    TimeSpan JoinTimeout,
+    WorkTiming Work)
+{
+    public const string TrainerRole = "trainer";
+    private const string Root = "lottery.cluster";
+    private static readonly string[] KnownRoles = [CoordinatorSingleton.Role, TrainerRole];
+    private static readonly string[] Strategies = ["keep-majority", "keep-oldest", "static-quorum"];
+
+    public bool IsCoordinator => Roles.Contains(CoordinatorSingleton.Role);
+
+    public bool IsTrainer => Roles.Contains(TrainerRole);
+
+    /// <summary>
+    /// Reads <c>lottery.cluster</c> and refuses a node that cannot share the cluster's journal: every coordinator
+    /// node must recover the same searches, which an embedded SQLite file on one machine cannot give.
+    /// </summary>
+    public static ClusterSettings Read(Config config, RuntimeSettings runtime)
+    {
+        if (runtime.Journal != JournalBackend.Postgresql)
+            throw new SpecException("lottery.runtime.journal",
+                $"is '{SpecNames.Of(runtime.Journal)}'; a cluster needs postgresql: every coordinator node must " +
+                "read the same journal, and an embedded SQLite file lives on one machine");
+        var c = new SettingsSection(config, Root);
+        var roles = List(c.Text("roles"));
+        Require(roles.Count > 0 && roles.All(KnownRoles.Contains), "roles",
+            $"is '{c.Text("roles")}'; allowed: a comma-separated list of {string.Join(", ", KnownRoles)}");
+        var hostname = c.Text("hostname");
+        Require(hostname.Length > 0, "hostname", "is empty; allowed: the address to bind, such as 0.0.0.0 or 10.0.0.7");
+        var port = c.Int("port");
+        Require(port is >= 0 and <= 65535, "port", $"is {port}; allowed: 0 (any free port) to 65535");
+        var seeds = List(c.Text("seed-nodes"));
+        foreach (var seed in seeds)
+            Require(seed.Split(':') is [{ Length: > 0 }, var p] && int.TryParse(p, out var n) && n is > 0 and <= 65535,
+                "seed-nodes", $"has '{seed}'; allowed: host:port entries separated by commas");
+        var strategy = c.Text("downing");
+        Require(Strategies.Contains(strategy), "downing",
+            $"is '{strategy}'; allowed: {string.Join(", ", Strategies)}");
+        var work = new WorkTiming(c.Time("work.lease-timeout"), c.Time("work.expiry-check"),
+            c.Time("work.renew-every"), c.Time("work.pull-every"), c.Time("work.redeliver-every"));
+        Require(work.RenewEvery * 2 <= work.LeaseTimeout, "work.renew-every",
+            $"is {work.RenewEvery}; allowed: at most half of work.lease-timeout ({work.LeaseTimeout}), " +
+            "so one lost renewal does not cost a lease");
+        var publicHostname = c.Text("public-hostname");
+        return new ClusterSettings(roles, hostname, publicHostname.Length > 0 ? publicHostname : hostname, port, seeds,
+            strategy, c.Time("stable-after"), c.Time("join-timeout"), work);
+    }
+
+    private static List<string> List(string text) =>
+        text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+
+    private static void Require(bool condition, string key, string problem)
+    {
+        if (!condition)
+            throw new SpecException($"{Root}.{key}", problem);
+    }
+}

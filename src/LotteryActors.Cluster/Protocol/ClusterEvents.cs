@@ -1,0 +1,58 @@
+using LotteryActors.Cluster.Work;
+
+namespace LotteryActors.Cluster.Protocol;
+
+/// <summary>
+/// Marker for what the cluster coordinator journals. Bound to <see cref="ClusterSerializer"/>, which writes each
+/// entry as JSON under a versioned manifest ("WorkLeased.v1"); golden files pin every format.
+/// </summary>
+public interface IClusterJournalEntry;
+
+/// <summary>Facts about the cluster's work, in order. <see cref="CoordinatorState"/> is their fold.</summary>
+public interface IClusterEvent : IClusterJournalEntry
+{
+    DateTimeOffset OccurredAt { get; }
+}
+
+/// <summary>Why a lease ended without a result; the unit goes back to the queue either way.</summary>
+public enum LeaseEndReason
+{
+    /// <summary>The node did not renew the lease before its deadline.</summary>
+    Expired,
+
+    /// <summary>The node left the cluster or was downed.</summary>
+    NodeLeft,
+
+    /// <summary>The node gave the unit back (a fault outside the run's science, such as a full disk).</summary>
+    Abandoned,
+}
+
+public static class ClusterEvents
+{
+    /// <summary>A search was handed to the cluster; the canonical spec travels with it.</summary>
+    public sealed record SearchSubmitted(string SearchId, string SpecJson, DateTimeOffset OccurredAt) : IClusterEvent;
+
+    /// <summary>A unit joined the queue of its search.</summary>
+    public sealed record WorkQueued(string WorkId, string SearchId, WorkItem Item, DateTimeOffset OccurredAt)
+        : IClusterEvent;
+
+    /// <summary>A unit was handed to a node, which must renew the lease before the deadline or lose it.</summary>
+    public sealed record WorkLeased(string WorkId, string Node, DateTimeOffset Deadline, DateTimeOffset OccurredAt)
+        : IClusterEvent;
+
+    /// <summary>The node is still working on these units: their leases now end at the new deadline.</summary>
+    public sealed record LeasesRenewed(
+        string Node, IReadOnlyList<string> WorkIds, DateTimeOffset Deadline, DateTimeOffset OccurredAt)
+        : IClusterEvent;
+
+    /// <summary>A lease ended without a result; the unit is queued again.</summary>
+    public sealed record LeaseEnded(string WorkId, string Node, LeaseEndReason Reason, DateTimeOffset OccurredAt)
+        : IClusterEvent;
+
+    /// <summary>
+    /// A unit's output, from whichever node delivered it first; its artifacts are in the store. Journaled once
+    /// per unit: a second delivery (a slow node whose lease was reassigned) is acknowledged and dropped.
+    /// </summary>
+    public sealed record WorkCompleted(string WorkId, string Node, WorkOutput Output, DateTimeOffset OccurredAt)
+        : IClusterEvent;
+}

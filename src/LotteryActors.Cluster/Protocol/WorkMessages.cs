@@ -1,0 +1,54 @@
+using LotteryActors.Cluster.Work;
+
+namespace LotteryActors.Cluster.Protocol;
+
+/// <summary>
+/// Marker for every message that crosses nodes. Bound to <see cref="ClusterSerializer"/> (JSON under versioned
+/// manifests, pinned by golden files): a node of another protocol version fails to read a message it does not
+/// know rather than misreading it. Messages carry hashes, ids and numbers, never tensors: a remote frame holds at
+/// most 128 KB, and artifacts travel through the artifact store.
+/// </summary>
+public interface IClusterMessage;
+
+/// <summary>The work-pulling protocol between trainer nodes, clients and the singleton coordinator.</summary>
+public static class WorkMessages
+{
+    /// <summary>Client to coordinator: run this search (canonical spec JSON); answered by <see cref="SearchAccepted"/>.
+    /// </summary>
+    public sealed record SubmitSearch(string SpecJson) : IClusterMessage;
+
+    /// <summary>Coordinator to client: the search is journaled; <c>AlreadyKnown</c> when it was before.</summary>
+    public sealed record SearchAccepted(string SearchId, bool AlreadyKnown) : IClusterMessage;
+
+    /// <summary>
+    /// Trainer node to coordinator, whenever a slot frees and periodically (so a new coordinator learns of it
+    /// after a hand-over): the node has <paramref name="Slots"/> slots, <paramref name="Busy"/> of them in use.
+    /// </summary>
+    public sealed record WorkRequested(string Node, int Slots, int Busy) : IClusterMessage;
+
+    /// <summary>Coordinator to trainer node: the unit is leased to it until <paramref name="Deadline"/>.</summary>
+    public sealed record WorkOffered(
+        string WorkId, string SearchId, string SpecJson, WorkItem Item, DateTimeOffset Deadline) : IClusterMessage;
+
+    /// <summary>Trainer node to coordinator: still working on these units; renew their leases.</summary>
+    public sealed record LeasesHeld(string Node, IReadOnlyList<string> WorkIds) : IClusterMessage;
+
+    /// <summary>
+    /// Trainer node to coordinator: the unit's output, its artifacts already stored. Sent again until
+    /// <see cref="WorkAcknowledged"/> arrives, so a result finished during a coordinator hand-over is not lost.
+    /// </summary>
+    public sealed record WorkDone(string Node, string WorkId, WorkOutput Output) : IClusterMessage;
+
+    /// <summary>Coordinator to trainer node: the output is journaled (now or before); stop sending it.</summary>
+    public sealed record WorkAcknowledged(string WorkId) : IClusterMessage;
+
+    /// <summary>Trainer node to coordinator: it cannot run the unit (a fault outside the run's science).</summary>
+    public sealed record WorkAbandoned(string Node, string WorkId, string Reason) : IClusterMessage;
+
+    /// <summary>Client to coordinator: how far is this search? Answered with <see cref="SearchProgress"/>.</summary>
+    public sealed record ProgressRequested(string SearchId) : IClusterMessage;
+
+    /// <summary>Runs journaled over runs asked for; <c>Known</c> is false for a search never submitted.</summary>
+    public sealed record SearchProgress(string SearchId, bool Known, int Done, int Total, bool Finished)
+        : IClusterMessage;
+}

@@ -1,0 +1,103 @@
+using Akka.Actor;
+using LotteryActors.Actors.Tickets;
+using LotteryActors.Cluster.Work;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+
+namespace LotteryActors.Cluster.Trainers;
+
+/// <summary>
+/// One training slot of a trainer node: a long-lived actor on its own pinned thread (TorchSharp's dispose scopes
+/// are thread-local, and libtorch threads are costly to create and tear down per unit) that runs the units it is
+/// given one at a time: an init draw in one step, a training run in chunks with a message to itself between them,
+/// so it stays responsive. It tells its parent each output; a failure, named by its work id, is the parent's to
+/// judge (diverged or environmental), and the parent restarts it idle on the same thread.
+/// </summary>
+public sealed class UnitWorker : ReceiveActor
+{
+    private readonly RunnerSource runners;
+    private readonly int chunkIterations;
+    private string? workId;
+    private ActiveRun? run;
+
+    public UnitWorker(RunnerSource runners, int chunkIterations)
+    {
+        this.runners = runners;
+        this.chunkIterations = chunkIterations;
+        Become(Idle);
+    }
+
+    public static Props Props(RunnerSource runners, int chunkIterations) =>
+        Akka.Actor.Props.Create(() => new UnitWorker(runners, chunkIterations))
+            .WithDispatcher(TrainingNode.TrainerDispatcher);
+
+    protected override void PostStop() => run?.Dispose();
+
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception e) when (workId is { } failed)
+        {
+            throw new UnitFailedException(failed, e);
+        }
+    }
+
+    private void Idle() => Receive<RunUnit>(unit =>
+    {
+        workId = unit.WorkId;
+        var runner = runners(CanonicalSpec.FromJson(unit.SpecJson));
+        if (unit.Item.Run is not { } training)
+        {
+            var init = runner.DrawInit(unit.Item.WidthIndex);
+            Finish(WorkOutput.Drawn(init, runner.DenseMask(init)));
+            return;
+        }
+        run = runner.Begin(training);
+        Become(Training);
+        Self.Tell(Continue.Instance);
+    });
+
+    private void Training() => Receive<Continue>(_ =>
+    {
+        run!.RunChunk(chunkIterations);
+        if (!run.IsComplete)
+        {
+            Self.Tell(Continue.Instance);
+            return;
+        }
+        var result = run.Finish();
+        run.Dispose();
+        run = null;
+        Finish(WorkOutput.Trained(result));
+        Become(Idle);
+    });
+
+    private void Finish(WorkOutput output)
+    {
+        Context.Parent.Tell(new Finished(workId!, output));
+        workId = null;
+    }
+
+    /// <summary>From the parent: run this leased unit.</summary>
+    public sealed record RunUnit(string WorkId, WorkItem Item, string SpecJson);
+
+    /// <summary>To the parent: the unit's output, its artifacts stored; the worker is idle again.</summary>
+    public sealed record Finished(string WorkId, WorkOutput Output);
+
+    private sealed record Continue
+    {
+        public static readonly Continue Instance = new();
+    }
+}
+
+/// <summary>A unit's failure, naming its work id, so the puller's decider knows which unit failed.</summary>
+public sealed class UnitFailedException(string workId, Exception cause) : Exception($"{workId}: {cause.Message}", cause)
+{
+    public string WorkId { get; } = workId;
+}
+
+/// <summary>Gives a trainer node the runner of a search: its dataset (loaded once per node) and its store.</summary>
+public delegate ImpRunner RunnerSource(SearchSpec spec);

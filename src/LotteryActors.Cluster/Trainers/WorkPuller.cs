@@ -1,0 +1,159 @@
+using Akka.Actor;
+using Akka.Event;
+using LotteryActors.Actors.Protocol;
+using LotteryActors.Cluster.Coordinator;
+using LotteryActors.Cluster.Work;
+using static LotteryActors.Cluster.Protocol.WorkMessages;
+
+namespace LotteryActors.Cluster.Trainers;
+
+/// <summary>
+/// A trainer node's end of work pulling. It asks the coordinator for work whenever a slot frees (and every
+/// pull interval, so a coordinator that just took over learns of it), runs each leased unit in a
+/// <see cref="UnitWorker"/>, renews its leases while they run, and sends each output until the coordinator
+/// acknowledges it: an output finished while the singleton moves is re-sent to its successor, never lost.
+/// A unit that diverges is reported as the ticket's fate; any other failure gives the unit back for another try.
+/// </summary>
+public sealed class WorkPuller : ReceiveActor, IWithTimers
+{
+    private readonly IActorRef coordinator;
+    private readonly string node;
+    private readonly int slots;
+    private readonly RunnerSource runners;
+    private readonly int chunkIterations;
+    private readonly ILoggingAdapter log = Context.GetLogger();
+    private readonly Dictionary<string, IActorRef> running = [];
+    private readonly List<IActorRef> idle = [];
+    private readonly Queue<WorkOffered> waiting = new();
+    private readonly Dictionary<string, WorkDone> unacknowledged = [];
+
+    public WorkPuller(IActorRef coordinator, string node, int slots, RunnerSource runners, int chunkIterations,
+        WorkTiming timing)
+    {
+        this.coordinator = coordinator;
+        this.node = node;
+        this.slots = slots;
+        this.runners = runners;
+        this.chunkIterations = chunkIterations;
+
+        Receive<WorkOffered>(OnOffered);
+        Receive<UnitWorker.Finished>(finished =>
+        {
+            Deliver(new WorkDone(node, finished.WorkId, finished.Output));
+            FreeSlot(finished.WorkId);
+        });
+        Receive<UnitFailed>(OnUnitFailed);
+        // A block body: a handler returning bool would be read as "handled or not", and a repeated ack removes nothing.
+        Receive<WorkAcknowledged>(ack => { unacknowledged.Remove(ack.WorkId); });
+        Receive<Pull>(_ => RequestWork());
+        Receive<Renew>(_ =>
+        {
+            if (running.Count + waiting.Count > 0)
+                coordinator.Tell(new LeasesHeld(node, [.. running.Keys, .. waiting.Select(w => w.WorkId)]));
+        });
+        Receive<Redeliver>(_ =>
+        {
+            foreach (var done in unacknowledged.Values)
+                coordinator.Tell(done);
+        });
+        Timers.StartPeriodicTimer(nameof(Pull), Pull.Instance, timing.PullEvery);
+        Timers.StartPeriodicTimer(nameof(Renew), Renew.Instance, timing.RenewEvery);
+        Timers.StartPeriodicTimer(nameof(Redeliver), Redeliver.Instance, timing.RedeliverEvery);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(IActorRef coordinator, string node, int slots, RunnerSource runners,
+        int chunkIterations, WorkTiming timing) =>
+        Akka.Actor.Props.Create(() => new WorkPuller(coordinator, node, slots, runners, chunkIterations, timing));
+
+    /// <summary>One long-lived worker per slot, each on its own pinned thread.</summary>
+    protected override void PreStart()
+    {
+        for (var slot = 0; slot < slots; slot++)
+            idle.Add(Context.ActorOf(UnitWorker.Props(runners, chunkIterations), $"slot-{slot}"));
+        RequestWork();
+    }
+
+    /// <summary>
+    /// A worker whose unit throws is restarted idle (on the same thread); what the failure means for the unit is
+    /// decided by <see cref="OnUnitFailed"/>. A failure outside a unit is not this actor's to judge: escalated.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(cause =>
+    {
+        if (cause is not UnitFailedException failed)
+            return Directive.Escalate;
+        Self.Tell(new UnitFailed(failed.WorkId, failed.InnerException!));
+        return Directive.Restart;
+    }, loggingEnabled: false);
+
+    private void RequestWork() => coordinator.Tell(new WorkRequested(node, slots, running.Count + waiting.Count));
+
+    private void OnOffered(WorkOffered offer)
+    {
+        if (running.ContainsKey(offer.WorkId) || unacknowledged.ContainsKey(offer.WorkId)
+            || waiting.Any(w => w.WorkId == offer.WorkId))
+            return;
+        if (idle.Count > 0)
+            Start(offer);
+        else
+            waiting.Enqueue(offer);
+    }
+
+    private void Start(WorkOffered offer)
+    {
+        log.Info("{WorkId}: starting {Item}", offer.WorkId, offer.Item);
+        var worker = idle[^1];
+        idle.RemoveAt(idle.Count - 1);
+        running[offer.WorkId] = worker;
+        worker.Tell(new UnitWorker.RunUnit(offer.WorkId, offer.Item, offer.SpecJson));
+    }
+
+    private void Deliver(WorkDone done)
+    {
+        unacknowledged[done.WorkId] = done;
+        coordinator.Tell(done);
+    }
+
+    /// <summary>A diverged run is the ticket's fate, journaled as a result; anything else gives the unit back.
+    /// </summary>
+    private void OnUnitFailed(UnitFailed failed)
+    {
+        var fault = SearchFault.Of(failed.Cause);
+        log.Warning("{WorkId} failed: {Cause}", failed.WorkId, fault.Cause);
+        if (fault.Kind == FaultKind.Scientific)
+            Deliver(new WorkDone(node, failed.WorkId,
+                WorkOutput.Diverged($"{failed.Cause.GetType().Name}: {failed.Cause.Message}")));
+        else
+            coordinator.Tell(new WorkAbandoned(node, failed.WorkId, fault.Cause));
+        FreeSlot(failed.WorkId);
+    }
+
+    private void FreeSlot(string workId)
+    {
+        if (!running.Remove(workId, out var worker))
+            return;
+        idle.Add(worker);
+        if (waiting.TryDequeue(out var next))
+            Start(next);
+        else
+            RequestWork();
+    }
+
+    private sealed record UnitFailed(string WorkId, Exception Cause);
+
+    private sealed record Pull
+    {
+        public static readonly Pull Instance = new();
+    }
+
+    private sealed record Renew
+    {
+        public static readonly Renew Instance = new();
+    }
+
+    private sealed record Redeliver
+    {
+        public static readonly Redeliver Instance = new();
+    }
+}

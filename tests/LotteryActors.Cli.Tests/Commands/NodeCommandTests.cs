@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Sockets;
+using LotteryActors.Cli.Tests.Support;
+
+namespace LotteryActors.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>lottery node</c> as a real process: what stops a node before it is a member is one line on stderr and a
+/// documented exit code, soon, never a hang.
+/// </summary>
+public sealed class NodeCommandTests : IDisposable
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
+    private readonly string folder = Path.Combine(Path.GetTempPath(), $"lottery-node-{Guid.NewGuid():N}");
+
+    public NodeCommandTests() => Directory.CreateDirectory(folder);
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public void A_cluster_config_on_the_sqlite_journal_is_refused_with_exit_2()
+    {
+        var result = Node("lottery.runtime.journal = sqlite");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: invalid setting 'lottery.runtime.journal'", result.Stderr);
+        Assert.Contains("a cluster needs postgresql", result.Stderr);
+        Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void A_node_whose_port_is_in_use_exits_5_naming_the_port()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var result = Node($"lottery.cluster {{ roles = trainer, port = {port} }}");
+
+        Assert.Equal(5, result.ExitCode);
+        Assert.Equal($"error: port {port} on 127.0.0.1 is in use (another node?); set lottery.cluster.port or " +
+                     "LOTTERY_PORT", result.Stderr.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public void A_coordinator_node_whose_journal_database_is_unreachable_exits_5_in_one_line()
+    {
+        var closed = ClosedPort();
+
+        var result = Node($"lottery.runtime.connection-string = \"Host=127.0.0.1;Port={closed};Username=x\"\n" +
+                          "lottery.cluster.port = 0");
+
+        Assert.Equal(5, result.ExitCode);
+        Assert.StartsWith($"error: cannot reach the journal database at 127.0.0.1:{closed}", result.Stderr);
+        Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void A_node_that_reaches_no_seed_node_gives_up_after_the_join_timeout_with_exit_5()
+    {
+        var result = Node($"lottery.cluster {{ roles = trainer, port = 0, seed-nodes = \"127.0.0.1:{ClosedPort()}\", " +
+                          "join-timeout = 3s }");
+
+        Assert.Equal(5, result.ExitCode);
+        Assert.Contains("error: could not join the cluster through seed nodes 127.0.0.1:", result.Stderr);
+        Assert.Contains("is a seed node running and reachable", result.Stderr);
+    }
+
+    private CliResult Node(string settings)
+    {
+        var config = Path.Combine(folder, "node.conf");
+        File.WriteAllText(config, $"""
+            include "{Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf")}"
+            lottery.runtime.home = "{Path.Combine(folder, "home")}"
+            {settings}
+            """);
+        return CliProcess.Run(Limit, "node", "--config", config);
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,142 @@
+using Akka.Actor;
+using LotteryActors.Cli.Tests.Support;
+using LotteryActors.Cluster.Hosting;
+using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Tests.Support;
+using LotteryActors.Cluster.Work;
+using LotteryActors.Training.Spec;
+using static LotteryActors.Cluster.Protocol.ClusterEvents;
+using static LotteryActors.Cluster.Protocol.WorkMessages;
+
+namespace LotteryActors.Cluster.Tests.Coordinator;
+
+/// <summary>
+/// Several real nodes in one process (their own ActorSystems on 127.0.0.1, port 0) around the singleton coordinator
+/// on a real PostgreSQL journal, training the synthetic dataset for real.
+/// </summary>
+public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<PostgresServer>
+{
+    [PostgresFact]
+    public async Task An_unrenewed_lease_expires_and_its_unit_runs_on_another_node_and_a_late_result_is_dropped()
+    {
+        await using var lab = new Lab(postgres.Server);
+        var coordinator = await lab.Start("coordinator");
+        var spec = Hand.Spec(seed: 11);
+        // A node that takes a unit and then goes silent without leaving the cluster (a hung process).
+        var (silent, output) = await SubmitAndLeaseTheInit(lab, coordinator, spec, "silent");
+
+        await lab.Start("trainer", slots: 2);
+        await lab.Finished(coordinator, spec);
+        // The silent node wakes up and delivers the same (deterministic) output late: acknowledged, not journaled.
+        var ack = await coordinator.Coordinator.Ask<WorkAcknowledged>(output, Lab.Patience);
+
+        var journal = lab.Journal();
+        Assert.Equal(silent.WorkId, ack.WorkId);
+        Assert.Contains(journal.OfType<LeaseEnded>(),
+            e => e.WorkId == silent.WorkId && e.Node == "silent" && e.Reason == LeaseEndReason.Expired);
+        var completed = Assert.Single(journal.OfType<WorkCompleted>(), c => c.WorkId == silent.WorkId);
+        Assert.NotEqual("silent", completed.Node);
+        EveryUnitCompletedOnce(journal, spec);
+    }
+
+    [PostgresFact]
+    public async Task A_result_delivered_twice_by_its_node_is_journaled_once_and_acknowledged_twice()
+    {
+        await using var lab = new Lab(postgres.Server);
+        var coordinator = await lab.Start("coordinator");
+        var spec = Hand.Spec(seed: 12);
+        var (_, done) = await SubmitAndLeaseTheInit(lab, coordinator, spec, "retrying");
+
+        // The first acknowledgement was "lost": the node sends the same result again.
+        await coordinator.Coordinator.Ask<WorkAcknowledged>(done, Lab.Patience);
+        await coordinator.Coordinator.Ask<WorkAcknowledged>(done, Lab.Patience);
+
+        var journal = lab.Journal();
+        Assert.Single(journal.OfType<WorkCompleted>());
+        Assert.Equal(spec.TicketsPerWidth, journal.OfType<WorkQueued>().Count(q => q.Item.Kind == WorkKind.Train));
+    }
+
+    [PostgresFact]
+    public async Task When_the_coordinators_node_dies_the_singleton_recovers_on_the_next_and_the_search_completes()
+    {
+        await using var lab = new Lab(postgres.Server);
+        var first = await lab.Start("coordinator", crashes: true);
+        await lab.Start("coordinator");
+        var trainer = await lab.Start("trainer", slots: 2);
+        var spec = Hand.Spec(seed: 13, tickets: 3);
+        await lab.Submit(trainer, spec);
+        await WaitForCompleted(lab, count: 4);
+
+        await lab.Crash(first);
+        var progress = await lab.Finished(trainer, spec);
+
+        var journal = lab.Journal();
+        Assert.Equal(progress.Total, progress.Done);
+        EveryUnitCompletedOnce(journal, spec);
+        // The successor recovered the open leases and renewed them; it did not start the search over.
+        Assert.Single(journal.OfType<SearchSubmitted>());
+        Assert.True(journal.OfType<LeasesRenewed>().Any(), "the successor renewed the recovered leases");
+    }
+
+    [PostgresFact]
+    public async Task Two_searches_share_one_trainers_slots_fairly()
+    {
+        await using var lab = new Lab(postgres.Server);
+        var coordinator = await lab.Start("coordinator");
+        var (one, two) = (Hand.Spec(seed: 21, tickets: 3), Hand.Spec(seed: 22, tickets: 3));
+        await lab.Submit(coordinator, one);
+        await lab.Submit(coordinator, two);
+
+        await lab.Start("trainer", slots: 2);
+        await lab.Finished(coordinator, one);
+        await lab.Finished(coordinator, two);
+
+        var journal = lab.Journal();
+        EveryUnitCompletedOnce(journal, one);
+        EveryUnitCompletedOnce(journal, two);
+        // While both searches had work, neither got more than the node's two slots ahead of the other.
+        var searchOf = journal.OfType<WorkQueued>().ToDictionary(q => q.WorkId, q => q.SearchId);
+        var leases = journal.OfType<WorkLeased>().Select(l => searchOf[l.WorkId]).Take(20).ToList();
+        for (var n = 1; n <= leases.Count; n++)
+        {
+            var prefix = leases.Take(n).ToList();
+            Assert.InRange(prefix.Count(s => s == one.SearchId) - prefix.Count(s => s == two.SearchId), -2, 2);
+        }
+    }
+
+    /// <summary>
+    /// Submits the spec, takes its init draw as <paramref name="node"/> (the test plays that node) and computes its
+    /// real output, as that node would deliver it.
+    /// </summary>
+    private static async Task<(WorkOffered Offer, WorkDone Output)> SubmitAndLeaseTheInit(
+        Lab lab, ClusterNode coordinator, SearchSpec spec, string node)
+    {
+        await lab.Submit(coordinator, spec);
+        var offer = await coordinator.Coordinator.Ask<WorkOffered>(new WorkRequested(node, 1, 0), Lab.Patience);
+        var runner = lab.Runner(spec);
+        var init = runner.DrawInit(offer.Item.WidthIndex);
+        return (offer, new WorkDone(node, offer.WorkId, WorkOutput.Drawn(init, runner.DenseMask(init))));
+    }
+
+    private static async Task WaitForCompleted(Lab lab, int count)
+    {
+        var deadline = DateTime.UtcNow + Lab.Patience;
+        while (lab.Journal().OfType<WorkCompleted>().Count() < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"fewer than {count} units completed in {Lab.Patience}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Every unit the search queued was journaled as done exactly once, and none failed.</summary>
+    private static void EveryUnitCompletedOnce(IReadOnlyList<IClusterEvent> journal, SearchSpec spec)
+    {
+        var queued = journal.OfType<WorkQueued>().Where(q => q.SearchId == spec.SearchId).Select(q => q.WorkId)
+            .Distinct().Order().ToList();
+        var completed = journal.OfType<WorkCompleted>().Where(c => queued.Contains(c.WorkId)).ToList();
+        Assert.Equal(queued, completed.Select(c => c.WorkId).Order().ToList());
+        Assert.All(completed, c => Assert.Null(c.Output.Failure));
+        var runs = spec.Tickets().Count * Training.Imp.TicketSchedule.For(spec).Count;
+        Assert.Equal(spec.Model.Widths.Count + runs, queued.Count);
+    }
+}

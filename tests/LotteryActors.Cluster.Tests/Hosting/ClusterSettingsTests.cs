@@ -1,0 +1,91 @@
+using LotteryActors.Actors.Configuration;
+using LotteryActors.Cluster.Hosting;
+using LotteryActors.Training.Spec;
+
+namespace LotteryActors.Cluster.Tests.Hosting;
+
+public sealed class ClusterSettingsTests
+{
+    private static readonly string ClusterConf = Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf");
+
+    [Fact]
+    public void The_shipped_cluster_conf_makes_a_coordinator_and_trainer_node_on_postgresql_with_keep_majority()
+    {
+        var config = LotteryConfig.FromFile(ClusterConf);
+        var cluster = ClusterSettings.Read(config, RuntimeSettings.Read(config));
+
+        Assert.True(cluster.IsCoordinator && cluster.IsTrainer);
+        Assert.Equal(["127.0.0.1:4053"], cluster.SeedNodes);
+        Assert.Equal("keep-majority", cluster.DowningStrategy);
+        Assert.Equal(cluster.Hostname, cluster.PublicHostname);
+        Assert.Equal(TimeSpan.FromSeconds(60), cluster.Work.LeaseTimeout);
+    }
+
+    [Fact]
+    public void A_cluster_on_the_sqlite_journal_is_refused_in_one_line_saying_why()
+    {
+        var config = LotteryConfig.FromText("lottery.runtime.journal = sqlite");
+
+        var refused = Assert.Throws<SpecException>(() => ClusterSettings.Read(config, RuntimeSettings.Read(config)));
+
+        Assert.Equal("lottery.runtime.journal", refused.Key);
+        Assert.Contains("a cluster needs postgresql", refused.Message);
+        Assert.DoesNotContain('\n', refused.Message);
+    }
+
+    [Theory]
+    [InlineData("lottery.cluster.roles = \"coordinator,gpu\"", "lottery.cluster.roles", "coordinator, trainer")]
+    [InlineData("lottery.cluster.port = 70000", "lottery.cluster.port", "0 (any free port) to 65535")]
+    [InlineData("lottery.cluster.seed-nodes = \"10.0.0.1\"", "lottery.cluster.seed-nodes", "host:port")]
+    [InlineData("lottery.cluster.downing = auto-down", "lottery.cluster.downing", "keep-majority")]
+    [InlineData("lottery.cluster.work.renew-every = 40s", "lottery.cluster.work.renew-every", "at most half")]
+    public void A_bad_cluster_setting_names_its_key_and_what_is_allowed(string line, string key, string allowed)
+    {
+        var config = LotteryConfig.FromText(
+            $"{line}\nlottery.runtime {{ journal = postgresql, connection-string = \"Host=x\" }}");
+
+        var refused = Assert.Throws<SpecException>(() => ClusterSettings.Read(config, RuntimeSettings.Read(config)));
+
+        Assert.Equal(key, refused.Key);
+        Assert.Contains(allowed, refused.Message);
+    }
+
+    [Fact]
+    public void Environment_variables_override_the_file_so_one_file_serves_every_machine()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["LOTTERY_ROLES"] = "trainer",
+            ["LOTTERY_PUBLIC_HOSTNAME"] = "gpu-box.lab",
+            ["LOTTERY_PORT"] = "5000",
+            ["LOTTERY_SEED_NODES"] = "10.0.0.1:4053, 10.0.0.2:4053",
+            ["LOTTERY_SLOTS"] = "3",
+            ["LOTTERY_CONNECTION_STRING"] = "Host=db.lab;Database=lottery;Username=lab",
+        };
+        var config = ClusterEnvironment.Apply(LotteryConfig.FromFile(ClusterConf), environment.GetValueOrDefault);
+        var runtime = RuntimeSettings.Read(config);
+        var cluster = ClusterSettings.Read(config, runtime);
+
+        Assert.Equal(["trainer"], cluster.Roles);
+        Assert.Equal(("127.0.0.1", "gpu-box.lab", 5000), (cluster.Hostname, cluster.PublicHostname, cluster.Port));
+        Assert.Equal(["10.0.0.1:4053", "10.0.0.2:4053"], cluster.SeedNodes);
+        Assert.Equal(3, runtime.Slots);
+        Assert.Equal("Host=db.lab;Database=lottery;Username=lab", runtime.ConnectionString);
+    }
+
+    [Fact]
+    public void Remoting_binds_the_configured_address_and_the_resolver_is_the_configured_strategy()
+    {
+        var config = LotteryConfig.FromFile(ClusterConf);
+        var runtime = RuntimeSettings.Read(config);
+        var cluster = ClusterSettings.Read(config, runtime) with { Hostname = "10.1.2.3", PublicHostname = "node.lab" };
+
+        var akka = ClusterHocon.For(cluster, runtime);
+
+        Assert.Equal("10.1.2.3", akka.GetString("akka.remote.dot-netty.tcp.hostname"));
+        Assert.Equal("node.lab", akka.GetString("akka.remote.dot-netty.tcp.public-hostname"));
+        Assert.Equal(["akka.tcp://lottery@127.0.0.1:4053"], akka.GetStringList("akka.cluster.seed-nodes"));
+        Assert.Equal("keep-majority", akka.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        Assert.Contains("SplitBrainResolverProvider", akka.GetString("akka.cluster.downing-provider-class"));
+    }
+}

@@ -1,0 +1,138 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Configuration;
+using LotteryActors.Actors.Configuration;
+using LotteryActors.Cluster.Coordinator;
+using LotteryActors.Cluster.Hosting;
+using LotteryActors.Cluster.Protocol;
+using LotteryActors.Training.Artifacts;
+using LotteryActors.Training.Data;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+using LotteryActors.Training.Tests.Support;
+using LotteryActors.Cli.Tests.Support;
+using Npgsql;
+using static LotteryActors.Cluster.Protocol.WorkMessages;
+
+namespace LotteryActors.Cluster.Tests.Support;
+
+/// <summary>
+/// A lab in one process: real cluster nodes (each its own ActorSystem on 127.0.0.1, port 0) over one real
+/// PostgreSQL database of its own, sharing an artifact folder as lab machines share a mount, training the
+/// synthetic dataset for real. Short lease and failure-detection clocks; generous waits for a loaded machine.
+/// </summary>
+public sealed class Lab : IAsyncDisposable
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    public static readonly WorkTiming Timing = new(LeaseTimeout: TimeSpan.FromSeconds(4),
+        ExpiryCheck: TimeSpan.FromMilliseconds(300), RenewEvery: TimeSpan.FromSeconds(1),
+        PullEvery: TimeSpan.FromSeconds(1), RedeliverEvery: TimeSpan.FromMilliseconds(500));
+
+    private readonly List<ClusterNode> nodes = [];
+    private readonly DatasetSplits data = SyntheticData.Splits();
+    private readonly string home = Path.Combine(Path.GetTempPath(), $"lottery-lab-{Guid.NewGuid():N}");
+
+    public Lab(TempPostgres server)
+    {
+        TorchSharp.torch.set_num_threads(1);
+        var database = $"lab_{Guid.NewGuid():N}";
+        using (var connection = new NpgsqlConnection(server.ConnectionString))
+        {
+            connection.Open();
+            using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
+            create.ExecuteNonQuery();
+        }
+        ConnectionString = server.ConnectionString.Replace("Database=postgres", $"Database={database}");
+        Store = new ArtifactStore(Path.Combine(home, "artifacts"));
+    }
+
+    public string ConnectionString { get; }
+
+    public ArtifactStore Store { get; }
+
+    /// <summary>How a node of this lab gets a search's runner: the same data and store everywhere.</summary>
+    public ImpRunner Runner(SearchSpec spec) => new(spec, data, Store);
+
+    /// <summary>
+    /// Starts a node with <paramref name="roles"/> and waits until it is Up: the first node forms the cluster,
+    /// later ones join a live node. A node started with <paramref name="crashes"/> leaves nothing behind when
+    /// terminated (no graceful leave), as a machine that loses power.
+    /// </summary>
+    public async Task<ClusterNode> Start(string roles, int slots = 1, bool crashes = false)
+    {
+        var runtime = new RuntimeSettings(home, Store.Root, slots, TorchThreads: 1, "cpu", ChunkIterations: 50,
+            MaxRestarts: 2, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), SnapshotEvery: 50,
+            JournalBackend.Postgresql, ConnectionString);
+        var cluster = new ClusterSettings(roles.Split(','), "127.0.0.1", "127.0.0.1", 0, [], "keep-majority",
+            StableAfter: TimeSpan.FromSeconds(2), JoinTimeout: TimeSpan.FromMinutes(1), Timing);
+        var overrides = ConfigurationFactory.ParseString($"""
+            akka.loglevel = WARNING
+            akka.cluster.singleton.hand-over-retry-interval = 500ms
+            akka.coordinated-shutdown.run-by-actor-system-terminate = {(crashes ? "off" : "on")}
+            """);
+        var node = ClusterNode.Start(cluster, runtime, Runner, overrides);
+        var up = node.Up();
+        node.Join(nodes.Count == 0 ? node.Address : nodes[0].Address);
+        await up.WaitAsync(Patience);
+        nodes.Add(node);
+        return node;
+    }
+
+    /// <summary>Kills a node started with crashes: true; the others must notice, down it and go on.</summary>
+    public async Task Crash(ClusterNode node)
+    {
+        nodes.Remove(node);
+        await node.System.Terminate();
+    }
+
+    public async Task<SearchAccepted> Submit(ClusterNode via, SearchSpec spec) =>
+        await via.Coordinator.Ask<SearchAccepted>(new SubmitSearch(CanonicalSpec.ToJson(spec)), Patience);
+
+    /// <summary>Asks for progress until the search is finished; the coordinator may be moving meanwhile.</summary>
+    public async Task<SearchProgress> Finished(ClusterNode via, SearchSpec spec)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var progress = await via.Coordinator.Ask<SearchProgress>(
+                    new ProgressRequested(spec.SearchId), TimeSpan.FromSeconds(5));
+                if (progress.Finished)
+                    return progress;
+            }
+            catch (AskTimeoutException)
+            {
+                // The singleton is moving; ask again.
+            }
+            await Task.Delay(300);
+        }
+        throw new TimeoutException($"search {spec.SearchId} did not finish within {Patience}");
+    }
+
+    /// <summary>The coordinator's journal, read with plain SQL behind Akka's back, in order.</summary>
+    public IReadOnlyList<IClusterEvent> Journal()
+    {
+        using var connection = new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        using var query = new NpgsqlCommand(
+            "SELECT manifest, message FROM journal WHERE persistence_id = @id ORDER BY sequence_number", connection);
+        query.Parameters.AddWithValue("id", WorkCoordinator.PersistenceIdValue);
+        using var reader = query.ExecuteReader();
+        var events = new List<IClusterEvent>();
+        while (reader.Read())
+        {
+            var type = ClusterSerializer.TypesByManifest[reader.GetString(0)];
+            events.Add((IClusterEvent)JsonSerializer.Deserialize((byte[])reader[1], type, SpecNames.Json)!);
+        }
+        return events;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(nodes.Select(n => n.System.Terminate().WaitAsync(TimeSpan.FromSeconds(30))));
+        data.Dispose();
+        Directory.Delete(home, recursive: true);
+    }
+}

@@ -1,0 +1,170 @@
+using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Tests.Support;
+using LotteryActors.Cluster.Work;
+using static LotteryActors.Cluster.Protocol.ClusterEvents;
+using static LotteryActors.Cluster.Tests.Support.Hand;
+
+namespace LotteryActors.Cluster.Tests.Work;
+
+/// <summary>The coordinator's decisions as pure functions of its folded journal: no actor system.</summary>
+public sealed class WorkQueueTests
+{
+    private const string A = "node-a";
+    private const string B = "node-b";
+
+    [Fact]
+    public void A_submitted_spec_queues_one_init_per_width_and_a_second_submission_changes_nothing()
+    {
+        var spec = Spec() with { Model = Spec().Model with { Widths = [0.25, 0.5] } };
+        var events = CoordinatorState.Empty.Submit(spec, T0);
+        var state = CoordinatorState.Empty.Fold(events);
+
+        Assert.Equal(2, events.OfType<WorkQueued>().Count());
+        Assert.All(events.OfType<WorkQueued>(), q => Assert.Equal(WorkKind.Init, q.Item.Kind));
+        Assert.Empty(state.Submit(spec, T0.AddMinutes(1)));
+    }
+
+    [Fact]
+    public void An_expired_lease_puts_its_unit_back_in_front_and_another_node_gets_it()
+    {
+        var state = Submitted(Spec());
+        var lease = Assert.Single(state.Request(A, 1, 0, T0, LeaseTimeout));
+        state = state.Apply(lease);
+
+        Assert.Empty(state.Queue.Expire(T0 + LeaseTimeout));
+        var expired = Assert.Single(state.Queue.Expire(T0 + LeaseTimeout + TimeSpan.FromSeconds(1)));
+        Assert.Equal((lease.WorkId, A, LeaseEndReason.Expired), (expired.WorkId, expired.Node, expired.Reason));
+        state = state.Apply(expired);
+
+        var again = Assert.Single(state.Request(B, 1, 0, T0.AddMinutes(1), LeaseTimeout));
+        Assert.Equal(lease.WorkId, again.WorkId);
+    }
+
+    [Fact]
+    public void A_renewed_lease_does_not_expire_and_a_late_renewal_cannot_take_back_a_reassigned_unit()
+    {
+        var state = Submitted(Spec());
+        var lease = Assert.Single(state.Request(A, 1, 0, T0, LeaseTimeout));
+        state = state.Apply(lease);
+        state = state.Fold(state.Queue.Renew(A, [lease.WorkId], T0.AddSeconds(20), LeaseTimeout));
+        Assert.Empty(state.Queue.Expire(T0.AddSeconds(40)));
+
+        state = state.Fold(state.Queue.Expire(T0.AddSeconds(60)));
+        state = state.Fold(state.Request(B, 1, 0, T0.AddSeconds(61), LeaseTimeout));
+        Assert.Empty(state.Queue.Renew(A, [lease.WorkId], T0.AddSeconds(62), LeaseTimeout));
+        Assert.Equal(B, state.Queue.Leases[lease.WorkId].Node);
+    }
+
+    [Fact]
+    public void A_result_delivered_twice_by_a_slow_node_and_its_replacement_is_journaled_once()
+    {
+        var state = Submitted(Spec());
+        var lease = Assert.Single(state.Request(A, 1, 0, T0, LeaseTimeout));
+        state = state.Apply(lease);
+        state = state.Fold(state.Queue.Expire(T0.AddMinutes(5)));
+        state = state.Fold(state.Request(B, 1, 0, T0.AddMinutes(5), LeaseTimeout));
+        var item = state.Queue.Open[lease.WorkId].Item;
+
+        var first = state.Complete(B, lease.WorkId, Output(item), T0.AddMinutes(6));
+        state = state.Fold(first);
+        var second = state.Complete(A, lease.WorkId, Output(item), T0.AddMinutes(7));
+
+        Assert.IsType<WorkCompleted>(first[0]);
+        Assert.Empty(second);
+        Assert.Empty(state.Queue.Leases);
+        Assert.Single(state.Searches.Values.Single().Inits);
+    }
+
+    [Fact]
+    public void A_node_that_leaves_loses_only_its_own_leases()
+    {
+        var state = RunToTrainUnits(Submitted(Spec(tickets: 3)));
+        state = state.Fold(state.Request(A, 2, 0, T0, LeaseTimeout));
+        state = state.Fold(state.Request(B, 1, 0, T0, LeaseTimeout));
+
+        var gone = state.Queue.NodeLeft(A, T0.AddSeconds(5));
+
+        Assert.Equal(2, gone.Count);
+        Assert.All(gone, g => Assert.Equal(LeaseEndReason.NodeLeft, g.Reason));
+        state = state.Fold(gone);
+        Assert.Equal(B, Assert.Single(state.Queue.Leases).Value.Node);
+        Assert.Equal(2, state.Queue.Pending.Count);
+    }
+
+    [Fact]
+    public void A_repeated_request_never_leases_more_units_than_the_node_has_slots()
+    {
+        var state = RunToTrainUnits(Submitted(Spec(tickets: 4)));
+        state = state.Fold(state.Request(A, 2, 0, T0, LeaseTimeout));
+        // The periodic re-registration arrives before the node has seen its offers: it still says 0 busy.
+        Assert.Empty(state.Request(A, 2, 0, T0.AddSeconds(1), LeaseTimeout));
+        Assert.Equal(2, state.Queue.LeasesOf(A));
+    }
+
+    [Fact]
+    public void Two_searches_share_the_slots_least_served_first()
+    {
+        var state = RunToTrainUnits(Submitted(Spec(seed: 1, tickets: 3)));
+        state = RunToTrainUnits(state.Fold(state.Submit(Spec(seed: 2, tickets: 3), T0)));
+        var first = Spec(seed: 1, tickets: 3).SearchId;
+
+        // The first search queued all its units earlier, yet every pair of leases takes one from each search.
+        var leases = state.Request(A, 4, 0, T0, LeaseTimeout);
+        var searches = leases.Select(l => state.Queue.Open[l.WorkId].SearchId).ToList();
+
+        Assert.Equal(4, leases.Count);
+        Assert.Equal(2, searches.Count(s => s == first));
+        Assert.NotEqual(searches[0], searches[1]);
+        Assert.NotEqual(searches[2], searches[3]);
+    }
+
+    [Fact]
+    public void A_fast_and_a_slow_node_are_both_kept_busy_until_the_search_is_done()
+    {
+        var spec = Spec(tickets: 4);
+        var state = Submitted(spec);
+        var now = T0;
+        var slowUnit = (string?)null;
+        var slowHeldFor = 0;
+        var fastRuns = 0;
+        while (!state.Progress(spec.SearchId).Finished)
+        {
+            now = now.AddSeconds(1);
+            // The fast node finishes a unit every step; the slow one needs five steps for each.
+            state = state.Fold(state.Request(A, 1, 0, now, LeaseTimeout));
+            state = state.Fold(state.Request(B, 1, 0, now, LeaseTimeout));
+            var pendingBefore = state.Queue.Pending.Count;
+            Assert.True(pendingBefore == 0 || state.Queue.LeasesOf(A) == 1 && state.Queue.LeasesOf(B) == 1,
+                "a unit waited while a node had a free slot");
+            if (state.Queue.Leases.FirstOrDefault(l => l.Value.Node == A).Key is { } fast)
+            {
+                state = state.Fold(state.Complete(A, fast, Output(state.Queue.Open[fast].Item), now));
+                fastRuns++;
+            }
+            slowUnit ??= state.Queue.Leases.FirstOrDefault(l => l.Value.Node == B).Key;
+            if (slowUnit is not null && ++slowHeldFor == 5)
+            {
+                state = state.Fold(state.Complete(B, slowUnit, Output(state.Queue.Open[slowUnit].Item), now));
+                (slowUnit, slowHeldFor) = (null, 0);
+            }
+            state = state.Fold(state.Queue.RenewAll(now, LeaseTimeout));
+        }
+
+        var (done, total, _) = state.Progress(spec.SearchId);
+        Assert.Equal(total, done);
+        Assert.InRange(fastRuns, total / 2, total);
+        Assert.True(state.Queue.Done.Count > fastRuns, "the slow node completed units too");
+        Assert.All(state.Searches[spec.SearchId].Tickets.Values, t => Assert.True(t.Finished));
+    }
+
+    private static CoordinatorState Submitted(Training.Spec.SearchSpec spec) =>
+        CoordinatorState.Empty.Fold(CoordinatorState.Empty.Submit(spec, T0));
+
+    /// <summary>Draws every pending init, so the searches' first training runs are queued.</summary>
+    private static CoordinatorState RunToTrainUnits(CoordinatorState state)
+    {
+        foreach (var unit in state.Queue.Open.Values.Where(u => u.Item.Kind == WorkKind.Init).ToList())
+            state = state.Fold(state.Complete("drawer", unit.WorkId, Output(unit.Item), T0));
+        return state;
+    }
+}
