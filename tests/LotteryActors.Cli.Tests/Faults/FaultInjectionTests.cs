@@ -178,7 +178,7 @@ public sealed class FaultInjectionTests(CompletedSearch undisturbed) : IClassFix
         using var journal = new Npgsql.NpgsqlConnection(postgres.ConnectionString);
         journal.Open();
         using var count = new Npgsql.NpgsqlCommand(
-            "SELECT COUNT(*) FROM journal WHERE manifest = 'RoundCompleted.v1'", journal);
+            "SELECT COUNT(*) FROM journal WHERE manifest = 'RoundCompleted.v2'", journal);
         Assert.Equal(SearchWorkspace.RunsPerSearch, (long)count.ExecuteScalar()!);
     }
 
