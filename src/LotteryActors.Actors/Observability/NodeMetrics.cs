@@ -38,6 +38,10 @@ public static class NodeMetrics
     private static readonly Counter TrainerRestarts = Metrics.CreateCounter("lottery_trainer_restarts_total",
         "Trainers restarted after a fault that was not the ticket's science (a full disk, a bug).");
 
+    // Only a cluster trainer node gives work back; a single-process search serves it at 0, like a fault-free node.
+    private static readonly Counter UnitsGivenBack = Metrics.CreateCounter("lottery_units_given_back_total",
+        "Cluster work units this node gave back to the coordinator after a fault that was not the run's science.");
+
     /// <summary>
     /// Explicit, so the metrics above are created before the endpoint starts (not lazily at first use): the first
     /// scrape already shows every family, at zero.
@@ -53,12 +57,21 @@ public static class NodeMetrics
     /// <summary>A search event the journal confirmed, <paramref name="latency"/> after it was handed to it.</summary>
     public static void Journaled(ISearchEvent e, TimeSpan latency)
     {
-        JournalWrite.Observe(latency.TotalSeconds);
+        JournalWritten(latency);
         if (e is RoundCompleted)
-            RunsCompleted.Inc();
+            RunCompleted();
         else if (e is TicketFailed)
-            RunsFailed.Inc();
+            RunFailed();
     }
+
+    /// <summary>Any event the journal confirmed (the cluster coordinator's events are not search events).</summary>
+    public static void JournalWritten(TimeSpan latency) => JournalWrite.Observe(latency.TotalSeconds);
+
+    /// <summary>A training run's result was journaled.</summary>
+    public static void RunCompleted() => RunsCompleted.Inc();
+
+    /// <summary>A run's scientific failure (divergence) was journaled as its ticket's fate.</summary>
+    public static void RunFailed() => RunsFailed.Inc();
 
     public static void Trained(string trainer, int examples, TimeSpan elapsed) =>
         ExamplesPerSecond.WithLabels(trainer).Set(elapsed > TimeSpan.Zero ? examples / elapsed.TotalSeconds : 0);
@@ -76,4 +89,8 @@ public static class NodeMetrics
     }
 
     public static void TrainerRestarted() => TrainerRestarts.Inc();
+
+    /// <summary>A cluster trainer node handed a leased unit back for another try (its worker is restarted too).
+    /// </summary>
+    public static void UnitGivenBack() => UnitsGivenBack.Inc();
 }

@@ -3,6 +3,7 @@ using Akka.Actor;
 using LotteryActors.Cli.Output;
 using LotteryActors.Cluster.Hosting;
 using LotteryActors.Actors.Hosting;
+using LotteryActors.Actors.Observability;
 using Serilog;
 
 namespace LotteryActors.Cli.Commands;
@@ -21,6 +22,8 @@ public static class NodeCommand
         command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
         {
             var setup = ClusterSetup.Load(parse.GetValue(config));
+            // Before the node starts, so the first scrape already answers (every family at 0 until work flows).
+            using var metrics = NodeMetrics.Serve(setup.Runtime.Metrics);
             // The trainer role's runners come from the one node builder: device, threads, artifact store (the
             // PostgreSQL backend is how artifacts reach every machine), each dataset loaded once.
             using var builder = new NodeBuilder(setup.Runtime);

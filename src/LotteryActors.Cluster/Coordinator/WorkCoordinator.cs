@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using Akka.Persistence;
+using LotteryActors.Actors.Observability;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
@@ -181,14 +183,32 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
             return;
         }
         var remaining = events.Count;
+        var asked = Stopwatch.GetTimestamp();
         PersistAll(events, e =>
         {
+            Measure(e, Stopwatch.GetElapsedTime(asked));
             state = state.Apply(e);
             if (e is WorkLeased lease)
                 Offer(lease);
             if (--remaining == 0)
                 then();
         });
+    }
+
+    /// <summary>
+    /// This node's metrics, fed as the events are confirmed (never on recovery: a coordinator that takes over does
+    /// not count its predecessor's runs again). An init draw is work but not a run; a diverged run is the
+    /// ticket's failure.
+    /// </summary>
+    private static void Measure(IClusterEvent e, TimeSpan latency)
+    {
+        NodeMetrics.JournalWritten(latency);
+        if (e is not WorkCompleted completed)
+            return;
+        if (completed.Output.Run is not null)
+            NodeMetrics.RunCompleted();
+        else if (completed.Output.Failure is not null)
+            NodeMetrics.RunFailed();
     }
 
     private void Offer(WorkLeased lease)

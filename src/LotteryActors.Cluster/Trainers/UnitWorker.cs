@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Akka.Actor;
+using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Tickets;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Imp;
@@ -19,6 +21,7 @@ public sealed class UnitWorker : ReceiveActor
     private readonly int chunkIterations;
     private string? workId;
     private ActiveRun? run;
+    private int batchSize;
 
     public UnitWorker(RunnerSource runners, int chunkIterations)
     {
@@ -31,7 +34,18 @@ public sealed class UnitWorker : ReceiveActor
         Akka.Actor.Props.Create(() => new UnitWorker(runners, chunkIterations))
             .WithDispatcher(TrainingNode.TrainerDispatcher);
 
-    protected override void PostStop() => run?.Dispose();
+    /// <summary>The slot's name ("slot-0"), unique on this node: its examples/s series is labelled with it.
+    /// </summary>
+    private string Trainer => Self.Path.Name;
+
+    /// <summary>Also after a restart: the slot's series is back at 0 as soon as it is idle again.</summary>
+    protected override void PreStart() => NodeMetrics.TrainerIdle(Trainer);
+
+    protected override void PostStop()
+    {
+        NodeMetrics.TrainerStopped(Trainer);
+        run?.Dispose();
+    }
 
     protected override bool AroundReceive(Receive receive, object message)
     {
@@ -56,13 +70,16 @@ public sealed class UnitWorker : ReceiveActor
             return;
         }
         run = runner.Begin(training);
+        batchSize = runner.Spec.Training.BatchSize;
         Become(Training);
         Self.Tell(Continue.Instance);
     });
 
     private void Training() => Receive<Continue>(_ =>
     {
-        run!.RunChunk(chunkIterations);
+        var (from, started) = (run!.Iteration, Stopwatch.GetTimestamp());
+        run.RunChunk(chunkIterations);
+        NodeMetrics.Trained(Trainer, (run.Iteration - from) * batchSize, Stopwatch.GetElapsedTime(started));
         if (!run.IsComplete)
         {
             Self.Tell(Continue.Instance);
@@ -71,6 +88,7 @@ public sealed class UnitWorker : ReceiveActor
         var result = run.Finish();
         run.Dispose();
         run = null;
+        NodeMetrics.TrainerIdle(Trainer);
         Finish(WorkOutput.Trained(result));
         Become(Idle);
     });

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Work;
@@ -72,8 +73,11 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     {
         for (var slot = 0; slot < slots; slot++)
             idle.Add(Context.ActorOf(UnitWorker.Props(runners, chunkIterations), $"slot-{slot}"));
+        NodeMetrics.Slots(0, slots);
         RequestWork();
     }
+
+    protected override void PostStop() => NodeMetrics.Slots(0, slots);
 
     /// <summary>
     /// A worker whose unit throws is restarted idle (on the same thread); what the failure means for the unit is
@@ -106,6 +110,7 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         var worker = idle[^1];
         idle.RemoveAt(idle.Count - 1);
         running[offer.WorkId] = worker;
+        NodeMetrics.Slots(running.Count, slots);
         worker.Tell(new UnitWorker.RunUnit(offer.WorkId, offer.Item, offer.SpecJson));
     }
 
@@ -125,7 +130,12 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
             Deliver(new WorkDone(node, failed.WorkId,
                 WorkOutput.Diverged($"{failed.Cause.GetType().Name}: {failed.Cause.Message}")));
         else
+        {
+            // The worker is restarted (the decider above) and the unit given back: both are counted.
+            NodeMetrics.TrainerRestarted();
+            NodeMetrics.UnitGivenBack();
             coordinator.Tell(new WorkAbandoned(node, failed.WorkId, fault.Cause));
+        }
         FreeSlot(failed.WorkId);
     }
 
@@ -133,6 +143,7 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     {
         if (!running.Remove(workId, out var worker))
             return;
+        NodeMetrics.Slots(running.Count, slots);
         idle.Add(worker);
         if (waiting.TryDequeue(out var next))
             Start(next);
