@@ -181,7 +181,10 @@ public sealed partial class ClusterKillTests : IDisposable
         File.WriteAllText(spec, $$"""
             include "{{Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf")}}"
             {{Search}}
-            lottery.runtime { home = "{{Path.Combine(folder, "client")}}", connection-string = "{{postgres!.ConnectionString}}" }
+            lottery.runtime {
+              home = "{{Path.Combine(folder, "client")}}"
+              connection-string = "{{postgres!.ConnectionString}}"
+            }
             lottery.cluster.seed-nodes = "{{seeds}}"
             """);
         return spec;
