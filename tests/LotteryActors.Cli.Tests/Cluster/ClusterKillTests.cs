@@ -1,0 +1,264 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LotteryActors.Cli.Tests.Support;
+using Npgsql;
+
+namespace LotteryActors.Cli.Tests.Cluster;
+
+/// <summary>
+/// The cluster as a lab runs it, for real: a throwaway PostgreSQL and three <c>lottery node</c> processes on
+/// 127.0.0.1 (one coordinator+trainer, two trainers, one slot each). A small search is submitted; one trainer node
+/// is SIGKILLed while it trains a unit, later the coordinator's node is SIGKILLed while it trains one too, and a
+/// replacement coordinator node is started. The search must still finish with every unit journaled exactly once
+/// and with the weights hashes and accuracies of a single-node <c>lottery search</c> of the same spec: a lost
+/// lease, a crashed singleton and its recovery from the journal change nothing a scientist can see.
+/// </summary>
+public sealed partial class ClusterKillTests : IDisposable
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
+
+    // Search settings shared by the single-node baseline and the cluster: the same spec, so the same search id.
+    private const string Search = """
+        lottery.search {
+          name = cli-test
+          dataset { train-subset = 3500, validation-size = 500, test-subset = 1000 }
+          tickets-per-width = 2
+          training { duration = "1ep", eval-interval = "20it" }
+          pruning.rounds = 2
+        }
+        """;
+
+    // libtorch's intra-op reductions sum in an order that depends on its thread count: bit-identical weights need
+    // the same count in the baseline and on every node (the default, cores / slots, differs between them).
+    private const int TorchThreads = 1;
+
+    private readonly string folder = Path.Combine(Path.GetTempPath(), $"lottery-kill-{Guid.NewGuid():N}");
+    private readonly List<CliProcess> nodes = [];
+    private readonly TempPostgres? postgres;
+
+    public ClusterKillTests()
+    {
+        Directory.CreateDirectory(folder);
+        if (TempPostgres.WhyNot is null)
+            postgres = new TempPostgres();
+    }
+
+    public void Dispose()
+    {
+        // Children first (they hold connections), then the server, then the files; each even when the test failed.
+        foreach (var node in nodes)
+            node.Dispose();
+        postgres?.Dispose();
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A killed child may still be releasing files; the OS temp cleaner takes what is left.
+        }
+    }
+
+    [PostgresFact]
+    public void A_search_survives_the_SIGKILL_of_a_trainer_node_and_of_the_coordinators_node_unchanged()
+    {
+        var baseline = SingleNodeSearch();
+        var expectedUnits = baseline.Runs.Count + 1; // every run, and the one width's init
+
+        // keep-majority keeps, on a tie, the side with the lowest address: the coordinator's node gets the highest
+        // port so that, once it is killed, the surviving trainer (a tie of one against one) stays up.
+        var ports = Enumerable.Range(0, 3).Select(_ => FreePort.Next()).Order().ToArray();
+        var (trainerA, trainerB, coordinatorPort) = (ports[0], ports[1], ports[2]);
+        var seeds = $"127.0.0.1:{coordinatorPort},127.0.0.1:{trainerA},127.0.0.1:{trainerB}";
+        var coordinator = StartNode("coordinator", "coordinator,trainer", coordinatorPort, seeds);
+        var first = StartNode("trainer-a", "trainer", trainerA, seeds);
+        var second = StartNode("trainer-b", "trainer", trainerB, seeds);
+        foreach (var node in new[] { coordinator, first, second })
+            node.WaitForLog("is up with roles", Limit);
+
+        var submitted = CliProcess.Run(Limit, "submit", "--config", SpecFile(seeds), "--json");
+        Assert.True(submitted.ExitCode == 0, submitted.Stderr);
+        var searchId = JsonDocument.Parse(submitted.Stdout).RootElement.GetProperty("searchId").GetString()!;
+        Assert.Equal(baseline.SearchId, searchId);
+
+        // A trainer node dies in the middle of a training unit: its lease must end and the unit run elsewhere.
+        var (victim, victimPort) = WaitForTraining([(first, trainerA), (second, trainerB)], fromLine: 0);
+        victim.Kill();
+        WaitFor(() => LeasesEndedOn(victimPort) > 0, "the killed trainer's lease to end");
+
+        // Later the coordinator's node dies while it trains a unit (so the singleton and a lease go together).
+        WaitForTraining([(coordinator, coordinatorPort)], fromLine: LineCount(coordinator));
+        Assert.True(Completed().Count < expectedUnits, "the search finished before the coordinator was killed");
+        coordinator.Kill();
+        var replacement = StartNode("replacement", "coordinator,trainer", 0, seeds);
+        replacement.WaitForLog("coordinator recovered: 1 search(es)", Limit);
+
+        WaitFor(() => Completed().Count >= expectedUnits, $"{expectedUnits} units to be journaled");
+        // The coordinator agrees the search is done (an answer from the recovered singleton, not only rows).
+        var followed = CliProcess.Run(Limit, "submit", "--config", SpecFile(seeds), "--wait", "--json");
+        Assert.True(followed.ExitCode == 0, followed.Stderr);
+        var progress = JsonDocument.Parse(followed.Stdout).RootElement.GetProperty("progress");
+        Assert.True(progress.GetProperty("finished").GetBoolean(), followed.Stdout);
+
+        var completed = Completed();
+        // Exactly once: one row per unit, however many times a result was delivered or a unit was leased.
+        Assert.Equal(expectedUnits, completed.Count);
+        Assert.Equal(expectedUnits, completed.Select(c => c.GetProperty("WorkId").GetString()).Distinct().Count());
+        Assert.True(LeasesEndedOn(coordinatorPort) > 0, "the dead coordinator node's lease never ended");
+
+        var init = Assert.Single(completed, c => c.GetProperty("Output").GetProperty("Init").ValueKind ==
+            JsonValueKind.Object).GetProperty("Output").GetProperty("Init");
+        Assert.Equal(baseline.Init, init.GetProperty("InitHash").GetString());
+        var byUnit = completed.Where(c => c.GetProperty("Output").GetProperty("Run").ValueKind == JsonValueKind.Object)
+            .ToDictionary(c => UnitKey(c.GetProperty("Output").GetProperty("Run")));
+        var leased = Journal("WorkLeased.v1").GroupBy(l => l.GetProperty("WorkId").GetString()!)
+            .ToDictionary(g => g.Key, g => g.Count());
+        // Every difference at once, with who ran the unit and how often it was leased: a failure says where to look.
+        var differences = (from expected in baseline.Runs
+            let row = byUnit[UnitKey(expected)]
+            let actual = row.GetProperty("Output").GetProperty("Run")
+            from field in new[] { "WeightsHash", "TestAccuracy", "ValidationAccuracy", "TestAccuracyAtEarlyStop" }
+            let want = Field(expected, field)
+            let got = Field(actual, field)
+            where want != got
+            select $"{UnitKey(expected)} {field}: {want} alone, {got} on {row.GetProperty("Node")} " +
+                   $"(leased {leased[row.GetProperty("WorkId").GetString()!]}x)").ToList();
+        Assert.True(differences.Count == 0, string.Join('\n', differences));
+    }
+
+    private static string Field(JsonElement run, string name) =>
+        (name == "WeightsHash" ? run : run.GetProperty("Metrics")).GetProperty(name).ToString();
+
+    private sealed record Baseline(string SearchId, string Init, IReadOnlyList<JsonElement> Runs);
+
+    /// <summary>The reference: <c>lottery search</c> of the same spec in one process on SQLite.</summary>
+    private static Baseline SingleNodeSearch()
+    {
+        using var workspace = new SearchWorkspace($"lottery.runtime.torch-threads = {TorchThreads}");
+        var result = CliProcess.Run(Limit, "search", "--config", workspace.ConfigPath, "--json");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var journaled = Journaled.Read(workspace.JournalPath);
+        return new Baseline(SearchJson.SearchId(result.Stdout), journaled.Init, journaled.Runs);
+    }
+
+    private CliProcess StartNode(string name, string roles, int port, string seeds)
+    {
+        var config = Path.Combine(folder, $"{name}.conf");
+        File.WriteAllText(config, $$"""
+            include "{{Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf")}}"
+            lottery.runtime {
+              home = "{{Path.Combine(folder, name)}}"
+              chunk-iterations = 10
+              torch-threads = {{TorchThreads}}
+              min-backoff = 100ms
+              # No shared folder: artifacts travel through the journal's database, each node caching its own.
+              artifact-store = postgresql
+            }
+            # Short deadlines so that a death is noticed in seconds, not the lab's minutes.
+            lottery.cluster {
+              stable-after = 3s
+              join-timeout = 90s
+              work { lease-timeout = 8s, expiry-check = 1s, renew-every = 2s, pull-every = 1s, redeliver-every = 1s }
+            }
+            """);
+        // Per-node settings through the environment, as in a lab where every machine shares one cluster.conf.
+        var node = CliProcess.Start(new Dictionary<string, string?>
+        {
+            ["LOTTERY_ROLES"] = roles,
+            ["LOTTERY_PORT"] = port.ToString(),
+            ["LOTTERY_SEED_NODES"] = seeds,
+            ["LOTTERY_SLOTS"] = "1",
+            ["LOTTERY_CONNECTION_STRING"] = postgres!.ConnectionString,
+        }, "node", "--config", config);
+        nodes.Add(node);
+        return node;
+    }
+
+    private string SpecFile(string seeds)
+    {
+        var spec = Path.Combine(folder, "spec.conf");
+        File.WriteAllText(spec, $$"""
+            include "{{Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf")}}"
+            {{Search}}
+            lottery.runtime {
+              home = "{{Path.Combine(folder, "client")}}"
+              connection-string = "{{postgres!.ConnectionString}}"
+            }
+            lottery.cluster.seed-nodes = "{{seeds}}"
+            """);
+        return spec;
+    }
+
+    /// <summary>
+    /// Waits until one of <paramref name="candidates"/> logs that it starts a training unit (not an init) after
+    /// line <paramref name="fromLine"/> of its stderr; that unit is leased to it and running now.
+    /// </summary>
+    private static (CliProcess Node, int Port) WaitForTraining((CliProcess Node, int Port)[] candidates, int fromLine)
+    {
+        (CliProcess, int)? found = null;
+        WaitFor(() =>
+        {
+            found = candidates.Cast<(CliProcess, int)?>().FirstOrDefault(c =>
+                c!.Value.Item1.Stderr.Split('\n').Skip(fromLine).Any(StartsTraining().IsMatch));
+            return found is not null;
+        }, "a node to start a training unit");
+        return found!.Value;
+    }
+
+    private static int LineCount(CliProcess node) => node.Stderr.Split('\n').Length - 1;
+
+    private static void WaitFor(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Limit;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"no {what} within {Limit}");
+            Thread.Sleep(Poll);
+        }
+    }
+
+    /// <summary>Every WorkCompleted row of the coordinator's journal, in order.</summary>
+    private List<JsonElement> Completed() => Journal("WorkCompleted.v1");
+
+    /// <summary>How many leases of the node listening on <paramref name="port"/> ended without a result.</summary>
+    private int LeasesEndedOn(int port) => Journal("LeaseEnded.v1")
+        .Count(e => e.GetProperty("Node").GetString()!.Contains($"@127.0.0.1:{port}#", StringComparison.Ordinal));
+
+    private List<JsonElement> Journal(string manifest)
+    {
+        using var connection = new NpgsqlConnection(postgres!.ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT message FROM journal WHERE manifest = @manifest ORDER BY ordering";
+        command.Parameters.AddWithValue("manifest", manifest);
+        try
+        {
+            using var reader = command.ExecuteReader();
+            var messages = new List<JsonElement>();
+            while (reader.Read())
+            {
+                using var message = JsonDocument.Parse((byte[])reader["message"]);
+                messages.Add(message.RootElement.Clone());
+            }
+            return messages;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return []; // The coordinator has not created its journal yet.
+        }
+    }
+
+    private static string UnitKey(JsonElement run)
+    {
+        var unit = run.GetProperty("Unit");
+        var ticket = unit.GetProperty("Ticket");
+        return $"w{ticket.GetProperty("WidthIndex")}-t{ticket.GetProperty("Index")}/r{unit.GetProperty("Round")}/" +
+               unit.GetProperty("Kind").GetString();
+    }
+
+    // Serilog may quote the work id: "…/r1/ticket": starting …
+    [GeneratedRegex(@"/r\d+/[a-z-]+""?: starting ")]
+    private static partial Regex StartsTraining();
+}
