@@ -1,21 +1,42 @@
+using System.Data.Common;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace LotteryActors.Actors.Tests.Support;
 
 /// <summary>
-/// The rows of a SQLite journal, read and changed with plain SQL behind Akka's back: what is journaled, and the
-/// journal of a process that died at a chosen moment.
+/// The rows of a journal, read and changed with plain SQL behind Akka's back: what is journaled, and the journal of
+/// a process that died at a chosen moment. The path overloads open a SQLite file; the connection overloads read any
+/// journal database (Akka.Persistence.Sql's table is the same on SQLite and PostgreSQL).
 /// </summary>
 public static class JournalRows
 {
     public static long Count(string journal, string manifest)
     {
         using var connection = Open(journal, readOnly: true);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM journal WHERE manifest = $manifest";
-        command.Parameters.AddWithValue("$manifest", manifest);
-        return (long)command.ExecuteScalar()!;
+        return Count(connection, manifest);
+    }
+
+    public static long Count(DbConnection connection, string manifest)
+    {
+        using var command = ByManifest(connection, "SELECT COUNT(*) FROM journal WHERE manifest = @manifest", manifest);
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
+
+    /// <summary>Every entry with this manifest, oldest first, as JSON.</summary>
+    public static List<JsonElement> Messages(DbConnection connection, string manifest)
+    {
+        using var command = ByManifest(
+            connection, "SELECT message FROM journal WHERE manifest = @manifest ORDER BY ordering", manifest);
+        using var reader = command.ExecuteReader();
+        var messages = new List<JsonElement>();
+        while (reader.Read())
+        {
+            using var message = JsonDocument.Parse((byte[])reader["message"]);
+            messages.Add(message.RootElement.Clone());
+        }
+        return messages;
     }
 
     /// <summary>The stored JSON of the first entry with this manifest.</summary>
@@ -39,6 +60,17 @@ public static class JournalRows
         command.CommandText = "DELETE FROM journal WHERE manifest IN ('EnsembleEvaluated.v1', 'SearchCompleted.v1'); " +
                               "DELETE FROM snapshot;";
         command.ExecuteNonQuery();
+    }
+
+    private static DbCommand ByManifest(DbConnection connection, string sql, string manifest)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@manifest";
+        parameter.Value = manifest;
+        command.Parameters.Add(parameter);
+        return command;
     }
 
     private static SqliteConnection Open(string journal, bool readOnly)

@@ -177,9 +177,7 @@ public sealed class FaultInjectionTests(CompletedSearch undisturbed) : IClassFix
         Assert.Equal(Ensemble(undisturbed.SearchJson), Ensemble(resumed.Stdout));
         using var journal = new Npgsql.NpgsqlConnection(postgres.ConnectionString);
         journal.Open();
-        using var count = new Npgsql.NpgsqlCommand(
-            "SELECT COUNT(*) FROM journal WHERE manifest = 'RoundCompleted.v2'", journal);
-        Assert.Equal(SearchWorkspace.RunsPerSearch, (long)count.ExecuteScalar()!);
+        Assert.Equal(SearchWorkspace.RunsPerSearch, JournalRows.Count(journal, "RoundCompleted.v2"));
     }
 
     private void AssertSameAsUndisturbed(CliResult result, SearchWorkspace workspace)

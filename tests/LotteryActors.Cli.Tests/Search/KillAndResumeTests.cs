@@ -30,10 +30,7 @@ public sealed class KillAndResumeTests
             {
                 using var journal = new Npgsql.NpgsqlConnection(postgres.ConnectionString);
                 journal.Open();
-                using var count = new Npgsql.NpgsqlCommand(
-                    "SELECT COUNT(*) FROM journal WHERE manifest = $1", journal);
-                count.Parameters.AddWithValue(manifest);
-                return (long)count.ExecuteScalar()!;
+                return JournalRows.Count(journal, manifest);
             },
             freshCacheOnResume: true);
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LotteryActors.Actors.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace LotteryActors.Cli.Tests.Support;
@@ -10,8 +11,8 @@ internal sealed record Journaled(string Init, IReadOnlyList<JsonElement> Runs, I
     {
         using var connection = new SqliteConnection($"Data Source={journalPath};Mode=ReadOnly;Pooling=False");
         connection.Open();
-        var inits = Messages(connection, "InitDrawn.v1");
-        var runs = Messages(connection, "RoundCompleted.v2").Select(m => m.GetProperty("Result")).ToList();
+        var inits = JournalRows.Messages(connection, "InitDrawn.v1");
+        var runs = JournalRows.Messages(connection, "RoundCompleted.v2").Select(m => m.GetProperty("Result")).ToList();
         var all = inits.SelectMany(i => new[] { i.GetProperty("InitHash"), i.GetProperty("DenseMaskHash") })
             .Concat(runs.SelectMany(r => new[] { r.GetProperty("WeightsHash"), r.GetProperty("NextMaskHash") }))
             .Concat(runs.Select(r => r.GetProperty("Control")).Where(c => c.ValueKind == JsonValueKind.Object)
@@ -36,19 +37,4 @@ internal sealed record Journaled(string Init, IReadOnlyList<JsonElement> Runs, I
         return $"w{id.GetProperty("WidthIndex")}-t{id.GetProperty("Index")}" == ticket &&
                unit.GetProperty("Round").GetInt32() == round && unit.GetProperty("Kind").GetString() == kind;
     });
-
-    private static List<JsonElement> Messages(SqliteConnection connection, string manifest)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT message FROM journal WHERE manifest = $manifest ORDER BY ordering";
-        command.Parameters.AddWithValue("$manifest", manifest);
-        using var reader = command.ExecuteReader();
-        var messages = new List<JsonElement>();
-        while (reader.Read())
-        {
-            using var message = JsonDocument.Parse((byte[])reader["message"]);
-            messages.Add(message.RootElement.Clone());
-        }
-        return messages;
-    }
 }
