@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LotteryActors.Actors.Tests.Support;
 using LotteryActors.Cli.Tests.Support;
 using Npgsql;
 
@@ -17,17 +18,6 @@ public sealed partial class ClusterKillTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
-
-    // Search settings shared by the single-node baseline and the cluster: the same spec, so the same search id.
-    private const string Search = """
-        lottery.search {
-          name = cli-test
-          dataset { train-subset = 3500, validation-size = 500, test-subset = 1000 }
-          tickets-per-width = 2
-          training { duration = "1ep", eval-interval = "20it" }
-          pruning.rounds = 2
-        }
-        """;
 
     // libtorch's intra-op reductions sum in an order that depends on its thread count: bit-identical weights need
     // the same count in the baseline and on every node (the default, cores / slots, differs between them).
@@ -175,12 +165,13 @@ public sealed partial class ClusterKillTests : IDisposable
         return node;
     }
 
+    /// <summary>The baseline's own search (<see cref="SearchWorkspace.Search"/>): the same spec, so the same id.</summary>
     private string SpecFile(string seeds)
     {
         var spec = Path.Combine(folder, "spec.conf");
         File.WriteAllText(spec, $$"""
             include "{{Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf")}}"
-            {{Search}}
+            {{SearchWorkspace.Search}}
             lottery.runtime {
               home = "{{Path.Combine(folder, "client")}}"
               connection-string = "{{postgres!.ConnectionString}}"
@@ -230,19 +221,9 @@ public sealed partial class ClusterKillTests : IDisposable
     {
         using var connection = new NpgsqlConnection(postgres!.ConnectionString);
         connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT message FROM journal WHERE manifest = @manifest ORDER BY ordering";
-        command.Parameters.AddWithValue("manifest", manifest);
         try
         {
-            using var reader = command.ExecuteReader();
-            var messages = new List<JsonElement>();
-            while (reader.Read())
-            {
-                using var message = JsonDocument.Parse((byte[])reader["message"]);
-                messages.Add(message.RootElement.Clone());
-            }
-            return messages;
+            return JournalRows.Messages(connection, manifest);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
         {

@@ -8,19 +8,24 @@ public sealed class SearchWorkspace : IDisposable
 {
     public const int RunsPerSearch = 14;
 
+    /// <summary>The small real search every workspace runs (and the cluster tests submit: same spec, same id).</summary>
+    public const string Search = """
+        lottery.search {
+          name = cli-test
+          dataset { train-subset = 3500, validation-size = 500, test-subset = 1000 }
+          tickets-per-width = 2
+          training { duration = "1ep", eval-interval = "20it" }
+          pruning.rounds = 2
+        }
+        """;
+
     public SearchWorkspace(string extraHocon = "")
     {
         Home = Path.Combine(Path.GetTempPath(), $"lottery-cli-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Home);
         ConfigPath = Path.Combine(Home, "search.conf");
         File.WriteAllText(ConfigPath, $$"""
-            lottery.search {
-              name = cli-test
-              dataset { train-subset = 3500, validation-size = 500, test-subset = 1000 }
-              tickets-per-width = 2
-              training { duration = "1ep", eval-interval = "20it" }
-              pruning.rounds = 2
-            }
+            {{Search}}
             lottery.runtime { home = "{{Home}}", slots = 2, chunk-iterations = 10, min-backoff = 100ms }
             {{extraHocon}}
             """);
