@@ -11,19 +11,6 @@ public sealed class MetricsTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
 
-    private static readonly (string Name, string Type)[] NodeFamilies =
-    [
-        ("lottery_runs_completed_total", "counter"),
-        ("lottery_runs_failed_total", "counter"),
-        ("lottery_trainer_restarts_total", "counter"),
-        // Only a cluster node gives units back; a single-process search serves the family at 0.
-        ("lottery_units_given_back_total", "counter"),
-        ("lottery_slots_in_use", "gauge"),
-        ("lottery_slots", "gauge"),
-        ("lottery_slot_utilisation_ratio", "gauge"),
-        ("lottery_journal_write_seconds", "histogram"),
-    ];
-
     [Fact]
     public async Task The_node_and_the_dashboard_serve_metrics_that_move_while_a_search_runs()
     {
@@ -52,9 +39,7 @@ public sealed class MetricsTests(ITestOutputHelper output)
         output.WriteLine($"{node.Count} node scrapes; dashboard's runs journaled: {string.Join(" ", journaled)}");
 
         Assert.True(node.Count >= 2, $"only {node.Count} scrapes of the node while it ran");
-        foreach (var scrape in node)
-        foreach (var (name, type) in NodeFamilies)
-            Assert.Equal(type, scrape[name].Type);
+        Assert.All(node, NodeMetricFamilies.AssertServed);
         var completed = node.Select(s => s["lottery_runs_completed_total"].Value()).ToList();
         Assert.True(completed[^1] > completed[0], $"runs completed did not move: {string.Join(" ", completed)}");
         Assert.True(completed.Zip(completed.Skip(1)).All(p => p.Item1 <= p.Item2), "a counter went down");
@@ -68,8 +53,8 @@ public sealed class MetricsTests(ITestOutputHelper output)
         Assert.Contains(utilisation, u => u > 0);
         var writes = node.Select(s => s["lottery_journal_write_seconds"].Value("lottery_journal_write_seconds_count"));
         Assert.True(writes.Last() > writes.First(), "no journal write was timed");
-        var throughput = node.Where(s => s.ContainsKey("lottery_trainer_examples_per_second"))
-            .SelectMany(s => s["lottery_trainer_examples_per_second"].Samples).ToList();
+        var throughput = node.Where(s => s.ContainsKey(NodeMetricFamilies.Throughput))
+            .SelectMany(s => s[NodeMetricFamilies.Throughput].Samples).ToList();
         Assert.Contains(throughput, t => t.Labels["trainer"] is "w0-t0" or "w0-t1" && t.Value > 0);
 
         // The dashboard reads the journal: its count rose with the search and ends at every run, searched by id.
