@@ -20,6 +20,7 @@ public static class ClusterEnvironment
         ["LOTTERY_SLOTS"] = "lottery.runtime.slots",
         ["LOTTERY_DEVICE"] = "lottery.runtime.device",
         ["LOTTERY_CONNECTION_STRING"] = "lottery.runtime.connection-string",
+        ["LOTTERY_TLS_CERTIFICATE"] = "lottery.cluster.tls.certificate",
     };
 
     /// <summary><paramref name="config"/> with every variable that is set laid over it.</summary>

@@ -25,6 +25,8 @@ public static class ClusterHocon
                 hostname = {{Quote(cluster.Hostname)}}
                 public-hostname = {{Quote(cluster.PublicHostname)}}
                 port = {{cluster.Port}}
+                # The certificate goes in through ClusterTls's DotNettySslSetup, so its password is never in HOCON.
+                enable-ssl = {{(cluster.TlsCertificate.Length > 0 ? "on" : "off")}}
               }
               cluster {
                 roles = [{{string.Join(", ", cluster.Roles.Select(Quote))}}]

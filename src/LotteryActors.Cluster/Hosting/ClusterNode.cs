@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Cluster.Coordinator;
@@ -35,8 +36,11 @@ public sealed class ClusterNode : IAsyncDisposable
         Config? overrides = null)
     {
         var config = ClusterHocon.For(cluster, runtime);
-        var system = ActorSystem.Create(ClusterHocon.SystemName,
-            overrides is null ? config : overrides.WithFallback(config));
+        var setup = ActorSystemSetup.Create(
+            BootstrapSetup.Create().WithConfig(overrides is null ? config : overrides.WithFallback(config)));
+        if (cluster.TlsCertificate.Length > 0)
+            setup = setup.And(ClusterTls.Setup(cluster.TlsCertificate));
+        var system = ActorSystem.Create(ClusterHocon.SystemName, setup);
         if (cluster.IsCoordinator)
             CoordinatorSingleton.StartManager(system, cluster.Work);
         var node = new ClusterNode(system, CoordinatorSingleton.StartProxy(system));

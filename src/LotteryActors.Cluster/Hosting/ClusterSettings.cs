@@ -26,6 +26,9 @@ public sealed record ClusterSettings(
 
     public bool IsTrainer => Roles.Contains(TrainerRole);
 
+    /// <summary>The lab's PKCS#12 certificate for TLS between nodes (<see cref="ClusterTls"/>); empty: no TLS.</summary>
+    public string TlsCertificate { get; init; } = "";
+
     /// <summary>
     /// Reads <c>lottery.cluster</c> and refuses a node that cannot share the cluster's journal: every coordinator
     /// node must recover the same searches, which an embedded SQLite file on one machine cannot give.
@@ -58,7 +61,10 @@ public sealed record ClusterSettings(
             "so one lost renewal does not cost a lease");
         var publicHostname = c.Text("public-hostname");
         return new ClusterSettings(roles, hostname, publicHostname.Length > 0 ? publicHostname : hostname, port, seeds,
-            strategy, c.Time("stable-after"), c.Time("join-timeout"), work);
+            strategy, c.Time("stable-after"), c.Time("join-timeout"), work)
+        {
+            TlsCertificate = c.Text("tls.certificate"),
+        };
     }
 
     private static List<string> List(string text) =>
