@@ -48,8 +48,13 @@ public sealed record SearchState(
     public string? DatasetMismatch(string fingerprint, string path) =>
         DatasetFingerprint is null || DatasetFingerprint == fingerprint
             ? null
-            : $"search {SearchId} was recorded with a dataset whose fingerprint is {Short(DatasetFingerprint)}, " +
-              $"but the copy at {path} has {Short(fingerprint)}; point lottery.search.dataset.path at the same files";
+            : MismatchLine(SearchId, DatasetFingerprint, fingerprint, path);
+
+    /// <summary>The one line that says a copy of the dataset is not the one search <paramref name="searchId"/>
+    /// recorded (also a cluster trainer node's refusal).</summary>
+    public static string MismatchLine(string? searchId, string recorded, string fingerprint, string path) =>
+        $"search {searchId} was recorded with a dataset whose fingerprint is {Short(recorded)}, " +
+        $"but the copy at {path} has {Short(fingerprint)}; point lottery.search.dataset.path at the same files";
 
     public SearchState Apply(ISearchEvent e)
     {

@@ -43,6 +43,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         Command<LeasesHeld>(held => Record(state.Queue.Renew(held.Node, held.WorkIds, Now, timing.LeaseTimeout)));
         Command<WorkDone>(OnWorkDone);
         Command<WorkAbandoned>(OnWorkAbandoned);
+        Command<WorkRefused>(OnWorkRefused);
         Command<ProgressRequested>(OnProgressRequested);
         Command<ClusterEvent.MemberRemoved>(removed => OnNodeLeft(NodeId.Of(removed.Member.UniqueAddress)));
         Command<CheckLeases>(_ => OnCheckLeases());
@@ -97,9 +98,13 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     private void OnWorkDone(WorkDone done)
     {
         var trainer = Sender;
-        var events = state.Complete(done.Node, done.WorkId, done.Output, Now);
+        var events = state.Complete(done.Node, done.WorkId, done.Output, Now, done.DatasetFingerprint);
         if (events.Count == 0)
             log.Debug("{WorkId} from {Node} was journaled before; acknowledged again", done.WorkId, done.Node);
+        else if (events is [LeaseEnded { Reason: LeaseEndReason.WrongDataset }])
+            log.Warning("{Node} computed {WorkId} from a dataset whose fingerprint is {Fingerprint}, not the " +
+                        "search's; the result is dropped and the node gets no more of its units",
+                done.Node, done.WorkId, done.DatasetFingerprint);
         Record(events, () =>
         {
             trainer.Tell(new WorkAcknowledged(done.WorkId));
@@ -110,8 +115,18 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     private void OnWorkAbandoned(WorkAbandoned abandoned)
     {
         log.Warning("{Node} gave back {WorkId}: {Reason}", abandoned.Node, abandoned.WorkId, abandoned.Reason);
-        var held = state.Queue.Leases.TryGetValue(abandoned.WorkId, out var lease) && lease.Node == abandoned.Node;
-        Record(held ? [new LeaseEnded(abandoned.WorkId, abandoned.Node, LeaseEndReason.Abandoned, Now)] : [], Dispatch);
+        var events = state.Queue.GiveBack(abandoned.Node, abandoned.WorkId, abandoned.Reason, timing.MaxGiveBacks,
+            Now);
+        if (events.OfType<WorkFailed>().Any())
+            log.Error("{WorkId} was given back {Count} time(s); it fails instead of running again: {Reason}",
+                abandoned.WorkId, timing.MaxGiveBacks, abandoned.Reason);
+        Record(events, Dispatch);
+    }
+
+    private void OnWorkRefused(WorkRefused refused)
+    {
+        log.Warning("{Node} refused {WorkId}: {Reason}", refused.Node, refused.WorkId, refused.Reason);
+        Record(state.Queue.WrongDataset(refused.Node, refused.WorkId, Now), Dispatch);
     }
 
     private void OnProgressRequested(ProgressRequested request)
@@ -216,8 +231,9 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         if (!pullers.TryGetValue(lease.Node, out var puller))
             return;
         var unit = state.Queue.Open[lease.WorkId];
-        var spec = CanonicalSpec.ToJson(state.Searches[unit.SearchId].Spec!);
-        puller.Node.Tell(new WorkOffered(lease.WorkId, unit.SearchId, spec, unit.Item, lease.Deadline));
+        var search = state.Searches[unit.SearchId];
+        puller.Node.Tell(new WorkOffered(lease.WorkId, unit.SearchId, CanonicalSpec.ToJson(search.Spec!), unit.Item,
+            lease.Deadline) { DatasetFingerprint = search.DatasetFingerprint });
     }
 
     private sealed record Puller(IActorRef Node, int Slots, int Busy);

@@ -55,7 +55,12 @@ public sealed record ClusterSettings(
         Require(Strategies.Contains(strategy), "downing",
             $"is '{strategy}'; allowed: {string.Join(", ", Strategies)}");
         var work = new WorkTiming(c.Time("work.lease-timeout"), c.Time("work.expiry-check"),
-            c.Time("work.renew-every"), c.Time("work.pull-every"), c.Time("work.redeliver-every"));
+            c.Time("work.renew-every"), c.Time("work.pull-every"), c.Time("work.redeliver-every"))
+        {
+            MaxGiveBacks = c.Int("work.max-give-backs"),
+        };
+        Require(work.MaxGiveBacks >= 1, "work.max-give-backs",
+            $"is {work.MaxGiveBacks}; allowed: 1 or more (1: a unit fails at its first give-back)");
         Require(work.RenewEvery * 2 <= work.LeaseTimeout, "work.renew-every",
             $"is {work.RenewEvery}; allowed: at most half of work.lease-timeout ({work.LeaseTimeout}), " +
             "so one lost renewal does not cost a lease");

@@ -25,6 +25,12 @@ public enum LeaseEndReason
 
     /// <summary>The node gave the unit back (a fault outside the run's science, such as a full disk).</summary>
     Abandoned,
+
+    /// <summary>
+    /// The node's copy of the search's dataset differs from the one the search recorded: the unit goes back without
+    /// counting against it, and no unit of that search is leased to that node again (new in v2).
+    /// </summary>
+    WrongDataset,
 }
 
 public static class ClusterEvents
@@ -45,7 +51,8 @@ public static class ClusterEvents
         string Node, IReadOnlyList<string> WorkIds, DateTimeOffset Deadline, DateTimeOffset OccurredAt)
         : IClusterEvent;
 
-    /// <summary>A lease ended without a result; the unit is queued again.</summary>
+    /// <summary>A lease ended without a result; the unit is queued again. v2 added <see cref="LeaseEndReason.WrongDataset"/>.
+    /// </summary>
     public sealed record LeaseEnded(string WorkId, string Node, LeaseEndReason Reason, DateTimeOffset OccurredAt)
         : IClusterEvent;
 
@@ -54,5 +61,21 @@ public static class ClusterEvents
     /// per unit: a second delivery (a slow node whose lease was reassigned) is acknowledged and dropped.
     /// </summary>
     public sealed record WorkCompleted(string WorkId, string Node, WorkOutput Output, DateTimeOffset OccurredAt)
+        : IClusterEvent
+    {
+        /// <summary>
+        /// The fingerprint of the dataset the node computed it from (v2); the search's first one is what it
+        /// records. Null in v1 entries, and for a diverged run (its node checked the fingerprint before starting).
+        /// </summary>
+        public string? DatasetFingerprint { get; init; }
+    }
+
+    /// <summary>
+    /// The unit was given back for faults outside the run's science as many times as the coordinator allows
+    /// (<c>lottery.cluster.work.max-give-backs</c>): it will not run again, and its ticket (a run) or its width's
+    /// tickets (an init draw) fail with <paramref name="Reason"/>, the last node's cause, so a unit that always
+    /// trips a bug or a broken machine ends instead of going round for ever.
+    /// </summary>
+    public sealed record WorkFailed(string WorkId, string Reason, int GiveBacks, DateTimeOffset OccurredAt)
         : IClusterEvent;
 }

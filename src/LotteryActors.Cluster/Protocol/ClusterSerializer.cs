@@ -10,7 +10,8 @@ namespace LotteryActors.Cluster.Protocol;
 /// a node of another protocol version fails to read a message it does not know, rather than misreading it.
 /// Golden files pin each format.
 /// </summary>
-public sealed class ClusterSerializer(ExtendedActorSystem system) : VersionedJsonSerializer(system, TypesByManifest)
+public sealed class ClusterSerializer(ExtendedActorSystem system)
+    : VersionedJsonSerializer(system, TypesByManifest, OlderJournalManifests)
 {
     public const int Id = 7312;
 
@@ -20,18 +21,31 @@ public sealed class ClusterSerializer(ExtendedActorSystem system) : VersionedJso
         ["WorkQueued.v1"] = typeof(WorkQueued),
         ["WorkLeased.v1"] = typeof(WorkLeased),
         ["LeasesRenewed.v1"] = typeof(LeasesRenewed),
-        ["LeaseEnded.v1"] = typeof(LeaseEnded),
-        ["WorkCompleted.v1"] = typeof(WorkCompleted),
+        ["LeaseEnded.v2"] = typeof(LeaseEnded),
+        ["WorkCompleted.v2"] = typeof(WorkCompleted),
+        ["WorkFailed.v1"] = typeof(WorkFailed),
         ["SubmitSearch.v1"] = typeof(SubmitSearch),
         ["SearchAccepted.v1"] = typeof(SearchAccepted),
         ["WorkRequested.v1"] = typeof(WorkRequested),
-        ["WorkOffered.v1"] = typeof(WorkOffered),
+        ["WorkOffered.v2"] = typeof(WorkOffered),
         ["LeasesHeld.v1"] = typeof(LeasesHeld),
-        ["WorkDone.v1"] = typeof(WorkDone),
+        ["WorkDone.v2"] = typeof(WorkDone),
         ["WorkAcknowledged.v1"] = typeof(WorkAcknowledged),
         ["WorkAbandoned.v1"] = typeof(WorkAbandoned),
+        ["WorkRefused.v1"] = typeof(WorkRefused),
         ["ProgressRequested.v1"] = typeof(ProgressRequested),
         ["SearchProgress.v1"] = typeof(SearchProgress),
+    };
+
+    /// <summary>
+    /// Journal entries written by earlier versions, still read so a journal outlives an upgrade (a v1 completion has
+    /// no dataset fingerprint; a v1 lease end has no wrong-dataset reason). Remote messages get no such entry: a
+    /// node of an older protocol version is refused by name rather than trusted with a check it does not make.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, Type> OlderJournalManifests = new Dictionary<string, Type>
+    {
+        ["LeaseEnded.v1"] = typeof(LeaseEnded),
+        ["WorkCompleted.v1"] = typeof(WorkCompleted),
     };
 
     public override int Identifier => Id;

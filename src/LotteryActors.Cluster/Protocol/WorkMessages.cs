@@ -28,7 +28,12 @@ public static class WorkMessages
 
     /// <summary>Coordinator to trainer node: the unit is leased to it until <paramref name="Deadline"/>.</summary>
     public sealed record WorkOffered(
-        string WorkId, string SearchId, string SpecJson, WorkItem Item, DateTimeOffset Deadline) : IClusterMessage;
+        string WorkId, string SearchId, string SpecJson, WorkItem Item, DateTimeOffset Deadline) : IClusterMessage
+    {
+        /// <summary>The fingerprint of the dataset the search recorded (v2); null until its first unit is done.
+        /// A node whose copy differs refuses the unit (<see cref="WorkRefused"/>) instead of training on it.</summary>
+        public string? DatasetFingerprint { get; init; }
+    }
 
     /// <summary>Trainer node to coordinator: still working on these units; renew their leases.</summary>
     public sealed record LeasesHeld(string Node, IReadOnlyList<string> WorkIds) : IClusterMessage;
@@ -37,13 +42,26 @@ public static class WorkMessages
     /// Trainer node to coordinator: the unit's output, its artifacts already stored. Sent again until
     /// <see cref="WorkAcknowledged"/> arrives, so a result finished during a coordinator hand-over is not lost.
     /// </summary>
-    public sealed record WorkDone(string Node, string WorkId, WorkOutput Output) : IClusterMessage;
+    public sealed record WorkDone(string Node, string WorkId, WorkOutput Output) : IClusterMessage
+    {
+        /// <summary>The fingerprint of the node's dataset the output was computed from (v2; see
+        /// <see cref="ClusterEvents.WorkCompleted.DatasetFingerprint"/>).</summary>
+        public string? DatasetFingerprint { get; init; }
+    }
 
     /// <summary>Coordinator to trainer node: the output is journaled (now or before); stop sending it.</summary>
     public sealed record WorkAcknowledged(string WorkId) : IClusterMessage;
 
     /// <summary>Trainer node to coordinator: it cannot run the unit (a fault outside the run's science).</summary>
     public sealed record WorkAbandoned(string Node, string WorkId, string Reason) : IClusterMessage;
+
+    /// <summary>
+    /// Trainer node to coordinator: its copy of the search's dataset hashes to <paramref name="DatasetFingerprint"/>,
+    /// not to the one the search recorded, so it will not run the unit (<paramref name="Reason"/> says so in one
+    /// line). The unit goes back without counting against it, and the node gets no more of that search's units.
+    /// </summary>
+    public sealed record WorkRefused(string Node, string WorkId, string DatasetFingerprint, string Reason)
+        : IClusterMessage;
 
     /// <summary>Client to coordinator: how far is this search? Answered with <see cref="SearchProgress"/>.</summary>
     public sealed record ProgressRequested(string SearchId) : IClusterMessage;

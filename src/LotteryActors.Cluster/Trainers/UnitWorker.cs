@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using LotteryActors.Actors.Observability;
+using LotteryActors.Actors.Search;
 using LotteryActors.Actors.Tickets;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Imp;
@@ -20,6 +21,7 @@ public sealed class UnitWorker : ReceiveActor
     private readonly RunnerSource runners;
     private readonly int chunkIterations;
     private string? workId;
+    private string? fingerprint;
     private ActiveRun? run;
     private int batchSize;
 
@@ -63,6 +65,15 @@ public sealed class UnitWorker : ReceiveActor
     {
         workId = unit.WorkId;
         var runner = runners(CanonicalSpec.FromJson(unit.SpecJson));
+        fingerprint = runner.Data.Fingerprint;
+        if (unit.DatasetFingerprint is { } recorded && recorded != fingerprint)
+        {
+            // Nothing trained, nothing stored: the search's results must all come from one dataset.
+            Context.Parent.Tell(new Refused(unit.WorkId, fingerprint, SearchState.MismatchLine(
+                runner.Spec.SearchId, recorded, fingerprint, runner.Spec.Dataset.Path)));
+            workId = null;
+            return;
+        }
         if (unit.Item.Run is not { } training)
         {
             var init = runner.DrawInit(unit.Item.WidthIndex);
@@ -95,15 +106,21 @@ public sealed class UnitWorker : ReceiveActor
 
     private void Finish(WorkOutput output)
     {
-        Context.Parent.Tell(new Finished(workId!, output));
+        Context.Parent.Tell(new Finished(workId!, output, fingerprint!));
         workId = null;
     }
 
-    /// <summary>From the parent: run this leased unit.</summary>
-    public sealed record RunUnit(string WorkId, WorkItem Item, string SpecJson);
+    /// <summary>From the parent: run this leased unit; <paramref name="DatasetFingerprint"/> is the search's
+    /// recorded dataset (null until it has one).</summary>
+    public sealed record RunUnit(string WorkId, WorkItem Item, string SpecJson, string? DatasetFingerprint);
 
-    /// <summary>To the parent: the unit's output, its artifacts stored; the worker is idle again.</summary>
-    public sealed record Finished(string WorkId, WorkOutput Output);
+    /// <summary>To the parent: the unit's output, its artifacts stored, computed from the dataset with
+    /// <paramref name="DatasetFingerprint"/>; the worker is idle again.</summary>
+    public sealed record Finished(string WorkId, WorkOutput Output, string DatasetFingerprint);
+
+    /// <summary>To the parent: this node's dataset is not the search's (<paramref name="Reason"/>, one line);
+    /// nothing ran, and the worker is idle again.</summary>
+    public sealed record Refused(string WorkId, string DatasetFingerprint, string Reason);
 
     private sealed record Continue
     {

@@ -40,8 +40,18 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         Receive<WorkOffered>(OnOffered);
         Receive<UnitWorker.Finished>(finished =>
         {
-            Deliver(new WorkDone(node, finished.WorkId, finished.Output));
+            Deliver(new WorkDone(node, finished.WorkId, finished.Output)
+            {
+                DatasetFingerprint = finished.DatasetFingerprint,
+            });
             FreeSlot(finished.WorkId);
+        });
+        Receive<UnitWorker.Refused>(refused =>
+        {
+            log.Error("{WorkId}: refused, this node's dataset is not the search's: {Reason}",
+                refused.WorkId, refused.Reason);
+            coordinator.Tell(new WorkRefused(node, refused.WorkId, refused.DatasetFingerprint, refused.Reason));
+            FreeSlot(refused.WorkId);
         });
         Receive<UnitFailed>(OnUnitFailed);
         // A block body: a handler returning bool would be read as "handled or not", and a repeated ack removes nothing.
@@ -111,7 +121,7 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         idle.RemoveAt(idle.Count - 1);
         running[offer.WorkId] = worker;
         NodeMetrics.Slots(running.Count, slots);
-        worker.Tell(new UnitWorker.RunUnit(offer.WorkId, offer.Item, offer.SpecJson));
+        worker.Tell(new UnitWorker.RunUnit(offer.WorkId, offer.Item, offer.SpecJson, offer.DatasetFingerprint));
     }
 
     private void Deliver(WorkDone done)

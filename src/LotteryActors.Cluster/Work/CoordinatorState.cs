@@ -31,6 +31,11 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
             Queue = Queue.Apply(c),
             Searches = Searches.SetItem(unit.SearchId, Record(Searches[unit.SearchId], unit.Item, c)),
         },
+        WorkFailed f when Queue.Open.TryGetValue(f.WorkId, out var unit) => this with
+        {
+            Queue = Queue.Apply(f),
+            Searches = Searches.SetItem(unit.SearchId, Fail(Searches[unit.SearchId], unit.Item, f)),
+        },
         _ => this with { Queue = Queue.Apply(e) },
     };
 
@@ -59,13 +64,21 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
     /// <summary>
     /// A node delivered a unit's output. The first delivery is journaled with the units it makes possible (an init
     /// opens its tickets' first runs; a run opens its ticket's next run); a later one, from a slow node whose lease
-    /// was reassigned, or a retry whose acknowledgement was lost, returns nothing.
+    /// was reassigned, or a retry whose acknowledgement was lost, returns nothing. An output computed from another
+    /// dataset than the search recorded (two nodes with different copies took its first units at once) is not
+    /// journaled: the node's lease ends as <see cref="LeaseEndReason.WrongDataset"/> and the unit runs elsewhere.
     /// </summary>
-    public IReadOnlyList<IClusterEvent> Complete(string node, string workId, WorkOutput output, DateTimeOffset now)
+    /// <param name="datasetFingerprint">The node's dataset; the search's first one is recorded with the result.
+    /// </param>
+    public IReadOnlyList<IClusterEvent> Complete(string node, string workId, WorkOutput output, DateTimeOffset now,
+        string? datasetFingerprint = null)
     {
         if (!Queue.Open.TryGetValue(workId, out var unit))
             return [];
-        var completed = new WorkCompleted(workId, node, output, now);
+        if (Searches[unit.SearchId].DatasetFingerprint is { } recorded && datasetFingerprint is not null
+            && datasetFingerprint != recorded)
+            return Queue.WrongDataset(node, workId, now);
+        var completed = new WorkCompleted(workId, node, output, now) { DatasetFingerprint = datasetFingerprint };
         var search = Apply(completed).Searches[unit.SearchId];
         var opened = unit.Item.Kind == WorkKind.Init
             ? search.Spec!.Tickets().Where(t => t.WidthIndex == unit.Item.WidthIndex)
@@ -89,9 +102,12 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
     private static WorkQueued Enqueue(string searchId, WorkItem item, DateTimeOffset now) =>
         new(item.IdIn(searchId), searchId, item, now);
 
-    /// <summary>The search facts a completed unit stands for, folded by the single-node search's own fold.</summary>
+    /// <summary>The search facts a completed unit stands for, folded by the single-node search's own fold; the
+    /// search's first fingerprint is its <see cref="DatasetRecorded"/>.</summary>
     private static SearchState Record(SearchState search, WorkItem item, WorkCompleted c)
     {
+        if (search.DatasetFingerprint is null && c.DatasetFingerprint is { } fingerprint)
+            search = search.Apply(new DatasetRecorded(fingerprint, c.OccurredAt));
         var output = c.Output;
         if (output.Init is { } init)
             return search.Apply(new InitDrawn(item.WidthIndex, init.InitHash, init.DenseMaskHash, c.OccurredAt));
@@ -100,5 +116,16 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
             return search.Apply(new TicketFailed(ticket, reason, 1, c.OccurredAt));
         var next = search.Apply(new RoundCompleted(output.Run!, c.OccurredAt));
         return next.NextUnit(ticket) is null ? next.Apply(new TicketFinished(ticket, c.OccurredAt)) : next;
+    }
+
+    /// <summary>A unit that failed for good fails what waits on it: its ticket, or every open ticket of the width
+    /// whose init could not be drawn.</summary>
+    private static SearchState Fail(SearchState search, WorkItem item, WorkFailed f)
+    {
+        var tickets = item.Run is { } run
+            ? [run.Ticket]
+            : search.OpenTickets().Where(t => t.WidthIndex == item.WidthIndex).ToList();
+        var reason = $"{item} was given back {f.GiveBacks} time(s) for faults outside its science; last: {f.Reason}";
+        return tickets.Aggregate(search, (s, t) => s.Apply(new TicketFailed(t, reason, f.GiveBacks, f.OccurredAt)));
     }
 }

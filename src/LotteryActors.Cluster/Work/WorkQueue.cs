@@ -26,6 +26,20 @@ public sealed record WorkQueue(
         ImmutableSortedDictionary<long, string>.Empty, ImmutableDictionary<string, Lease>.Empty,
         ImmutableHashSet<string>.Empty, 0);
 
+    /// <summary>
+    /// How many times each open unit was given back (<see cref="LeaseEndReason.Abandoned"/>): a fault outside the
+    /// run's science. Expiries and lost nodes do not count (they say nothing about the unit), nor does a node with
+    /// another copy of the dataset. At the coordinator's limit the unit fails (<see cref="GiveBack"/>).
+    /// </summary>
+    public ImmutableDictionary<string, int> GiveBacks { get; init; } = ImmutableDictionary<string, int>.Empty;
+
+    /// <summary>
+    /// Nodes whose copy of a search's dataset differs from the one it recorded, with that search: none of its units
+    /// is leased to them again (a node is named with its incarnation, so a restarted node, its data fixed, may).
+    /// </summary>
+    public ImmutableHashSet<(string Node, string SearchId)> WrongData { get; init; } =
+        ImmutableHashSet<(string Node, string SearchId)>.Empty;
+
     /// <summary>True while the unit is queued or leased: its result has not been journaled yet.</summary>
     public bool IsOpen(string workId) => Open.ContainsKey(workId);
 
@@ -55,23 +69,60 @@ public sealed record WorkQueue(
         {
             Leases = Leases.Remove(end.WorkId),
             Pending = Pending.SetItem(Open[end.WorkId].Order, end.WorkId),
+            GiveBacks = end.Reason == LeaseEndReason.Abandoned
+                ? GiveBacks.SetItem(end.WorkId, GiveBacks.GetValueOrDefault(end.WorkId) + 1)
+                : GiveBacks,
+            WrongData = end.Reason == LeaseEndReason.WrongDataset
+                ? WrongData.Add((end.Node, Open[end.WorkId].SearchId))
+                : WrongData,
         },
-        WorkCompleted c when Open.TryGetValue(c.WorkId, out var unit) => this with
-        {
-            Open = Open.Remove(c.WorkId),
-            Pending = Pending.Remove(unit.Order),
-            Leases = Leases.Remove(c.WorkId),
-            Done = Done.Add(c.WorkId),
-        },
+        WorkCompleted c when Open.ContainsKey(c.WorkId) => Close(c.WorkId),
+        WorkFailed f when Open.ContainsKey(f.WorkId) => Close(f.WorkId),
         // A lease or result for a unit already done or leased elsewhere changes nothing (decisions do not produce
         // them, so this is for safety on replay); a submission is the searches' business, not the queue's.
         _ => this,
     };
 
+    /// <summary>The unit is done, with a result or failed for good: it leaves the queue and is never queued again.
+    /// </summary>
+    private WorkQueue Close(string workId) => this with
+    {
+        Open = Open.Remove(workId),
+        Pending = Pending.Remove(Open[workId].Order),
+        Leases = Leases.Remove(workId),
+        Done = Done.Add(workId),
+        GiveBacks = GiveBacks.Remove(workId),
+    };
+
+    /// <summary>
+    /// The node gives a unit it holds back (a fault outside the run's science): its lease ends and the unit is
+    /// queued again, unless this was give-back number <paramref name="limit"/>, when the unit fails with
+    /// <paramref name="reason"/> instead. Nothing if the node no longer holds the lease (expired, reassigned).
+    /// </summary>
+    public IReadOnlyList<IClusterEvent> GiveBack(string node, string workId, string reason, int limit,
+        DateTimeOffset now)
+    {
+        if (!Leases.TryGetValue(workId, out var held) || held.Node != node)
+            return [];
+        var ended = new LeaseEnded(workId, node, LeaseEndReason.Abandoned, now);
+        var count = GiveBacks.GetValueOrDefault(workId) + 1;
+        return count < limit ? [ended] : [ended, new WorkFailed(workId, reason, count, now)];
+    }
+
+    /// <summary>
+    /// The node's copy of the unit's dataset is not the search's: the lease ends without counting against the
+    /// unit, and the node gets none of that search's units again. Nothing if it no longer holds the lease.
+    /// </summary>
+    public IReadOnlyList<LeaseEnded> WrongDataset(string node, string workId, DateTimeOffset now) =>
+        Leases.TryGetValue(workId, out var held) && held.Node == node
+            ? [new LeaseEnded(workId, node, LeaseEndReason.WrongDataset, now)]
+            : [];
+
     /// <summary>
     /// Leases up to <paramref name="free"/> waiting units to <paramref name="node"/>. Fair across searches: each
     /// lease goes to the search with the fewest units leased right now (least served first), and within a search
-    /// to its oldest waiting unit; ties go to the search whose oldest unit waited longest.
+    /// to its oldest waiting unit; ties go to the search whose oldest unit waited longest. Searches whose dataset
+    /// the node does not have (<see cref="WrongData"/>) are skipped.
     /// </summary>
     public IReadOnlyList<WorkLeased> Lease(string node, int free, DateTimeOffset now, TimeSpan timeout)
     {
@@ -82,11 +133,14 @@ public sealed record WorkQueue(
             var leased = queue.Leases.Keys.GroupBy(id => queue.Open[id].SearchId)
                 .ToDictionary(g => g.Key, g => g.Count());
             var next = queue.Pending.Values.Select(id => queue.Open[id])
+                .Where(u => !WrongData.Contains((node, u.SearchId)))
                 .GroupBy(u => u.SearchId)
                 .Select(g => g.First())
                 .OrderBy(u => leased.GetValueOrDefault(u.SearchId))
                 .ThenBy(u => u.Order)
-                .First();
+                .FirstOrDefault();
+            if (next is null)
+                break;
             var lease = new WorkLeased(next.WorkId, node, now + timeout, now);
             leases.Add(lease);
             queue = queue.Apply(lease);

@@ -120,6 +120,36 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         Assert.True(contested > 0, "the two searches never waited at the same time");
     }
 
+    [PostgresFact]
+    public async Task A_trainer_with_another_copy_of_the_dataset_refuses_the_work_and_gets_none_of_that_search_again()
+    {
+        await using var lab = new Lab(postgres.Server);
+        var coordinator = await lab.Start("coordinator");
+        var spec = Hand.Spec(seed: 14, tickets: 3);
+        // The init draw, delivered from the lab's data, records the search's dataset and queues the first runs.
+        var (_, done) = await SubmitAndLeaseTheInit(lab, coordinator, spec, "drawer");
+        var recorded = lab.Runner(spec).Data.Fingerprint;
+        await coordinator.Coordinator.Ask<WorkAcknowledged>(done with { DatasetFingerprint = recorded }, Lab.Patience);
+
+        // The only trainer for now has its own copy of the data, which differs: it is offered a run and refuses it.
+        using var otherData = Training.Tests.Support.SyntheticData.Splits(seed: 12);
+        var stranger = await lab.Start("trainer", runners: s => new Training.Imp.ImpRunner(s, otherData, lab.Store));
+        await WaitFor(lab, j => j.OfType<LeaseEnded>().Any(e => e.Reason == LeaseEndReason.WrongDataset));
+        await lab.Start("trainer");
+        await lab.Finished(coordinator, spec);
+
+        var journal = lab.Journal();
+        Assert.NotEqual(recorded, otherData.Fingerprint);
+        var refused = Assert.Single(journal.OfType<LeaseEnded>(), e => e.Node == stranger.Id);
+        Assert.Equal(LeaseEndReason.WrongDataset, refused.Reason);
+        // Leased to it once (one slot), never again, and nothing of it journaled; the unit cost nothing.
+        Assert.Equal(refused.WorkId, Assert.Single(journal.OfType<WorkLeased>(), l => l.Node == stranger.Id).WorkId);
+        Assert.DoesNotContain(journal.OfType<WorkCompleted>(), c => c.Node == stranger.Id);
+        Assert.Empty(journal.OfType<WorkFailed>());
+        Assert.All(journal.OfType<WorkCompleted>(), c => Assert.Equal(recorded, c.DatasetFingerprint));
+        EveryUnitCompletedOnce(journal, spec);
+    }
+
     /// <summary>
     /// Submits the spec, takes its init draw as <paramref name="node"/> (the test plays that node) and computes its
     /// real output, as that node would deliver it.
@@ -134,12 +164,15 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         return (offer, new WorkDone(node, offer.WorkId, WorkOutput.Drawn(init, runner.DenseMask(init))));
     }
 
-    private static async Task WaitForCompleted(Lab lab, int count)
+    private static Task WaitForCompleted(Lab lab, int count) =>
+        WaitFor(lab, journal => journal.OfType<WorkCompleted>().Count() >= count);
+
+    private static async Task WaitFor(Lab lab, Func<IReadOnlyList<IClusterEvent>, bool> condition)
     {
         var deadline = DateTime.UtcNow + Lab.Patience;
-        while (lab.Journal().OfType<WorkCompleted>().Count() < count)
+        while (!condition(lab.Journal()))
         {
-            Assert.True(DateTime.UtcNow < deadline, $"fewer than {count} units completed in {Lab.Patience}");
+            Assert.True(DateTime.UtcNow < deadline, $"the journal did not get there in {Lab.Patience}");
             await Task.Delay(200);
         }
     }

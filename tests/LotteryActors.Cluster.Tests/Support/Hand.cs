@@ -31,5 +31,16 @@ public static class Hand
     public static CoordinatorState Fold(this CoordinatorState state, IEnumerable<IClusterEvent> events) =>
         events.Aggregate(state, (s, e) => s.Apply(e));
 
+    public static CoordinatorState Submitted(SearchSpec spec) =>
+        CoordinatorState.Empty.Fold(CoordinatorState.Empty.Submit(spec, T0));
+
+    /// <summary>Draws every pending init, so the searches' first training runs are queued.</summary>
+    public static CoordinatorState RunToTrainUnits(CoordinatorState state)
+    {
+        foreach (var unit in state.Queue.Open.Values.Where(u => u.Item.Kind == WorkKind.Init).ToList())
+            state = state.Fold(state.Complete("drawer", unit.WorkId, Output(unit.Item), T0));
+        return state;
+    }
+
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -5,6 +5,7 @@ using LotteryActors.Actors.Configuration;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Hosting;
 using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Trainers;
 using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Imp;
@@ -57,9 +58,10 @@ public sealed class Lab : IAsyncDisposable
     /// <summary>
     /// Starts a node with <paramref name="roles"/> and waits until it is Up: the first node forms the cluster,
     /// later ones join a live node. A node started with <paramref name="crashes"/> leaves nothing behind when
-    /// terminated (no graceful leave), as a machine that loses power.
+    /// terminated (no graceful leave), as a machine that loses power. <paramref name="runners"/> replaces the lab's
+    /// (a machine with its own copy of the data).
     /// </summary>
-    public async Task<ClusterNode> Start(string roles, int slots = 1, bool crashes = false)
+    public async Task<ClusterNode> Start(string roles, int slots = 1, bool crashes = false, RunnerSource? runners = null)
     {
         var runtime = new RuntimeSettings(home, Store.Root, slots, TorchThreads: 1, "cpu", ChunkIterations: 50,
             MaxRestarts: 2, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), SnapshotEvery: 50,
@@ -71,7 +73,7 @@ public sealed class Lab : IAsyncDisposable
             akka.cluster.singleton.hand-over-retry-interval = 500ms
             akka.coordinated-shutdown.run-by-actor-system-terminate = {(crashes ? "off" : "on")}
             """);
-        var node = ClusterNode.Start(cluster, runtime, Runner, overrides);
+        var node = ClusterNode.Start(cluster, runtime, runners ?? Runner, overrides);
         var up = node.Up();
         node.Join(nodes.Count == 0 ? node.Address : nodes[0].Address);
         await up.WaitAsync(Patience);

@@ -27,16 +27,29 @@ public static class SampleMessages
         "WorkLeased.v1" => new WorkLeased(RunId, Node, T0.AddSeconds(60), T0),
         "LeasesRenewed.v1" => new LeasesRenewed(Node, [RunId, WorkItem.Init(0).IdIn(Spec.SearchId)],
             T0.AddSeconds(90), T0.AddSeconds(30)),
-        "LeaseEnded.v1" => new LeaseEnded(RunId, Node, LeaseEndReason.NodeLeft, T0.AddSeconds(40)),
-        "WorkCompleted.v1" => new WorkCompleted(RunId, Node, Output(Run), T0.AddSeconds(50)),
+        "LeaseEnded.v2" => new LeaseEnded(RunId, Node, LeaseEndReason.WrongDataset, T0.AddSeconds(40)),
+        "WorkCompleted.v2" => new WorkCompleted(RunId, Node, Output(Run), T0.AddSeconds(50))
+        {
+            DatasetFingerprint = Hash("dataset"),
+        },
+        "WorkFailed.v1" => new WorkFailed(RunId, "IOException: No space left on device", 3, T0.AddSeconds(55)),
         "SubmitSearch.v1" => new SubmitSearch(CanonicalSpec.ToJson(Spec)),
         "SearchAccepted.v1" => new SearchAccepted(Spec.SearchId, AlreadyKnown: true),
         "WorkRequested.v1" => new WorkRequested(Node, Slots: 4, Busy: 1),
-        "WorkOffered.v1" => new WorkOffered(RunId, Spec.SearchId, CanonicalSpec.ToJson(Spec), Run, T0.AddSeconds(60)),
+        "WorkOffered.v2" => new WorkOffered(RunId, Spec.SearchId, CanonicalSpec.ToJson(Spec), Run, T0.AddSeconds(60))
+        {
+            DatasetFingerprint = Hash("dataset"),
+        },
         "LeasesHeld.v1" => new LeasesHeld(Node, [RunId]),
-        "WorkDone.v1" => new WorkDone(Node, WorkItem.Init(0).IdIn(Spec.SearchId), Output(WorkItem.Init(0))),
+        "WorkDone.v2" => new WorkDone(Node, WorkItem.Init(0).IdIn(Spec.SearchId), Output(WorkItem.Init(0)))
+        {
+            DatasetFingerprint = Hash("dataset"),
+        },
         "WorkAcknowledged.v1" => new WorkAcknowledged(RunId),
         "WorkAbandoned.v1" => new WorkAbandoned(Node, RunId, "IOException: No space left on device"),
+        "WorkRefused.v1" => new WorkRefused(Node, RunId, Hash("other dataset"),
+            "search ba3371e12189c242 was recorded with a dataset whose fingerprint is 6a1a3ae8a1d1, but the copy " +
+            "at data/mnist has 0b5f7e2d9c44; point lottery.search.dataset.path at the same files"),
         "ProgressRequested.v1" => new ProgressRequested(Spec.SearchId),
         "SearchProgress.v1" => new SearchProgress(Spec.SearchId, Known: true, Done: 5, Total: 14, Finished: false),
         _ => throw new ArgumentOutOfRangeException(nameof(manifest), manifest, "no sample for this manifest"),

@@ -156,15 +156,4 @@ public sealed class WorkQueueTests
         Assert.True(state.Queue.Done.Count > fastRuns, "the slow node completed units too");
         Assert.All(state.Searches[spec.SearchId].Tickets.Values, t => Assert.True(t.Finished));
     }
-
-    private static CoordinatorState Submitted(Training.Spec.SearchSpec spec) =>
-        CoordinatorState.Empty.Fold(CoordinatorState.Empty.Submit(spec, T0));
-
-    /// <summary>Draws every pending init, so the searches' first training runs are queued.</summary>
-    private static CoordinatorState RunToTrainUnits(CoordinatorState state)
-    {
-        foreach (var unit in state.Queue.Open.Values.Where(u => u.Item.Kind == WorkKind.Init).ToList())
-            state = state.Fold(state.Complete("drawer", unit.WorkId, Output(unit.Item), T0));
-        return state;
-    }
 }

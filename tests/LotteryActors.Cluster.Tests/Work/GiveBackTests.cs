@@ -1,0 +1,158 @@
+using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Work;
+using static LotteryActors.Cluster.Protocol.ClusterEvents;
+using static LotteryActors.Cluster.Tests.Support.Hand;
+
+namespace LotteryActors.Cluster.Tests.Work;
+
+/// <summary>
+/// Units that come back without a result, as pure folds: a unit given back for faults outside its science fails at
+/// the limit instead of going round for ever, and a node with another copy of a search's dataset is kept away from
+/// that search without costing its units anything.
+/// </summary>
+public sealed class GiveBackTests
+{
+    private const string A = "node-a";
+    private const string B = "node-b";
+    private const int Limit = 3;
+
+    [Fact]
+    public void A_run_given_back_up_to_the_limit_fails_its_ticket_with_the_last_cause_and_the_search_still_ends()
+    {
+        var spec = Spec(tickets: 2);
+        var state = RunToTrainUnits(Submitted(spec));
+        var unit = state.Queue.Open.Values.First(u => u.Item.Kind == WorkKind.Train);
+
+        for (var giveBack = 1; giveBack < Limit; giveBack++)
+        {
+            state = LeaseTo(state, A, unit.WorkId);
+            var back = state.Queue.GiveBack(A, unit.WorkId, $"IOException: disk full ({giveBack})", Limit, T0);
+            Assert.Equal(LeaseEndReason.Abandoned, Assert.IsType<LeaseEnded>(Assert.Single(back)).Reason);
+            state = state.Fold(back);
+            Assert.Contains(unit.WorkId, state.Queue.Pending.Values);
+        }
+        state = LeaseTo(state, A, unit.WorkId);
+        var last = state.Queue.GiveBack(A, unit.WorkId, "IOException: disk full (3)", Limit, T0);
+        state = state.Fold(last);
+
+        var failed = Assert.IsType<WorkFailed>(last[^1]);
+        Assert.Equal((unit.WorkId, Limit), (failed.WorkId, failed.GiveBacks));
+        Assert.False(state.Queue.IsOpen(unit.WorkId));
+        Assert.DoesNotContain(unit.WorkId, state.Queue.Pending.Values);
+        var ticket = state.Searches[spec.SearchId].Ticket(unit.Item.Run!.Ticket);
+        Assert.True(ticket.Failed);
+        Assert.Contains("IOException: disk full (3)", ticket.FailureReason);
+        // The other ticket runs to its end; the failed one does not hold the search open.
+        state = CompleteEverything(state);
+        Assert.True(state.Progress(spec.SearchId).Finished);
+        Assert.Single(state.Searches[spec.SearchId].FailedTickets());
+    }
+
+    [Fact]
+    public void An_init_draw_that_fails_for_good_fails_every_ticket_of_its_width()
+    {
+        var spec = Spec(tickets: 2);
+        var state = Submitted(spec);
+        var init = Assert.Single(state.Queue.Open.Values);
+
+        for (var giveBack = 0; giveBack < Limit; giveBack++)
+        {
+            state = LeaseTo(state, A, init.WorkId);
+            state = state.Fold(state.Queue.GiveBack(A, init.WorkId, "bug", Limit, T0));
+        }
+
+        Assert.Empty(state.Queue.Open);
+        Assert.Equal(2, state.Searches[spec.SearchId].FailedTickets().Count());
+        Assert.True(state.Progress(spec.SearchId).Finished);
+    }
+
+    [Fact]
+    public void Expiries_lost_nodes_and_wrong_datasets_do_not_count_against_a_unit()
+    {
+        var state = Submitted(Spec());
+        var init = Assert.Single(state.Queue.Open.Values).WorkId;
+        for (var round = 0; round < Limit; round++)
+        {
+            state = LeaseTo(state, A, init);
+            state = state.Fold(state.Queue.Expire(T0.AddHours(1)));
+            state = LeaseTo(state, A, init);
+            state = state.Fold(state.Queue.NodeLeft(A, T0));
+        }
+        state = LeaseTo(state, B, init);
+        state = state.Fold(state.Queue.WrongDataset(B, init, T0));
+
+        Assert.Empty(state.Queue.GiveBacks);
+        state = LeaseTo(state, A, init);
+        Assert.Single(state.Queue.GiveBack(A, init, "first real give-back", Limit, T0));
+    }
+
+    [Fact]
+    public void A_give_back_from_a_node_that_no_longer_holds_the_lease_changes_nothing()
+    {
+        var state = Submitted(Spec());
+        var init = Assert.Single(state.Queue.Open.Values).WorkId;
+        state = LeaseTo(state, A, init);
+        state = state.Fold(state.Queue.Expire(T0.AddHours(1)));
+        state = LeaseTo(state, B, init);
+
+        Assert.Empty(state.Queue.GiveBack(A, init, "late", Limit, T0));
+        Assert.Empty(state.Queue.WrongDataset(A, init, T0));
+    }
+
+    [Fact]
+    public void A_node_with_another_dataset_gets_no_more_of_that_searchs_units_but_still_gets_other_searches()
+    {
+        var one = Spec(seed: 1, tickets: 2);
+        var two = Spec(seed: 2, tickets: 2);
+        var state = RunToTrainUnits(Submitted(one).Fold(Submitted(one).Submit(two, T0)));
+        var lease = state.Queue.Lease(B, 1, T0, LeaseTimeout).Single();
+        var search = state.Queue.Open[lease.WorkId].SearchId;
+        state = state.Apply(lease);
+
+        state = state.Fold(state.Queue.WrongDataset(B, lease.WorkId, T0));
+
+        var later = state.Queue.Lease(B, 10, T0, LeaseTimeout);
+        Assert.NotEmpty(later);
+        Assert.All(later, l => Assert.NotEqual(search, state.Queue.Open[l.WorkId].SearchId));
+        Assert.Contains(state.Queue.Lease(A, 10, T0, LeaseTimeout), l => l.WorkId == lease.WorkId);
+    }
+
+    [Fact]
+    public void The_first_result_records_the_dataset_and_a_result_from_another_dataset_is_refused()
+    {
+        var spec = Spec() with { Model = Spec().Model with { Widths = [0.25, 0.5] } };
+        var state = Submitted(spec);
+        var inits = state.Queue.Open.Values.OrderBy(u => u.Order).ToList();
+        var (onA, onB) = (inits[0], inits[1]);
+        state = LeaseTo(LeaseTo(state, A, onA.WorkId), B, onB.WorkId);
+        state = state.Fold(state.Complete(A, onA.WorkId, Output(onA.Item), T0, datasetFingerprint: "data-a"));
+        Assert.Equal("data-a", state.Searches[spec.SearchId].DatasetFingerprint);
+
+        var refused = state.Complete(B, onB.WorkId, Output(onB.Item), T0, datasetFingerprint: "data-b");
+
+        var ended = Assert.IsType<LeaseEnded>(Assert.Single(refused));
+        Assert.Equal((B, LeaseEndReason.WrongDataset), (ended.Node, ended.Reason));
+        state = state.Fold(refused);
+        Assert.True(state.Queue.IsOpen(onB.WorkId));
+        Assert.Contains((B, spec.SearchId), state.Queue.WrongData);
+        Assert.Empty(state.Queue.Lease(B, 1, T0, LeaseTimeout));
+    }
+
+    /// <summary>Makes sure <paramref name="workId"/> is the unit leased to <paramref name="node"/>.</summary>
+    private static CoordinatorState LeaseTo(CoordinatorState state, string node, string workId)
+    {
+        var lease = new WorkLeased(workId, node, T0 + LeaseTimeout, T0);
+        Assert.Contains(workId, state.Queue.Pending.Values);
+        return state.Apply(lease);
+    }
+
+    private static CoordinatorState CompleteEverything(CoordinatorState state)
+    {
+        while (state.Queue.Pending.Count > 0)
+        {
+            var unit = state.Queue.Open[state.Queue.Pending.Values.First()];
+            state = state.Fold(state.Complete(A, unit.WorkId, Output(unit.Item), T0));
+        }
+        return state;
+    }
+}
