@@ -2,7 +2,6 @@ using System.CommandLine;
 using Akka.Actor;
 using LotteryActors.Cli.Output;
 using LotteryActors.Cluster.Hosting;
-using LotteryActors.Actors.Hosting;
 using LotteryActors.Actors.Observability;
 using Serilog;
 
@@ -24,10 +23,8 @@ public static class NodeCommand
             var setup = ClusterSetup.Load(parse.GetValue(config));
             // Before the node starts, so the first scrape already answers (every family at 0 until work flows).
             using var metrics = NodeMetrics.Serve(setup.Runtime.Metrics);
-            // The trainer role's runners come from the one node builder: device, threads, artifact store (the
-            // PostgreSQL backend is how artifacts reach every machine), each dataset loaded once.
-            using var builder = new NodeBuilder(setup.Runtime);
-            await using var node = await NodeLauncher.StartAsync(setup.Cluster, setup.Runtime, builder.Runner,
+            // The launcher checks the database and the port before it builds the trainer role's runners.
+            await using var node = await NodeLauncher.StartAsync(setup.Cluster, setup.Runtime,
                 CommandSetup.AkkaOverrides, cancellation);
             Log.Information("node {Node} is up with roles {Roles}; {Slots} slot(s)",
                 node.Id, string.Join(",", setup.Cluster.Roles), setup.Runtime.Slots);

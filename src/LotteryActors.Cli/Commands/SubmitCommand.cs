@@ -29,8 +29,8 @@ public static class SubmitCommand
             // Trainer nodes check the spec against their own copy of the dataset; this machine may have none.
             var spec = SearchSpecReader.Read(setup.Config);
             var client = setup.Cluster with { Roles = [], Port = 0 };
-            await using var node = await NodeLauncher.StartAsync(client, setup.Runtime, _ =>
-                throw new InvalidOperationException("a client runs no work"), CommandSetup.AkkaOverrides, cancellation);
+            await using var node = await NodeLauncher.StartAsync(client, setup.Runtime, CommandSetup.AkkaOverrides,
+                cancellation);
             var accepted = await Ask<SearchAccepted>(node, new SubmitSearch(CanonicalSpec.ToJson(spec)));
             var progress = parse.GetValue(wait) ? await Follow(node, spec.SearchId, cancellation) : null;
             if (parse.GetValue(json))

@@ -14,10 +14,13 @@ namespace LotteryActors.Cluster.Hosting;
 /// </summary>
 public sealed class ClusterNode : IAsyncDisposable
 {
-    private ClusterNode(ActorSystem system, IActorRef coordinator)
+    private readonly IDisposable? owned;
+
+    private ClusterNode(ActorSystem system, IActorRef coordinator, IDisposable? owned)
     {
         System = system;
         Coordinator = coordinator;
+        this.owned = owned;
         Id = NodeId.Of(Akka.Cluster.Cluster.Get(system).SelfUniqueAddress);
     }
 
@@ -32,8 +35,10 @@ public sealed class ClusterNode : IAsyncDisposable
 
     /// <param name="runners">Where the trainer role finds each search's runner; unused without that role.</param>
     /// <param name="overrides">Akka settings laid over the node's (tests: shorter failure detection).</param>
+    /// <param name="owned">What the runners use (a node builder's datasets and store): freed once the actor system
+    /// has stopped, when no trainer can still be reading it.</param>
     public static ClusterNode Start(ClusterSettings cluster, RuntimeSettings runtime, RunnerSource runners,
-        Config? overrides = null)
+        Config? overrides = null, IDisposable? owned = null)
     {
         var config = ClusterHocon.For(cluster, runtime);
         var setup = ActorSystemSetup.Create(
@@ -43,7 +48,7 @@ public sealed class ClusterNode : IAsyncDisposable
         var system = ActorSystem.Create(ClusterHocon.SystemName, setup);
         if (cluster.IsCoordinator)
             CoordinatorSingleton.StartManager(system, cluster.Work);
-        var node = new ClusterNode(system, CoordinatorSingleton.StartProxy(system));
+        var node = new ClusterNode(system, CoordinatorSingleton.StartProxy(system), owned);
         if (cluster.IsTrainer)
             system.ActorOf(WorkPuller.Props(node.Coordinator, node.Id, runtime.Slots, runners,
                 runtime.ChunkIterations, cluster.Work), "puller");
@@ -61,5 +66,9 @@ public sealed class ClusterNode : IAsyncDisposable
         return up.Task;
     }
 
-    public async ValueTask DisposeAsync() => await System.Terminate();
+    public async ValueTask DisposeAsync()
+    {
+        await System.Terminate();
+        owned?.Dispose();
+    }
 }

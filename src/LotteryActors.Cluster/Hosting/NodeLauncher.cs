@@ -2,32 +2,52 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Actors.Hosting;
 using LotteryActors.Cluster.Trainers;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
 using Npgsql;
 
 namespace LotteryActors.Cluster.Hosting;
 
 /// <summary>
 /// Starts a node for the command line, turning what can go wrong before it is a member into one line each, and
-/// never waiting without end: a port in use, a journal database out of reach, no seed node answering.
+/// never waiting without end: a port in use, the cluster's database out of reach, no seed node answering.
 /// </summary>
 public static class NodeLauncher
 {
     private static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Checks what it can first, then builds the node: a trainer node's runners come from the one
+    /// <see cref="NodeBuilder"/> (device, threads, artifact store, datasets once), made only after the checks, since
+    /// its PostgreSQL artifact store opens the database at once and would report it out of reach in Npgsql's words.
+    /// The node owns the builder and frees it after its actor system has stopped.
+    /// </summary>
     /// <exception cref="ClusterUnavailableException">The node could not start or join; the message says why.
     /// </exception>
     public static async Task<ClusterNode> StartAsync(ClusterSettings cluster, RuntimeSettings runtime,
-        RunnerSource runners, Config overrides, CancellationToken cancellation)
+        Config overrides, CancellationToken cancellation)
     {
-        if (cluster.IsCoordinator)
-            await CheckJournalAsync(runtime.ConnectionString, cancellation);
+        // A coordinator journals there; a trainer with the PostgreSQL artifact store reads and writes blobs there.
+        if (cluster.IsCoordinator || cluster.IsTrainer && runtime.ArtifactBackend == ArtifactBackendKind.Postgresql)
+            await CheckDatabaseAsync(runtime.ConnectionString, cancellation);
         CheckPortFree(cluster.Hostname, cluster.Port);
-        var node = ClusterNode.Start(cluster, runtime, runners, overrides);
+        var builder = cluster.IsTrainer ? new NodeBuilder(runtime) : null;
+        RunnerSource runners = builder is null ? NoWork : builder.Runner;
+        ClusterNode node;
+        try
+        {
+            node = ClusterNode.Start(cluster, runtime, runners, overrides, builder);
+        }
+        catch
+        {
+            builder?.Dispose();
+            throw;
+        }
         try
         {
             await node.Up().WaitAsync(cluster.JoinTimeout, cancellation);
-            return node;
         }
         catch (TimeoutException)
         {
@@ -37,9 +57,14 @@ public static class NodeLauncher
                 $"{cluster.JoinTimeout.TotalSeconds:0} s: is a seed node running and reachable from here " +
                 "(lottery.cluster.seed-nodes, LOTTERY_SEED_NODES)?");
         }
+        return node;
     }
 
-    private static async Task CheckJournalAsync(string connectionString, CancellationToken cancellation)
+    /// <summary>The runners of a node without the trainer role: it is never offered work.</summary>
+    private static ImpRunner NoWork(SearchSpec spec) =>
+        throw new InvalidOperationException("a node without the trainer role runs no work");
+
+    private static async Task CheckDatabaseAsync(string connectionString, CancellationToken cancellation)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {

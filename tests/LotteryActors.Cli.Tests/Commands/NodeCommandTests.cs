@@ -55,6 +55,25 @@ public sealed class NodeCommandTests : IDisposable
         Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
     }
 
+    /// <summary>
+    /// A trainer keeps its artifacts in the database: the launcher's check speaks before the artifact store (which
+    /// opens the database at once) could answer in Npgsql's words.
+    /// </summary>
+    [Fact]
+    public void A_trainer_node_whose_artifact_database_is_unreachable_exits_5_in_the_launchers_one_line()
+    {
+        var closed = ClosedPort();
+
+        var result = Node($$"""
+            lottery.runtime { artifact-store = postgresql, connection-string = "Host=127.0.0.1;Port={{closed}};Username=x" }
+            lottery.cluster { roles = trainer, port = 0 }
+            """);
+
+        Assert.Equal(5, result.ExitCode);
+        Assert.StartsWith($"error: cannot reach the journal database at 127.0.0.1:{closed}", result.Stderr);
+        Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
+    }
+
     [Fact]
     public void A_node_that_reaches_no_seed_node_gives_up_after_the_join_timeout_with_exit_5()
     {
