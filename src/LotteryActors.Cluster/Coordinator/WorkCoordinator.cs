@@ -28,6 +28,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     private readonly TimeProvider clock;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Dictionary<string, Puller> pullers = [];
+    private readonly HashSet<string> otherProtocol = [];
     private CoordinatorState state = CoordinatorState.Empty;
 
     public WorkCoordinator(WorkTiming timing, TimeProvider clock)
@@ -89,8 +90,23 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         });
     }
 
+    /// <summary>
+    /// A node that speaks another version of the cluster protocol gets no work: it could not read its offers, and
+    /// its units would go round through lease expiry. A node of this release refuses such a cluster on joining; an
+    /// older one does not check, so the coordinator does.
+    /// </summary>
     private void OnWorkRequested(WorkRequested request)
     {
+        var cluster = Akka.Cluster.Cluster.Get(Context.System);
+        var member = cluster.State.Members.FirstOrDefault(m => m.Address.Equals(Sender.Path.Address));
+        if (member is not null && !member.AppVersion.Equals(cluster.SelfMember.AppVersion))
+        {
+            if (otherProtocol.Add(request.Node))
+                log.Warning("{Node} speaks cluster protocol {Theirs}, this coordinator {Ours}: it gets no work " +
+                            "until it runs the same version of lottery", request.Node, member.AppVersion,
+                    cluster.SelfMember.AppVersion);
+            return;
+        }
         pullers[request.Node] = new Puller(Sender, request.Slots, request.Busy);
         Dispatch();
     }

@@ -30,6 +30,8 @@ public static class ClusterHocon
               }
               cluster {
                 roles = [{{string.Join(", ", cluster.Roles.Select(Quote))}}]
+                # Not the program's version: the cluster protocol's, which NodeLauncher compares on joining.
+                app-version = {{Quote(ClusterSerializer.ProtocolVersion)}}
                 seed-nodes = [{{string.Join(", ", seeds)}}]
                 # A node that cannot reach a seed gives up instead of retrying for ever; `lottery node` says so.
                 shutdown-after-unsuccessful-join-seed-nodes = {{Seconds(cluster.JoinTimeout)}}

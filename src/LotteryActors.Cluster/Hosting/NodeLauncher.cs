@@ -57,7 +57,24 @@ public static class NodeLauncher
                 $"{cluster.JoinTimeout.TotalSeconds:0} s: is a seed node running and reachable from here " +
                 "(lottery.cluster.seed-nodes, LOTTERY_SEED_NODES)?");
         }
+        await RefuseOtherProtocolAsync(node);
         return node;
+    }
+
+    /// <summary>
+    /// A member that speaks another version of the cluster protocol would drop this node's messages, or this node
+    /// its messages, without a word: the node leaves at once, saying so in one line, instead of idling or looping.
+    /// </summary>
+    private static async Task RefuseOtherProtocolAsync(ClusterNode node)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(node.System);
+        var own = cluster.SelfMember.AppVersion;
+        if (cluster.State.Members.FirstOrDefault(m => !m.AppVersion.Equals(own)) is not { } other)
+            return;
+        await node.DisposeAsync();
+        throw new ClusterUnavailableException(
+            $"member {other.Address} speaks cluster protocol {other.AppVersion} and this node {own}: run the same " +
+            "version of lottery on every machine");
     }
 
     /// <summary>The runners of a node without the trainer role: it is never offered work.</summary>

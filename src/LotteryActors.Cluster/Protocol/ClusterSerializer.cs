@@ -15,6 +15,13 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
 {
     public const int Id = 7312;
 
+    /// <summary>
+    /// The version of the cluster protocol, announced by every node as Akka's <c>app-version</c>: raised whenever a
+    /// remote message gets a new manifest, so that a joining node sees at once that a member speaks one it cannot
+    /// read (2: offers and results carry the dataset fingerprint). Nodes before it announced their assembly version.
+    /// </summary>
+    public const string ProtocolVersion = "2";
+
     public static readonly IReadOnlyDictionary<string, Type> TypesByManifest = new Dictionary<string, Type>
     {
         ["SearchSubmitted.v1"] = typeof(SearchSubmitted),

@@ -57,6 +57,43 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
     }
 
     [PostgresFact]
+    public async Task A_spec_submitted_twice_is_registered_once_and_the_second_answer_says_so()
+    {
+        await using var lab = new Lab(postgres.Server);
+        var coordinator = await lab.Start("coordinator");
+        var spec = Hand.Spec(seed: 15);
+
+        // Two clients at once (or one re-sending after a lost answer): the coordinator takes them one at a time.
+        var answers = await Task.WhenAll(lab.Submit(coordinator, spec), lab.Submit(coordinator, spec));
+
+        Assert.Equal([false, true], answers.Select(a => a.AlreadyKnown).Order());
+        Assert.All(answers, a => Assert.Equal(spec.SearchId, a.SearchId));
+        var journal = lab.Journal();
+        Assert.Single(journal.OfType<SearchSubmitted>());
+        Assert.Equal(spec.Model.Widths.Count, journal.OfType<WorkQueued>().Count());
+    }
+
+    [PostgresFact]
+    public async Task A_trainer_of_another_protocol_version_gets_no_work_and_the_search_completes_without_it()
+    {
+        await using var lab = new Lab(postgres.Server);
+        var coordinator = await lab.Start("coordinator");
+        // An older release does not check versions on joining; it asks for work every pull interval.
+        var older = await lab.Start("trainer", appVersion: "1.0.0");
+        var spec = Hand.Spec(seed: 16);
+        await lab.Submit(coordinator, spec);
+        await Task.Delay(Lab.Timing.PullEvery * 3);
+        Assert.Empty(lab.Journal().OfType<WorkLeased>());
+
+        await lab.Start("trainer");
+        await lab.Finished(coordinator, spec);
+
+        var journal = lab.Journal();
+        Assert.DoesNotContain(journal.OfType<WorkLeased>(), l => l.Node == older.Id);
+        EveryUnitCompletedOnce(journal, spec);
+    }
+
+    [PostgresFact]
     public async Task When_the_coordinators_node_dies_the_singleton_recovers_on_the_next_and_the_search_completes()
     {
         await using var lab = new Lab(postgres.Server);

@@ -59,9 +59,10 @@ public sealed class Lab : IAsyncDisposable
     /// Starts a node with <paramref name="roles"/> and waits until it is Up: the first node forms the cluster,
     /// later ones join a live node. A node started with <paramref name="crashes"/> leaves nothing behind when
     /// terminated (no graceful leave), as a machine that loses power. <paramref name="runners"/> replaces the lab's
-    /// (a machine with its own copy of the data).
+    /// (a machine with its own copy of the data); <paramref name="appVersion"/> plays a node of another release.
     /// </summary>
-    public async Task<ClusterNode> Start(string roles, int slots = 1, bool crashes = false, RunnerSource? runners = null)
+    public async Task<ClusterNode> Start(string roles, int slots = 1, bool crashes = false,
+        RunnerSource? runners = null, string? appVersion = null)
     {
         var runtime = new RuntimeSettings(home, Store.Root, slots, TorchThreads: 1, "cpu", ChunkIterations: 50,
             MaxRestarts: 2, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), SnapshotEvery: 50,
@@ -72,6 +73,7 @@ public sealed class Lab : IAsyncDisposable
             akka.loglevel = WARNING
             akka.cluster.singleton.hand-over-retry-interval = 500ms
             akka.coordinated-shutdown.run-by-actor-system-terminate = {(crashes ? "off" : "on")}
+            {(appVersion is null ? "" : $"akka.cluster.app-version = \"{appVersion}\"")}
             """);
         var node = ClusterNode.Start(cluster, runtime, runners ?? Runner, overrides);
         var up = node.Up();
