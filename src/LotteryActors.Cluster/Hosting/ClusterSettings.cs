@@ -26,7 +26,8 @@ public sealed record ClusterSettings(
 
     public bool IsTrainer => Roles.Contains(TrainerRole);
 
-    /// <summary>The lab's PKCS#12 certificate for TLS between nodes (<see cref="ClusterTls"/>); empty: no TLS.</summary>
+    /// <summary>The lab's PKCS#12 certificate for TLS between nodes (<see cref="ClusterTls"/>); empty: no TLS.
+    /// </summary>
     public string TlsCertificate { get; init; } = "";
 
     /// <summary>

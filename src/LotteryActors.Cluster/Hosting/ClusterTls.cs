@@ -46,8 +46,8 @@ public static class ClusterTls
         }
         catch (CryptographicException e)
         {
-            throw new SpecException(Key, $"'{path}' does not open as a PKCS#12 certificate ({e.Message.TrimEnd('.')}); " +
-                $"is {PasswordVariable} set to its password?");
+            throw new SpecException(Key, $"'{path}' does not open as a PKCS#12 certificate " +
+                $"({e.Message.TrimEnd('.')}); is {PasswordVariable} set to its password?");
         }
         if (!certificate.HasPrivateKey)
         {

@@ -51,8 +51,8 @@ public static class ClusterEvents
         string Node, IReadOnlyList<string> WorkIds, DateTimeOffset Deadline, DateTimeOffset OccurredAt)
         : IClusterEvent;
 
-    /// <summary>A lease ended without a result; the unit is queued again. v2 added <see cref="LeaseEndReason.WrongDataset"/>.
-    /// </summary>
+    /// <summary>A lease ended without a result; the unit is queued again. v2 added
+    /// <see cref="LeaseEndReason.WrongDataset"/>.</summary>
     public sealed record LeaseEnded(string WorkId, string Node, LeaseEndReason Reason, DateTimeOffset OccurredAt)
         : IClusterEvent;
 

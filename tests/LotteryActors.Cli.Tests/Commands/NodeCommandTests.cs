@@ -65,7 +65,10 @@ public sealed class NodeCommandTests : IDisposable
         var closed = ClosedPort();
 
         var result = Node($$"""
-            lottery.runtime { artifact-store = postgresql, connection-string = "Host=127.0.0.1;Port={{closed}};Username=x" }
+            lottery.runtime {
+              artifact-store = postgresql
+              connection-string = "Host=127.0.0.1;Port={{closed}};Username=x"
+            }
             lottery.cluster { roles = trainer, port = 0 }
             """);
 

@@ -39,6 +39,7 @@ public sealed class ClusterSettingsTests
     [InlineData("lottery.cluster.seed-nodes = \"10.0.0.1\"", "lottery.cluster.seed-nodes", "host:port")]
     [InlineData("lottery.cluster.downing = auto-down", "lottery.cluster.downing", "keep-majority")]
     [InlineData("lottery.cluster.work.renew-every = 40s", "lottery.cluster.work.renew-every", "at most half")]
+    [InlineData("lottery.cluster.work.max-give-backs = 0", "lottery.cluster.work.max-give-backs", "1 or more")]
     public void A_bad_cluster_setting_names_its_key_and_what_is_allowed(string line, string key, string allowed)
     {
         var config = LotteryConfig.FromText(

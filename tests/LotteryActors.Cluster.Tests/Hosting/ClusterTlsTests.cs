@@ -102,7 +102,8 @@ public sealed class ClusterTlsTests : IDisposable
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1),
+            DateTimeOffset.UtcNow.AddDays(30));
         var path = Path.Combine(folder, $"{name}.pfx");
         File.WriteAllBytes(path, certificate.Export(X509ContentType.Pkcs12, Password));
         return path;
