@@ -55,6 +55,10 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["WorkCompleted.v1"] = typeof(WorkCompleted),
     };
 
+    /// <summary>The manifest <typeparamref name="T"/> is written under today, for readers of the journal's rows.
+    /// </summary>
+    public static string ManifestOf<T>() => TypesByManifest.Single(p => p.Value == typeof(T)).Key;
+
     public override int Identifier => Id;
 
     protected override string Purpose => "cluster";

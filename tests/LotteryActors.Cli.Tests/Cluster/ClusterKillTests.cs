@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using LotteryActors.Actors.Tests.Support;
 using LotteryActors.Cli.Tests.Support;
+using LotteryActors.Cluster.Protocol;
 using Npgsql;
 
 namespace LotteryActors.Cli.Tests.Cluster;
@@ -211,10 +212,10 @@ public sealed partial class ClusterKillTests : IDisposable
     }
 
     /// <summary>Every WorkCompleted row of the coordinator's journal, in order.</summary>
-    private List<JsonElement> Completed() => Journal("WorkCompleted.v1");
+    private List<JsonElement> Completed() => Journal(ClusterSerializer.ManifestOf<ClusterEvents.WorkCompleted>());
 
     /// <summary>How many leases of the node listening on <paramref name="port"/> ended without a result.</summary>
-    private int LeasesEndedOn(int port) => Journal("LeaseEnded.v1")
+    private int LeasesEndedOn(int port) => Journal(ClusterSerializer.ManifestOf<ClusterEvents.LeaseEnded>())
         .Count(e => e.GetProperty("Node").GetString()!.Contains($"@127.0.0.1:{port}#", StringComparison.Ordinal));
 
     private List<JsonElement> Journal(string manifest)
