@@ -38,7 +38,7 @@ public sealed class ClusterNode : IAsyncDisposable
         var system = ActorSystem.Create(ClusterHocon.SystemName,
             overrides is null ? config : overrides.WithFallback(config));
         if (cluster.IsCoordinator)
-            CoordinatorSingleton.StartManager(system, cluster.Work);
+            CoordinatorSingleton.StartManager(system, cluster.Work, cluster.SnapshotEvery);
         var node = new ClusterNode(system, CoordinatorSingleton.StartProxy(system));
         if (cluster.IsTrainer)
             system.ActorOf(WorkPuller.Props(node.Coordinator, node.Id, runtime.Slots, runners,

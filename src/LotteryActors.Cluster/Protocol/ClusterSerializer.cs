@@ -22,6 +22,7 @@ public sealed class ClusterSerializer(ExtendedActorSystem system) : VersionedJso
         ["LeasesRenewed.v1"] = typeof(LeasesRenewed),
         ["LeaseEnded.v1"] = typeof(LeaseEnded),
         ["WorkCompleted.v1"] = typeof(WorkCompleted),
+        ["CoordinatorSnapshot.v1"] = typeof(CoordinatorSnapshot),
         ["SubmitSearch.v1"] = typeof(SubmitSearch),
         ["SearchAccepted.v1"] = typeof(SearchAccepted),
         ["WorkRequested.v1"] = typeof(WorkRequested),

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
@@ -11,7 +10,6 @@ using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 using LotteryActors.Training.Tests.Support;
 using LotteryActors.Cli.Tests.Support;
-using Npgsql;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
 
 namespace LotteryActors.Cluster.Tests.Support;
@@ -36,14 +34,7 @@ public sealed class Lab : IAsyncDisposable
     public Lab(TempPostgres server)
     {
         TorchSharp.torch.set_num_threads(1);
-        var database = $"lab_{Guid.NewGuid():N}";
-        using (var connection = new NpgsqlConnection(server.ConnectionString))
-        {
-            connection.Open();
-            using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
-            create.ExecuteNonQuery();
-        }
-        ConnectionString = server.ConnectionString.Replace("Database=postgres", $"Database={database}");
+        ConnectionString = server.NewDatabase();
         Store = new ArtifactStore(Path.Combine(home, "artifacts"));
     }
 
@@ -57,15 +48,16 @@ public sealed class Lab : IAsyncDisposable
     /// <summary>
     /// Starts a node with <paramref name="roles"/> and waits until it is Up: the first node forms the cluster,
     /// later ones join a live node. A node started with <paramref name="crashes"/> leaves nothing behind when
-    /// terminated (no graceful leave), as a machine that loses power.
+    /// terminated (no graceful leave), as a machine that loses power. A coordinator node saves a snapshot every
+    /// <paramref name="snapshotEvery"/> events.
     /// </summary>
-    public async Task<ClusterNode> Start(string roles, int slots = 1, bool crashes = false)
+    public async Task<ClusterNode> Start(string roles, int slots = 1, bool crashes = false, int snapshotEvery = 1000)
     {
         var runtime = new RuntimeSettings(home, Store.Root, slots, TorchThreads: 1, "cpu", ChunkIterations: 50,
             MaxRestarts: 2, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), SnapshotEvery: 50,
             JournalBackend.Postgresql, ConnectionString);
         var cluster = new ClusterSettings(roles.Split(','), "127.0.0.1", "127.0.0.1", 0, [], "keep-majority",
-            StableAfter: TimeSpan.FromSeconds(2), JoinTimeout: TimeSpan.FromMinutes(1), Timing);
+            StableAfter: TimeSpan.FromSeconds(2), JoinTimeout: TimeSpan.FromMinutes(1), Timing, snapshotEvery);
         var overrides = ConfigurationFactory.ParseString($"""
             akka.loglevel = WARNING
             akka.cluster.singleton.hand-over-retry-interval = 500ms
@@ -112,22 +104,7 @@ public sealed class Lab : IAsyncDisposable
     }
 
     /// <summary>The coordinator's journal, read with plain SQL behind Akka's back, in order.</summary>
-    public IReadOnlyList<IClusterEvent> Journal()
-    {
-        using var connection = new NpgsqlConnection(ConnectionString);
-        connection.Open();
-        using var query = new NpgsqlCommand(
-            "SELECT manifest, message FROM journal WHERE persistence_id = @id ORDER BY sequence_number", connection);
-        query.Parameters.AddWithValue("id", WorkCoordinator.PersistenceIdValue);
-        using var reader = query.ExecuteReader();
-        var events = new List<IClusterEvent>();
-        while (reader.Read())
-        {
-            var type = ClusterSerializer.TypesByManifest[reader.GetString(0)];
-            events.Add((IClusterEvent)JsonSerializer.Deserialize((byte[])reader[1], type, SpecNames.Json)!);
-        }
-        return events;
-    }
+    public IReadOnlyList<IClusterEvent> Journal() => CoordinatorJournal.Events(ConnectionString);
 
     public async ValueTask DisposeAsync()
     {
