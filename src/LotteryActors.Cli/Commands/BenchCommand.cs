@@ -38,6 +38,7 @@ public static class BenchCommand
         {
             config, json, epochs, memoryProbe, resumeProbe,
         };
+        command.Subcommands.Add(CoordinatorBenchCommand.Create());
         command.SetAction((parse, cancel) => CommandRunner.RunAsync(async () =>
         {
             var configPath = parse.GetValue(config);

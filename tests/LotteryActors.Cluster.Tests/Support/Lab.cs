@@ -53,11 +53,7 @@ public sealed class Lab : IAsyncDisposable
     /// </summary>
     public async Task<ClusterNode> Start(string roles, int slots = 1, bool crashes = false, int snapshotEvery = 1000)
     {
-        var runtime = new RuntimeSettings(home, Store.Root, slots, TorchThreads: 1, "cpu", ChunkIterations: 50,
-            MaxRestarts: 2, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), SnapshotEvery: 50,
-            JournalBackend.Postgresql, ConnectionString);
-        var cluster = new ClusterSettings(roles.Split(','), "127.0.0.1", "127.0.0.1", 0, [], "keep-majority",
-            StableAfter: TimeSpan.FromSeconds(2), JoinTimeout: TimeSpan.FromMinutes(1), Timing, snapshotEvery);
+        var (cluster, runtime) = Settings(roles, slots, snapshotEvery);
         var overrides = ConfigurationFactory.ParseString($"""
             akka.loglevel = WARNING
             akka.cluster.singleton.hand-over-retry-interval = 500ms
@@ -69,6 +65,17 @@ public sealed class Lab : IAsyncDisposable
         await up.WaitAsync(Patience);
         nodes.Add(node);
         return node;
+    }
+
+    /// <summary>The settings of a node of this lab: its database, home and store, the short clocks.</summary>
+    public (ClusterSettings Cluster, RuntimeSettings Runtime) Settings(string roles, int slots, int snapshotEvery)
+    {
+        var runtime = new RuntimeSettings(home, Store.Root, slots, TorchThreads: 1, "cpu", ChunkIterations: 50,
+            MaxRestarts: 2, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), SnapshotEvery: 50,
+            JournalBackend.Postgresql, ConnectionString);
+        var cluster = new ClusterSettings(roles.Split(','), "127.0.0.1", "127.0.0.1", 0, [], "keep-majority",
+            StableAfter: TimeSpan.FromSeconds(2), JoinTimeout: TimeSpan.FromMinutes(1), Timing, snapshotEvery);
+        return (cluster, runtime);
     }
 
     /// <summary>Kills a node started with crashes: true; the others must notice, down it and go on.</summary>
