@@ -41,9 +41,7 @@ public static class CoordinatorBenchCommand
         command.SetAction((parse, cancel) => CommandRunner.RunAsync(async () =>
         {
             var setup = CommandSetup.Load(parse.GetValue(config), logToFile: false);
-            if (TempPostgres.WhyNot is { } missing)
-                throw new ClusterUnavailableException(
-                    $"bench coordinator starts its own PostgreSQL server, but {missing}; deploy/setup.sh installs it");
+            RequirePostgres();
             using var server = new TempPostgres();
             var runtime = setup.Runtime with
             {
@@ -63,6 +61,15 @@ public static class CoordinatorBenchCommand
         return command;
     }
 
+    /// <summary>The cluster benchmarks start their own PostgreSQL server: one line, exit 5, where they cannot.
+    /// </summary>
+    internal static void RequirePostgres()
+    {
+        if (TempPostgres.WhyNot is { } missing)
+            throw new ClusterUnavailableException(
+                $"this benchmark starts its own PostgreSQL server, but {missing}; deploy/setup.sh installs it");
+    }
+
     private static void Print(CoordinatorScalingReport r)
     {
         var o = Results.Out;
@@ -73,6 +80,7 @@ public static class CoordinatorBenchCommand
                     $"{r.Recovery.EventsAfterSnapshot} events {r.Recovery.FromSnapshotSeconds:F2} s, " +
                     $"whole journal of {r.Recovery.JournalEvents} events {r.Recovery.WholeJournalSeconds:F2} s");
         foreach (var c in r.Capacity)
-            o.WriteLine($"runs of {c.RunSeconds:0} s: about {c.Gpus:0} GPUs (one renewal per {r.RenewEverySeconds:0} s)");
+            o.WriteLine($"runs of {c.RunSeconds:0} s: about {c.Gpus:0} GPUs " +
+                        $"(one renewal per {r.RenewEverySeconds:0} s)");
     }
 }
