@@ -38,6 +38,8 @@ public static class BenchCommand
         {
             config, json, epochs, memoryProbe, resumeProbe,
         };
+        command.Subcommands.Add(CoordinatorBenchCommand.Create());
+        command.Subcommands.Add(ClusterBenchCommand.Create());
         command.SetAction((parse, cancel) => CommandRunner.RunAsync(async () =>
         {
             var configPath = parse.GetValue(config);

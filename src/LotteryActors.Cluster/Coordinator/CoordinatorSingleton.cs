@@ -16,9 +16,9 @@ public static class CoordinatorSingleton
     public const string ManagerName = "coordinator";
     private const string SingletonName = "singleton";
 
-    public static IActorRef StartManager(ActorSystem system, WorkTiming timing)
+    public static IActorRef StartManager(ActorSystem system, WorkTiming timing, int snapshotEvery)
     {
-        var supervised = BackoffSupervisor.Props(Backoff.OnStop(WorkCoordinator.Props(timing), "work",
+        var supervised = BackoffSupervisor.Props(Backoff.OnStop(WorkCoordinator.Props(timing, snapshotEvery), "work",
             TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, maxNrOfRetries: -1));
         var settings = ClusterSingletonManagerSettings.Create(system).WithRole(Role).WithSingletonName(SingletonName);
         return system.ActorOf(ClusterSingletonManager.Props(supervised, PoisonPill.Instance, settings), ManagerName);

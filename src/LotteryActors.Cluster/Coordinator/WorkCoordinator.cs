@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
@@ -25,18 +26,32 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     public const string PersistenceIdValue = "lottery-cluster-coordinator";
 
     private readonly WorkTiming timing;
+    private readonly int snapshotEvery;
     private readonly TimeProvider clock;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Dictionary<string, Puller> pullers = [];
     private readonly HashSet<string> otherProtocol = [];
     private CoordinatorState state = CoordinatorState.Empty;
+    private long? recoveredFrom;
+    private int eventsSinceSnapshot;
 
-    public WorkCoordinator(WorkTiming timing, TimeProvider clock)
+    /// <param name="snapshotEvery">Events journaled between two snapshots of the state.</param>
+    public WorkCoordinator(WorkTiming timing, int snapshotEvery, TimeProvider clock)
     {
         this.timing = timing;
+        this.snapshotEvery = snapshotEvery;
         this.clock = clock;
 
-        Recover<IClusterEvent>(e => state = state.Apply(e));
+        Recover<SnapshotOffer>(offer =>
+        {
+            state = ((CoordinatorSnapshot)offer.Snapshot).ToState();
+            recoveredFrom = offer.Metadata.SequenceNr;
+        });
+        Recover<IClusterEvent>(e =>
+        {
+            state = state.Apply(e);
+            eventsSinceSnapshot++;
+        });
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<SubmitSearch>(OnSubmit);
@@ -48,14 +63,23 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         Command<ProgressRequested>(OnProgressRequested);
         Command<ClusterEvent.MemberRemoved>(removed => OnNodeLeft(NodeId.Of(removed.Member.UniqueAddress)));
         Command<CheckLeases>(_ => OnCheckLeases());
+        // The journal is kept whole (it is the searches' record, read by status and reports); only the snapshots
+        // before the newest are deleted: recovery reads the newest alone.
+        Command<SaveSnapshotSuccess>(saved =>
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(failed =>
+            log.Warning("coordinator snapshot failed (recovery replays more events): {Cause}", failed.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(failed =>
+            log.Warning("old coordinator snapshots not deleted: {Cause}", failed.Cause.Message));
     }
 
     public override string PersistenceId => PersistenceIdValue;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(WorkTiming timing, TimeProvider? clock = null) =>
-        Akka.Actor.Props.Create(() => new WorkCoordinator(timing, clock ?? TimeProvider.System));
+    public static Props Props(WorkTiming timing, int snapshotEvery, TimeProvider? clock = null) =>
+        Akka.Actor.Props.Create(() => new WorkCoordinator(timing, snapshotEvery, clock ?? TimeProvider.System));
 
     private DateTimeOffset Now => clock.GetUtcNow();
 
@@ -68,8 +92,10 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     private void OnRecovered()
     {
         var (searches, open) = (state.Searches.Count, state.Queue.Open.Count);
-        log.Info("coordinator recovered: {Searches} search(es), {Open} open unit(s), {Leases} lease(s)",
-            searches, open, state.Queue.Leases.Count);
+        log.Info("coordinator recovered: {Searches} search(es), {Open} open unit(s), {Leases} lease(s), " +
+                 "from the snapshot at event {SnapshotAt} and {Replayed} event(s) after it",
+            searches, open, state.Queue.Leases.Count, recoveredFrom?.ToString(CultureInfo.InvariantCulture) ?? "none",
+            eventsSinceSnapshot);
         Record(state.Queue.RenewAll(Now, timing.LeaseTimeout));
         Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self,
             ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
@@ -219,6 +245,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         {
             Measure(e, Stopwatch.GetElapsedTime(asked));
             state = state.Apply(e);
+            SnapshotWhenDue();
             if (e is WorkLeased lease)
                 Offer(lease);
             if (--remaining == 0)
@@ -240,6 +267,19 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
             NodeMetrics.RunCompleted();
         else if (completed.Output.Failure is not null)
             NodeMetrics.RunFailed();
+    }
+
+    /// <summary>
+    /// Every <see cref="snapshotEvery"/> events the whole state is saved, so a successor replays at most that many
+    /// events whatever the journal's length. Saved from a persist handler, so the snapshot is the state after a
+    /// journaled event and names its sequence number.
+    /// </summary>
+    private void SnapshotWhenDue()
+    {
+        if (++eventsSinceSnapshot < snapshotEvery)
+            return;
+        eventsSinceSnapshot = 0;
+        SaveSnapshot(CoordinatorSnapshot.From(state));
     }
 
     private void Offer(WorkLeased lease)

@@ -15,6 +15,13 @@ public static class ClusterHocon
 {
     public const string SystemName = "lottery";
 
+    /// <summary>
+    /// Trainers keep every core busy, which delays heartbeats: a pause shorter than this is not a failure (Akka's
+    /// 3 s default downed healthy nodes of a loaded machine in our tests). A dead node is noticed this much later;
+    /// its leases go back to the queue then, or at their deadline.
+    /// </summary>
+    public static readonly TimeSpan AcceptableHeartbeatPause = TimeSpan.FromSeconds(10);
+
     public static Config For(ClusterSettings cluster, RuntimeSettings runtime)
     {
         var seeds = cluster.SeedNodes.Select(s => Quote($"akka.tcp://{SystemName}@{s}"));
@@ -35,10 +42,7 @@ public static class ClusterHocon
                 seed-nodes = [{{string.Join(", ", seeds)}}]
                 # A node that cannot reach a seed gives up instead of retrying for ever; `lottery node` says so.
                 shutdown-after-unsuccessful-join-seed-nodes = {{Seconds(cluster.JoinTimeout)}}
-                # Trainers keep every core busy, which delays heartbeats: a pause shorter than this is not a failure
-                # (Akka's 3 s default downed healthy nodes of a loaded machine in our tests). A dead node is noticed
-                # this much later; its leases go back to the queue then, or at their deadline.
-                failure-detector.acceptable-heartbeat-pause = 10s
+                failure-detector.acceptable-heartbeat-pause = {{Seconds(AcceptableHeartbeatPause)}}
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
                 split-brain-resolver {
                   active-strategy = {{cluster.DowningStrategy}}

@@ -47,7 +47,7 @@ public sealed class ClusterNode : IAsyncDisposable
             setup = setup.And(ClusterTls.Setup(cluster.TlsCertificate));
         var system = ActorSystem.Create(ClusterHocon.SystemName, setup);
         if (cluster.IsCoordinator)
-            CoordinatorSingleton.StartManager(system, cluster.Work);
+            CoordinatorSingleton.StartManager(system, cluster.Work, cluster.SnapshotEvery);
         var node = new ClusterNode(system, CoordinatorSingleton.StartProxy(system), owned);
         if (cluster.IsTrainer)
             system.ActorOf(WorkPuller.Props(node.Coordinator, node.Id, runtime.Slots, runners,

@@ -15,7 +15,8 @@ public sealed record ClusterSettings(
     string DowningStrategy,
     TimeSpan StableAfter,
     TimeSpan JoinTimeout,
-    WorkTiming Work)
+    WorkTiming Work,
+    int SnapshotEvery)
 {
     public const string TrainerRole = "trainer";
     private const string Root = "lottery.cluster";
@@ -65,9 +66,11 @@ public sealed record ClusterSettings(
         Require(work.RenewEvery * 2 <= work.LeaseTimeout, "work.renew-every",
             $"is {work.RenewEvery}; allowed: at most half of work.lease-timeout ({work.LeaseTimeout}), " +
             "so one lost renewal does not cost a lease");
+        var snapshotEvery = c.Int("snapshot-every");
+        Require(snapshotEvery >= 1, "snapshot-every", $"is {snapshotEvery}; allowed: 1 or more");
         var publicHostname = c.Text("public-hostname");
         return new ClusterSettings(roles, hostname, publicHostname.Length > 0 ? publicHostname : hostname, port, seeds,
-            strategy, c.Time("stable-after"), c.Time("join-timeout"), work)
+            strategy, c.Time("stable-after"), c.Time("join-timeout"), work, snapshotEvery)
         {
             TlsCertificate = c.Text("tls.certificate"),
         };

@@ -31,6 +31,7 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["LeaseEnded.v2"] = typeof(LeaseEnded),
         ["WorkCompleted.v2"] = typeof(WorkCompleted),
         ["WorkFailed.v1"] = typeof(WorkFailed),
+        ["CoordinatorSnapshot.v1"] = typeof(CoordinatorSnapshot),
         ["SubmitSearch.v1"] = typeof(SubmitSearch),
         ["SearchAccepted.v1"] = typeof(SearchAccepted),
         ["WorkRequested.v1"] = typeof(WorkRequested),

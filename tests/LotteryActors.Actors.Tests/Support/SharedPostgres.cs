@@ -1,4 +1,3 @@
-using LotteryActors.Cli.Tests.Support;
 using Npgsql;
 
 namespace LotteryActors.Actors.Tests.Support;
@@ -14,17 +13,7 @@ public sealed class SharedPostgres : IDisposable
         : new TempPostgres());
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
-    public string NewDatabase()
-    {
-        var name = $"test_{Guid.NewGuid():N}";
-        using (var connection = new NpgsqlConnection(server.Value.ConnectionString))
-        {
-            connection.Open();
-            using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            command.ExecuteNonQuery();
-        }
-        return new NpgsqlConnectionStringBuilder(server.Value.ConnectionString) { Database = name }.ConnectionString;
-    }
+    public string NewDatabase() => server.Value.NewDatabase();
 
     /// <summary>Runs one statement with positional parameters ($1, $2 ...) and returns its scalar, if any.</summary>
     public static object? Execute(string connectionString, string sql, params object[] values)

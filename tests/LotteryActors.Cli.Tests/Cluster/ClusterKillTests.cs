@@ -1,7 +1,7 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using LotteryActors.Actors.Tests.Support;
 using LotteryActors.Cli.Tests.Support;
+using LotteryActors.Cluster.Benchmarks;
 using LotteryActors.Cluster.Protocol;
 using Npgsql;
 
@@ -15,7 +15,7 @@ namespace LotteryActors.Cli.Tests.Cluster;
 /// and with the weights hashes and accuracies of a single-node <c>lottery search</c> of the same spec: a lost
 /// lease, a crashed singleton and its recovery from the journal change nothing a scientist can see.
 /// </summary>
-public sealed partial class ClusterKillTests : IDisposable
+public sealed class ClusterKillTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
@@ -24,22 +24,40 @@ public sealed partial class ClusterKillTests : IDisposable
     // the same count in the baseline and on every node (the default, cores / slots, differs between them).
     private const int TorchThreads = 1;
 
+    // Short deadlines so that a death is noticed in seconds, not the lab's minutes; no shared folder: artifacts
+    // travel through the journal's database, each node caching its own.
+    private static readonly string NodeHocon = $$"""
+        lottery.runtime {
+          chunk-iterations = 10
+          torch-threads = {{TorchThreads}}
+          min-backoff = 100ms
+          artifact-store = postgresql
+        }
+        lottery.cluster {
+          stable-after = 3s
+          join-timeout = 90s
+          work { lease-timeout = 8s, expiry-check = 1s, renew-every = 2s, pull-every = 1s, redeliver-every = 1s }
+        }
+        """;
+
     private readonly string folder = Path.Combine(Path.GetTempPath(), $"lottery-kill-{Guid.NewGuid():N}");
-    private readonly List<CliProcess> nodes = [];
     private readonly TempPostgres? postgres;
+    private readonly LocalCluster? cluster;
 
     public ClusterKillTests()
     {
         Directory.CreateDirectory(folder);
-        if (TempPostgres.WhyNot is null)
-            postgres = new TempPostgres();
+        if (TempPostgres.WhyNot is not null)
+            return;
+        postgres = new TempPostgres();
+        cluster = new LocalCluster(folder, postgres.ConnectionString,
+            Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf"), NodeHocon);
     }
 
     public void Dispose()
     {
         // Children first (they hold connections), then the server, then the files; each even when the test failed.
-        foreach (var node in nodes)
-            node.Dispose();
+        cluster?.Dispose();
         postgres?.Dispose();
         try
         {
@@ -61,10 +79,10 @@ public sealed partial class ClusterKillTests : IDisposable
         // port so that, once it is killed, the surviving trainer (a tie of one against one) stays up.
         var ports = Enumerable.Range(0, 3).Select(_ => FreePort.Next()).Order().ToArray();
         var (trainerA, trainerB, coordinatorPort) = (ports[0], ports[1], ports[2]);
-        var seeds = $"127.0.0.1:{coordinatorPort},127.0.0.1:{trainerA},127.0.0.1:{trainerB}";
-        var coordinator = StartNode("coordinator", "coordinator,trainer", coordinatorPort, seeds);
-        var first = StartNode("trainer-a", "trainer", trainerA, seeds);
-        var second = StartNode("trainer-b", "trainer", trainerB, seeds);
+        var seeds = LocalCluster.Seeds([coordinatorPort, trainerA, trainerB]);
+        var coordinator = cluster!.Start("coordinator", "coordinator,trainer", coordinatorPort, seeds);
+        var first = cluster.Start("trainer-a", "trainer", trainerA, seeds);
+        var second = cluster.Start("trainer-b", "trainer", trainerB, seeds);
         foreach (var node in new[] { coordinator, first, second })
             node.WaitForLog("is up with roles", Limit);
 
@@ -79,10 +97,10 @@ public sealed partial class ClusterKillTests : IDisposable
         WaitFor(() => LeasesEndedOn(victimPort) > 0, "the killed trainer's lease to end");
 
         // Later the coordinator's node dies while it trains a unit (so the singleton and a lease go together).
-        WaitForTraining([(coordinator, coordinatorPort)], fromLine: LineCount(coordinator));
+        WaitForTraining([(coordinator, coordinatorPort)], fromLine: LocalCluster.LineCount(coordinator));
         Assert.True(Completed().Count < expectedUnits, "the search finished before the coordinator was killed");
         coordinator.Kill();
-        var replacement = StartNode("replacement", "coordinator,trainer", 0, seeds);
+        var replacement = cluster.Start("replacement", "coordinator,trainer", 0, seeds);
         replacement.WaitForLog("coordinator recovered: 1 search(es)", Limit);
 
         WaitFor(() => Completed().Count >= expectedUnits, $"{expectedUnits} units to be journaled");
@@ -133,39 +151,6 @@ public sealed partial class ClusterKillTests : IDisposable
         return new Baseline(SearchJson.SearchId(result.Stdout), journaled.Init, journaled.Runs);
     }
 
-    private CliProcess StartNode(string name, string roles, int port, string seeds)
-    {
-        var config = Path.Combine(folder, $"{name}.conf");
-        File.WriteAllText(config, $$"""
-            include "{{Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf")}}"
-            lottery.runtime {
-              home = "{{Path.Combine(folder, name)}}"
-              chunk-iterations = 10
-              torch-threads = {{TorchThreads}}
-              min-backoff = 100ms
-              # No shared folder: artifacts travel through the journal's database, each node caching its own.
-              artifact-store = postgresql
-            }
-            # Short deadlines so that a death is noticed in seconds, not the lab's minutes.
-            lottery.cluster {
-              stable-after = 3s
-              join-timeout = 90s
-              work { lease-timeout = 8s, expiry-check = 1s, renew-every = 2s, pull-every = 1s, redeliver-every = 1s }
-            }
-            """);
-        // Per-node settings through the environment, as in a lab where every machine shares one cluster.conf.
-        var node = CliProcess.Start(new Dictionary<string, string?>
-        {
-            ["LOTTERY_ROLES"] = roles,
-            ["LOTTERY_PORT"] = port.ToString(),
-            ["LOTTERY_SEED_NODES"] = seeds,
-            ["LOTTERY_SLOTS"] = "1",
-            ["LOTTERY_CONNECTION_STRING"] = postgres!.ConnectionString,
-        }, "node", "--config", config);
-        nodes.Add(node);
-        return node;
-    }
-
     /// <summary>The baseline's own search (<see cref="SearchWorkspace.Search"/>): the same spec, so the same id.</summary>
     private string SpecFile(string seeds)
     {
@@ -192,13 +177,11 @@ public sealed partial class ClusterKillTests : IDisposable
         WaitFor(() =>
         {
             found = candidates.Cast<(CliProcess, int)?>().FirstOrDefault(c =>
-                c!.Value.Item1.Stderr.Split('\n').Skip(fromLine).Any(StartsTraining().IsMatch));
+                LocalCluster.TrainingSince(c!.Value.Item1, fromLine) is not null);
             return found is not null;
         }, "a node to start a training unit");
         return found!.Value;
     }
-
-    private static int LineCount(CliProcess node) => node.Stderr.Split('\n').Length - 1;
 
     private static void WaitFor(Func<bool> condition, string what)
     {
@@ -239,8 +222,4 @@ public sealed partial class ClusterKillTests : IDisposable
         return $"w{ticket.GetProperty("WidthIndex")}-t{ticket.GetProperty("Index")}/r{unit.GetProperty("Round")}/" +
                unit.GetProperty("Kind").GetString();
     }
-
-    // Serilog may quote the work id: "…/r1/ticket": starting …
-    [GeneratedRegex(@"/r\d+/[a-z-]+""?: starting ")]
-    private static partial Regex StartsTraining();
 }

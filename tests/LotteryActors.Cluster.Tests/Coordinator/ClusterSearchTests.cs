@@ -1,5 +1,6 @@
 using Akka.Actor;
 using LotteryActors.Cli.Tests.Support;
+using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Hosting;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Tests.Support;
@@ -113,6 +114,33 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         // The successor recovered the open leases and renewed them; it did not start the search over.
         Assert.Single(journal.OfType<SearchSubmitted>());
         Assert.True(journal.OfType<LeasesRenewed>().Any(), "the successor renewed the recovered leases");
+    }
+
+    [PostgresFact]
+    public async Task A_successor_recovers_from_the_newest_snapshot_and_the_events_after_it_as_from_the_whole_journal()
+    {
+        await using var lab = new Lab(postgres.Server);
+        var first = await lab.Start("coordinator", crashes: true, snapshotEvery: 5);
+        await lab.Start("coordinator", snapshotEvery: 5);
+        var trainer = await lab.Start("trainer", slots: 2);
+        var spec = Hand.Spec(seed: 14, tickets: 3);
+        await lab.Submit(trainer, spec);
+        await WaitForCompleted(lab, count: 4);
+        var before = CoordinatorJournal.NewestSnapshot(lab.ConnectionString);
+        Assert.True(before is not null, "no snapshot was saved before the crash");
+
+        await lab.Crash(first);
+        var progress = await lab.Finished(trainer, spec);
+
+        var journal = lab.Journal();
+        Assert.Equal(progress.Total, progress.Done);
+        EveryUnitCompletedOnce(journal, spec);
+        // The successor started from a snapshot (the one saved before the crash, or a newer one), and what the
+        // store holds now recovers to the state of the whole journal.
+        var (at, snapshot) = CoordinatorJournal.NewestSnapshot(lab.ConnectionString)!.Value;
+        Assert.True(at >= before.Value.SequenceNr);
+        SameState.Equal(CoordinatorState.Empty.Fold(journal),
+            snapshot.ToState().Fold(CoordinatorJournal.Events(lab.ConnectionString, after: at)), "stored snapshot");
     }
 
     [PostgresFact]

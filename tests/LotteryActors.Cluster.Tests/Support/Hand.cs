@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using LotteryActors.Cluster.Benchmarks;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Imp;
@@ -8,9 +7,7 @@ using LotteryActors.Training.Tests.Support;
 
 namespace LotteryActors.Cluster.Tests.Support;
 
-/// <summary>
-/// Hand-made outputs for folds and decisions: each unit's hashes are derived from the unit itself, so a pretend
-/// trainer answers the same unit the same way, as a real (deterministic) one does.
+/// <summary>Hand-made specs and outputs for folds and decisions (outputs as the coordinator's benchmark makes them).
 /// </summary>
 public static class Hand
 {
@@ -22,11 +19,7 @@ public static class Hand
     public static SearchSpec Spec(int seed = 1, int tickets = 2) =>
         SyntheticSpec.Search() with { TicketsPerWidth = tickets, Seeds = new SeedSpec(seed, 2, 3) };
 
-    public static WorkOutput Output(WorkItem item) => item.Run is { } run
-        ? WorkOutput.Trained(new RunResult(run, 1.0 / (run.Round + 1),
-            new RunMetrics(100, 0.9, 0.3, 0.89, 0.31, 60, 0.91, 0.895, 0.25),
-            Hash($"weights {run}"), run.Kind == RunKind.Ticket ? Hash($"mask after {run}") : null, null))
-        : WorkOutput.Drawn(Hash($"init {item.WidthIndex}"), Hash($"dense {item.WidthIndex}"));
+    public static WorkOutput Output(WorkItem item) => SimulatedWork.Output(item);
 
     public static CoordinatorState Fold(this CoordinatorState state, IEnumerable<IClusterEvent> events) =>
         events.Aggregate(state, (s, e) => s.Apply(e));
@@ -42,5 +35,5 @@ public static class Hand
         return state;
     }
 
-    public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    public static string Hash(string text) => SimulatedWork.Hash(text);
 }

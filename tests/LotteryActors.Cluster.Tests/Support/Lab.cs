@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
@@ -12,7 +11,6 @@ using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 using LotteryActors.Training.Tests.Support;
 using LotteryActors.Cli.Tests.Support;
-using Npgsql;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
 
 namespace LotteryActors.Cluster.Tests.Support;
@@ -37,14 +35,7 @@ public sealed class Lab : IAsyncDisposable
     public Lab(TempPostgres server)
     {
         TorchSharp.torch.set_num_threads(1);
-        var database = $"lab_{Guid.NewGuid():N}";
-        using (var connection = new NpgsqlConnection(server.ConnectionString))
-        {
-            connection.Open();
-            using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
-            create.ExecuteNonQuery();
-        }
-        ConnectionString = server.ConnectionString.Replace("Database=postgres", $"Database={database}");
+        ConnectionString = server.NewDatabase();
         Store = new ArtifactStore(Path.Combine(home, "artifacts"));
     }
 
@@ -60,15 +51,12 @@ public sealed class Lab : IAsyncDisposable
     /// later ones join a live node. A node started with <paramref name="crashes"/> leaves nothing behind when
     /// terminated (no graceful leave), as a machine that loses power. <paramref name="runners"/> replaces the lab's
     /// (a machine with its own copy of the data); <paramref name="appVersion"/> plays a node of another release.
+    /// A coordinator node saves a snapshot every <paramref name="snapshotEvery"/> events.
     /// </summary>
     public async Task<ClusterNode> Start(string roles, int slots = 1, bool crashes = false,
-        RunnerSource? runners = null, string? appVersion = null)
+        RunnerSource? runners = null, string? appVersion = null, int snapshotEvery = 1000)
     {
-        var runtime = new RuntimeSettings(home, Store.Root, slots, TorchThreads: 1, "cpu", ChunkIterations: 50,
-            MaxRestarts: 2, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), SnapshotEvery: 50,
-            JournalBackend.Postgresql, ConnectionString);
-        var cluster = new ClusterSettings(roles.Split(','), "127.0.0.1", "127.0.0.1", 0, [], "keep-majority",
-            StableAfter: TimeSpan.FromSeconds(2), JoinTimeout: TimeSpan.FromMinutes(1), Timing);
+        var (cluster, runtime) = Settings(roles, slots, snapshotEvery);
         var overrides = ConfigurationFactory.ParseString($"""
             akka.loglevel = WARNING
             akka.cluster.singleton.hand-over-retry-interval = 500ms
@@ -81,6 +69,17 @@ public sealed class Lab : IAsyncDisposable
         await up.WaitAsync(Patience);
         nodes.Add(node);
         return node;
+    }
+
+    /// <summary>The settings of a node of this lab: its database, home and store, the short clocks.</summary>
+    public (ClusterSettings Cluster, RuntimeSettings Runtime) Settings(string roles, int slots, int snapshotEvery)
+    {
+        var runtime = new RuntimeSettings(home, Store.Root, slots, TorchThreads: 1, "cpu", ChunkIterations: 50,
+            MaxRestarts: 2, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), SnapshotEvery: 50,
+            JournalBackend.Postgresql, ConnectionString);
+        var cluster = new ClusterSettings(roles.Split(','), "127.0.0.1", "127.0.0.1", 0, [], "keep-majority",
+            StableAfter: TimeSpan.FromSeconds(2), JoinTimeout: TimeSpan.FromMinutes(1), Timing, snapshotEvery);
+        return (cluster, runtime);
     }
 
     /// <summary>Kills a node started with crashes: true; the others must notice, down it and go on.</summary>
@@ -116,22 +115,7 @@ public sealed class Lab : IAsyncDisposable
     }
 
     /// <summary>The coordinator's journal, read with plain SQL behind Akka's back, in order.</summary>
-    public IReadOnlyList<IClusterEvent> Journal()
-    {
-        using var connection = new NpgsqlConnection(ConnectionString);
-        connection.Open();
-        using var query = new NpgsqlCommand(
-            "SELECT manifest, message FROM journal WHERE persistence_id = @id ORDER BY sequence_number", connection);
-        query.Parameters.AddWithValue("id", WorkCoordinator.PersistenceIdValue);
-        using var reader = query.ExecuteReader();
-        var events = new List<IClusterEvent>();
-        while (reader.Read())
-        {
-            var type = ClusterSerializer.TypesByManifest[reader.GetString(0)];
-            events.Add((IClusterEvent)JsonSerializer.Deserialize((byte[])reader[1], type, SpecNames.Json)!);
-        }
-        return events;
-    }
+    public IReadOnlyList<IClusterEvent> Journal() => CoordinatorJournal.Events(ConnectionString);
 
     public async ValueTask DisposeAsync()
     {

@@ -20,6 +20,19 @@ public static class SampleMessages
 
     private static readonly string RunId = Run.IdIn(Spec.SearchId);
 
+    /// <summary>A search whose init is done, one run leased, one waiting and one queued run done.</summary>
+    private static CoordinatorState SnapshotState()
+    {
+        var init = WorkItem.Init(0).IdIn(Spec.SearchId);
+        var state = CoordinatorState.Empty.Fold(CoordinatorState.Empty.Submit(Spec, T0));
+        state = state.Fold([new WorkLeased(init, Node, T0.AddSeconds(60), T0)]);
+        state = state.Fold(state.Complete(Node, init, Output(WorkItem.Init(0)), T0.AddSeconds(10)));
+        state = state.Fold(state.Request(Node, 1, 0, T0.AddSeconds(20), LeaseTimeout));
+        var first = state.Queue.Leases.Keys.Single();
+        state = state.Fold(state.Complete(Node, first, Output(state.Queue.Open[first].Item), T0.AddSeconds(30)));
+        return state.Fold(state.Request(Node, 1, 0, T0.AddSeconds(40), LeaseTimeout));
+    }
+
     public static object For(string manifest) => manifest switch
     {
         "SearchSubmitted.v1" => new SearchSubmitted(Spec.SearchId, CanonicalSpec.ToJson(Spec), T0),
@@ -33,6 +46,7 @@ public static class SampleMessages
             DatasetFingerprint = Hash("dataset"),
         },
         "WorkFailed.v1" => new WorkFailed(RunId, "IOException: No space left on device", 3, T0.AddSeconds(55)),
+        "CoordinatorSnapshot.v1" => CoordinatorSnapshot.From(SnapshotState()),
         "SubmitSearch.v1" => new SubmitSearch(CanonicalSpec.ToJson(Spec)),
         "SearchAccepted.v1" => new SearchAccepted(Spec.SearchId, AlreadyKnown: true),
         "WorkRequested.v1" => new WorkRequested(Node, Slots: 4, Busy: 1),

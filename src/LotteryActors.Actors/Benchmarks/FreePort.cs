@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace LotteryActors.Cli.Tests.Support;
+namespace LotteryActors.Actors.Benchmarks;
 
-/// <summary>A TCP port on 127.0.0.1 that nothing listens on now (the OS picks it), for a test's server.</summary>
+/// <summary>A TCP port on 127.0.0.1 that nothing listens on now (the OS picks it), for a throwaway server or node.
+/// </summary>
 public static class FreePort
 {
     public static int Next()

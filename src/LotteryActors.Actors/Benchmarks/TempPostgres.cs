@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using Npgsql;
 
-namespace LotteryActors.Cli.Tests.Support;
+namespace LotteryActors.Actors.Benchmarks;
 
 /// <summary>
-/// A throwaway PostgreSQL 15 server in a temp folder on 127.0.0.1, which a test can stop and start again: the
-/// journal database going away mid-search, for real. As root (CI) the server runs as the postgres user, which
-/// PostgreSQL requires.
+/// A throwaway PostgreSQL 15 server in a temp folder on 127.0.0.1 (Debian's binaries, which deploy/setup.sh
+/// installs), for a benchmark that needs the cluster's real journal and for tests, which can stop and start it
+/// again: the journal database going away mid-search, for real. As root (CI) the server runs as the postgres user,
+/// which PostgreSQL requires.
 /// </summary>
 public sealed class TempPostgres : IDisposable
 {
@@ -30,6 +32,20 @@ public sealed class TempPostgres : IDisposable
     public int Port { get; }
 
     public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres";
+
+    /// <summary>Creates an empty database on this server and returns its connection string: starting a server takes
+    /// seconds, creating a database a fraction of one.</summary>
+    public string NewDatabase()
+    {
+        var name = $"db_{Guid.NewGuid():N}";
+        using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            connection.Open();
+            using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            command.ExecuteNonQuery();
+        }
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
+    }
 
     private string Data => Path.Combine(folder, "data");
 
@@ -74,15 +90,5 @@ public sealed class TempPostgres : IDisposable
         process.WaitForExit();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{string.Join(' ', command)} failed: {error}{output.Result}");
-    }
-}
-
-/// <summary>A fact that needs <see cref="TempPostgres"/>: skipped, with the reason, without PostgreSQL.</summary>
-public sealed class PostgresFactAttribute : FactAttribute
-{
-    public PostgresFactAttribute()
-    {
-        if (TempPostgres.WhyNot is { } reason)
-            Skip = reason;
     }
 }

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace LotteryActors.Cli.Tests.Support;
+namespace LotteryActors.Actors.Benchmarks;
 
 /// <summary>
-/// The real <c>lottery</c> CLI as a child process (the build copies lottery.dll next to the tests), with its
-/// stdout and stderr captured line by line so a test can wait for a log line and then kill it.
+/// The real <c>lottery</c> CLI as a child process (lottery.dll next to the caller: the CLI's own folder for a
+/// benchmark, the test folder, where the build copies it, for a test), with its stdout and stderr captured line by
+/// line so a benchmark or a test can wait for a log line and then kill it.
 /// </summary>
 public sealed class CliProcess : IDisposable
 {
@@ -43,7 +44,7 @@ public sealed class CliProcess : IDisposable
         return cli;
     }
 
-    /// <summary>Runs to completion (or fails the test after <paramref name="timeout"/>).</summary>
+    /// <summary>Runs to completion (or throws <see cref="TimeoutException"/> after <paramref name="timeout"/>).</summary>
     public static CliResult Run(TimeSpan timeout, params string[] args) =>
         Run(timeout, new Dictionary<string, string?>(), args);
 
@@ -67,7 +68,7 @@ public sealed class CliProcess : IDisposable
         while (!Stderr.Contains(text, StringComparison.Ordinal))
         {
             if (process.HasExited)
-                throw new Xunit.Sdk.XunitException($"process exited ({process.ExitCode}) before logging '{text}':\n{Stderr}");
+                throw new InvalidOperationException($"process exited ({process.ExitCode}) before logging '{text}':\n{Stderr}");
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"no '{text}' within {timeout}:\n{Stderr}");
             Thread.Sleep(20);

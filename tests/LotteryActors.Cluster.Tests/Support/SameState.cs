@@ -1,0 +1,38 @@
+using System.Text.Json;
+using LotteryActors.Actors.Protocol;
+using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Work;
+using LotteryActors.Training.Spec;
+
+namespace LotteryActors.Cluster.Tests.Support;
+
+/// <summary>Whether two coordinator states are the same, and a state's snapshot as the journal keeps it.</summary>
+public static class SameState
+{
+    /// <summary>
+    /// Field by field: the queue's collections by content and order, each search by its snapshot form (the one
+    /// the single-node search journals), and the progress that clients see.
+    /// </summary>
+    public static void Equal(CoordinatorState expected, CoordinatorState actual, string where)
+    {
+        var (e, a) = (expected.Queue, actual.Queue);
+        Assert.True(e.Open.OrderBy(p => p.Key).SequenceEqual(a.Open.OrderBy(p => p.Key)), $"{where}: open units");
+        Assert.True(e.Pending.SequenceEqual(a.Pending), $"{where}: waiting order");
+        Assert.True(e.Leases.OrderBy(p => p.Key).SequenceEqual(a.Leases.OrderBy(p => p.Key)), $"{where}: leases");
+        Assert.True(e.Done.SetEquals(a.Done), $"{where}: done");
+        Assert.Equal(e.NextOrder, a.NextOrder);
+        Assert.Equal(expected.Searches.Keys, actual.Searches.Keys);
+        foreach (var (id, search) in expected.Searches)
+        {
+            Assert.Equal(Json(SearchSnapshot.From(search)), Json(SearchSnapshot.From(actual.Searches[id])));
+            Assert.Equal(expected.Progress(id), actual.Progress(id));
+        }
+    }
+
+    /// <summary>The state's snapshot as the journal stores it and reads it back (the serializer's JSON).</summary>
+    public static CoordinatorSnapshot ToJournaledSnapshot(this CoordinatorState state) =>
+        JsonSerializer.Deserialize<CoordinatorSnapshot>(
+            JsonSerializer.SerializeToUtf8Bytes(CoordinatorSnapshot.From(state), SpecNames.Json), SpecNames.Json)!;
+
+    private static string Json(object value) => JsonSerializer.Serialize(value, value.GetType(), SpecNames.Json);
+}

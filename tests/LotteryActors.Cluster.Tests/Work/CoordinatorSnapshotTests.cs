@@ -1,0 +1,111 @@
+using System.Text.Json;
+using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Tests.Support;
+using LotteryActors.Cluster.Work;
+using LotteryActors.Training.Spec;
+using static LotteryActors.Cluster.Protocol.ClusterEvents;
+using static LotteryActors.Cluster.Tests.Support.Hand;
+
+namespace LotteryActors.Cluster.Tests.Work;
+
+/// <summary>
+/// A coordinator that recovers from a snapshot and the events after it must hold the state, and make the decisions,
+/// of one that replays its whole journal: whichever event the snapshot was taken after.
+/// </summary>
+public sealed class CoordinatorSnapshotTests
+{
+    private static readonly string[] Nodes = ["node-a", "node-b", "node-c"];
+
+    [Fact]
+    public void Recovery_from_a_snapshot_at_any_event_and_the_tail_equals_recovery_from_the_whole_journal()
+    {
+        var journal = BusyJournal();
+        var whole = CoordinatorState.Empty.Fold(journal);
+
+        for (var cut = 0; cut <= journal.Count; cut++)
+        {
+            var upToCut = CoordinatorState.Empty.Fold(journal.Take(cut));
+            var snapshot = upToCut.ToJournaledSnapshot().ToState();
+            // Read back, and at the end: a difference that later events would heal is still a wrong recovery.
+            SameState.Equal(upToCut, snapshot, $"snapshot after event {cut}, read back");
+            SameState.Equal(whole, snapshot.Fold(journal.Skip(cut)), $"snapshot after event {cut}, with the tail");
+        }
+    }
+
+    [Fact]
+    public void A_state_recovered_from_a_snapshot_in_the_middle_decides_as_the_whole_journal_does()
+    {
+        var journal = BusyJournal();
+        var cut = journal.Count / 2;
+        var whole = CoordinatorState.Empty.Fold(journal.Take(cut));
+        var recovered = whole.ToJournaledSnapshot().ToState();
+        var now = T0.AddHours(1);
+
+        Assert.Equal(Written(whole.Request("node-d", 3, 0, now, LeaseTimeout)),
+            Written(recovered.Request("node-d", 3, 0, now, LeaseTimeout)));
+        Assert.Equal(Written(whole.Queue.Expire(now)), Written(recovered.Queue.Expire(now)));
+        var held = whole.Queue.Leases.First();
+        var output = Output(whole.Queue.Open[held.Key].Item);
+        Assert.Equal(Written(whole.Complete(held.Value.Node, held.Key, output, now)),
+            Written(recovered.Complete(held.Value.Node, held.Key, output, now)));
+    }
+
+    /// <summary>
+    /// Two searches pulled by three nodes that take, renew, finish and lose (expiry, leaving) units in
+    /// a fixed pseudo-random order until both searches are done: every kind of event, interleaved.
+    /// </summary>
+    private static List<IClusterEvent> BusyJournal()
+    {
+        var journal = new List<IClusterEvent>();
+        var state = CoordinatorState.Empty;
+        var now = T0;
+        void Take(IEnumerable<IClusterEvent> events)
+        {
+            foreach (var e in events)
+            {
+                journal.Add(e);
+                state = state.Apply(e);
+            }
+        }
+
+        var specs = new[] { Spec(seed: 1, tickets: 2), Spec(seed: 2, tickets: 3) };
+        foreach (var spec in specs)
+            Take(state.Submit(spec, now));
+        var random = new Random(7);
+        for (var step = 0; step < 2000 && !specs.All(s => state.Progress(s.SearchId).Finished); step++)
+        {
+            now = now.AddSeconds(random.Next(1, 8));
+            var node = Nodes[random.Next(Nodes.Length)];
+            var held = state.Queue.Leases.Where(l => l.Value.Node == node).Select(l => l.Key).Order().ToList();
+            switch (random.Next(10))
+            {
+                case < 3:
+                    Take(state.Request(node, 2, 0, now, LeaseTimeout));
+                    break;
+                case < 7 when held.Count > 0:
+                    Take(state.Complete(node, held[0], Output(state.Queue.Open[held[0]].Item), now));
+                    break;
+                case 7:
+                    Take(state.Queue.Renew(node, held, now, LeaseTimeout));
+                    break;
+                case 8:
+                    Take(state.Queue.Expire(now));
+                    break;
+                case 9 when random.Next(4) == 0:
+                    Take(state.Queue.NodeLeft(node, now));
+                    break;
+            }
+        }
+
+        Assert.All(specs, s => Assert.True(state.Progress(s.SearchId).Finished, $"{s.SearchId} did not finish"));
+        var ended = journal.OfType<LeaseEnded>().Select(e => e.Reason).ToHashSet();
+        Assert.Superset(new HashSet<LeaseEndReason> { LeaseEndReason.Expired, LeaseEndReason.NodeLeft }, ended);
+        Assert.NotEmpty(journal.OfType<LeasesRenewed>());
+        return journal;
+    }
+
+    /// <summary>Each event as the journal would write it (by its own type, not the interface's).</summary>
+    private static List<string> Written(IEnumerable<IClusterEvent> events) => events.Select(Json).ToList();
+
+    private static string Json(object value) => JsonSerializer.Serialize(value, value.GetType(), SpecNames.Json);
+}
