@@ -22,6 +22,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system) : VersionedJso
         ["LeasesRenewed.v1"] = typeof(LeasesRenewed),
         ["LeaseEnded.v1"] = typeof(LeaseEnded),
         ["WorkCompleted.v1"] = typeof(WorkCompleted),
+        ["TrainerRegistered.v1"] = typeof(TrainerRegistered),
+        ["TrainerLeft.v1"] = typeof(TrainerLeft),
         ["SubmitSearch.v1"] = typeof(SubmitSearch),
         ["SearchAccepted.v1"] = typeof(SearchAccepted),
         ["WorkRequested.v1"] = typeof(WorkRequested),

@@ -29,6 +29,8 @@ public static class SampleMessages
             T0.AddSeconds(90), T0.AddSeconds(30)),
         "LeaseEnded.v1" => new LeaseEnded(RunId, Node, LeaseEndReason.NodeLeft, T0.AddSeconds(40)),
         "WorkCompleted.v1" => new WorkCompleted(RunId, Node, Output(Run), T0.AddSeconds(50)),
+        "TrainerRegistered.v1" => new TrainerRegistered(Node, Slots: 4, T0),
+        "TrainerLeft.v1" => new TrainerLeft(Node, T0.AddSeconds(70)),
         "SubmitSearch.v1" => new SubmitSearch(CanonicalSpec.ToJson(Spec)),
         "SearchAccepted.v1" => new SearchAccepted(Spec.SearchId, AlreadyKnown: true),
         "WorkRequested.v1" => new WorkRequested(Node, Slots: 4, Busy: 1),
