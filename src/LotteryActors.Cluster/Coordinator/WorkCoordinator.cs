@@ -118,11 +118,12 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     {
         if (!state.Searches.ContainsKey(request.SearchId))
         {
-            Sender.Tell(new SearchProgress(request.SearchId, Known: false, 0, 0, false));
+            Sender.Tell(new SearchProgress(request.SearchId, Known: false, 0, 0, false, []));
             return;
         }
         var (done, total, finished) = state.Progress(request.SearchId);
-        Sender.Tell(new SearchProgress(request.SearchId, Known: true, done, total, finished));
+        Sender.Tell(new SearchProgress(request.SearchId, Known: true, done, total, finished,
+            state.Running(request.SearchId)));
     }
 
     /// <summary>
@@ -239,4 +240,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
 public static class NodeId
 {
     public static string Of(UniqueAddress address) => $"{address.Address}#{address.Uid}";
+
+    /// <summary>What a person reads: host:port of <c>akka.tcp://lottery@host:port#uid</c>.</summary>
+    public static string HostPort(string nodeId) => nodeId[(nodeId.IndexOf('@') + 1)..].Split('#')[0];
 }

@@ -33,7 +33,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system) : VersionedJso
         ["WorkAcknowledged.v1"] = typeof(WorkAcknowledged),
         ["WorkAbandoned.v1"] = typeof(WorkAbandoned),
         ["ProgressRequested.v1"] = typeof(ProgressRequested),
-        ["SearchProgress.v1"] = typeof(SearchProgress),
+        // v1 had no running units. A remote message, never journaled: a node of the older protocol is refused.
+        ["SearchProgress.v2"] = typeof(SearchProgress),
     };
 
     public override int Identifier => Id;

@@ -4,6 +4,7 @@ using LotteryActors.Cluster.Protocol;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Actors.Protocol.SearchEvents;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;
+using static LotteryActors.Cluster.Protocol.WorkMessages;
 
 namespace LotteryActors.Cluster.Work;
 
@@ -118,6 +119,13 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
         var (done, total) = search.Progress();
         return (done, total, search.AllTicketsDone);
     }
+
+    /// <summary>The search's units leased now, oldest first, each with the node that holds its lease.</summary>
+    public IReadOnlyList<RunningWork> Running(string searchId) =>
+        Queue.Leases.Select(l => (Unit: Queue.Open[l.Key], Lease: l.Value))
+            .Where(l => l.Unit.SearchId == searchId)
+            .OrderBy(l => l.Unit.Order)
+            .Select(l => new RunningWork(l.Lease.Node, l.Unit.Item)).ToList();
 
     private static WorkQueued Enqueue(string searchId, WorkItem item, DateTimeOffset now) =>
         new(item.IdIn(searchId), searchId, item, now);

@@ -40,7 +40,8 @@ public static class SampleMessages
         "WorkAcknowledged.v1" => new WorkAcknowledged(RunId),
         "WorkAbandoned.v1" => new WorkAbandoned(Node, RunId, "IOException: No space left on device"),
         "ProgressRequested.v1" => new ProgressRequested(Spec.SearchId),
-        "SearchProgress.v1" => new SearchProgress(Spec.SearchId, Known: true, Done: 5, Total: 14, Finished: false),
+        "SearchProgress.v2" => new SearchProgress(Spec.SearchId, Known: true, Done: 5, Total: 14, Finished: false,
+            [new RunningWork(Node, Run)]),
         _ => throw new ArgumentOutOfRangeException(nameof(manifest), manifest, "no sample for this manifest"),
     };
 }
