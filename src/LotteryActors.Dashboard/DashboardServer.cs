@@ -65,18 +65,23 @@ public static class DashboardServer
         app.MapGet("/api/searches/{id}/comparison", (string id) => board.Find(id) is { Ensemble: { } ensemble } state
             ? Json(new { searchId = state.SearchId, name = state.Spec!.Name, ensemble })
             : NotFound(id));
+        app.MapGet("/api/cluster", () => Json(ClusterView.From(board.Cluster.State)));
         app.MapGet("/api/events", (CancellationToken aborted) =>
             TypedResults.ServerSentEvents(Changes(board, Running, aborted)));
         app.MapMetrics();
         return app;
     }
 
-    /// <summary>Every search once, then each search again whenever it changed, until the browser goes away.</summary>
+    /// <summary>
+    /// Every search once, then each search again whenever it changed, until the browser goes away; the cluster
+    /// likewise, once its coordinator has journaled anything.
+    /// </summary>
     private static async IAsyncEnumerable<SseItem<string>> Changes(SearchBoard board, Func<SearchState, bool> running,
         [EnumeratorCancellation] CancellationToken aborted)
     {
         using var watch = board.StartWatching();
         var sent = new Dictionary<string, long>();
+        var clusterSent = 0L;
         // The response starts with its first event: sent at once, the browser knows it is connected even while
         // the journal holds no search yet.
         yield return new SseItem<string>("connected", "hello");
@@ -90,6 +95,13 @@ public static class DashboardServer
                 sent[id] = entry.Version;
                 var view = SearchView.From(entry.State, running(entry.State));
                 yield return new SseItem<string>(JsonSerializer.Serialize(view, PushedJson), "search");
+            }
+            var cluster = board.Cluster;
+            if (cluster.Version != clusterSent)
+            {
+                clusterSent = cluster.Version;
+                yield return new SseItem<string>(
+                    JsonSerializer.Serialize(ClusterView.From(cluster.State), PushedJson), "cluster");
             }
             await watch.ChangedAsync(aborted);
         }

@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
+using Akka;
 using Akka.Configuration;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Persistence;
+using LotteryActors.Cluster.Coordinator;
+using LotteryActors.Cluster.Protocol;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +14,8 @@ namespace LotteryActors.Dashboard;
 
 /// <summary>
 /// Feeds the board from the journal through Akka.Persistence.Query's live queries: the search ids as searches
-/// start, and each search's events as they are journaled, by whichever process or machine writes them. A query
+/// start, each search's events as they are journaled, by whichever process or machine writes them, and the cluster
+/// coordinator's events (nodes, slots, leases; none on a journal that no cluster writes). A query
 /// that fails (the database restarts, a connection drops) is started again after a backoff from the event after
 /// the last one it delivered, so nothing is folded twice and the dashboard never gives up on the journal.
 /// </summary>
@@ -32,10 +36,19 @@ public sealed class JournalFeed(RuntimeSettings runtime, Config? akkaOverrides, 
             log.LogInformation("no journal in {Home} yet; waiting for a search to create it", runtime.Home);
         while (JournalFile.IsAbsent(runtime))
             await Task.Delay(JournalPoll, stopping);
-        await using var reader = new SearchJournalReader(runtime, akkaOverrides);
+        await using var reader = new SearchJournalReader(runtime, WithClusterSerializer(akkaOverrides));
         var searches = RestartSource.WithBackoff(reader.LiveSearchIds, Backoff)
             .RunForeach(id => Follow(reader, id), reader.Materializer);
+        FollowFrom(reader, from => reader.LiveEvents<IClusterEvent>(WorkCoordinator.PersistenceIdValue, from),
+            board.ApplyCluster);
         await Task.WhenAny(searches, Task.Delay(Timeout.Infinite, stopping));
+    }
+
+    /// <summary>The cluster coordinator's entries are read with the cluster's own serializer.</summary>
+    private static Config WithClusterSerializer(Config? akkaOverrides)
+    {
+        var cluster = ConfigurationFactory.ParseString(ClusterSerializer.Hocon);
+        return akkaOverrides is null ? cluster : akkaOverrides.WithFallback(cluster);
     }
 
     private void Follow(SearchJournalReader reader, string searchId)
@@ -43,13 +56,21 @@ public sealed class JournalFeed(RuntimeSettings runtime, Config? akkaOverrides, 
         if (!followed.TryAdd(searchId, true))
             return;
         log.LogInformation("following search {SearchId}", searchId);
-        // Written and read only by this search's stream, one element at a time.
+        FollowFrom(reader, from => reader.LiveEvents(searchId, from), e => board.Apply(searchId, e));
+    }
+
+    /// <summary>Folds one persistent actor's events as they are journaled, restarting after the last one folded.
+    /// </summary>
+    private static void FollowFrom<T>(SearchJournalReader reader,
+        Func<long, Source<(long SequenceNr, T Event), NotUsed>> events, Action<T> apply)
+    {
+        // Written and read only by this stream, one element at a time.
         var last = 0L;
-        RestartSource.WithBackoff(() => reader.LiveEvents(searchId, last + 1), Backoff)
+        RestartSource.WithBackoff(() => events(last + 1), Backoff)
             .RunForeach(e =>
             {
                 last = e.SequenceNr;
-                board.Apply(searchId, e.Event);
+                apply(e.Event);
             }, reader.Materializer);
     }
 }

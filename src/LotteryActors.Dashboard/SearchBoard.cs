@@ -2,13 +2,16 @@ using System.Collections.Immutable;
 using System.Threading.Channels;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Search;
+using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Work;
 
 namespace LotteryActors.Dashboard;
 
 /// <summary>
 /// Every search the journal holds, each folded from its events as they arrive (<see cref="SearchState.Apply"/>),
-/// with a version per search so that a browser is sent only what changed since it last looked. Written by the
-/// journal feed, read by requests: the states are immutable, swapped under a lock.
+/// and the cluster's work folded as its coordinator does (<see cref="CoordinatorState.Apply"/>), each with a
+/// version so that a browser is sent only what changed since it last looked. Written by the journal feed, read by
+/// requests: the states are immutable, swapped under a lock.
 /// </summary>
 public sealed class SearchBoard
 {
@@ -17,6 +20,11 @@ public sealed class SearchBoard
     private ImmutableSortedDictionary<string, Entry> entries = ImmutableSortedDictionary<string, Entry>.Empty;
 
     public sealed record Entry(SearchState State, long Version);
+
+    public sealed record ClusterEntry(CoordinatorState State, long Version);
+
+    /// <summary>The cluster coordinator's journal folded so far; version 0 where no cluster wrote one.</summary>
+    public ClusterEntry Cluster { get; private set; } = new(CoordinatorState.Empty, 0);
 
     /// <summary>The started searches with their versions.</summary>
     public IReadOnlyList<Entry> Entries => entries.Values.Where(e => e.State.Started).ToList();
@@ -33,11 +41,27 @@ public sealed class SearchBoard
         {
             var entry = entries.GetValueOrDefault(searchId) ?? new Entry(SearchState.Empty, 0);
             entries = entries.SetItem(searchId, new Entry(entry.State.Apply(e), entry.Version + 1));
-            // A watcher's channel holds one wake-up at most: a slow browser is told "something changed" once and
-            // then reads every version it missed, so nothing queues up and no change is lost.
-            foreach (var watcher in watchers)
-                watcher.Writer.TryWrite(true);
+            WakeWatchers();
         }
+    }
+
+    public void ApplyCluster(IClusterEvent e)
+    {
+        lock (gate)
+        {
+            Cluster = new ClusterEntry(Cluster.State.Apply(e), Cluster.Version + 1);
+            WakeWatchers();
+        }
+    }
+
+    /// <summary>
+    /// A watcher's channel holds one wake-up at most: a slow browser is told "something changed" once and then reads
+    /// every version it missed, so nothing queues up and no change is lost. Called under the lock.
+    /// </summary>
+    private void WakeWatchers()
+    {
+        foreach (var watcher in watchers)
+            watcher.Writer.TryWrite(true);
     }
 
     /// <summary>Wake-ups after each change, until the watch is disposed.</summary>

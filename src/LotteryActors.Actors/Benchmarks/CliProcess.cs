@@ -75,6 +75,14 @@ public sealed class CliProcess : IDisposable
         }
     }
 
+    /// <summary>SIGTERM, as a service manager stops a process: it shuts down gracefully (a node leaves its cluster).
+    /// </summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no flushing, exactly what a crash or an OOM kill does.</summary>
     public void Kill()
     {

@@ -79,9 +79,20 @@ public static class LotteryConfig
                 $"'{Root}' must be an object of settings");
     }
 
+    /// <summary>
+    /// Keys that moved, with where they live now: a file written for an older version is told the new key in its one
+    /// line, rather than only that the old one is unknown.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, string> MovedKeys = new Dictionary<string, string>
+    {
+        ["lottery.log.seq-url"] = "lottery.runtime.seq.url",
+    };
+
     private static void RejectUnknownKey(string key, CheckedSources sources)
     {
         var at = sources.LocationOf(key) is { } location ? $" (at {location})" : "";
+        if (MovedKeys.TryGetValue(key, out var moved))
+            throw new SpecException(key, $"has moved{at}; set {moved} instead");
         var section = string.Join('.', key.Split('.').Take(2));
         if (!IsPlainPath(key) || !Defaults.HasPath(key))
             throw new SpecException(key,

@@ -11,6 +11,8 @@ public sealed record MetricsSettings(int Port, string Host)
 {
     private const string Root = "lottery.runtime.metrics";
 
+    public const string PortKey = Root + ".port";
+
     public static readonly MetricsSettings Off = new(0, "127.0.0.1");
 
     public bool Enabled => Port > 0;

@@ -32,9 +32,11 @@ public static class SearchHost
     {
         Directory.CreateDirectory(runtime.Home);
         using var searchLock = SearchLock.Acquire(runtime.Home, spec.SearchId);
+        // After the lock (the same search run twice is "busy", exit 3), before the journal and the datasets: a
+        // metrics port that another search holds is refused at once, with nothing journaled.
+        using var metrics = NodeMetrics.Serve(runtime.Metrics);
         JournalFile.EnsureReadable(runtime);
         using var builder = new NodeBuilder(runtime);
-        using var metrics = NodeMetrics.Serve(runtime.Metrics);
         return await RunAsync(builder.Node(spec), akkaOverrides, onStarted, cancellation, retryFailed);
     }
 

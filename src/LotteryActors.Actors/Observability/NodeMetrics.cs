@@ -1,5 +1,6 @@
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Protocol;
+using Microsoft.AspNetCore.Connections;
 using Prometheus;
 using static LotteryActors.Actors.Protocol.SearchEvents;
 
@@ -51,8 +52,24 @@ public static class NodeMetrics
     }
 
     /// <summary>Starts this node's <c>/metrics</c> endpoint if the settings ask for one; dispose to stop it.</summary>
-    public static IDisposable? Serve(MetricsSettings settings) =>
-        settings.Enabled ? new KestrelMetricServer(settings.Host, settings.Port).Start() : null;
+    /// <exception cref="IOException">
+    /// The port is taken (another search or node on this machine with the same setting): an environmental fault
+    /// (exit 5, like a cluster port in use), said in one line that names the setting instead of Kestrel's bind error.
+    /// </exception>
+    public static IDisposable? Serve(MetricsSettings settings)
+    {
+        if (!settings.Enabled)
+            return null;
+        try
+        {
+            return new KestrelMetricServer(settings.Host, settings.Port).Start();
+        }
+        catch (IOException e) when (e.InnerException is AddressInUseException)
+        {
+            throw new IOException($"port {settings.Port} on {settings.Host} is in use (another search or node?); " +
+                $"set {MetricsSettings.PortKey} to a free port, or 0 for no metrics", e);
+        }
+    }
 
     /// <summary>A search event the journal confirmed, <paramref name="latency"/> after it was handed to it.</summary>
     public static void Journaled(ISearchEvent e, TimeSpan latency)

@@ -116,9 +116,16 @@ public sealed class SearchJournalReader : IAsyncDisposable
     /// restarted stream goes on after the last one it saw), then each new one as it is journaled.
     /// </summary>
     public Source<(long SequenceNr, ISearchEvent Event), NotUsed> LiveEvents(string searchId, long fromSequenceNr) =>
-        (journal ?? throw NoJournal()).EventsByPersistenceId(Prefix + searchId, fromSequenceNr, long.MaxValue)
-            .Where(e => e.Event is ISearchEvent)
-            .Select(e => (e.SequenceNr, (ISearchEvent)e.Event));
+        LiveEvents<ISearchEvent>(Prefix + searchId, fromSequenceNr);
+
+    /// <summary>
+    /// Live: the events of type <typeparamref name="T"/> that <paramref name="persistenceId"/> journaled (the cluster
+    /// coordinator's, say: its types must be bound to a serializer in this reader's Akka settings), as above.
+    /// </summary>
+    public Source<(long SequenceNr, T Event), NotUsed> LiveEvents<T>(string persistenceId, long fromSequenceNr) =>
+        (journal ?? throw NoJournal()).EventsByPersistenceId(persistenceId, fromSequenceNr, long.MaxValue)
+            .Where(e => e.Event is T)
+            .Select(e => (e.SequenceNr, (T)e.Event));
 
     private InvalidOperationException NoJournal() =>
         new($"no journal in {home} yet; wait for {nameof(HasJournal)} before querying it live");

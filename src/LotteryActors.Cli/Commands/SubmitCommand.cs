@@ -2,6 +2,7 @@ using System.CommandLine;
 using Akka.Actor;
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Cli.Output;
+using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Hosting;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
@@ -44,19 +45,35 @@ public static class SubmitCommand
         return command;
     }
 
+    /// <summary>
+    /// Asks the coordinator every 2 s and prints a line whenever the runs journaled or the units running changed:
+    /// each running unit with the trainer node that holds it. The coordinator knows leases, not iterations, so
+    /// there is no percentage, rate or ETA per unit here (a trainer's progress stays on its node).
+    /// </summary>
     private static async Task<SearchProgress> Follow(ClusterNode node, string searchId, CancellationToken cancellation)
     {
-        var last = -1;
+        var last = "";
         while (true)
         {
             var progress = await Ask<SearchProgress>(node, new ProgressRequested(searchId));
             if (progress.Finished)
                 return progress;
-            if (progress.Done != last)
-                Console.Error.WriteLine($"{searchId}: {progress.Done} of {progress.Total} runs journaled");
-            last = progress.Done;
+            var line = ProgressLine(progress);
+            if (line != last)
+                Console.Error.WriteLine(line);
+            last = line;
             await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
         }
+    }
+
+    /// <summary>"id: 5 of 14 runs journaled; running: w0-t0 round 1 on 10.0.0.7:4053, ..."</summary>
+    private static string ProgressLine(SearchProgress progress)
+    {
+        var line = $"{progress.SearchId}: {progress.Done} of {progress.Total} runs journaled";
+        return progress.Running.Count == 0
+            ? line
+            : line + "; running: " + string.Join(", ",
+                progress.Running.Select(r => $"{r.Item} on {NodeId.HostPort(r.Node)}"));
     }
 
     private static async Task<T> Ask<T>(ClusterNode node, object message)

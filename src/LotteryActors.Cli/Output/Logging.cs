@@ -7,7 +7,7 @@ namespace LotteryActors.Cli.Output;
 
 /// <summary>
 /// Serilog for the whole process: console on stderr (stdout is for results), a rolling file, and Seq when
-/// <c>lottery.log.seq-url</c> is set. The console carries one line per event and no stack traces (those go to the
+/// <c>lottery.runtime.seq.url</c> is set. The console carries one line per event and no stack traces (those go to the
 /// file), and none of Akka's own information chatter; the file keeps everything.
 /// </summary>
 public static class Logging

@@ -134,7 +134,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
             return;
         }
         pullers[request.Node] = new Puller(Sender, request.Slots, request.Busy);
-        Dispatch();
+        Record(state.Register(request.Node, request.Slots, Now), Dispatch);
     }
 
     private void OnWorkDone(WorkDone done)
@@ -175,17 +175,18 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     {
         if (!state.Searches.ContainsKey(request.SearchId))
         {
-            Sender.Tell(new SearchProgress(request.SearchId, Known: false, 0, 0, false));
+            Sender.Tell(new SearchProgress(request.SearchId, Known: false, 0, 0, false, []));
             return;
         }
         var (done, total, finished) = state.Progress(request.SearchId);
-        Sender.Tell(new SearchProgress(request.SearchId, Known: true, done, total, finished));
+        Sender.Tell(new SearchProgress(request.SearchId, Known: true, done, total, finished,
+            state.Running(request.SearchId)));
     }
 
     /// <summary>
     /// Expired leases go back to the queue, and their nodes are forgotten until they ask again: a hung node that
     /// is still a member would otherwise be handed the same unit over and over. A live puller re-registers every
-    /// pull interval.
+    /// pull interval. Registered trainers that are no longer members are recorded as gone here too.
     /// </summary>
     private void OnCheckLeases()
     {
@@ -196,7 +197,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
                 lease.Node, lease.WorkId);
             pullers.Remove(lease.Node);
         }
-        Record(expired, Dispatch);
+        Record([.. expired, .. state.Gone(Members(), Now)], Dispatch);
     }
 
     private void OnNodeLeft(string node)
@@ -205,8 +206,15 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         var lost = state.Queue.NodeLeft(node, Now);
         if (lost.Count > 0)
             log.Warning("{Node} left the cluster; {Count} unit(s) go back to the queue", node, lost.Count);
-        Record(lost, Dispatch);
+        var members = Members();
+        // The removal may not have reached this node's view of the membership yet.
+        members.Remove(node);
+        Record([.. lost, .. state.Gone(members, Now)], Dispatch);
     }
+
+    /// <summary>The cluster's members now, by node id, for recording the trainers that are gone.</summary>
+    private HashSet<string> Members() =>
+        Akka.Cluster.Cluster.Get(Context.System).State.Members.Select(m => NodeId.Of(m.UniqueAddress)).ToHashSet();
 
     /// <summary>
     /// Offers waiting units to every node that asked, planned on one copy of the state so two nodes never get
@@ -304,4 +312,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
 public static class NodeId
 {
     public static string Of(UniqueAddress address) => $"{address.Address}#{address.Uid}";
+
+    /// <summary>What a person reads: host:port of <c>akka.tcp://lottery@host:port#uid</c>.</summary>
+    public static string HostPort(string nodeId) => nodeId[(nodeId.IndexOf('@') + 1)..].Split('#')[0];
 }

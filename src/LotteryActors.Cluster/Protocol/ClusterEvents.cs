@@ -57,6 +57,19 @@ public static class ClusterEvents
         : IClusterEvent;
 
     /// <summary>
+    /// A trainer node asked for work for the first time, or again after it was recorded as gone, or with another
+    /// number of slots. Journaled so that anyone reading the journal (the dashboard, on any machine) sees the
+    /// cluster's nodes and their slots; the leases already name the node that runs each unit.
+    /// </summary>
+    public sealed record TrainerRegistered(string Node, int Slots, DateTimeOffset OccurredAt) : IClusterEvent;
+
+    /// <summary>
+    /// A registered trainer node is no longer a member (it left, was downed, or was removed while no coordinator
+    /// was there to hear it); its leases end by their own <see cref="LeaseEnded"/>.
+    /// </summary>
+    public sealed record TrainerLeft(string Node, DateTimeOffset OccurredAt) : IClusterEvent;
+
+    /// <summary>
     /// A unit's output, from whichever node delivered it first; its artifacts are in the store. Journaled once
     /// per unit: a second delivery (a slow node whose lease was reassigned) is acknowledged and dropped.
     /// </summary>

@@ -32,6 +32,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["WorkCompleted.v2"] = typeof(WorkCompleted),
         ["WorkFailed.v1"] = typeof(WorkFailed),
         ["CoordinatorSnapshot.v1"] = typeof(CoordinatorSnapshot),
+        ["TrainerRegistered.v1"] = typeof(TrainerRegistered),
+        ["TrainerLeft.v1"] = typeof(TrainerLeft),
         ["SubmitSearch.v1"] = typeof(SubmitSearch),
         ["SearchAccepted.v1"] = typeof(SearchAccepted),
         ["WorkRequested.v1"] = typeof(WorkRequested),
@@ -42,7 +44,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["WorkAbandoned.v1"] = typeof(WorkAbandoned),
         ["WorkRefused.v1"] = typeof(WorkRefused),
         ["ProgressRequested.v1"] = typeof(ProgressRequested),
-        ["SearchProgress.v1"] = typeof(SearchProgress),
+        // v1 had no running units. A remote message, never journaled: a node of the older protocol is refused.
+        ["SearchProgress.v2"] = typeof(SearchProgress),
     };
 
     /// <summary>

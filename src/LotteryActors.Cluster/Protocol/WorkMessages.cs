@@ -66,7 +66,14 @@ public static class WorkMessages
     /// <summary>Client to coordinator: how far is this search? Answered with <see cref="SearchProgress"/>.</summary>
     public sealed record ProgressRequested(string SearchId) : IClusterMessage;
 
-    /// <summary>Runs journaled over runs asked for; <c>Known</c> is false for a search never submitted.</summary>
-    public sealed record SearchProgress(string SearchId, bool Known, int Done, int Total, bool Finished)
+    /// <summary>
+    /// Runs journaled over runs asked for, and the search's units leased now with the node running each (v2: a
+    /// client that follows a search sees where its work runs); <c>Known</c> is false for a search never submitted.
+    /// </summary>
+    public sealed record SearchProgress(
+        string SearchId, bool Known, int Done, int Total, bool Finished, IReadOnlyList<RunningWork> Running)
         : IClusterMessage;
+
+    /// <summary>A unit leased to <paramref name="Node"/> (a node id: address and incarnation).</summary>
+    public sealed record RunningWork(string Node, WorkItem Item);
 }

@@ -4,6 +4,7 @@ using LotteryActors.Cluster.Protocol;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Actors.Protocol.SearchEvents;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;
+using static LotteryActors.Cluster.Protocol.WorkMessages;
 
 namespace LotteryActors.Cluster.Work;
 
@@ -19,8 +20,23 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
     public static readonly CoordinatorState Empty =
         new(WorkQueue.Empty, ImmutableSortedDictionary<string, SearchState>.Empty);
 
+    /// <summary>
+    /// Every trainer node that registered, present or gone, by node id. What the work needs is in the queue; this is
+    /// for those who watch the cluster (the dashboard), so no decision about work reads it.
+    /// </summary>
+    public ImmutableSortedDictionary<string, TrainerNode> Trainers { get; init; } =
+        ImmutableSortedDictionary<string, TrainerNode>.Empty;
+
     public CoordinatorState Apply(IClusterEvent e) => e switch
     {
+        TrainerRegistered r => this with
+        {
+            Trainers = Trainers.SetItem(r.Node, new TrainerNode(r.Slots, r.OccurredAt, LeftAt: null)),
+        },
+        TrainerLeft l when Trainers.TryGetValue(l.Node, out var trainer) => this with
+        {
+            Trainers = Trainers.SetItem(l.Node, trainer with { LeftAt = l.OccurredAt }),
+        },
         SearchSubmitted s => this with
         {
             Searches = Searches.SetItem(s.SearchId,
@@ -62,6 +78,24 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
         Queue.Lease(node, slots - Math.Max(busy, Queue.LeasesOf(node)), now, timeout);
 
     /// <summary>
+    /// A trainer node asked for work: journaled when it is new, back after it was recorded as gone, or has another
+    /// number of slots; its periodic requests journal nothing more.
+    /// </summary>
+    public IReadOnlyList<TrainerRegistered> Register(string node, int slots, DateTimeOffset now) =>
+        Trainers.TryGetValue(node, out var known) && known.Present && known.Slots == slots
+            ? []
+            : [new TrainerRegistered(node, slots, now)];
+
+    /// <summary>
+    /// The registered trainers that are present in the journal but not among <paramref name="members"/> (the
+    /// cluster's members now, by node id): gone. Asked with the membership rather than told of each removal, so a
+    /// node removed while no coordinator was there to hear it (during a hand-over) is still recorded as gone.
+    /// </summary>
+    public IReadOnlyList<TrainerLeft> Gone(IReadOnlySet<string> members, DateTimeOffset now) =>
+        Trainers.Where(t => t.Value.Present && !members.Contains(t.Key))
+            .Select(t => new TrainerLeft(t.Key, now)).ToList();
+
+    /// <summary>
     /// A node delivered a unit's output. The first delivery is journaled with the units it makes possible (an init
     /// opens its tickets' first runs; a run opens its ticket's next run); a later one, from a slow node whose lease
     /// was reassigned, or a retry whose acknowledgement was lost, returns nothing. An output computed from another
@@ -98,6 +132,13 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
         var (done, total) = search.Progress();
         return (done, total, search.AllTicketsDone);
     }
+
+    /// <summary>The search's units leased now, oldest first, each with the node that holds its lease.</summary>
+    public IReadOnlyList<RunningWork> Running(string searchId) =>
+        Queue.Leases.Select(l => (Unit: Queue.Open[l.Key], Lease: l.Value))
+            .Where(l => l.Unit.SearchId == searchId)
+            .OrderBy(l => l.Unit.Order)
+            .Select(l => new RunningWork(l.Lease.Node, l.Unit.Item)).ToList();
 
     private static WorkQueued Enqueue(string searchId, WorkItem item, DateTimeOffset now) =>
         new(item.IdIn(searchId), searchId, item, now);

@@ -120,9 +120,38 @@ function show(view) {
   card.innerHTML = render(view);
 }
 
+function unitName(u) {
+  return u.round == null ? `${escape(u.ticket)} init` : `${escape(u.ticket)} round ${u.round} ${escape(u.kind)}`;
+}
+
+// The cluster's trainer nodes from its coordinator's journal: slots used and free, the units each runs, and the
+// nodes that left (kept, greyed, so that a vanished machine is seen rather than silently dropped).
+function renderCluster(view) {
+  const up = view.nodes.filter(n => n.state === "up");
+  const slots = up.reduce((sum, n) => sum + (n.slots ?? 0), 0);
+  const used = up.reduce((sum, n) => sum + n.used, 0);
+  const rows = view.nodes.map(n => `<tr class="node ${n.state}" data-node="${escape(n.address)}" `
+    + `data-state="${n.state}"><td title="${escape(n.node)}">${escape(n.address)}</td>`
+    + `<td class="state-${n.state}">${n.state}</td><td class="num slots">${n.slots ?? "?"}</td>`
+    + `<td class="num used">${n.used}</td><td class="num free">${n.free ?? "–"}</td>`
+    + `<td class="units">${n.units.map(u => `<span class="unit" title="search ${escape(u.search)}">`
+      + `${unitName(u)}</span>`).join("") || `<span class="muted">idle</span>`}</td></tr>`).join("");
+  return `<div class="search-head"><h2>Cluster</h2><span class="muted cluster-summary">${up.length} node(s) up, `
+    + `${used} of ${slots} slots in use, ${view.waiting} unit(s) waiting</span></div>`
+    + `<table><tr><th>node</th><th>state</th><th class="num">slots</th><th class="num">used</th>`
+    + `<th class="num">free</th><th>running (ticket, round, kind)</th></tr>${rows}</table>`;
+}
+
+function showCluster(view) {
+  const section = document.getElementById("cluster");
+  section.hidden = view.nodes.length === 0;
+  section.innerHTML = renderCluster(view);
+}
+
 const events = new EventSource("api/events");
 const connection = document.getElementById("connection");
 events.addEventListener("search", e => show(JSON.parse(e.data)));
+events.addEventListener("cluster", e => showCluster(JSON.parse(e.data)));
 events.onopen = () => { connection.textContent = "live"; connection.className = "connection live"; };
 // EventSource reconnects by itself; the server then sends every search again.
 events.onerror = () => { connection.textContent = "reconnecting…"; connection.className = "connection"; };

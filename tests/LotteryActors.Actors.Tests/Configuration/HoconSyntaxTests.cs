@@ -76,7 +76,7 @@ public sealed class HoconSyntaxTests
                 seeds.init = -3
               }
               runtime.min-backoff = 100ms
-              log.seq-url = null
+              runtime.seq.url = null
             }
             include "more.conf"
             """";

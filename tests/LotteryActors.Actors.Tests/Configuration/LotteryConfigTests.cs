@@ -74,6 +74,27 @@ public sealed class LotteryConfigTests
     }
 
     [Fact]
+    public void The_seq_sink_is_off_by_default_and_on_with_lottery_runtime_seq_url()
+    {
+        Assert.Equal("", LogSettings.Read(LotteryConfig.Defaults).SeqUrl);
+        var on = LotteryConfig.FromText("lottery.runtime.seq.url = \"http://127.0.0.1:5341\"");
+        Assert.Equal("http://127.0.0.1:5341", LogSettings.Read(on).SeqUrl);
+        var bad = Assert.Throws<SpecException>(() =>
+            LogSettings.Read(LotteryConfig.FromText("lottery.runtime.seq.url = \"seq:5341\"")));
+        Assert.Equal("lottery.runtime.seq.url", bad.Key);
+        Assert.Contains("http(s) URL", bad.Message);
+    }
+
+    [Fact]
+    public void The_old_seq_key_is_refused_in_one_line_that_names_the_new_key()
+    {
+        var error = Assert.Throws<SpecException>(() => LotteryConfig.FromText("lottery.log.seq-url = \"http://seq\""));
+        Assert.Equal("lottery.log.seq-url", error.Key);
+        Assert.Contains("set lottery.runtime.seq.url instead", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
     public void Every_key_in_lottery_conf_is_documented_by_a_comment_above_it()
     {
         var lines = File.ReadAllLines(Hocon("lottery.conf"));

@@ -43,6 +43,19 @@ public sealed class NodeCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_node_whose_metrics_port_is_in_use_exits_5_in_one_line_naming_the_setting()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var result = Node($"lottery.runtime.metrics.port = {port}\nlottery.cluster.port = 0");
+
+        Assert.Equal(5, result.ExitCode);
+        Assert.Equal(NodeMetricFamilies.PortInUse(port), result.Stderr.TrimEnd('\n'));
+    }
+
+    [Fact]
     public void A_coordinator_node_whose_journal_database_is_unreachable_exits_5_in_one_line()
     {
         var closed = ClosedPort();

@@ -11,29 +11,18 @@ namespace LotteryActors.Cli.Tests.Dashboard;
 /// </summary>
 public sealed class DashboardBrowserTests(ITestOutputHelper output)
 {
-    private const string Chromium = "/usr/bin/chromium";
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
     private const float WaitMs = 300_000;
 
     [Fact]
     public async Task The_page_follows_a_running_search_without_a_reload_and_links_the_comparison_at_the_end()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: deploy/setup.sh installs Debian's chromium");
         using var workspace = new SearchWorkspace();
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         using var serve = CliProcess.Start("serve", "--config", workspace.ConfigPath, "--urls", url);
         serve.WaitForLog("dashboard of", Limit);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(
-            new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1200, Height = 900 },
-        });
-        var loads = 0;
-        page.Load += (_, _) => loads++;
-        await page.GotoAsync(url);
-        await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("live");
+        await using var browser = await DashboardBrowser.OpenAsync(url);
+        var page = browser.Page;
 
         using var search = CliProcess.Start("search", "--config", workspace.ConfigPath, "--json");
         var runs = page.Locator("tr.ticket[data-ticket='w0-t0'] .runs");
@@ -60,7 +49,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         Assert.Equal(7, await Points(page));
         var comparison = await card.Locator("a.comparison").GetAttributeAsync("href");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("dashboard.png"), FullPage = true });
-        Assert.Equal(1, loads);
+        Assert.Equal(1, browser.Loads);
 
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         var levels = JsonNode.Parse(await http.GetStringAsync(comparison))!["ensemble"]!["levels"]!.AsArray();
@@ -74,12 +63,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             JsonNode.Parse(await http.GetStringAsync("/api/searches"))));
     }
 
-    private string Screenshot(string name)
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "screenshots", name);
-        output.WriteLine($"screenshot: {path}");
-        return path;
-    }
+    private string Screenshot(string name) => DashboardBrowser.Screenshot(output, name);
 
     private static Task<int> Points(IPage page) => page.Locator(".plot[data-ticket='w0-t0'] circle.run").CountAsync();
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using LotteryActors.Cli.Tests.Support;
 using Xunit.Abstractions;
 
@@ -10,6 +12,22 @@ namespace LotteryActors.Cli.Tests.Dashboard;
 public sealed class MetricsTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public void A_search_whose_metrics_port_is_in_use_exits_5_in_one_line_naming_the_setting_and_journals_nothing()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        using var workspace = new SearchWorkspace($"lottery.runtime.metrics.port = {port}");
+
+        var result = CliProcess.Run(Limit, "search", "--config", workspace.ConfigPath);
+
+        Assert.Equal(5, result.ExitCode);
+        Assert.Equal(NodeMetricFamilies.PortInUse(port), Assert.Single(result.ErrorLines));
+        Assert.DoesNotContain("Exception", result.Stderr);
+        Assert.False(File.Exists(workspace.JournalPath), "a search refused at start journaled something");
+    }
 
     [Fact]
     public async Task The_node_and_the_dashboard_serve_metrics_that_move_while_a_search_runs()

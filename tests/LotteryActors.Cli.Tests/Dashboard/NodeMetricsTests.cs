@@ -33,7 +33,8 @@ public sealed class NodeMetricsTests(ITestOutputHelper output) : IDisposable
     {
         using var postgres = new TempPostgres();
         var metricsPort = FreePort.Next();
-        var config = WriteConfig(postgres.ConnectionString, FreePort.Next(), metricsPort);
+        var clusterPort = FreePort.Next();
+        var config = WriteConfig(postgres.ConnectionString, clusterPort, metricsPort);
         using var node = CliProcess.Start("node", "--config", config);
         node.WaitForLog("is up with roles", Limit);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -53,6 +54,9 @@ public sealed class NodeMetricsTests(ITestOutputHelper output) : IDisposable
         var result = submit.WaitForExit(Limit);
         Assert.True(result.ExitCode == 0, result.Stderr + node.Stderr);
         var runs = RunsDone(result.Stdout);
+        // While it waited, submit named the units running and the node that ran each.
+        Assert.Matches($@": \d+ of {runs} runs journaled; running: w0-t0 round \d.* on 127\.0\.0\.1:{clusterPort}",
+            result.Stderr);
         // The coordinator counts a run once its result is journaled, before it answers the client: no wait needed.
         var after = PrometheusText.Parse(await http.GetStringAsync(url));
         scrapes.Add(after);

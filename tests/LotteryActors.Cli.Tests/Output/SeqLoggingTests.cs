@@ -26,7 +26,7 @@ public sealed class SeqLoggingTests
     public void EventsOfASearchArriveWithItsSearchTicketAndRoundAsProperties()
     {
         using var seq = new SeqListener();
-        using var workspace = new SearchWorkspace($"lottery.log.seq-url = \"{seq.Url}\"");
+        using var workspace = new SearchWorkspace($"lottery.runtime.seq.url = \"{seq.Url}\"");
 
         var result = SearchLoggingTo(seq, workspace, new() { ["LOTTERY_SEQ_API_KEY"] = "" });
 
@@ -55,7 +55,7 @@ public sealed class SeqLoggingTests
     public void TheApiKeyFromTheEnvironmentArrivesAsSeqsHeaderAndNowhereElse()
     {
         using var seq = new SeqListener();
-        using var workspace = new SearchWorkspace($"lottery.log.seq-url = \"{seq.Url}\"");
+        using var workspace = new SearchWorkspace($"lottery.runtime.seq.url = \"{seq.Url}\"");
         const string key = "test-key-7f3a";
 
         var result = SearchLoggingTo(seq, workspace, new() { ["LOTTERY_SEQ_API_KEY"] = key });
@@ -74,7 +74,7 @@ public sealed class SeqLoggingTests
     {
         using var seq = new SeqListener();
         using var workspace = new SearchWorkspace(
-            $"lottery.log.seq-url = \"{seq.Url}\"\nlottery.search.training.lr = 1e30");
+            $"lottery.runtime.seq.url = \"{seq.Url}\"\nlottery.search.training.lr = 1e30");
 
         var result = SearchLoggingTo(seq, workspace, new() { ["LOTTERY_SEQ_API_KEY"] = "" }, exitCode: 4);
 

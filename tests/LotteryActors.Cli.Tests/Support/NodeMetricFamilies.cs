@@ -20,6 +20,10 @@ public static class NodeMetricFamilies
         ("lottery_journal_write_seconds", "histogram"),
     ];
 
+    /// <summary>What a search or node prints, and all it prints as an error, when its metrics port is taken.</summary>
+    public static string PortInUse(int port) => $"error: port {port} on 127.0.0.1 is in use (another search or " +
+        "node?); set lottery.runtime.metrics.port to a free port, or 0 for no metrics";
+
     /// <summary>A gauge labelled by trainer.</summary>
     public const string Throughput = "lottery_trainer_examples_per_second";
 

@@ -199,7 +199,7 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         // The only trainer for now has its own copy of the data, which differs: it is offered a run and refuses it.
         using var otherData = Training.Tests.Support.SyntheticData.Splits(seed: 12);
         var stranger = await lab.Start("trainer", runners: s => new Training.Imp.ImpRunner(s, otherData, lab.Store));
-        await WaitFor(lab, j => j.OfType<LeaseEnded>().Any(e => e.Reason == LeaseEndReason.WrongDataset));
+        await JournalWhen(lab, j => j.OfType<LeaseEnded>().Any(e => e.Reason == LeaseEndReason.WrongDataset));
         await lab.Start("trainer");
         await lab.Finished(coordinator, spec);
 
@@ -213,6 +213,36 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         Assert.Empty(journal.OfType<WorkFailed>());
         Assert.All(journal.OfType<WorkCompleted>(), c => Assert.Equal(recorded, c.DatasetFingerprint));
         EveryUnitCompletedOnce(journal, spec);
+    }
+
+    [PostgresFact]
+    public async Task Trainers_are_journaled_once_with_their_slots_and_as_gone_once_they_are_no_members()
+    {
+        await using var lab = new Lab(postgres.Server);
+        var coordinator = await lab.Start("coordinator");
+        var two = await lab.Start("trainer", slots: 2);
+        var one = await lab.Start("trainer", slots: 1);
+        var spec = Hand.Spec(seed: 31, tickets: 3);
+        await lab.Submit(coordinator, spec);
+        await lab.Finished(coordinator, spec);
+
+        // A graceful leave is heard as the member's removal.
+        await one.DisposeAsync();
+        // A node that asks for work but is no member (as one removed while no coordinator was there to hear it) is
+        // recorded as gone at the next lease check. The search is done, so it is leased nothing.
+        coordinator.Coordinator.Tell(new WorkRequested("ghost", 3, 0));
+        var journal = await JournalWhen(lab, j => j.OfType<TrainerLeft>().Count() == 2);
+
+        // Once each, although every trainer asked for work every second.
+        Assert.Equal(new[] { (two.Id, 2), (one.Id, 1), ("ghost", 3) }.Order(),
+            journal.OfType<TrainerRegistered>().Select(r => (r.Node, r.Slots)).Order());
+        Assert.Equal(new[] { one.Id, "ghost" }.Order(), journal.OfType<TrainerLeft>().Select(l => l.Node).Order());
+        Assert.All(journal.OfType<WorkLeased>(), l => Assert.Contains(l.Node, new[] { two.Id, one.Id }));
+        // The fold the dashboard reads: the nodes, their slots, who is gone.
+        var trainers = journal.Aggregate(CoordinatorState.Empty, (s, e) => s.Apply(e)).Trainers;
+        Assert.Equal((2, true), (trainers[two.Id].Slots, trainers[two.Id].Present));
+        Assert.Equal((1, false), (trainers[one.Id].Slots, trainers[one.Id].Present));
+        Assert.False(trainers["ghost"].Present);
     }
 
     /// <summary>
@@ -229,18 +259,20 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         return (offer, new WorkDone(node, offer.WorkId, WorkOutput.Drawn(init, runner.DenseMask(init))));
     }
 
-    private static Task WaitForCompleted(Lab lab, int count) =>
-        WaitFor(lab, journal => journal.OfType<WorkCompleted>().Count() >= count);
-
-    private static async Task WaitFor(Lab lab, Func<IReadOnlyList<IClusterEvent>, bool> condition)
+    private static async Task<IReadOnlyList<IClusterEvent>> JournalWhen(Lab lab,
+        Func<IReadOnlyList<IClusterEvent>, bool> holds)
     {
         var deadline = DateTime.UtcNow + Lab.Patience;
-        while (!condition(lab.Journal()))
+        while (!holds(lab.Journal()))
         {
             Assert.True(DateTime.UtcNow < deadline, $"the journal did not get there in {Lab.Patience}");
             await Task.Delay(200);
         }
+        return lab.Journal();
     }
+
+    private static Task WaitForCompleted(Lab lab, int count) =>
+        JournalWhen(lab, journal => journal.OfType<WorkCompleted>().Count() >= count);
 
     /// <summary>Every unit the search queued was journaled as done exactly once, and none failed.</summary>
     private static void EveryUnitCompletedOnce(IReadOnlyList<IClusterEvent> journal, SearchSpec spec)

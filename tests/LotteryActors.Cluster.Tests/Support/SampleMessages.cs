@@ -47,6 +47,8 @@ public static class SampleMessages
         },
         "WorkFailed.v1" => new WorkFailed(RunId, "IOException: No space left on device", 3, T0.AddSeconds(55)),
         "CoordinatorSnapshot.v1" => CoordinatorSnapshot.From(SnapshotState()),
+        "TrainerRegistered.v1" => new TrainerRegistered(Node, Slots: 4, T0),
+        "TrainerLeft.v1" => new TrainerLeft(Node, T0.AddSeconds(70)),
         "SubmitSearch.v1" => new SubmitSearch(CanonicalSpec.ToJson(Spec)),
         "SearchAccepted.v1" => new SearchAccepted(Spec.SearchId, AlreadyKnown: true),
         "WorkRequested.v1" => new WorkRequested(Node, Slots: 4, Busy: 1),
@@ -65,7 +67,8 @@ public static class SampleMessages
             "search ba3371e12189c242 was recorded with a dataset whose fingerprint is 6a1a3ae8a1d1, but the copy " +
             "at data/mnist has 0b5f7e2d9c44; point lottery.search.dataset.path at the same files"),
         "ProgressRequested.v1" => new ProgressRequested(Spec.SearchId),
-        "SearchProgress.v1" => new SearchProgress(Spec.SearchId, Known: true, Done: 5, Total: 14, Finished: false),
+        "SearchProgress.v2" => new SearchProgress(Spec.SearchId, Known: true, Done: 5, Total: 14, Finished: false,
+            [new RunningWork(Node, Run)]),
         _ => throw new ArgumentOutOfRangeException(nameof(manifest), manifest, "no sample for this manifest"),
     };
 }

@@ -25,6 +25,25 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public void A_trainer_is_journaled_when_new_resized_or_back_and_as_gone_once_it_is_no_member()
+    {
+        var state = CoordinatorState.Empty.Fold(CoordinatorState.Empty.Register(A, 2, T0));
+        Assert.Equal((2, true), (state.Trainers[A].Slots, state.Trainers[A].Present));
+        // Its periodic requests journal nothing; another slot count does.
+        Assert.Empty(state.Register(A, 2, T0.AddSeconds(5)));
+        state = state.Fold([Assert.Single(state.Register(A, 3, T0.AddSeconds(10))), .. state.Register(B, 1, T0)]);
+        Assert.Equal(3, state.Trainers[A].Slots);
+
+        Assert.Empty(state.Gone(new HashSet<string> { A, B }, T0.AddMinutes(1)));
+        var gone = Assert.Single(state.Gone(new HashSet<string> { A }, T0.AddMinutes(1)));
+        Assert.Equal(B, gone.Node);
+        state = state.Apply(gone);
+        Assert.Equal(T0.AddMinutes(1), state.Trainers[B].LeftAt);
+        Assert.Empty(state.Gone(new HashSet<string> { A }, T0.AddMinutes(2)));
+        Assert.Single(state.Register(B, 1, T0.AddMinutes(3)));
+    }
+
+    [Fact]
     public void An_expired_lease_puts_its_unit_back_in_front_and_another_node_gets_it()
     {
         var state = Submitted(Spec());
