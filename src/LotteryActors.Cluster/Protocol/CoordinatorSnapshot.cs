@@ -15,7 +15,10 @@ public sealed record CoordinatorSnapshot(
     IReadOnlyList<OpenUnit> Open,
     IReadOnlyList<HeldLease> Leases,
     IReadOnlyList<string> Done,
-    long NextOrder) : IClusterJournalEntry
+    long NextOrder,
+    IReadOnlyList<UnitGiveBacks> GiveBacks,
+    IReadOnlyList<WrongCopy> WrongData,
+    IReadOnlyList<KnownTrainer> Trainers) : IClusterJournalEntry
 {
     public static CoordinatorSnapshot From(CoordinatorState state) => new(
         state.Searches.Values.Select(SearchSnapshot.From).ToList(),
@@ -23,7 +26,12 @@ public sealed record CoordinatorSnapshot(
         state.Queue.Leases.Select(p => new HeldLease(p.Key, p.Value.Node, p.Value.Deadline))
             .OrderBy(l => l.WorkId, StringComparer.Ordinal).ToList(),
         state.Queue.Done.Order(StringComparer.Ordinal).ToList(),
-        state.Queue.NextOrder);
+        state.Queue.NextOrder,
+        state.Queue.GiveBacks.Select(p => new UnitGiveBacks(p.Key, p.Value))
+            .OrderBy(g => g.WorkId, StringComparer.Ordinal).ToList(),
+        state.Queue.WrongData.Select(w => new WrongCopy(w.Node, w.SearchId))
+            .OrderBy(w => w.Node, StringComparer.Ordinal).ThenBy(w => w.SearchId, StringComparer.Ordinal).ToList(),
+        state.Trainers.Select(p => new KnownTrainer(p.Key, p.Value.Slots, p.Value.Since, p.Value.LeftAt)).ToList());
 
     public CoordinatorState ToState()
     {
@@ -33,11 +41,30 @@ public sealed record CoordinatorSnapshot(
             Open.Where(u => !leases.ContainsKey(u.WorkId)).ToImmutableSortedDictionary(u => u.Order, u => u.WorkId),
             leases,
             Done.ToImmutableHashSet(),
-            NextOrder);
+            NextOrder)
+        {
+            GiveBacks = GiveBacks.ToImmutableDictionary(g => g.WorkId, g => g.Count),
+            WrongData = WrongData.Select(w => (w.Node, w.SearchId)).ToImmutableHashSet(),
+        };
         return new CoordinatorState(queue,
-            Searches.Select(s => s.ToState()).ToImmutableSortedDictionary(s => s.SearchId!, s => s));
+            Searches.Select(s => s.ToState()).ToImmutableSortedDictionary(s => s.SearchId!, s => s))
+        {
+            Trainers = Trainers.ToImmutableSortedDictionary(t => t.Node,
+                t => new TrainerNode(t.Slots, t.Since, t.LeftAt)),
+        };
     }
 }
 
 /// <summary>A lease as a snapshot stores it: the unit, its node, its deadline.</summary>
 public sealed record HeldLease(string WorkId, string Node, DateTimeOffset Deadline);
+
+/// <summary>How many times an open unit was given back, so a successor does not restart its count.</summary>
+public sealed record UnitGiveBacks(string WorkId, int Count);
+
+/// <summary>A node whose dataset differs from the search's, so a successor does not lease it that search again.
+/// </summary>
+public sealed record WrongCopy(string Node, string SearchId);
+
+/// <summary>A trainer node as the journal knows it: its slots, since when, and when it left (null while present).
+/// </summary>
+public sealed record KnownTrainer(string Node, int Slots, DateTimeOffset Since, DateTimeOffset? LeftAt);

@@ -10,7 +10,7 @@ namespace LotteryActors.Cluster.Tests.Support;
 public static class SameState
 {
     /// <summary>
-    /// Field by field: the queue's collections by content and order, each search by its snapshot form (the one
+    /// Field by field: the queue's collections by content and order, the trainers, each search by its snapshot form (the one
     /// the single-node search journals), and the progress that clients see.
     /// </summary>
     public static void Equal(CoordinatorState expected, CoordinatorState actual, string where)
@@ -21,6 +21,10 @@ public static class SameState
         Assert.True(e.Leases.OrderBy(p => p.Key).SequenceEqual(a.Leases.OrderBy(p => p.Key)), $"{where}: leases");
         Assert.True(e.Done.SetEquals(a.Done), $"{where}: done");
         Assert.Equal(e.NextOrder, a.NextOrder);
+        Assert.True(e.GiveBacks.OrderBy(p => p.Key).SequenceEqual(a.GiveBacks.OrderBy(p => p.Key)),
+            $"{where}: give-backs");
+        Assert.True(e.WrongData.SetEquals(a.WrongData), $"{where}: nodes with another dataset");
+        Assert.True(expected.Trainers.SequenceEqual(actual.Trainers), $"{where}: trainers");
         Assert.Equal(expected.Searches.Keys, actual.Searches.Keys);
         foreach (var (id, search) in expected.Searches)
         {

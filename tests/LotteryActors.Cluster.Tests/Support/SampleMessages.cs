@@ -20,17 +20,25 @@ public static class SampleMessages
 
     private static readonly string RunId = Run.IdIn(Spec.SearchId);
 
-    /// <summary>A search whose init is done, one run leased, one waiting and one queued run done.</summary>
+    /// <summary>
+    /// A registered node and a search whose init is done: one run done, one given back once, and a lease that ended
+    /// because the node has another copy of the data (so every part of the state is in the snapshot).
+    /// </summary>
     private static CoordinatorState SnapshotState()
     {
         var init = WorkItem.Init(0).IdIn(Spec.SearchId);
         var state = CoordinatorState.Empty.Fold(CoordinatorState.Empty.Submit(Spec, T0));
+        state = state.Fold(state.Register(Node, 1, T0));
         state = state.Fold([new WorkLeased(init, Node, T0.AddSeconds(60), T0)]);
         state = state.Fold(state.Complete(Node, init, Output(WorkItem.Init(0)), T0.AddSeconds(10)));
         state = state.Fold(state.Request(Node, 1, 0, T0.AddSeconds(20), LeaseTimeout));
         var first = state.Queue.Leases.Keys.Single();
         state = state.Fold(state.Complete(Node, first, Output(state.Queue.Open[first].Item), T0.AddSeconds(30)));
-        return state.Fold(state.Request(Node, 1, 0, T0.AddSeconds(40), LeaseTimeout));
+        state = state.Fold(state.Request(Node, 1, 0, T0.AddSeconds(40), LeaseTimeout));
+        var second = state.Queue.Leases.Keys.Single();
+        state = state.Fold(state.Queue.GiveBack(Node, second, "IOException: disk full", limit: 3, T0.AddSeconds(45)));
+        state = state.Fold(state.Request(Node, 1, 0, T0.AddSeconds(50), LeaseTimeout));
+        return state.Fold(state.Queue.WrongDataset(Node, state.Queue.Leases.Keys.Single(), T0.AddSeconds(55)));
     }
 
     public static object For(string manifest) => manifest switch

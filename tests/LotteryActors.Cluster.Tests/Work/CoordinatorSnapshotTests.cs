@@ -51,8 +51,9 @@ public sealed class CoordinatorSnapshotTests
     }
 
     /// <summary>
-    /// Two searches pulled by three nodes that take, renew, finish and lose (expiry, leaving) units in
-    /// a fixed pseudo-random order until both searches are done: every kind of event, interleaved.
+    /// Two searches pulled by three nodes that register, take, renew, finish, give back and lose (expiry, leaving,
+    /// another dataset) units in a fixed pseudo-random order until both searches are done: every kind of event,
+    /// interleaved.
     /// </summary>
     private static List<IClusterEvent> BusyJournal()
     {
@@ -77,9 +78,10 @@ public sealed class CoordinatorSnapshotTests
             now = now.AddSeconds(random.Next(1, 8));
             var node = Nodes[random.Next(Nodes.Length)];
             var held = state.Queue.Leases.Where(l => l.Value.Node == node).Select(l => l.Key).Order().ToList();
-            switch (random.Next(10))
+            switch (random.Next(12))
             {
                 case < 3:
+                    Take(state.Register(node, 2, now));
                     Take(state.Request(node, 2, 0, now, LeaseTimeout));
                     break;
                 case < 7 when held.Count > 0:
@@ -93,6 +95,14 @@ public sealed class CoordinatorSnapshotTests
                     break;
                 case 9 when random.Next(4) == 0:
                     Take(state.Queue.NodeLeft(node, now));
+                    Take(state.Gone(Nodes.Where(n => n != node).ToHashSet(), now));
+                    break;
+                case 10 when held.Count > 0:
+                    Take(state.Queue.GiveBack(node, held[0], "IOException: disk full", limit: 3, now));
+                    break;
+                // Only one node has another copy of the data, so every search still has nodes to run it.
+                case 11 when node == "node-c" && held.Count > 0:
+                    Take(state.Queue.WrongDataset(node, held[0], now));
                     break;
             }
         }
@@ -101,6 +111,9 @@ public sealed class CoordinatorSnapshotTests
         var ended = journal.OfType<LeaseEnded>().Select(e => e.Reason).ToHashSet();
         Assert.Superset(new HashSet<LeaseEndReason> { LeaseEndReason.Expired, LeaseEndReason.NodeLeft }, ended);
         Assert.NotEmpty(journal.OfType<LeasesRenewed>());
+        // Every part of the state that only events after a snapshot could otherwise rebuild.
+        Assert.Superset(new HashSet<LeaseEndReason> { LeaseEndReason.Abandoned, LeaseEndReason.WrongDataset }, ended);
+        Assert.NotEmpty(journal.OfType<TrainerLeft>());
         return journal;
     }
 
