@@ -8,11 +8,16 @@ namespace LotteryActors.Cli.Report;
 /// <summary>The tables of one search's comparison, in reading order.</summary>
 public static class ComparisonTables
 {
+    /// <summary>
+    /// The tables with rows: a search without converged baselines or with one init per width has no dense-baselines
+    /// or init-mix rows, and an empty table with its long note says nothing.
+    /// </summary>
     public static IReadOnlyList<ReportTable> Build(SearchAnalysis a) =>
-    [
-        Curves(a), SeedLevel(a), DenseBaselines(a), Ensembles(a), InitMix(a), Baselines(a), SizeCurves(a), Diversity(a),
-        Pools(a), Census(a),
-    ];
+        new[]
+        {
+            Curves(a), SeedLevel(a), DenseBaselines(a), Ensembles(a), InitMix(a), Baselines(a), SizeCurves(a), Diversity(a),
+            Pools(a), Census(a),
+        }.Where(t => t.Rows.Count > 0).ToList();
 
     /// <param name="wide">Every column on one line, however wide, instead of panels that fit the console.</param>
     public static void Print(SearchAnalysis a, TextWriter output, bool wide = false)

@@ -18,6 +18,15 @@ public sealed class SearchAnalyzer : IDisposable
     public const string ProbabilityAverage = "probability-average";
     public const string MajorityVote = "majority-vote";
 
+    /// <summary>Where the dense net a comparison uses comes from: the init's converged baseline, or a round-0 net.</summary>
+    public const string ConvergedSource = "converged";
+    public const string RoundZeroSource = "round-0";
+
+    /// <summary>The independent units a <see cref="SeedSummary"/> is taken over.</summary>
+    public const string InitUnit = "init";
+    public const string SeedUnit = "data-order seed";
+    public const string PositionUnit = "ticket position";
+
     private readonly ImpRunner runner;
     private readonly AnalysisOptions options;
     private readonly Dictionary<WorkUnit, MemberOutputs> outputs = [];
@@ -196,10 +205,6 @@ public sealed class SearchAnalyzer : IDisposable
             Statistics.PairedAccuracyDifference(equalCorrect, denseCorrect, options.BootstrapResamples));
     }
 
-    /// <summary>Where the dense net a comparison uses comes from.</summary>
-    public const string ConvergedSource = "converged";
-    public const string RoundZeroSource = "round-0";
-
     private DenseBaselineRow DenseBaseline(Group baselines, IReadOnlyList<Group> tickets)
     {
         var runs = baselines.Runs;
@@ -221,10 +226,6 @@ public sealed class SearchAnalyzer : IDisposable
             affordable?.Max(g => g.Runs.Count * TicketEpochs(g.Round)) ?? double.NaN,
             affordable is null ? null : SeedSummary.Of(InitUnit, affordable.Select(EnsembleAccuracy).ToList()));
     }
-
-    public const string InitUnit = "init";
-    public const string SeedUnit = "data-order seed";
-    public const string PositionUnit = "ticket position";
 
     /// <summary>One round of one width, over its inits (or, with one init, over its tickets' data-order seeds).</summary>
     private SeedLevelRow SeedLevel(IReadOnlyList<Group> inits, IReadOnlyList<Group> all, IReadOnlyList<RunResult> runs)
