@@ -167,4 +167,23 @@ public sealed class SearchAnalyzerInitsTests : IDisposable
             Assert.Equal(Statistics.SampleStandardDeviation(gains), row.EnsembleGainOverDense.StandardDeviation, 9);
         }
     }
+
+    [Fact]
+    public void The_selected_member_is_chosen_on_validation_where_test_would_choose_another()
+    {
+        var discriminating = 0;
+        foreach (var row in analysis.Ensembles)
+        {
+            var members = row.Kind == RunKind.DenseBaseline
+                ? Enumerable.Range(0, 3).Select(Converged).ToList()
+                : [Run(2 * row.Init!.Value, row.Round), Run(2 * row.Init!.Value + 1, row.Round)];
+            var onValidation = members.First(r => r.Metrics.ValidationAccuracy == members.Max(m => m.Metrics.ValidationAccuracy));
+            var onTest = members.First(r => r.Metrics.TestAccuracy == members.Max(m => m.Metrics.TestAccuracy));
+            Assert.Equal(onValidation.Metrics.TestAccuracy, row.SelectedMemberTestAccuracy, 9);
+            if (onValidation.Metrics.TestAccuracy != onTest.Metrics.TestAccuracy)
+                discriminating++;
+        }
+        // Rows where choosing on test would give another number: without them this test could not catch it.
+        Assert.True(discriminating > 0, "no row tells validation from test selection apart");
+    }
 }
