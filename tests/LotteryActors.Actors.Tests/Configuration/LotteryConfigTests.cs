@@ -73,6 +73,7 @@ public sealed class LotteryConfigTests
     [InlineData("local.conf")]
     [InlineData("census.conf")]
     [InlineData("census-inits.conf")]
+    [InlineData("census-inits-timing.conf")]
     [InlineData("dense.conf")]
     [InlineData("imp-curve.conf")]
     [InlineData("rewind-init.conf")]
