@@ -43,16 +43,22 @@ public static class ComparisonTables
         : $"{ReportTable.Display(s.Mean)} +- {ReportTable.Display(s.StandardDeviation)} [{ReportTable.Display(s.Lower)}, " +
           $"{ReportTable.Display(s.Upper)}] (n = {s.N} {s.Unit}s)";
 
+    /// <summary>What the interval over seeds says about a difference: only an interval that excludes 0 decides.</summary>
+    private static string Verdict(SeedSummary difference) =>
+        difference.N < 2 ? "no interval (n = 1)"
+        : !difference.ExcludesZero ? "within seed noise"
+        : difference.Mean > 0 ? "ensemble wins" : "dense wins";
+
     private static string Epochs(Spread epochs) =>
         string.Join(' ', epochs.Values.Select(v => v.ToString("0.#", CultureInfo.InvariantCulture)));
 
     private static ReportTable SeedLevel(SearchAnalysis a) => new("seed-level",
         "Headline: tickets and their within-init ensemble, over independent inits",
-        ["width", "round", "density", "members", "logit ensemble", "ensemble - dense", "dense"],
+        ["width", "round", "density", "members", "logit ensemble", "ensemble - dense", "dense", "verdict"],
         a.SeedLevel.Select(r => new object?[]
         {
             r.Width, r.Round, r.Density, Summary(r.MemberTestAccuracy), Summary(r.EnsembleTestAccuracy),
-            Summary(r.EnsembleGainOverDense), r.DenseSource,
+            Summary(r.EnsembleGainOverDense), r.DenseSource, Verdict(r.EnsembleGainOverDense),
         }).ToList(),
         "test accuracy, mean +- sample sd over the unit named, with a 95% Student t interval for the mean over that " +
         "unit; members = each init's mean ticket (with one init: each ticket, over data-order seeds); ensemble - dense " +
