@@ -13,9 +13,9 @@ public sealed record SearchView(SearchDocument Search, IReadOnlyList<TicketProgr
     public static SearchView From(SearchState state, bool running)
     {
         var spec = state.Spec!;
-        var schedule = TicketSchedule.For(spec);
         var progress = spec.Tickets().Select(id =>
         {
+            var schedule = TicketSchedule.For(spec, id);
             var ticket = state.Ticket(id);
             var done = ticket.Runs.Select(r => new RunSlot(r.Unit.Round, r.Unit.Kind)).ToHashSet();
             // The round of the ticket's next run; a ticket with none left stands at its last round.

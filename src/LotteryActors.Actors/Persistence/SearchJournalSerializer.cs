@@ -15,7 +15,8 @@ public sealed class SearchJournalSerializer(ExtendedActorSystem system)
     {
         ["SearchStarted.v1"] = typeof(SearchStarted),
         ["DatasetRecorded.v1"] = typeof(DatasetRecorded),
-        ["InitDrawn.v1"] = typeof(InitDrawn),
+        // v2: which of the width's inits (inits-per-width).
+        ["InitDrawn.v2"] = typeof(InitDrawn),
         // v2: a run's result names what a control drew (RunResult.Control).
         ["RoundCompleted.v2"] = typeof(RoundCompleted),
         ["TicketFailed.v1"] = typeof(TicketFailed),
@@ -23,19 +24,22 @@ public sealed class SearchJournalSerializer(ExtendedActorSystem system)
         ["TicketRetried.v1"] = typeof(TicketRetried),
         ["EnsembleEvaluated.v1"] = typeof(EnsembleEvaluated),
         ["SearchCompleted.v1"] = typeof(SearchCompleted),
-        // v2: the dataset's fingerprint, and runs with their control provenance.
-        ["SearchSnapshot.v2"] = typeof(SearchSnapshot),
+        // v2: the dataset's fingerprint, and runs with their control provenance; v3: inits with their index.
+        ["SearchSnapshot.v3"] = typeof(SearchSnapshot),
     };
 
     /// <summary>
     /// Older versions, still read. A v1 run result lacks <c>Control</c>, which reads as null: those controls drew
     /// their init or mask without storing it. A v1 snapshot also lacks the dataset's fingerprint, which reads as
-    /// null (the next resume records it).
+    /// null (the next resume records it). A v1 init draw, and the inits of a v1 or v2 snapshot, lack the init's
+    /// index, which reads as 0: they come from searches with one init per width.
     /// </summary>
     private static readonly IReadOnlyDictionary<string, Type> Older = new Dictionary<string, Type>
     {
+        ["InitDrawn.v1"] = typeof(InitDrawn),
         ["RoundCompleted.v1"] = typeof(RoundCompleted),
         ["SearchSnapshot.v1"] = typeof(SearchSnapshot),
+        ["SearchSnapshot.v2"] = typeof(SearchSnapshot),
     };
 
     public override int Identifier => Id;

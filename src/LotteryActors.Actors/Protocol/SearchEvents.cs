@@ -29,8 +29,16 @@ public static class SearchEvents
     /// </summary>
     public sealed record DatasetRecorded(string Fingerprint, DateTimeOffset OccurredAt) : ISearchEvent;
 
-    /// <summary>The shared initialisation of one width was drawn and stored, with its all-ones mask.</summary>
-    public sealed record InitDrawn(int WidthIndex, string InitHash, string DenseMaskHash, DateTimeOffset OccurredAt) : ISearchEvent;
+    /// <summary>
+    /// Shared init <paramref name="InitIndex"/> of one width was drawn and stored, with its all-ones mask. v2 added
+    /// the index (<c>inits-per-width</c>); a v1 entry, from when every width had one init, reads as init 0.
+    /// </summary>
+    public sealed record InitDrawn(int WidthIndex, string InitHash, string DenseMaskHash, DateTimeOffset OccurredAt,
+        int InitIndex = 0) : ISearchEvent
+    {
+        [System.Text.Json.Serialization.JsonIgnore]
+        public InitId Id => new(WidthIndex, InitIndex);
+    }
 
     /// <summary>
     /// One training run finished and its artifacts are on disk: an IMP round of a ticket, or a control at that round.

@@ -9,7 +9,7 @@ namespace LotteryActors.Actors.Protocol;
 /// <summary>
 /// The journaled form of a <see cref="SearchState"/>: plain lists, so it serialises as JSON unchanged. Version 2
 /// added <see cref="DatasetFingerprint"/>; a version 1 snapshot reads back with none, and the coordinator then
-/// records the dataset it finds.
+/// records the dataset it finds. Version 3 writes each init's index (InitDrawn.v2); earlier ones read as init 0.
 /// </summary>
 public sealed record SearchSnapshot(
     string SearchId,
@@ -37,7 +37,7 @@ public sealed record SearchSnapshot(
     {
         SearchId = SearchId,
         Spec = CanonicalSpec.FromJson(SpecJson),
-        Inits = SearchState.Empty.Inits.AddRange(Inits.Select(i => KeyValuePair.Create(i.WidthIndex, i))),
+        Inits = SearchState.Empty.Inits.AddRange(Inits.Select(i => KeyValuePair.Create(i.Id, i))),
         Tickets = SearchState.Empty.Tickets.AddRange(Tickets.Select(t =>
             KeyValuePair.Create(t.Ticket, new TicketState(t.Runs.ToImmutableList(), t.Finished, t.FailureReason)))),
         Ensemble = Ensemble,

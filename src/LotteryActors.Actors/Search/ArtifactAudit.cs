@@ -4,8 +4,8 @@ using LotteryActors.Training.Repair;
 namespace LotteryActors.Actors.Search;
 
 /// <summary>
-/// Every artifact hash a journaled search names, each once, with the step that produced it: per width the shared
-/// init and its dense mask; per run its weights, next mask and rewind point, and the start and mask it read. What the
+/// Every artifact hash a journaled search names, each once, with the step that produced it: per init of each width
+/// the shared init and its dense mask; per run its weights, next mask and rewind point, and the start and mask it read. What the
 /// journal does not name is not audited: controls journaled before RoundCompleted.v2 name neither the init nor the
 /// mask they drew; later ones name both as outputs of their run. Pure, so it is tested on hand-made states.
 /// </summary>
@@ -20,10 +20,10 @@ public static class ArtifactAudit
                 named.TryAdd(hash, new JournaledArtifact(hash, kind, producer));
         }
 
-        foreach (var (width, init) in state.Inits)
+        foreach (var (id, init) in state.Inits)
         {
-            Name(init.InitHash, ArtifactKind.Init, new ArtifactProducer.InitDraw(width));
-            Name(init.DenseMaskHash, ArtifactKind.DenseMask, new ArtifactProducer.DenseMask(width, init.InitHash));
+            Name(init.InitHash, ArtifactKind.Init, new ArtifactProducer.InitDraw(id.WidthIndex, id.Index));
+            Name(init.DenseMaskHash, ArtifactKind.DenseMask, new ArtifactProducer.DenseMask(id.WidthIndex, init.InitHash));
         }
         var runs = state.Tickets.Values
             .SelectMany(t => t.Runs.OrderBy(r => r.Unit.Round).ThenBy(r => r.Unit.Kind))

@@ -144,13 +144,13 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
             DeferAsync(Proceed.Instance, _ => OnProceed());
             return;
         }
-        var missing = state.WidthsWithoutInit().ToList();
+        var missing = state.InitsNotDrawn().ToList();
         if (missing.Count > 0)
         {
-            var draws = missing.Select(w =>
+            var draws = missing.Select(id =>
             {
-                var init = node.Runner.DrawInit(w);
-                return new InitDrawn(w, init, node.Runner.DenseMask(init), Now);
+                var init = node.Runner.DrawInit(id);
+                return new InitDrawn(id.WidthIndex, init, node.Runner.DenseMask(init), Now, id.Index);
             }).ToList();
             RecordAll(draws);
             DeferAsync(Proceed.Instance, _ => OnProceed());

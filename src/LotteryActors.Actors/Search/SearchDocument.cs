@@ -14,8 +14,8 @@ public sealed record SearchDocument(
         var (done, total) = state.Progress();
         return new SearchDocument(state.SearchId!, state.Spec!.Name, PhaseOf(state, running), state.Completed,
             done, total, state.Spec,
-            state.Tickets.Select(p => new TicketDocument(p.Key.ToString(), p.Value.Finished, p.Value.FailureReason,
-                p.Value.Runs.Select(RunRow.From).ToList())).ToList(),
+            state.Tickets.Select(p => new TicketDocument(p.Key.ToString(), state.Spec.InitOf(p.Key).Index,
+                p.Value.Finished, p.Value.FailureReason, p.Value.Runs.Select(RunRow.From).ToList())).ToList(),
             state.Ensemble);
     }
 
@@ -24,7 +24,8 @@ public sealed record SearchDocument(
         state.Completed ? "completed" : running ? "running" : "interrupted";
 }
 
-public sealed record TicketDocument(string Ticket, bool Finished, string? Failure, IReadOnlyList<RunRow> Runs);
+/// <param name="Init">Which of its width's shared inits the ticket starts from (0 with one init per width).</param>
+public sealed record TicketDocument(string Ticket, int Init, bool Finished, string? Failure, IReadOnlyList<RunRow> Runs);
 
 /// <summary>
 /// What <c>status --json</c> prints and the dashboard's <c>/api/searches</c> returns: one builder, so they agree.

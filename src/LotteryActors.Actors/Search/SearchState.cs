@@ -26,14 +26,14 @@ public sealed record TicketState(ImmutableList<RunResult> Runs, bool Finished, s
 public sealed record SearchState(
     string? SearchId,
     SearchSpec? Spec,
-    ImmutableSortedDictionary<int, InitDrawn> Inits,
+    ImmutableSortedDictionary<InitId, InitDrawn> Inits,
     ImmutableSortedDictionary<TicketId, TicketState> Tickets,
     EnsembleReport? Ensemble,
     bool Completed,
     DateTimeOffset? StartedAt,
     DateTimeOffset? LastEventAt)
 {
-    public static readonly SearchState Empty = new(null, null, ImmutableSortedDictionary<int, InitDrawn>.Empty,
+    public static readonly SearchState Empty = new(null, null, ImmutableSortedDictionary<InitId, InitDrawn>.Empty,
         ImmutableSortedDictionary.Create<TicketId, TicketState>(TicketOrder.Instance), null, false, null, null);
 
     public bool Started => Spec is not null;
@@ -67,7 +67,7 @@ public sealed record SearchState(
                 StartedAt = s.OccurredAt,
             },
             DatasetRecorded d => this with { DatasetFingerprint = d.Fingerprint },
-            InitDrawn i => this with { Inits = Inits.SetItem(i.WidthIndex, i) },
+            InitDrawn i => this with { Inits = Inits.SetItem(i.Id, i) },
             RoundCompleted r => Update(r.Result.Unit.Ticket, t => t.Has(r.Result.Unit) ? t : t with { Runs = t.Runs.Add(r.Result) }),
             TicketFailed f => Update(f.Ticket, t => t with { FailureReason = f.Reason }),
             TicketFinished f => Update(f.Ticket, t => t with { Finished = true }),
@@ -82,18 +82,20 @@ public sealed record SearchState(
 
     public TicketState Ticket(TicketId ticket) => Tickets.GetValueOrDefault(ticket, TicketState.Empty);
 
-    /// <summary>The ticket's next run, or null when all its runs are journaled. Needs the ticket's width initialised.</summary>
+    /// <summary>The ticket's next run, or null when all its runs are journaled. Needs the ticket's init drawn.</summary>
     public WorkUnit? NextUnit(TicketId ticket)
     {
-        var init = Inits[ticket.WidthIndex];
+        var init = InitOf(ticket);
         return TicketSchedule.NextUnit(Spec!, ticket, init.InitHash, init.DenseMaskHash, Ticket(ticket).Runs);
     }
+
+    /// <summary>The journaled draw of the shared init the ticket starts from.</summary>
+    public InitDrawn InitOf(TicketId ticket) => Inits[Spec!.InitOf(ticket)];
 
     /// <summary>True when the result is not journaled yet: a result delivered twice (after a restart) is journaled once.</summary>
     public bool IsNew(RunResult result) => !Ticket(result.Unit.Ticket).Has(result.Unit);
 
-    public IEnumerable<int> WidthsWithoutInit() =>
-        Enumerable.Range(0, Spec!.Model.Widths.Count).Where(w => !Inits.ContainsKey(w));
+    public IEnumerable<InitId> InitsNotDrawn() => Spec!.InitIds().Where(i => !Inits.ContainsKey(i));
 
     public IEnumerable<TicketId> OpenTickets() => Spec!.Tickets().Where(t => !Ticket(t).Done);
 
@@ -106,9 +108,8 @@ public sealed record SearchState(
     {
         if (Spec is null)
             return (0, 0);
-        var perTicket = TicketSchedule.For(Spec).Count;
         var tickets = Spec.Tickets();
-        return (tickets.Sum(t => Ticket(t).Runs.Count), perTicket * tickets.Count);
+        return (tickets.Sum(t => Ticket(t).Runs.Count), tickets.Sum(t => TicketSchedule.For(Spec, t).Count));
     }
 
     private SearchState Update(TicketId ticket, Func<TicketState, TicketState> change) =>

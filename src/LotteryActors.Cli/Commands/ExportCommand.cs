@@ -116,7 +116,7 @@ public static partial class ExportCommand
         var card = new TicketCard(1, state.SearchId!, state.Spec!.Name,
             JsonSerializer.SerializeToElement(state.Spec, SpecNames.Json), unit.Ticket.ToString(),
             state.Spec.Width(unit.Ticket), unit.Round,
-            unit.StartHash == state.Inits[unit.Ticket.WidthIndex].InitHash ? "init" : "rewind-point",
+            unit.StartHash == state.InitOf(unit.Ticket).InitHash ? "init" : "rewind-point",
             run.Density, kept, total, run.Metrics,
             new TicketCardHashes(unit.StartHash, unit.MaskHash, run.WeightsHash),
             new Dictionary<string, string> { [TicketFile] = Sha256(ticketBytes), [MaskFile] = unit.MaskHash });

@@ -92,8 +92,8 @@ public static class SearchCommand
         CancellationToken cancel)
     {
         setup.Log.Information(
-            "search {SearchId} ({Name}): {Tickets} tickets x {Runs} runs, {Slots} slots, journal {Journal} in {Home}",
-            spec.SearchId, spec.Name, spec.Tickets().Count, Training.Imp.TicketSchedule.For(spec).Count,
+            "search {SearchId} ({Name}): {Tickets} tickets, {Runs} runs, {Slots} slots, journal {Journal} in {Home}",
+            spec.SearchId, spec.Name, spec.Tickets().Count, spec.Tickets().Sum(t => Training.Imp.TicketSchedule.For(spec, t).Count),
             setup.Runtime.Slots, SpecNames.Of(setup.Runtime.Journal), setup.Runtime.Home);
         var state = await RunShowingProgress(setup, spec, json, retryFailed, cancel);
         if (VerifyCommand.ReportsDamage(state, setup.Runtime))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using LotteryActors.Training.Analysis;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
@@ -7,10 +8,16 @@ namespace LotteryActors.Cli.Report;
 /// <summary>The tables of one search's comparison, in reading order.</summary>
 public static class ComparisonTables
 {
+    /// <summary>
+    /// The tables with rows: a search without converged baselines or with one init per width has no dense-baselines
+    /// or init-mix rows, and an empty table with its long note says nothing.
+    /// </summary>
     public static IReadOnlyList<ReportTable> Build(SearchAnalysis a) =>
-    [
-        Curves(a), Ensembles(a), Baselines(a), SizeCurves(a), Diversity(a), Pools(a), Census(a),
-    ];
+        new[]
+        {
+            Curves(a), SeedLevel(a), DenseBaselines(a), Ensembles(a), InitMix(a), Baselines(a), SizeCurves(a), Diversity(a),
+            Pools(a), Census(a),
+        }.Where(t => t.Rows.Count > 0).ToList();
 
     /// <param name="wide">Every column on one line, however wide, instead of panels that fit the console.</param>
     public static void Print(SearchAnalysis a, TextWriter output, bool wide = false)
@@ -28,8 +35,68 @@ public static class ComparisonTables
         a.Curves.Select(c => new object?[] { c.Width, Kind(c.Kind), c.Round, c.Density, c.TestAccuracy.Values.Count, c.TestAccuracy.Mean, c.TestAccuracy.StandardDeviation }).ToList(),
         "accuracy of the final weights of each run on the test split; kinds: ticket, random-reinit, random-mask controls");
 
-    private static ReportTable Ensembles(SearchAnalysis a) => new("ensembles", "Output ensembles of all runs of a kind at one round",
-        ["width", "kind", "round", "density", "K", "member mean", "member std", "selected", "logit", "logit lo", "logit hi",
+    /// <summary>An init's index, or "all" for a row over every init of the width (the deep ensemble).</summary>
+    private static string Init(int? init) => init?.ToString(CultureInfo.InvariantCulture) ?? "all";
+
+    private static string Summary(SeedSummary s) => s.N < 2
+        ? $"{ReportTable.Display(s.Mean)} (n = {s.N} {s.Unit})"
+        : $"{ReportTable.Display(s.Mean)} +- {ReportTable.Display(s.StandardDeviation)} [{ReportTable.Display(s.Lower)}, " +
+          $"{ReportTable.Display(s.Upper)}] (n = {s.N} {s.Unit}s)";
+
+    /// <summary>What the interval over seeds says about a difference: only an interval that excludes 0 decides.</summary>
+    private static string Verdict(SeedSummary difference) =>
+        difference.N < 2 ? "no interval (n = 1)"
+        : !difference.ExcludesZero ? "within seed noise"
+        : difference.Mean > 0 ? "ensemble wins" : "dense wins";
+
+    private static string Epochs(Spread epochs) =>
+        string.Join(' ', epochs.Values.Select(v => v.ToString("0.#", CultureInfo.InvariantCulture)));
+
+    private static ReportTable SeedLevel(SearchAnalysis a) => new("seed-level",
+        "Headline: tickets and their within-init ensemble, over independent inits",
+        ["width", "round", "density", "members", "logit ensemble", "ensemble - dense", "dense", "verdict"],
+        a.SeedLevel.Select(r => new object?[]
+        {
+            r.Width, r.Round, r.Density, Summary(r.MemberTestAccuracy), Summary(r.EnsembleTestAccuracy),
+            Summary(r.EnsembleGainOverDense), r.DenseSource, Verdict(r.EnsembleGainOverDense),
+        }).ToList(),
+        "test accuracy, mean +- sample sd over the unit named, with a 95% Student t interval for the mean over that " +
+        "unit; members = each init's mean ticket (with one init: each ticket, over data-order seeds); ensemble - dense " +
+        "= each init's logit ensemble minus that init's dense net (converged = its converged baseline; round-0 = the " +
+        "mean of its tickets' round-0 nets, trained for one round only). The bootstrap intervals of the other tables " +
+        "resample test examples for fixed nets: a second layer, silent on another init or seed", Keys: 2);
+
+    private static ReportTable DenseBaselines(SearchAnalysis a) => new("dense-baselines",
+        "Converged dense baselines (one per init) and the deep ensemble",
+        ["width", "inits", "test mean", "test std", "peak epoch", "stopped at", "budget", "params", "deep ensemble",
+         "deep params", "deep epochs", "tickets round", "density", "tickets epochs", "tickets ensemble"],
+        a.DenseBaselines.Select(d => new object?[]
+        {
+            d.Width, d.TestAccuracy.Values.Count, d.TestAccuracy.Mean, d.TestAccuracy.StandardDeviation,
+            Epochs(d.PeakEpoch), Epochs(d.EpochsTrained), d.BudgetEpochs, (long)d.Cost, d.DeepEnsembleTestAccuracy,
+            d.DeepEnsembleCost, d.DeepEnsembleEpochs, d.EqualComputeRound < 0 ? "-" : d.EqualComputeRound,
+            d.EqualComputeDensity, d.EqualComputeEpochs,
+            d.EqualComputeTicketEnsembleTestAccuracy is { } t ? Summary(t) : "-",
+        }).ToList(),
+        "each baseline trains with the search's recipe for at most the budget (epochs), stops once validation accuracy " +
+        "has not improved for the patience, and keeps its best-validation weights: peak epoch per init (where those " +
+        "weights come from) against where it stopped and the budget; deep ensemble = logit ensemble of the baselines " +
+        "of independent inits; params = non-zero weights and all biases, output layer included; equal compute: the " +
+        "deepest round whose within-init ticket ensembles (tickets x IMP epochs, IMP = (round + 1) rounds of training) " +
+        "took no more epochs than the deep ensemble, its ensemble accuracy over inits", Keys: 1);
+
+    private static ReportTable InitMix(SearchAnalysis a) => new("init-mix", "Ensembles within one init against across inits, at equal size",
+        ["width", "round", "density", "size", "within one init", "across inits", "across - within"],
+        a.InitMix.Select(m => new object?[]
+        {
+            m.Width, m.Round, m.Density, m.Size, Summary(m.WithinInit), Summary(m.AcrossInits), m.AcrossMinusWithin,
+        }).ToList(),
+        "logit ensembles of size tickets at one round: within = the first tickets of one init (one ensemble per init); " +
+        "across = one ticket from each of size different inits (one ensemble per ticket position); test accuracy, " +
+        "mean +- sd with a 95% t interval over those ensembles", Keys: 2);
+
+    private static ReportTable Ensembles(SearchAnalysis a) => new("ensembles", "Output ensembles of all runs of a kind at one round of one init",
+        ["width", "init", "kind", "round", "density", "K", "member mean", "member std", "selected", "logit", "logit lo", "logit hi",
          "prob", "vote", "gain", "gain lo", "gain hi", "verdict", "ECE member", "ECE logit", "ECE prob", "cost member", "cost ensemble"],
         a.Ensembles.Select(e =>
         {
@@ -37,7 +104,7 @@ public static class ComparisonTables
             var gain = logit.GainOverSelectedMember;
             return new object?[]
             {
-                e.Width, Kind(e.Kind), e.Round, e.Density, e.Members, e.MemberTestAccuracy.Mean, e.MemberTestAccuracy.StandardDeviation,
+                e.Width, Init(e.Init), Kind(e.Kind), e.Round, e.Density, e.Members, e.MemberTestAccuracy.Mean, e.MemberTestAccuracy.StandardDeviation,
                 e.SelectedMemberTestAccuracy, logit.TestAccuracy, logit.Accuracy.Lower, logit.Accuracy.Upper,
                 e.Method(SearchAnalyzer.ProbabilityAverage).TestAccuracy, e.Method(SearchAnalyzer.MajorityVote).TestAccuracy,
                 gain.Difference.Estimate, gain.Difference.Lower, gain.Difference.Upper, gain.WithinNoise ? "within noise" : gain.Difference.Estimate > 0 ? "gain" : "loss",
@@ -46,56 +113,61 @@ public static class ComparisonTables
             };
         }).ToList(),
         "selected = the member with the best validation accuracy; gain = logit-average minus selected, with a 95% paired bootstrap interval over test examples; " +
-        "cost = non-zero weights evaluated per example; ECE with 15 bins", Keys: 4);
+        "cost = parameters evaluated per example (non-zero weights and all biases); ECE with 15 bins; " +
+        "init all + dense-baseline = the deep ensemble (converged dense nets of independent inits)", Keys: 5);
 
-    private static ReportTable Baselines(SearchAnalysis a) => new("baselines", "Dense net, dense ensemble, and the equal-budget comparison",
-        ["width", "K", "dense mean", "dense std", "selected dense", "dense cost", "dense ensemble", "dense ens. cost",
-         "K tickets round", "density", "K tickets ensemble", "K tickets cost", "vs dense", "lo", "hi", "verdict"],
+    private static ReportTable Baselines(SearchAnalysis a) => new("baselines",
+        "Same-init round-0 ensemble, and K tickets against one dense net at equal parameters",
+        ["width", "init", "K", "round-0 mean", "round-0 std", "same-init ensemble", "same-init params", "dense",
+         "dense test", "dense params", "dense epochs", "K tickets round", "density", "K tickets ensemble",
+         "K tickets params", "K tickets epochs", "vs dense", "lo", "hi", "verdict"],
         a.Baselines.Select(b => new object?[]
         {
-            b.Width, b.Tickets, b.DenseTestAccuracy.Mean, b.DenseTestAccuracy.StandardDeviation,
-            b.SelectedDenseTestAccuracy,
-            (long)b.DenseCost, b.DenseEnsembleTestAccuracy,
-            (long)b.DenseEnsembleCost, b.EqualBudgetRound, b.EqualBudgetDensity, b.EqualBudgetEnsembleTestAccuracy, (long)b.EqualBudgetEnsembleCost,
+            b.Width, b.Init, b.Tickets, b.RoundZeroTestAccuracy.Mean, b.RoundZeroTestAccuracy.StandardDeviation,
+            b.SameInitEnsembleTestAccuracy, (long)b.SameInitEnsembleCost, b.DenseSource, b.DenseTestAccuracy,
+            (long)b.DenseCost, b.DenseEpochs, b.EqualBudgetRound, b.EqualBudgetDensity, b.EqualBudgetEnsembleTestAccuracy,
+            (long)b.EqualBudgetEnsembleCost, b.EqualBudgetEnsembleEpochs,
             b.EqualBudgetGainOverDense.Difference.Estimate, b.EqualBudgetGainOverDense.Difference.Lower, b.EqualBudgetGainOverDense.Difference.Upper,
             b.EqualBudgetGainOverDense.WithinNoise ? "within noise" : b.EqualBudgetGainOverDense.Difference.Estimate > 0 ? "tickets win" : "dense wins",
         }).ToList(),
-        "dense ensemble = the K round-0 nets (shared init, each ticket's data order); K tickets = the round whose density is nearest 1/K, " +
-        "so their total non-zero weights match one dense net; " +
-        "vs dense = K tickets ensemble minus the selected dense net " +
-        "(the round-0 net with the best validation accuracy)", Keys: 2);
+        "same-init ensemble = the K round-0 nets of one init (its tickets' data orders): not a deep ensemble; " +
+        "K tickets = the round whose density is nearest 1/K, so their parameters roughly match one dense net's; " +
+        "dense = the init's converged baseline, or without one the round-0 net with the best validation accuracy " +
+        "(round-0, trained for one round only); params = non-zero weights and all biases, output layer included; " +
+        "epochs = training compute (K tickets: K x (round + 1) rounds of IMP); vs dense = K tickets ensemble minus " +
+        "dense, with a 95% paired bootstrap interval over test examples", Keys: 2);
 
     private static ReportTable SizeCurves(SearchAnalysis a) => new("size-curves", "Best k-member ensemble, chosen greedily on validation",
-        ["width", "round", "density", "k", "members", "validation", "test"],
+        ["width", "init", "round", "density", "k", "members", "validation", "test"],
         a.SizeCurves.SelectMany(s => s.Steps.Select(step => new object?[]
-            { s.Width, s.Round, s.Density, step.Size, string.Join(' ', step.Members), step.ValidationAccuracy, step.TestAccuracy })).ToList());
+            { s.Width, s.Init, s.Round, s.Density, step.Size, string.Join(' ', step.Members), step.ValidationAccuracy, step.TestAccuracy })).ToList());
 
     private static ReportTable Diversity(SearchAnalysis a) => new("diversity", "How different the tickets are (mean over pairs)",
-        ["width", "round", "density", "mask Jaccard", "chance", "disagreement", "sym. KL"],
+        ["width", "init", "round", "density", "mask Jaccard", "chance", "disagreement", "sym. KL"],
         a.Diversity.Select(d => new object?[]
         {
-            d.Width, d.Round, d.Density, d.MeanJaccard, d.MeanChanceJaccard, d.MeanDisagreement, d.MeanSymmetricKl,
+            d.Width, d.Init, d.Round, d.Density, d.MeanJaccard, d.MeanChanceJaccard, d.MeanDisagreement, d.MeanSymmetricKl,
         }).ToList(),
         "chance = the Jaccard of two random masks with the same per-layer densities (d / (2 - d) at one density d); " +
         "correlation with the pair's ensemble gain over its mean member, " +
         $"pooled over the {a.CorrelationPairs} pairs of pruned " +
         $"rounds: disagreement {ReportTable.Display(a.DisagreementGainCorrelation)}, mask Jaccard " +
-        $"{ReportTable.Display(a.JaccardGainCorrelation)}; mean within one (width, round): disagreement " +
+        $"{ReportTable.Display(a.JaccardGainCorrelation)}; mean within one (width, init, round): disagreement " +
         $"{ReportTable.Display(a.DisagreementGainCorrelationWithinLevels)}, mask Jaccard " +
         $"{ReportTable.Display(a.JaccardGainCorrelationWithinLevels)}");
 
     private static ReportTable Pools(SearchAnalysis a) => new("pools", "Weight-space ensembles (Lottery Pools): one network each",
-        ["width", "round", "density", "pool", "pooled test", "start member", "gain", "member mean", "pooled cost",
+        ["width", "init", "round", "density", "pool", "pooled test", "start member", "gain", "member mean", "pooled cost",
          "member cost"],
         a.Pools.Select(p => new object?[]
         {
-            p.Width, p.Round, p.Density, p.Pool, p.PooledTestAccuracy.Mean, p.StartMemberTestAccuracy.Mean,
+            p.Width, p.Init, p.Round, p.Density, p.Pool, p.PooledTestAccuracy.Mean, p.StartMemberTestAccuracy.Mean,
             p.GainOverStartMember, p.MemberTestAccuracy.Mean, (long)p.PooledCost, (long)p.MemberCost,
         }).ToList(),
         "across-tickets interpolates the tickets of one round; adjacent-sparsity interpolates each ticket with its previous (denser) round; " +
         "coefficients chosen on validation; a pool starts from its validation-selected member (start member) " +
         "and gain = pooled minus it, " +
-        "0 where no mix helped on validation; cost = non-zero weights of the pooled network", Keys: 4);
+        "0 where no mix helped on validation; cost = parameters of the pooled network (non-zero weights and all biases)", Keys: 5);
 
     private static ReportTable Census(SearchAnalysis a) => new("census", "Ticket census: distinct winning tickets per width",
         ["width", "dense val.", "dense runs", "epsilon", "candidates", "winners", "distinct", "winner test mean",

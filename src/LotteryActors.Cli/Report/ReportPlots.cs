@@ -61,7 +61,7 @@ public static class ReportPlots
         Save(plot, path);
     }
 
-    /// <summary>Pairwise mask Jaccard of one width's tickets at its sparsest round.</summary>
+    /// <summary>Pairwise mask Jaccard of one init's tickets at its sparsest round.</summary>
     public static void MaskOverlap(DiversityRow row, string path)
     {
         var plot = new Plot();
@@ -77,7 +77,7 @@ public static class ReportPlots
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         plot.XLabel("ticket");
         plot.YLabel("ticket");
-        plot.Title($"mask Jaccard, width {row.Width:G3}, density {row.Density:F3} (chance {row.MeanChanceJaccard:F3})");
+        plot.Title($"mask Jaccard, width {row.Width:G3} init {row.Init}, density {row.Density:F3} (chance {row.MeanChanceJaccard:F3})");
         Save(plot, path, 620, 520);
     }
 

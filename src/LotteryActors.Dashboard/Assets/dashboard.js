@@ -46,8 +46,9 @@ function plot(ticket, runs, roundDensities) {
   parts.push(`<text x="${(left + w - right) / 2}" y="${h - 3}" text-anchor="middle">density</text>`,
     `<text x="10" y="${middle}" text-anchor="middle" transform="rotate(-90 10 ${middle})">test accuracy %</text>`);
   for (const kind of kinds) {
-    // Controls start at round 1; their curve joins the ticket's dense run, where all three start.
-    const points = runs.filter(r => r.kind === kind.name || (r.round === 0 && kind.name !== "ticket"))
+    // Controls start at round 1; their curve joins the ticket's dense run, where all three start (a dense-baseline
+    // run, also at round 0, is not on any of these curves).
+    const points = runs.filter(r => r.kind === kind.name || (r.round === 0 && r.kind === "ticket" && kind.name !== "ticket"))
       .sort((a, b) => a.round - b.round);
     if (points.length > 1)
       parts.push(`<polyline fill="none" stroke="${kind.color}" stroke-width="1.6" points="`

@@ -1,6 +1,7 @@
 using LotteryActors.Training.Ensembles;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Pruning;
+using LotteryActors.Training.Rounds;
 using LotteryActors.Training.Spec;
 using static TorchSharp.torch;
 
@@ -17,10 +18,19 @@ public sealed class SearchAnalyzer : IDisposable
     public const string ProbabilityAverage = "probability-average";
     public const string MajorityVote = "majority-vote";
 
+    /// <summary>Where the dense net a comparison uses comes from: the init's converged baseline, or a round-0 net.</summary>
+    public const string ConvergedSource = "converged";
+    public const string RoundZeroSource = "round-0";
+
+    /// <summary>The independent units a <see cref="SeedSummary"/> is taken over.</summary>
+    public const string InitUnit = "init";
+    public const string SeedUnit = "data-order seed";
+    public const string PositionUnit = "ticket position";
+
     private readonly ImpRunner runner;
     private readonly AnalysisOptions options;
     private readonly Dictionary<WorkUnit, MemberOutputs> outputs = [];
-    private readonly Dictionary<string, long> costs = [];
+    private readonly Dictionary<string, (long NonZeroWeights, long Parameters)> costs = [];
     private readonly Dictionary<string, Mask> masks = [];
     private readonly Tensor validationLabels;
     private readonly Tensor testLabels;
@@ -36,23 +46,29 @@ public sealed class SearchAnalyzer : IDisposable
     public SearchAnalysis Analyze(string searchId, IReadOnlyList<RunResult> runs)
     {
         var spec = runner.Spec;
-        var groups = runs.GroupBy(r => (r.Unit.Ticket.WidthIndex, r.Unit.Kind, r.Unit.Round))
+        // Curves pool every init of a width; everything ensembled is grouped by init, except the converged dense
+        // baselines, whose ensemble across the width's inits is the deep ensemble.
+        var curveGroups = runs.GroupBy(r => (r.Unit.Ticket.WidthIndex, r.Unit.Kind, r.Unit.Round))
             .OrderBy(g => g.Key.WidthIndex).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Round)
-            .Select(g => new Group(g.Key.WidthIndex, spec.Model.Widths[g.Key.WidthIndex], g.Key.Kind, g.Key.Round,
-                g.OrderBy(r => r.Unit.Ticket.Index).ToList()))
-            .ToList();
-        var ensembleGroups = groups.Where(g => g.Runs.Count >= 2).ToList();
-        var ticketGroups = ensembleGroups.Where(g => g.Kind == RunKind.Ticket).ToList();
+            .Select(g => NewGroup(g.Key.WidthIndex, null, g.Key.Kind, g.Key.Round, g)).ToList();
+        var initGroups = runs.Where(r => r.Unit.Kind != RunKind.DenseBaseline)
+            .GroupBy(r => (r.Unit.Ticket.WidthIndex, Init: spec.InitOf(r.Unit.Ticket).Index, r.Unit.Kind, r.Unit.Round))
+            .OrderBy(g => g.Key.WidthIndex).ThenBy(g => g.Key.Init).ThenBy(g => g.Key.Kind).ThenBy(g => g.Key.Round)
+            .Select(g => NewGroup(g.Key.WidthIndex, g.Key.Init, g.Key.Kind, g.Key.Round, g)).ToList();
+        var baselineGroups = curveGroups.Where(g => g.Kind == RunKind.DenseBaseline).ToList();
+        var ensembleGroups = initGroups.Concat(baselineGroups).Where(g => g.Runs.Count >= 2).ToList();
+        var ticketGroups = initGroups.Where(g => g.Kind == RunKind.Ticket && g.Runs.Count >= 2).ToList();
         var pairs = ticketGroups.SelectMany(Pairs).ToList();
         var varied = pairs.Where(p => p.Round > 0).ToList();
+        var levels = ticketGroups.GroupBy(g => (g.WidthIndex, g.Round)).Select(l => l.ToList()).ToList();
         return new SearchAnalysis(
             searchId,
             spec.Name,
             options,
-            groups.Select(g => new CurvePoint(g.WidthIndex, g.Width, g.Kind, g.Round, g.Density,
+            curveGroups.Select(g => new CurvePoint(g.WidthIndex, g.Width, g.Kind, g.Round, g.Density,
                 Spread.Of(g.Runs.Select(r => r.Metrics.TestAccuracy).ToList()))).ToList(),
             ensembleGroups.Select(Ensemble).ToList(),
-            ticketGroups.Select(g => new SizeCurve(g.WidthIndex, g.Width, g.Kind, g.Round, g.Density,
+            ticketGroups.Select(g => new SizeCurve(g.WidthIndex, g.Width, g.Init!.Value, g.Kind, g.Round, g.Density,
                 GreedyEnsemble.Select(Outputs(g), validationLabels, testLabels))).ToList(),
             ticketGroups.Select(g => Diversity(g, pairs)).ToList(),
             pairs,
@@ -61,8 +77,13 @@ public sealed class SearchAnalyzer : IDisposable
             varied.Count,
             WithinLevels(varied, p => p.Disagreement),
             WithinLevels(varied, p => p.MaskJaccard),
-            ticketGroups.GroupBy(g => g.WidthIndex).Select(w => Baseline(w.ToList())).OfType<BaselineRow>().ToList(),
-            ticketGroups.SelectMany(g => Pools(g, groups)).ToList(),
+            ticketGroups.GroupBy(g => (g.WidthIndex, g.Init))
+                .Select(i => Baseline(i.ToList(), ConvergedDense(runs, i.Key.WidthIndex, i.Key.Init!.Value)))
+                .OfType<BaselineRow>().ToList(),
+            baselineGroups.Select(g => DenseBaseline(g, ticketGroups.Where(t => t.WidthIndex == g.WidthIndex).ToList())).ToList(),
+            levels.Select(l => SeedLevel(l, initGroups, runs)).ToList(),
+            levels.Select(InitMix).OfType<InitMixRow>().ToList(),
+            ticketGroups.SelectMany(g => Pools(g, initGroups)).ToList(),
             ticketGroups.GroupBy(g => g.WidthIndex).Select(w => Census(w.ToList())).ToList());
     }
 
@@ -71,15 +92,33 @@ public sealed class SearchAnalyzer : IDisposable
 
     private static double WithinLevels(IReadOnlyList<TicketPair> pairs, Func<TicketPair, double> diversity)
     {
-        var levels = pairs.GroupBy(p => (p.WidthIndex, p.Round))
+        var levels = pairs.GroupBy(p => (p.WidthIndex, p.Init, p.Round))
             .Select(level => GainCorrelation(level.ToList(), diversity)).Where(r => !double.IsNaN(r)).ToList();
         return levels.Count == 0 ? double.NaN : levels.Average();
     }
 
-    private sealed record Group(int WidthIndex, double Width, RunKind Kind, int Round, IReadOnlyList<RunResult> Runs)
+    /// <summary>Runs of one kind at one round: of one init of a width, or (<paramref name="Init"/> null) of all of them.</summary>
+    private sealed record Group(int WidthIndex, double Width, int? Init, RunKind Kind, int Round, IReadOnlyList<RunResult> Runs)
     {
         public double Density => Runs.Average(r => r.Density);
     }
+
+    private Group NewGroup(int widthIndex, int? init, RunKind kind, int round, IEnumerable<RunResult> runs) =>
+        new(widthIndex, runner.Spec.Model.Widths[widthIndex], init, kind, round, runs.OrderBy(r => r.Unit.Ticket.Index).ToList());
+
+    private RunResult? ConvergedDense(IReadOnlyList<RunResult> runs, int widthIndex, int init) =>
+        runs.FirstOrDefault(r => r.Unit.Kind == RunKind.DenseBaseline && r.Unit.Ticket.WidthIndex == widthIndex
+                                 && runner.Spec.InitOf(r.Unit.Ticket).Index == init);
+
+    private int IterationsPerEpoch => TrainingSession.IterationsPerEpoch(runner.Data, runner.Spec.Training);
+
+    /// <summary>Epochs of IMP that went into one ticket at <paramref name="round"/>.</summary>
+    private double TicketEpochs(int round) => TrainingCompute.TicketEpochs(round,
+        runner.Spec.Training.Duration.ToIterations(IterationsPerEpoch),
+        runner.Spec.Pruning.Rewind.ToIterations(IterationsPerEpoch), IterationsPerEpoch);
+
+    private double EnsembleAccuracy(Group g) =>
+        EnsembleMath.LogitAverageAccuracy(Outputs(g).Select(m => m.TestLogits).ToList(), testLabels);
 
     private EnsembleRow Ensemble(Group g)
     {
@@ -98,7 +137,7 @@ public sealed class SearchAnalyzer : IDisposable
             Score(MajorityVote, EnsembleMath.MajorityVote(test), null, selectedCorrect),
         };
         var memberCosts = g.Runs.Select(r => (double)Cost(r.WeightsHash)).ToList();
-        return new EnsembleRow(g.WidthIndex, g.Width, g.Kind, g.Round, g.Density, g.Runs.Count,
+        return new EnsembleRow(g.WidthIndex, g.Width, g.Init, g.Kind, g.Round, g.Density, g.Runs.Count,
             Spread.Of(g.Runs.Select(r => r.Metrics.TestAccuracy).ToList()), g.Runs[selected].Metrics.TestAccuracy,
             memberEce, methods, memberCosts.Average(), memberCosts.Sum());
     }
@@ -120,7 +159,7 @@ public sealed class SearchAnalyzer : IDisposable
         {
             var pairAccuracy = EnsembleMath.LogitAverageAccuracy([members[a].TestLogits, members[b].TestLogits], testLabels);
             var meanAccuracy = (g.Runs[a].Metrics.TestAccuracy + g.Runs[b].Metrics.TestAccuracy) / 2;
-            yield return new TicketPair(g.WidthIndex, g.Round, g.Runs[a].Unit.Ticket.Index, g.Runs[b].Unit.Ticket.Index,
+            yield return new TicketPair(g.WidthIndex, g.Init!.Value, g.Round, g.Runs[a].Unit.Ticket.Index, g.Runs[b].Unit.Ticket.Index,
                 MaskOverlap.Jaccard(MaskOf(g.Runs[a]), MaskOf(g.Runs[b])).Overall,
                 MaskOverlap.ChanceJaccard(MaskOf(g.Runs[a]), MaskOf(g.Runs[b])),
                 PredictionDiversity.Disagreement(members[a].TestLogits, members[b].TestLogits),
@@ -131,37 +170,93 @@ public sealed class SearchAnalyzer : IDisposable
 
     private DiversityRow Diversity(Group g, IReadOnlyList<TicketPair> allPairs)
     {
-        var pairs = allPairs.Where(p => p.WidthIndex == g.WidthIndex && p.Round == g.Round).ToList();
+        var pairs = allPairs.Where(p => p.WidthIndex == g.WidthIndex && p.Init == g.Init && p.Round == g.Round).ToList();
         var groupMasks = g.Runs.Select(MaskOf).ToList();
         var matrix = MaskOverlap.PairwiseJaccard(groupMasks);
         var perLayer = groupMasks[0].Layers.Keys.ToDictionary(layer => layer, layer =>
             Enumerable.Range(0, groupMasks.Count).SelectMany(a => Enumerable.Range(a + 1, groupMasks.Count - a - 1)
                 .Select(b => MaskOverlap.Jaccard(groupMasks[a], groupMasks[b]).PerLayer[layer])).Average());
-        return new DiversityRow(g.WidthIndex, g.Width, g.Round, g.Density, pairs.Average(p => p.MaskJaccard),
+        return new DiversityRow(g.WidthIndex, g.Width, g.Init!.Value, g.Round, g.Density, pairs.Average(p => p.MaskJaccard),
             pairs.Average(p => p.ChanceJaccard), perLayer,
             pairs.Average(p => p.Disagreement), pairs.Average(p => p.SymmetricKl),
             Enumerable.Range(0, groupMasks.Count).Select(i => Enumerable.Range(0, groupMasks.Count).Select(j => matrix[i, j]).ToArray()).ToArray());
     }
 
-    private BaselineRow? Baseline(IReadOnlyList<Group> width)
+    private BaselineRow? Baseline(IReadOnlyList<Group> init, RunResult? converged)
     {
-        var dense = width.FirstOrDefault(g => g.Round == 0);
-        if (dense is null)
+        var roundZero = init.FirstOrDefault(g => g.Round == 0);
+        if (roundZero is null)
             return null;
-        var k = dense.Runs.Count;
-        var equal = width.Where(g => g.Round > 0).MinBy(g => Math.Abs(g.Density - 1.0 / k)) ?? dense;
-        var denseOutputs = Outputs(dense);
-        var denseCost = dense.Runs.Average(r => (double)Cost(r.WeightsHash));
-        var equalOutputs = Outputs(equal);
-        var equalCorrect = EnsembleCorrect(equalOutputs.Select(m => m.TestLogits).ToList());
-        var selectedDense = Statistics.Correct(denseOutputs[MemberOutputs.SelectOnValidation(denseOutputs, validationLabels)].TestLogits, testLabels);
-        return new BaselineRow(dense.WidthIndex, dense.Width, k,
-            Spread.Of(dense.Runs.Select(r => r.Metrics.TestAccuracy).ToList()),
-            selectedDense.Count(c => c) / (double)selectedDense.Length, denseCost,
-            EnsembleMath.LogitAverageAccuracy(denseOutputs.Select(m => m.TestLogits).ToList(), testLabels), denseCost * k,
+        var k = roundZero.Runs.Count;
+        var equal = init.Where(g => g.Round > 0).MinBy(g => Math.Abs(g.Density - 1.0 / k)) ?? roundZero;
+        var zeroOutputs = Outputs(roundZero);
+        var equalCorrect = EnsembleCorrect(Outputs(equal).Select(m => m.TestLogits).ToList());
+        // Chosen on validation when there is no converged baseline; the test split never picks the dense net.
+        var dense = converged ?? roundZero.Runs[MemberOutputs.SelectOnValidation(zeroOutputs, validationLabels)];
+        var denseCorrect = Statistics.Correct(Output(dense, roundZero.Width).TestLogits, testLabels);
+        return new BaselineRow(roundZero.WidthIndex, roundZero.Width, roundZero.Init!.Value, k,
+            Spread.Of(roundZero.Runs.Select(r => r.Metrics.TestAccuracy).ToList()),
+            EnsembleAccuracy(roundZero), roundZero.Runs.Sum(r => (double)Cost(r.WeightsHash)),
+            converged is null ? RoundZeroSource : ConvergedSource,
+            denseCorrect.Count(c => c) / (double)denseCorrect.Length, Cost(dense.WeightsHash),
+            TrainingCompute.Epochs(dense.Metrics.Iterations, IterationsPerEpoch),
             equal.Round, equal.Density, equalCorrect.Count(c => c) / (double)equalCorrect.Length,
-            equal.Runs.Sum(r => (double)Cost(r.WeightsHash)),
-            Statistics.PairedAccuracyDifference(equalCorrect, selectedDense, options.BootstrapResamples));
+            equal.Runs.Sum(r => (double)Cost(r.WeightsHash)), equal.Runs.Count * TicketEpochs(equal.Round),
+            Statistics.PairedAccuracyDifference(equalCorrect, denseCorrect, options.BootstrapResamples));
+    }
+
+    private DenseBaselineRow DenseBaseline(Group baselines, IReadOnlyList<Group> tickets)
+    {
+        var runs = baselines.Runs;
+        double Epochs(int iterations) => TrainingCompute.Epochs(iterations, IterationsPerEpoch);
+        var deep = runs.Count >= 2;
+        var deepEpochs = runs.Sum(r => Epochs(r.Metrics.Iterations));
+        // The deepest round whose within-init ticket ensembles took no more training than the deep ensemble.
+        var affordable = tickets.GroupBy(g => g.Round)
+            .Where(round => deep && round.All(g => g.Runs.Count * TicketEpochs(g.Round) <= deepEpochs))
+            .MaxBy(round => round.Key)?.ToList();
+        return new DenseBaselineRow(baselines.WidthIndex, baselines.Width, runner.Spec.Baseline?.Epochs ?? 0,
+            Spread.Of(runs.Select(r => r.Metrics.TestAccuracy).ToList()),
+            Spread.Of(runs.Select(r => Epochs(r.Metrics.EarlyStopIteration)).ToList()),
+            Spread.Of(runs.Select(r => Epochs(r.Metrics.Iterations)).ToList()),
+            runs.Average(r => (double)Cost(r.WeightsHash)), runs.Count,
+            deep ? EnsembleAccuracy(baselines) : double.NaN,
+            deep ? runs.Sum(r => (double)Cost(r.WeightsHash)) : double.NaN, deep ? deepEpochs : double.NaN,
+            affordable?[0].Round ?? -1, affordable?.Average(g => g.Density) ?? double.NaN,
+            affordable?.Max(g => g.Runs.Count * TicketEpochs(g.Round)) ?? double.NaN,
+            affordable is null ? null : SeedSummary.Of(InitUnit, affordable.Select(EnsembleAccuracy).ToList()));
+    }
+
+    /// <summary>One round of one width, over its inits (or, with one init, over its tickets' data-order seeds).</summary>
+    private SeedLevelRow SeedLevel(IReadOnlyList<Group> inits, IReadOnlyList<Group> all, IReadOnlyList<RunResult> runs)
+    {
+        var first = inits[0];
+        var dense = inits.Select(g => ConvergedDense(runs, g.WidthIndex, g.Init!.Value)?.Metrics.TestAccuracy
+            ?? all.Where(o => o.WidthIndex == g.WidthIndex && o.Init == g.Init && o.Kind == RunKind.Ticket && o.Round == 0)
+                .SelectMany(o => o.Runs).Average(r => r.Metrics.TestAccuracy)).ToList();
+        var ensembles = inits.Select(EnsembleAccuracy).ToList();
+        var members = inits.Count >= 2
+            ? SeedSummary.Of(InitUnit, inits.Select(g => g.Runs.Average(r => r.Metrics.TestAccuracy)).ToList())
+            : SeedSummary.Of(SeedUnit, first.Runs.Select(r => r.Metrics.TestAccuracy).ToList());
+        var source = inits.All(g => ConvergedDense(runs, g.WidthIndex, g.Init!.Value) is not null) ? ConvergedSource : RoundZeroSource;
+        return new SeedLevelRow(first.WidthIndex, first.Width, first.Round, inits.Average(g => g.Density), source,
+            members, SeedSummary.Of(InitUnit, ensembles),
+            SeedSummary.Of(InitUnit, ensembles.Zip(dense, (e, d) => e - d).ToList()));
+    }
+
+    private InitMixRow? InitMix(IReadOnlyList<Group> inits)
+    {
+        var members = inits.SelectMany(g => Outputs(g).Select(o => (Init: g.Init!.Value, o.TestLogits))).ToList();
+        var initOf = members.Select(m => m.Init).ToList();
+        var size = InitEnsembles.ComparableSize(initOf);
+        if (size < 2)
+            return null;
+        double Accuracy(IReadOnlyList<int> ensemble) =>
+            EnsembleMath.LogitAverageAccuracy(ensemble.Select(i => members[i].TestLogits).ToList(), testLabels);
+        var first = inits[0];
+        return new InitMixRow(first.WidthIndex, first.Width, first.Round, inits.Average(g => g.Density), size,
+            SeedSummary.Of(InitUnit, InitEnsembles.WithinInit(initOf, size).Select(Accuracy).ToList()),
+            SeedSummary.Of(PositionUnit, InitEnsembles.AcrossInits(initOf, size).Select(Accuracy).ToList()));
     }
 
     /// <summary>
@@ -177,19 +272,22 @@ public sealed class SearchAnalyzer : IDisposable
         var memberCost = g.Runs.Average(r => (double)Cost(r.WeightsHash));
 
         var across = PoolOf(g.Runs, evaluate, alphas);
-        yield return new PoolRow(g.WidthIndex, g.Width, g.Round, g.Density, "across-tickets",
+        // Pooling keeps the architecture, so a pool has its members' biases on top of its own non-zero weights.
+        var biases = Cost(g.Runs[0].WeightsHash) - NonZeroWeights(g.Runs[0].WeightsHash);
+        yield return new PoolRow(g.WidthIndex, g.Width, g.Init!.Value, g.Round, g.Density, "across-tickets",
             Spread.Of([across.TestAccuracy]), Spread.Of([across.StartTestAccuracy]), memberAccuracy,
-            across.NonZeroWeights, memberCost);
+            across.NonZeroWeights + biases, memberCost);
 
-        var before = all.FirstOrDefault(o => o.WidthIndex == g.WidthIndex && o.Kind == RunKind.Ticket && o.Round == g.Round - 1);
+        var before = all.FirstOrDefault(o => o.WidthIndex == g.WidthIndex && o.Init == g.Init && o.Kind == RunKind.Ticket
+                                             && o.Round == g.Round - 1);
         if (before is null)
             yield break;
         var adjacent = g.Runs.Select(run => before.Runs.FirstOrDefault(b => b.Unit.Ticket == run.Unit.Ticket) is { } denser
             ? PoolOf([run, denser], evaluate, alphas) : null).OfType<PooledTicket>().ToList();
-        yield return new PoolRow(g.WidthIndex, g.Width, g.Round, g.Density, "adjacent-sparsity",
+        yield return new PoolRow(g.WidthIndex, g.Width, g.Init!.Value, g.Round, g.Density, "adjacent-sparsity",
             Spread.Of(adjacent.Select(p => p.TestAccuracy).ToList()),
             Spread.Of(adjacent.Select(p => p.StartTestAccuracy).ToList()), memberAccuracy,
-            adjacent.Average(p => (double)p.NonZeroWeights), memberCost);
+            adjacent.Average(p => (double)p.NonZeroWeights) + biases, memberCost);
     }
 
     private PooledTicket PoolOf(IReadOnlyList<RunResult> members, WeightEvaluator evaluate, IReadOnlyList<double> alphas)
@@ -212,26 +310,35 @@ public sealed class SearchAnalyzer : IDisposable
                 .Select(r => new CensusRound<string>(r.Density, r.Metrics.ValidationAccuracy, r.Metrics.TestAccuracy,
                     r.Unit.MaskHash)).ToList())
             .ToList();
-        var dense = width.First(g => g.Round == 0).Runs.Select(r => r.Metrics.ValidationAccuracy).ToList();
+        var dense = width.Where(g => g.Round == 0).SelectMany(g => g.Runs).Select(r => r.Metrics.ValidationAccuracy).ToList();
         return TicketCensus.Count(new CensusWidth<string>(width[0].Width, dense, tickets), options.Census,
             (a, b) => MaskOverlap.Jaccard(Mask(a), Mask(b)).Overall);
     }
 
-    private List<MemberOutputs> Outputs(Group g) => g.Runs.Select(r =>
-    {
-        if (!outputs.TryGetValue(r.Unit, out var o))
-            outputs[r.Unit] = o = MemberOutputs.Compute(runner, g.Width, r.WeightsHash);
-        return o;
-    }).ToList();
+    private List<MemberOutputs> Outputs(Group g) => g.Runs.Select(r => Output(r, g.Width)).ToList();
 
-    private long Cost(string weightsHash)
+    private MemberOutputs Output(RunResult run, double width)
     {
-        if (costs.TryGetValue(weightsHash, out var cost))
-            return cost;
+        if (!outputs.TryGetValue(run.Unit, out var o))
+            outputs[run.Unit] = o = MemberOutputs.Compute(runner, width, run.WeightsHash);
+        return o;
+    }
+
+    /// <summary>Parameters a network evaluates per example: its non-zero weights and all its biases.</summary>
+    private long Cost(string weightsHash) => Counts(weightsHash).Parameters;
+
+    private long NonZeroWeights(string weightsHash) => Counts(weightsHash).NonZeroWeights;
+
+    private (long NonZeroWeights, long Parameters) Counts(string weightsHash)
+    {
+        if (costs.TryGetValue(weightsHash, out var counts))
+            return counts;
         var weights = runner.Store.Get(weightsHash);
         try
         {
-            return costs[weightsHash] = WeightPooling.NonZeroWeights(weights);
+            var nonZero = WeightPooling.NonZeroWeights(weights);
+            var biases = weights.Where(p => !p.Key.EndsWith(".weight", StringComparison.Ordinal)).Sum(p => p.Value.numel());
+            return costs[weightsHash] = (nonZero, nonZero + biases);
         }
         finally
         {

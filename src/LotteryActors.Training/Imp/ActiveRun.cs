@@ -47,8 +47,13 @@ public sealed class ActiveRun : IDisposable
             rewindIteration = spec.Pruning.Rewind.ToIterations(iterationsPerEpoch);
             var startIteration = unit.Round == 0 ? 0 : rewindIteration;
             int? capture = unit.Round == 0 && unit.Kind == RunKind.Ticket && rewindIteration > 0 ? rewindIteration : null;
-            session = new TrainingSession(network, runner.Data, spec.Training, mask, start,
-                spec.DataOrderSeed(unit.Ticket), startIteration, capture);
+            // The converged baseline trains with the same recipe, for its own budget, until its patience runs out.
+            var baseline = unit.Kind == RunKind.DenseBaseline
+                ? spec.Baseline ?? throw new InvalidOperationException($"{unit}: the spec asks for no dense baseline")
+                : null;
+            var recipe = baseline is null ? spec.Training : spec.Training with { Duration = new Duration(baseline.Epochs, DurationUnit.Epochs) };
+            session = new TrainingSession(network, runner.Data, recipe, mask, start,
+                spec.DataOrderSeed(unit.Ticket), startIteration, capture, baseline?.Patience);
         }
         finally
         {

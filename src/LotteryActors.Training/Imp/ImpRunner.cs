@@ -21,11 +21,14 @@ public sealed class ImpRunner(SearchSpec spec, DatasetSplits data, ArtifactStore
     public PrunableNetwork CreateNetwork(double width) =>
         NetworkFactory.Create(Spec.Model.Family, width, Data.ExampleShape, Data.Classes, device);
 
-    /// <summary>Draws the shared initialisation of one width and stores it; every ticket of that width starts from it.</summary>
-    public string DrawInit(int widthIndex)
+    /// <summary>Init 0 of a width: the only one of a search with one init per width (benchmarks, tests).</summary>
+    public string DrawInit(int widthIndex) => DrawInit(new InitId(widthIndex, 0));
+
+    /// <summary>Draws one shared initialisation of a width and stores it; every ticket of that init starts from it.</summary>
+    public string DrawInit(InitId id)
     {
-        using var network = CreateNetwork(Spec.Model.Widths[widthIndex]);
-        var init = NetworkFactory.DrawInit(network, Spec.Model.Init, Spec.InitSeed(widthIndex));
+        using var network = CreateNetwork(Spec.Model.Widths[id.WidthIndex]);
+        var init = NetworkFactory.DrawInit(network, Spec.Model.Init, Spec.InitSeed(id));
         try
         {
             return Store.Put(init);
@@ -63,14 +66,14 @@ public sealed class ImpRunner(SearchSpec spec, DatasetSplits data, ArtifactStore
     }
 
     /// <summary>
-    /// One ticket of the spec end to end on the calling thread, without a journal: its width's shared init and dense
+    /// One ticket of the spec end to end on the calling thread, without a journal: its shared init and dense
     /// mask, then every run of <see cref="TicketSchedule"/> in order. <paramref name="finished"/> hears each run as
     /// it completes, with its wall time.
     /// </summary>
     public TicketRun RunTicket(TicketId ticket, int chunkIterations,
         Action<WorkUnit, RunResult, TimeSpan>? finished = null)
     {
-        var init = DrawInit(ticket.WidthIndex);
+        var init = DrawInit(Spec.InitOf(ticket));
         var dense = DenseMask(init);
         var results = new List<RunResult>();
         while (TicketSchedule.NextUnit(Spec, ticket, init, dense, results) is { } unit)

@@ -7,11 +7,12 @@ public readonly record struct RunSlot(int Round, RunKind Kind);
 
 /// <summary>
 /// The order in which one ticket's runs happen: round 0, then for every later round the ticket's own run followed
-/// by the enabled controls at that round's mask. Each run depends only on runs before it in this order.
+/// by the enabled controls at that round's mask, and last, for the first ticket of each init when the spec asks for
+/// one, the converged dense baseline. Each run depends only on runs before it in this order.
 /// </summary>
 public static class TicketSchedule
 {
-    public static IReadOnlyList<RunSlot> For(SearchSpec spec)
+    public static IReadOnlyList<RunSlot> For(SearchSpec spec, TicketId ticket)
     {
         var slots = new List<RunSlot> { new(0, RunKind.Ticket) };
         for (var round = 1; round <= spec.Pruning.Rounds; round++)
@@ -22,6 +23,8 @@ public static class TicketSchedule
             if (spec.Controls.RandomMask)
                 slots.Add(new RunSlot(round, RunKind.RandomMask));
         }
+        if (spec.TrainsDenseBaseline(ticket))
+            slots.Add(new RunSlot(0, RunKind.DenseBaseline));
         return slots;
     }
 
@@ -32,11 +35,11 @@ public static class TicketSchedule
     public static WorkUnit? NextUnit(SearchSpec spec, TicketId ticket, string initHash, string denseMaskHash, IReadOnlyCollection<RunResult> done)
     {
         var finished = done.Select(r => new RunSlot(r.Unit.Round, r.Unit.Kind)).ToHashSet();
-        var slot = For(spec).Cast<RunSlot?>().FirstOrDefault(s => !finished.Contains(s!.Value));
+        var slot = For(spec, ticket).Cast<RunSlot?>().FirstOrDefault(s => !finished.Contains(s!.Value));
         if (slot is not { } next)
             return null;
         if (next.Round == 0)
-            return new WorkUnit(ticket, 0, RunKind.Ticket, initHash, denseMaskHash);
+            return new WorkUnit(ticket, 0, next.Kind, initHash, denseMaskHash);
         var previous = done.Single(r => r.Unit.Kind == RunKind.Ticket && r.Unit.Round == next.Round - 1);
         var roundZero = done.Single(r => r.Unit.Kind == RunKind.Ticket && r.Unit.Round == 0);
         var start = next.Kind == RunKind.RandomReinit ? initHash : roundZero.RewindHash ?? initHash;

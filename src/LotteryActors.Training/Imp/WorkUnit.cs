@@ -2,8 +2,11 @@ using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Training.Imp;
 
-/// <summary>What a training run is for: an IMP round of the ticket, or one of the two controls at that round's mask.</summary>
-public enum RunKind { Ticket, RandomReinit, RandomMask }
+/// <summary>
+/// What a training run is for: an IMP round of the ticket, one of the two controls at that round's mask, or the
+/// converged dense baseline of the ticket's init (round 0, dense mask, trained to its validation peak).
+/// </summary>
+public enum RunKind { Ticket, RandomReinit, RandomMask, DenseBaseline }
 
 /// <summary>
 /// One training run of a ticket, described by artifact hashes only so it can cross an actor or node boundary.

@@ -11,12 +11,12 @@ public abstract record ArtifactProducer
     /// <summary>The artifacts the step reads; it can be re-run only once they are whole.</summary>
     public abstract IReadOnlyList<string> InputHashes();
 
-    /// <summary>The shared init of width <paramref name="WidthIndex"/>, drawn from the spec's init seed.</summary>
-    public sealed record InitDraw(int WidthIndex) : ArtifactProducer
+    /// <summary>Shared init <paramref name="InitIndex"/> of width <paramref name="WidthIndex"/>, drawn from its seed.</summary>
+    public sealed record InitDraw(int WidthIndex, int InitIndex = 0) : ArtifactProducer
     {
         public override IReadOnlyList<string> InputHashes() => [];
 
-        public override string ToString() => $"w{WidthIndex} init draw";
+        public override string ToString() => InitIndex == 0 ? $"w{WidthIndex} init draw" : $"w{WidthIndex} init {InitIndex} draw";
     }
 
     /// <summary>The all-ones mask over the prunable weights of width <paramref name="WidthIndex"/>'s init.</summary>

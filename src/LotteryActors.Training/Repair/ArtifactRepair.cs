@@ -1,4 +1,5 @@
 using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Training.Repair;
 
@@ -78,7 +79,7 @@ public sealed class ArtifactRepair(ImpRunner runner, int chunkIterations)
     private static (int Stage, int Width, int Ticket, int Round, RunKind Kind) DependencyOrder(ArtifactProducer? s) =>
         s switch
         {
-            ArtifactProducer.InitDraw i => (0, i.WidthIndex, 0, 0, RunKind.Ticket),
+            ArtifactProducer.InitDraw i => (0, i.WidthIndex, i.InitIndex, 0, RunKind.Ticket),
             ArtifactProducer.DenseMask m => (1, m.WidthIndex, 0, 0, RunKind.Ticket),
             ArtifactProducer.UnitRun r => (2, r.Unit.Ticket.WidthIndex, r.Unit.Ticket.Index, r.Unit.Round, r.Unit.Kind),
             _ => (3, 0, 0, 0, RunKind.Ticket),
@@ -89,7 +90,7 @@ public sealed class ArtifactRepair(ImpRunner runner, int chunkIterations)
         switch (producer)
         {
             case ArtifactProducer.InitDraw i:
-                return new() { [ArtifactKind.Init] = runner.DrawInit(i.WidthIndex) };
+                return new() { [ArtifactKind.Init] = runner.DrawInit(new InitId(i.WidthIndex, i.InitIndex)) };
             case ArtifactProducer.DenseMask m:
                 return new() { [ArtifactKind.DenseMask] = runner.DenseMask(m.InitHash) };
             case ArtifactProducer.UnitRun r:

@@ -19,6 +19,8 @@ namespace LotteryActors.Training.Rounds;
 /// <see cref="LossWindow"/> steps, at every evaluation and at the end of every chunk, so a GPU is not stalled
 /// every step and a NaN still fails the run (<see cref="DivergenceException"/> names the first bad iteration) before
 /// the chunk returns.
+/// With a patience (the converged dense baseline), training stops once validation accuracy has not improved for
+/// that many evaluations, and the outcome is the network at its best validation point, not its last.
 /// Create, step and dispose a session on one thread: TorchSharp's dispose scopes are thread-local.
 /// </summary>
 public sealed class TrainingSession : IDisposable
@@ -38,6 +40,9 @@ public sealed class TrainingSession : IDisposable
     private readonly int iterationsPerEpoch;
     private readonly int evalInterval;
     private readonly int? captureAt;
+    private readonly int? patience;
+    private int evaluationsSinceBest;
+    private Dictionary<string, Tensor>? bestWeights;
     private readonly List<EvalPoint> curve = [];
     private Tensor? permutation;
     private double lossSum;
@@ -46,8 +51,12 @@ public sealed class TrainingSession : IDisposable
     private (int Iteration, double Accuracy, double TestAccuracy) best = (-1, double.NegativeInfinity, double.NaN);
 
     public TrainingSession(PrunableNetwork network, DatasetSplits data, TrainingRecipe recipe, Mask mask,
-        IReadOnlyDictionary<string, Tensor> startWeights, long dataOrderSeed, int startIteration, int? captureAt = null)
+        IReadOnlyDictionary<string, Tensor> startWeights, long dataOrderSeed, int startIteration, int? captureAt = null,
+        int? patience = null)
     {
+        if (patience is < 1)
+            throw new ArgumentOutOfRangeException(nameof(patience), patience, "patience must be at least one evaluation");
+        this.patience = patience;
         this.network = network;
         this.data = data;
         batchSize = recipe.BatchSize;
@@ -94,7 +103,10 @@ public sealed class TrainingSession : IDisposable
 
     public int TotalIterations { get; }
 
-    public bool IsComplete => Iteration >= TotalIterations;
+    public bool IsComplete => Iteration >= TotalIterations || StoppedEarly;
+
+    /// <summary>Whether the patience ran out before the budget did.</summary>
+    public bool StoppedEarly { get; private set; }
 
     /// <summary>Whether every parameter takes the one-pass update; false on a GPU, where libtorch ops do it.</summary>
     public bool FusedOptimizerStep => optimizer.IsFused;
@@ -108,7 +120,7 @@ public sealed class TrainingSession : IDisposable
     public void RunChunk(int maxIterations)
     {
         var stop = (int)Math.Min(TotalIterations, (long)Iteration + maxIterations);
-        while (Iteration < stop)
+        while (Iteration < stop && !StoppedEarly)
         {
             if (captureAt == Iteration && CapturedWeights is null)
                 CapturedWeights = network.CaptureState();
@@ -122,14 +134,19 @@ public sealed class TrainingSession : IDisposable
         ReadLosses();
     }
 
-    /// <summary>Evaluates the final weights and hands them over; the session is spent afterwards.</summary>
+    /// <summary>
+    /// Evaluates the final weights (with a patience: the best validation point's) and hands them over; the session
+    /// is spent afterwards. <see cref="RoundOutcome.Iterations"/> counts the iterations actually trained.
+    /// </summary>
     public RoundOutcome Complete()
     {
         if (!IsComplete)
             throw new InvalidOperationException($"session is at iteration {Iteration} of {TotalIterations}");
+        if (bestWeights is not null)
+            network.LoadState(bestWeights);
         var validation = Evaluator.Evaluate(network, data.Validation);
         var test = Evaluator.Evaluate(network, data.Test);
-        return new RoundOutcome(TotalIterations, validation.Accuracy, validation.Loss, test.Accuracy, test.Loss,
+        return new RoundOutcome(Iteration, validation.Accuracy, validation.Loss, test.Accuracy, test.Loss,
             best.Iteration, best.Accuracy, best.TestAccuracy, lastTrainLoss, curve.ToList(), network.CaptureState());
     }
 
@@ -183,7 +200,17 @@ public sealed class TrainingSession : IDisposable
         lastTrainLoss = lossCount > 0 ? lossSum / lossCount : double.NaN;
         (lossSum, lossCount) = (0, 0);
         if (validation.Accuracy > best.Accuracy)
+        {
             best = (Iteration, validation.Accuracy, Evaluator.Evaluate(network, data.Test).Accuracy);
+            evaluationsSinceBest = 0;
+            if (patience is not null)
+            {
+                bestWeights?.DisposeAll();
+                bestWeights = network.CaptureState();
+            }
+        }
+        else if (++evaluationsSinceBest >= patience)
+            StoppedEarly = true;
     }
 
     public void Dispose()
@@ -195,5 +222,6 @@ public sealed class TrainingSession : IDisposable
         foreach (var m in masks)
             m.Dispose();
         CapturedWeights?.DisposeAll();
+        bestWeights?.DisposeAll();
     }
 }

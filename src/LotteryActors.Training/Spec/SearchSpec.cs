@@ -32,22 +32,63 @@ public sealed record SearchSpec(
     TrainingRecipe Training,
     PruningSpec Pruning,
     ControlsSpec Controls,
-    SeedSpec Seeds)
+    SeedSpec Seeds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? InitsPerWidth = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DenseBaselineSpec? Baseline = null)
 {
     [JsonIgnore]
     public string SearchId => CanonicalSpec.Hash(this);
 
-    /// <summary>Ticket ids in a fixed order: width index major, ticket index minor.</summary>
+    /// <summary>
+    /// Independent shared inits drawn per width (<see cref="InitsPerWidth"/>; absent, and left out of the canonical
+    /// JSON so older specs keep their ids, means one). Each init has <see cref="TicketsPerWidth"/> tickets of its own.
+    /// </summary>
+    [JsonIgnore]
+    public int Inits => InitsPerWidth ?? 1;
+
+    /// <summary>
+    /// Ticket ids in a fixed order: width index major, ticket index minor. Tickets 0..T-1 of a width belong to its
+    /// init 0, T..2T-1 to init 1, and so on (T = <see cref="TicketsPerWidth"/>), so a search with one init per width
+    /// names its tickets as it always did.
+    /// </summary>
     public IReadOnlyList<TicketId> Tickets() =>
-        Model.Widths.SelectMany((_, w) => Enumerable.Range(0, TicketsPerWidth).Select(t => new TicketId(w, t))).ToList();
+        Model.Widths.SelectMany((_, w) => Enumerable.Range(0, Inits * TicketsPerWidth).Select(t => new TicketId(w, t))).ToList();
+
+    /// <summary>The inits every width draws, width index major.</summary>
+    public IReadOnlyList<InitId> InitIds() =>
+        Model.Widths.SelectMany((_, w) => Enumerable.Range(0, Inits).Select(i => new InitId(w, i))).ToList();
+
+    /// <summary>The shared init a ticket starts from.</summary>
+    public InitId InitOf(TicketId ticket) => new(ticket.WidthIndex, ticket.Index / TicketsPerWidth);
+
+    /// <summary>The ticket of each init that also trains the converged dense baseline (when one is asked for).</summary>
+    public bool TrainsDenseBaseline(TicketId ticket) => Baseline is not null && ticket.Index % TicketsPerWidth == 0;
 
     public double Width(TicketId ticket) => Model.Widths[ticket.WidthIndex];
 
     /// <summary>Each ticket's own SGD noise: its data order differs from every other ticket's.</summary>
     public long DataOrderSeed(TicketId ticket) => Seeds.DataOrder + ticket.WidthIndex * 1000L + ticket.Index;
 
-    public long InitSeed(int widthIndex) => Seeds.Init + widthIndex;
+    /// <summary>Init 0 of width w keeps the seed it always had (init + w); init i adds 1000 i, past any width index.</summary>
+    public long InitSeed(InitId init) => Seeds.Init + init.WidthIndex + 1000L * init.Index;
 }
+
+/// <summary>Init <c>Index</c> of width <c>Model.Widths[WidthIndex]</c>: one independently drawn shared init.</summary>
+public readonly record struct InitId(int WidthIndex, int Index) : IComparable<InitId>
+{
+    public int CompareTo(InitId other) =>
+        WidthIndex != other.WidthIndex ? WidthIndex.CompareTo(other.WidthIndex) : Index.CompareTo(other.Index);
+
+    public override string ToString() => $"w{WidthIndex}-i{Index}";
+}
+
+/// <summary>
+/// The converged dense baseline: per init, one dense net trained with the search's recipe for at most
+/// <paramref name="Epochs"/> epochs, stopped once validation accuracy has not improved for
+/// <paramref name="Patience"/> evaluations, and kept at its best validation point. Absent (older specs, and
+/// <c>baseline.dense-epochs = 0</c>), comparisons fall back to the tickets' round-0 runs.
+/// </summary>
+public sealed record DenseBaselineSpec(int Epochs, int Patience);
 
 /// <summary>Ticket <c>Index</c> of width <c>Model.Widths[WidthIndex]</c>.</summary>
 public readonly record struct TicketId(int WidthIndex, int Index)

@@ -25,6 +25,14 @@ public static class SpecValidator
             Require(w > 0 && w <= 64, "model.widths", $"contains {w}; allowed: multipliers in (0, 64]");
         Require(m.Widths.Distinct().Count() == m.Widths.Count, "model.widths", "contains a width twice");
         Require(spec.TicketsPerWidth is >= 1 and <= 1000, "tickets-per-width", $"is {spec.TicketsPerWidth}; allowed: 1..1000");
+        // Data-order seeds step by 1000 per width, so a width's tickets over all its inits must number under 1000.
+        Require(spec.InitsPerWidth is null or >= 2 && spec.Inits * spec.TicketsPerWidth <= 1000, "inits-per-width",
+            $"is {spec.Inits}; allowed: 1 or more, with inits-per-width x tickets-per-width ({spec.TicketsPerWidth}) at most 1000");
+        if (spec.Baseline is { } b)
+        {
+            Require(b.Epochs >= 1, "baseline.dense-epochs", $"is {b.Epochs}; allowed: 0 (no converged baseline) or more");
+            Require(b.Patience >= 1, "baseline.patience", $"is {b.Patience}; allowed: 1 or more evaluations");
+        }
 
         var t = spec.Training;
         Require(t.LearningRate > 0 && double.IsFinite(t.LearningRate), "training.lr", $"is {t.LearningRate}; allowed: a positive number");

@@ -36,6 +36,27 @@ public sealed class LotteryConfigTests
     }
 
     [Fact]
+    public void The_census_re_run_reads_three_inits_per_width_and_a_converged_baseline()
+    {
+        var spec = SearchSpecReader.Read(LotteryConfig.FromFile(Hocon("census-inits.conf")));
+
+        Assert.Equal((3, 4), (spec.Inits, spec.TicketsPerWidth));
+        Assert.Equal(new DenseBaselineSpec(40, 30), spec.Baseline);
+        Assert.Equal(4 * 3 * 4, spec.Tickets().Count);
+        Assert.NotEqual("644e9f12a6f9969f", spec.SearchId);
+    }
+
+    [Fact]
+    public void One_init_and_no_baseline_read_as_absent_so_older_ids_hold()
+    {
+        var spec = SearchSpecReader.Read(LotteryConfig.FromText(
+            "lottery.search { inits-per-width = 1, baseline.dense-epochs = 0 }"));
+
+        Assert.Null(spec.InitsPerWidth);
+        Assert.Null(spec.Baseline);
+    }
+
+    [Fact]
     public void A_conv_spec_reads_its_own_conv_rate_with_the_documented_default()
     {
         var defaults = SearchSpecReader.Read(LotteryConfig.FromText("lottery.search.model.family = conv-2"));
@@ -51,6 +72,8 @@ public sealed class LotteryConfigTests
     [InlineData("quickstart-seq.conf")]
     [InlineData("local.conf")]
     [InlineData("census.conf")]
+    [InlineData("census-inits.conf")]
+    [InlineData("census-inits-timing.conf")]
     [InlineData("dense.conf")]
     [InlineData("imp-curve.conf")]
     [InlineData("rewind-init.conf")]

@@ -71,7 +71,7 @@ public sealed class SearchRunTests() : TestKit(TestConfig.Akka + "\n" + TestConf
         Assert.Contains("could not write", halted.Fault.Cause);
         disk.Free();
         Assert.Equal(1, JournalRows.Count(JournalFile.PathIn(disk.Path), "SearchStarted.v1"));
-        Assert.Equal(1, JournalRows.Count(JournalFile.PathIn(disk.Path), "InitDrawn.v1"));
+        Assert.Equal(1, JournalRows.Count(JournalFile.PathIn(disk.Path), "InitDrawn.v2"));
     }
 
     [MountFact]
@@ -89,7 +89,7 @@ public sealed class SearchRunTests() : TestKit(TestConfig.Akka + "\n" + TestConf
         Assert.Equal(FaultKind.Environmental, halted.Fault.Kind);
         Assert.Contains("No space left on device", halted.Fault.Cause);
         Assert.Empty(Directory.GetFiles(disk.Path, "*.tmp", SearchOption.AllDirectories));
-        Assert.Equal(0, JournalRows.Count(JournalFile.PathIn(tiny.Runtime.Home), "InitDrawn.v1"));
+        Assert.Equal(0, JournalRows.Count(JournalFile.PathIn(tiny.Runtime.Home), "InitDrawn.v2"));
         disk.Free();
         var resumed = await SearchHost.RunAsync(node, null).WaitAsync(Patience);
         Assert.True(resumed.Completed);

@@ -26,7 +26,7 @@ public sealed class SearchCoordinatorTests() : TestKit(TestConfig.Akka + "\n" + 
 
         Assert.True(state.Completed);
         Assert.All(state.Tickets.Values, t => Assert.True(t.Finished));
-        Assert.Equal(2 * TicketSchedule.For(tiny.Spec).Count, state.Progress().Done);
+        Assert.Equal(tiny.Spec.Tickets().Sum(t => TicketSchedule.For(tiny.Spec, t).Count), state.Progress().Done);
         var levels = state.Ensemble!.Levels;
         Assert.Equal(tiny.Spec.Pruning.Rounds + 1, levels.Count);
         Assert.All(levels, l => Assert.Equal(2, l.Scores.Members));
@@ -58,6 +58,60 @@ public sealed class SearchCoordinatorTests() : TestKit(TestConfig.Akka + "\n" + 
 
         var recovered = listener.ExpectMsg<SearchFinished>(Patience).State;
         Assert.Equal(Runs(reference), Runs(recovered));
+    }
+
+    [Fact]
+    public async Task Two_inits_per_width_are_journaled_resumed_and_analysed_within_and_across_inits()
+    {
+        var spec = Training.Tests.Support.SyntheticSpec.Search();
+        using var tiny = new TinyNode(spec with
+        {
+            TicketsPerWidth = 2,
+            InitsPerWidth = 2,
+            Controls = new Training.Spec.ControlsSpec(false, false),
+            Pruning = spec.Pruning with { Rounds = 1 },
+            Training = spec.Training with { Duration = new Training.Spec.Duration(6, Training.Spec.DurationUnit.Epochs) },
+            Baseline = new Training.Spec.DenseBaselineSpec(Epochs: 20, Patience: 3),
+        });
+        var reference = await RunElsewhere(tiny);
+
+        var listener = CreateTestProbe();
+        var first = Sys.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener.Ref));
+        await AwaitConditionAsync(async () => (await first.Ask<SearchState>(GetState.Instance)).Progress().Done >= 3,
+            Patience, TimeSpan.FromMilliseconds(50));
+        Watch(first);
+        Sys.Stop(first);
+        ExpectTerminated(first, Patience);
+        var state = await Resume(tiny, listener);
+
+        Assert.Equal(Runs(reference), Runs(state));
+        Assert.Equal([new(0, 0), new Training.Spec.InitId(0, 1)], state.Inits.Keys);
+        Assert.NotEqual(state.Inits.Values.First().InitHash, state.Inits.Values.Last().InitHash);
+        var runs = state.Tickets.Values.SelectMany(t => t.Runs).ToList();
+        Assert.Equal(2, runs.Count(r => r.Unit.Kind == RunKind.DenseBaseline));
+        // Round 0 and the baseline start from the ticket's own init: tickets 0, 1 from init 0; 2, 3 from init 1.
+        Assert.All(runs.Where(r => r.Unit.Round == 0),
+            r => Assert.Equal(state.Inits[new(0, r.Unit.Ticket.Index / 2)].InitHash, r.Unit.StartHash));
+
+        using var analyzer = new Training.Analysis.SearchAnalyzer(tiny.Node.Runner,
+            Training.Analysis.AnalysisOptions.Default with { BootstrapResamples = 20 });
+        var analysis = analyzer.Analyze(state.SearchId!, runs);
+        Assert.Equal([0, 1], analysis.Ensembles.Where(e => e.Kind == RunKind.Ticket).Select(e => e.Init!.Value).Distinct());
+        Assert.Equal(2, analysis.InitMix.Count);
+        Assert.All(analysis.InitMix, m => Assert.Equal((2, 2), (m.WithinInit.N, m.AcrossInits.N)));
+        var deep = Assert.Single(analysis.DenseBaselines);
+        Assert.Equal(2, deep.DeepEnsembleMembers);
+        Assert.False(double.IsNaN(deep.DeepEnsembleTestAccuracy));
+        Assert.All(analysis.SeedLevel, r => Assert.Equal(2, r.EnsembleGainOverDense.N));
+    }
+
+    /// <summary>A coordinator started again on the same persistence id, to the end of its search.</summary>
+    private async Task<SearchState> Resume(TinyNode tiny, Akka.TestKit.TestProbe listener)
+    {
+        var resumed = Sys.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener.Ref));
+        var partial = await resumed.Ask<SearchState>(GetState.Instance, Patience);
+        Assert.InRange(partial.Progress().Done, 3, partial.Progress().Total - 1);
+        return listener.ExpectMsg<SearchFinished>(Patience).State;
     }
 
     [Fact]

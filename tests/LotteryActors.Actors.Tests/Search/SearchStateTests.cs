@@ -17,7 +17,7 @@ public sealed class SearchStateTests
         var state = Fold(SampleEvents.Started());
         Assert.Equal(SampleEvents.Spec.SearchId, state.SearchId);
         Assert.Equal(CanonicalSpec.ToJson(SampleEvents.Spec), CanonicalSpec.ToJson(state.Spec!));
-        Assert.Equal([0], state.WidthsWithoutInit());
+        Assert.Equal([new InitId(0, 0)], state.InitsNotDrawn());
         Assert.Equal((0, 7), state.Progress());
         Assert.False(state.AllTicketsDone);
     }

@@ -38,7 +38,10 @@ public sealed class CompareAndReportTests(CompletedSearch search) : IClassFixtur
         Assert.Equal(journaled.Average(), denseCurve.GetProperty("testAccuracy").GetProperty("mean").GetDouble(), 12);
 
         var baseline = Assert.Single(analysis.GetProperty("baselines").EnumerateArray());
-        Assert.Equal(journaled.Average(), baseline.GetProperty("denseTestAccuracy").GetProperty("mean").GetDouble(), 12);
+        Assert.Equal(journaled.Average(), baseline.GetProperty("roundZeroTestAccuracy").GetProperty("mean").GetDouble(), 12);
+        Assert.Equal("round-0", baseline.GetProperty("denseSource").GetString());
+        Assert.Equal(3, analysis.GetProperty("seedLevel").GetArrayLength());
+        Assert.Empty(analysis.GetProperty("initMix").EnumerateArray());
         Assert.Single(analysis.GetProperty("census").EnumerateArray());
         Assert.Equal(3, analysis.GetProperty("sizeCurves").GetArrayLength());
     }
@@ -48,7 +51,8 @@ public sealed class CompareAndReportTests(CompletedSearch search) : IClassFixtur
     {
         var result = CliProcess.Run(Limit, "compare", search.SearchId, "--config", search.Workspace.ConfigPath);
         Assert.True(result.ExitCode == 0, result.Stderr);
-        foreach (var title in new[] { "Test accuracy against density", "Output ensembles", "equal-budget", "Best k-member ensemble",
+        foreach (var title in new[] { "Test accuracy against density", "Headline", "Output ensembles", "equal parameters",
+                     "Best k-member ensemble",
                      "How different the tickets are", "Lottery Pools", "Ticket census" })
             Assert.Contains(title, result.Stdout);
     }
@@ -83,12 +87,12 @@ public sealed class CompareAndReportTests(CompletedSearch search) : IClassFixtur
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(folder, figure + ".png"))[..4]);
             Assert.Contains("<svg", File.ReadAllText(Path.Combine(folder, figure + ".svg")));
         }
-        Assert.Contains("<caption>Output ensembles of all runs of a kind at one round</caption>", html);
+        Assert.Contains("<caption>Output ensembles of all runs of a kind at one round of one init</caption>", html);
 
         var ensembles = File.ReadAllLines(Path.Combine(folder, "ensembles.csv"));
-        Assert.StartsWith("width,kind,round,density,K,", ensembles[0]);
+        Assert.StartsWith("width,init,kind,round,density,K,", ensembles[0]);
         Assert.Equal(1 + 7, ensembles.Length);
-        foreach (var table in new[] { "curves", "baselines", "size-curves", "diversity", "pools", "census" })
+        foreach (var table in new[] { "curves", "seed-level", "baselines", "size-curves", "diversity", "pools", "census" })
             Assert.True(File.ReadAllLines(Path.Combine(folder, table + ".csv")).Length >= 2, table);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "analysis.json")));
         Assert.Equal(search.SearchId, json.RootElement.GetProperty("searches")[0].GetProperty("searchId").GetString());

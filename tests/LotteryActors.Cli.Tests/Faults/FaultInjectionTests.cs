@@ -45,7 +45,7 @@ public sealed class FaultInjectionTests(CompletedSearch undisturbed) : IClassFix
             first.Kill();
         }
         var journaled = JournalRows.Count(workspace.JournalPath, "RoundCompleted.v2");
-        using var initDrawn = JsonDocument.Parse(JournalRows.First(workspace.JournalPath, "InitDrawn.v1"));
+        using var initDrawn = JsonDocument.Parse(JournalRows.First(workspace.JournalPath, "InitDrawn.v2"));
         var init = ArtifactPath(workspace, initDrawn.RootElement.GetProperty("InitHash").GetString()!);
         var original = File.ReadAllBytes(init);
         File.WriteAllBytes(init, original[..^16]);

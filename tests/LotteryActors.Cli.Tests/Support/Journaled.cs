@@ -11,7 +11,7 @@ internal sealed record Journaled(string Init, IReadOnlyList<JsonElement> Runs, I
     {
         using var connection = new SqliteConnection($"Data Source={journalPath};Mode=ReadOnly;Pooling=False");
         connection.Open();
-        var inits = JournalRows.Messages(connection, "InitDrawn.v1");
+        var inits = JournalRows.Messages(connection, "InitDrawn.v2");
         var runs = JournalRows.Messages(connection, "RoundCompleted.v2").Select(m => m.GetProperty("Result")).ToList();
         var all = inits.SelectMany(i => new[] { i.GetProperty("InitHash"), i.GetProperty("DenseMaskHash") })
             .Concat(runs.SelectMany(r => new[] { r.GetProperty("WeightsHash"), r.GetProperty("NextMaskHash") }))

@@ -282,7 +282,7 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         var completed = journal.OfType<WorkCompleted>().Where(c => queued.Contains(c.WorkId)).ToList();
         Assert.Equal(queued, completed.Select(c => c.WorkId).Order().ToList());
         Assert.All(completed, c => Assert.Null(c.Output.Failure));
-        var runs = spec.Tickets().Count * Training.Imp.TicketSchedule.For(spec).Count;
+        var runs = spec.Tickets().Sum(t => Training.Imp.TicketSchedule.For(spec, t).Count);
         Assert.Equal(spec.Model.Widths.Count + runs, queued.Count);
     }
 }

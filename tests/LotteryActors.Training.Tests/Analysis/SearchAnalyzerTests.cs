@@ -74,22 +74,28 @@ public sealed class SearchAnalyzerTests : IDisposable
             Assert.True(double.IsNaN(row.Method(SearchAnalyzer.MajorityVote).ExpectedCalibrationError));
         }
         var dense = analysis.Ensembles.Single(e => e.Kind == RunKind.Ticket && e.Round == 0);
-        Assert.Equal(4825, dense.MemberCost, 6);
+        Assert.Equal(0, dense.Init);
+        // 36-75-25-10 at width 0.25: 4825 weights and 75 + 25 + 10 biases, the output layer's included.
+        Assert.Equal(4825 + 110, dense.MemberCost, 6);
     }
 
     [Fact]
     public void Equal_budget_uses_the_round_whose_density_is_nearest_one_over_k()
     {
         var baseline = Assert.Single(analysis.Baselines);
-        Assert.Equal(3, baseline.Tickets);
+        Assert.Equal((3, 0), (baseline.Tickets, baseline.Init));
         var nearest = Runs(RunKind.Ticket, 1).Concat(Runs(RunKind.Ticket, 2)).MinBy(r => Math.Abs(r.Density - 1.0 / 3))!;
         Assert.Equal(nearest.Unit.Round, baseline.EqualBudgetRound);
-        Assert.Equal(3 * baseline.DenseCost, baseline.DenseEnsembleCost, 6);
-        Assert.Equal(Runs(RunKind.Ticket, 0).Average(r => r.Metrics.TestAccuracy), baseline.DenseTestAccuracy.Mean, 12);
-        Assert.Equal(SelectedOnValidation(Runs(RunKind.Ticket, 0)).Metrics.TestAccuracy,
-            baseline.SelectedDenseTestAccuracy, 12);
-        Assert.Equal(baseline.EqualBudgetEnsembleTestAccuracy - baseline.SelectedDenseTestAccuracy,
+        Assert.Equal(3 * baseline.DenseCost, baseline.SameInitEnsembleCost, 6);
+        Assert.Equal(Runs(RunKind.Ticket, 0).Average(r => r.Metrics.TestAccuracy), baseline.RoundZeroTestAccuracy.Mean, 12);
+        // No converged baseline in this spec: the dense net is the round-0 net chosen on validation.
+        Assert.Equal(SearchAnalyzer.RoundZeroSource, baseline.DenseSource);
+        Assert.Equal(SelectedOnValidation(Runs(RunKind.Ticket, 0)).Metrics.TestAccuracy, baseline.DenseTestAccuracy, 12);
+        Assert.Equal(baseline.EqualBudgetEnsembleTestAccuracy - baseline.DenseTestAccuracy,
             baseline.EqualBudgetGainOverDense.Difference.Estimate, 12);
+        // Compute: one round of 3 epochs for the dense net, 3 tickets x (round + 1) rounds for the tickets.
+        Assert.Equal(3, baseline.DenseEpochs, 12);
+        Assert.Equal(3 * (baseline.EqualBudgetRound + 1) * 3, baseline.EqualBudgetEnsembleEpochs, 12);
     }
 
     /// <summary>The run with the best final validation accuracy, the first (by ticket) on a tie.</summary>
@@ -97,6 +103,23 @@ public sealed class SearchAnalyzerTests : IDisposable
     {
         var list = runs.OrderBy(r => r.Unit.Ticket.Index).ToList();
         return list.First(r => r.Metrics.ValidationAccuracy == list.Max(m => m.Metrics.ValidationAccuracy));
+    }
+
+    [Fact]
+    public void With_one_init_the_headline_is_over_data_order_seeds_and_no_init_comparison_is_made()
+    {
+        Assert.Empty(analysis.InitMix);
+        Assert.Empty(analysis.DenseBaselines);
+        Assert.Equal(3, analysis.SeedLevel.Count);
+        foreach (var row in analysis.SeedLevel)
+        {
+            var members = Runs(RunKind.Ticket, row.Round).Select(r => r.Metrics.TestAccuracy).ToList();
+            Assert.Equal((SearchAnalyzer.SeedUnit, 3), (row.MemberTestAccuracy.Unit, row.MemberTestAccuracy.N));
+            Assert.Equal(members.Average(), row.MemberTestAccuracy.Mean, 12);
+            Assert.Equal(1, row.EnsembleTestAccuracy.N);
+            var dense = Runs(RunKind.Ticket, 0).Average(r => r.Metrics.TestAccuracy);
+            Assert.Equal(row.EnsembleTestAccuracy.Mean - dense, row.EnsembleGainOverDense.Mean, 12);
+        }
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class TicketRunTests : IDisposable
     [Fact]
     public void A_ticket_runs_its_schedule_in_order_with_the_bits_of_its_units_run_one_by_one()
     {
-        var spec = SyntheticSpec.Search();
+        var spec = SyntheticSpec.Search() with { TicketsPerWidth = 2 };
         var ticket = new TicketId(0, 1);
         var heard = new List<(WorkUnit Unit, RunResult Result)>();
 
@@ -49,7 +49,7 @@ public sealed class TicketRunTests : IDisposable
 
         Assert.Equal(ticket, run.Ticket);
         Assert.Equal((init, dense), (run.InitHash, run.DenseMaskHash));
-        Assert.Equal(TicketSchedule.For(spec), run.Runs.Select(r => new RunSlot(r.Unit.Round, r.Unit.Kind)));
+        Assert.Equal(TicketSchedule.For(spec, ticket), run.Runs.Select(r => new RunSlot(r.Unit.Round, r.Unit.Kind)));
         Assert.Equal(expected.Select(r => (r.Unit, r.WeightsHash, r.NextMaskHash, r.Metrics)),
             run.Runs.Select(r => (r.Unit, r.WeightsHash, r.NextMaskHash, r.Metrics)));
         Assert.Equal(run.Runs, heard.Select(h => h.Result));
@@ -66,6 +66,24 @@ public sealed class TicketRunTests : IDisposable
         var run = runner.RunTicket(new TicketId(1, 0), chunkIterations: 7);
 
         Assert.Equal(runner.DrawInit(1), run.InitHash);
+        Assert.NotEqual(runner.DrawInit(0), run.InitHash);
+        Assert.Equal(run.InitHash, Assert.Single(run.Runs).Unit.StartHash);
+    }
+
+    [Fact]
+    public void A_ticket_of_a_later_init_starts_from_that_init()
+    {
+        var spec = SyntheticSpec.Search() with
+        {
+            Pruning = SyntheticSpec.Search().Pruning with { Rounds = 0 },
+            TicketsPerWidth = 2,
+            InitsPerWidth = 2,
+        };
+        var runner = Runner(spec, "inits");
+
+        var run = runner.RunTicket(new TicketId(0, 2), chunkIterations: 7);
+
+        Assert.Equal(runner.DrawInit(new InitId(0, 1)), run.InitHash);
         Assert.NotEqual(runner.DrawInit(0), run.InitHash);
         Assert.Equal(run.InitHash, Assert.Single(run.Runs).Unit.StartHash);
     }

@@ -29,7 +29,7 @@ public sealed class TicketScheduleTests
                 new(1, RunKind.Ticket), new(1, RunKind.RandomReinit), new(1, RunKind.RandomMask),
                 new(2, RunKind.Ticket), new(2, RunKind.RandomReinit), new RunSlot(2, RunKind.RandomMask),
             ],
-            TicketSchedule.For(Spec()));
+            TicketSchedule.For(Spec(), Ticket));
     }
 
     [Fact]
@@ -37,13 +37,13 @@ public sealed class TicketScheduleTests
     {
         Assert.Equal(
             [new(0, RunKind.Ticket), new(1, RunKind.Ticket), new(1, RunKind.RandomMask), new(2, RunKind.Ticket), new RunSlot(2, RunKind.RandomMask)],
-            TicketSchedule.For(Spec(randomReinit: false)));
+            TicketSchedule.For(Spec(randomReinit: false), Ticket));
     }
 
     [Fact]
     public void ZeroRoundsIsRoundZeroAlone()
     {
-        Assert.Equal([new RunSlot(0, RunKind.Ticket)], TicketSchedule.For(Spec(rounds: 0)));
+        Assert.Equal([new RunSlot(0, RunKind.Ticket)], TicketSchedule.For(Spec(rounds: 0), Ticket));
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class TicketScheduleTests
     [Fact]
     public void NothingIsLeftOnceEverySlotIsDone()
     {
-        var done = TicketSchedule.For(Spec(rounds: 1))
+        var done = TicketSchedule.For(Spec(rounds: 1), Ticket)
             .Select(s => Done(new WorkUnit(Ticket, s.Round, s.Kind, Init, Dense), s.Round == 0 ? "m1" : null))
             .ToList();
 
@@ -120,5 +120,21 @@ public sealed class TicketScheduleTests
         var roundZero = Done(new WorkUnit(Ticket, 0, RunKind.Ticket, Init, Dense), nextMask: null);
 
         Assert.Throws<InvalidOperationException>(() => TicketSchedule.NextUnit(Spec(), Ticket, Init, Dense, [roundZero]));
+    }
+
+    [Fact]
+    public void The_first_ticket_of_each_init_trains_the_dense_baseline_last_from_its_init()
+    {
+        var spec = Spec(rounds: 1) with { TicketsPerWidth = 2, InitsPerWidth = 2, Baseline = new DenseBaselineSpec(40, 3) };
+        var firstOfInitOne = new TicketId(0, 2);
+
+        Assert.Equal(new RunSlot(0, RunKind.DenseBaseline), TicketSchedule.For(spec, firstOfInitOne)[^1]);
+        Assert.DoesNotContain(TicketSchedule.For(spec, new TicketId(0, 3)), s => s.Kind == RunKind.DenseBaseline);
+        Assert.DoesNotContain(TicketSchedule.For(spec with { Baseline = null }, Ticket), s => s.Kind == RunKind.DenseBaseline);
+        var done = TicketSchedule.For(spec, firstOfInitOne).SkipLast(1)
+            .Select(s => Done(new WorkUnit(firstOfInitOne, s.Round, s.Kind, Init, Dense), s.Round == 0 ? "m1" : null))
+            .ToList();
+        Assert.Equal(new WorkUnit(firstOfInitOne, 0, RunKind.DenseBaseline, Init, Dense),
+            TicketSchedule.NextUnit(spec, firstOfInitOne, Init, Dense, done));
     }
 }

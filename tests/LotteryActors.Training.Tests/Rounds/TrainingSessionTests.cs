@@ -276,4 +276,34 @@ public sealed class TrainingSessionTests : IDisposable
 
         Assert.Equal("session is at iteration 29 of 30", error.Message);
     }
+
+    [Fact]
+    public void With_a_patience_training_stops_that_many_evaluations_after_the_peak_and_keeps_the_peak_weights()
+    {
+        // A budget of 30 epochs (300 iterations), evaluated every 5: 40 validation examples plateau long before.
+        var recipe = SyntheticSpec.Recipe() with { Duration = new Duration(30, DurationUnit.Epochs) };
+        using var setup = new Setup(halfPruned: false);
+        using var session = new TrainingSession(setup.Network, data, recipe, setup.Mask, setup.Init, DataOrderSeed, 0,
+            patience: 3);
+        while (!session.IsComplete)
+            session.RunChunk(7);
+        using var outcome = session.Complete();
+
+        Assert.True(session.StoppedEarly);
+        Assert.InRange(outcome.Iterations, 1, session.TotalIterations - 1);
+        Assert.Equal(outcome.EarlyStopIteration + 3 * 5, outcome.Iterations);
+        Assert.Equal(outcome.BestValidationAccuracy, outcome.FinalValidationAccuracy);
+        Assert.Equal(outcome.TestAccuracyAtEarlyStop, outcome.FinalTestAccuracy);
+        // The weights kept are the network at its peak: training for exactly that long gives the same bits.
+        using var atPeak = Train(recipe with { Duration = new Duration(outcome.EarlyStopIteration, DurationUnit.Iterations) });
+        TensorAssert.BitwiseEqual(atPeak.TrainedWeights, outcome.TrainedWeights);
+    }
+
+    [Fact]
+    public void A_patience_below_one_evaluation_is_refused()
+    {
+        using var setup = new Setup(halfPruned: false);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingSession(setup.Network, data, SyntheticSpec.Recipe(),
+            setup.Mask, setup.Init, DataOrderSeed, 0, patience: 0));
+    }
 }
