@@ -91,7 +91,7 @@ public static class CoordinatorScaling
 
     /// <summary>Units of one search: one init draw per width, and every run of every ticket.</summary>
     public static int UnitsOf(SearchSpec spec) =>
-        spec.Model.Widths.Count + spec.Tickets().Count * TicketSchedule.For(spec).Count;
+        spec.Model.Widths.Count + spec.Tickets().Sum(t => TicketSchedule.For(spec, t).Count);
 
     /// <summary>
     /// The plan's searches: the template with init seeds 1, 2, ... (distinct search ids) and as many tickets per
@@ -100,7 +100,8 @@ public static class CoordinatorScaling
     public static IReadOnlyList<SearchSpec> Searches(CoordinatorScalingPlan plan, SearchSpec template)
     {
         var widths = template.Model.Widths.Count;
-        var perTicket = TicketSchedule.For(template).Count;
+        // A ticket's runs; an init's first ticket may also run the dense baseline, which the template leaves off.
+        var perTicket = TicketSchedule.For(template, template.Tickets()[^1]).Count;
         var perSearch = (double)plan.Units / plan.Searches;
         var tickets = Math.Max(1, (int)Math.Round((perSearch - widths) / (widths * perTicket)));
         return Enumerable.Range(1, plan.Searches).Select(seed => template with
