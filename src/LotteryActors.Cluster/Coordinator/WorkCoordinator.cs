@@ -62,13 +62,14 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     /// <summary>
     /// After a hand-over the journal's deadlines ran on while nobody could hear the trainers' renewals: every open
     /// lease gets a full timeout again; a node that left meanwhile renews nothing and loses its leases at the deadline.
+    /// A search whose tickets were all done before its ensembles became a unit gets that unit now.
     /// </summary>
     private void OnRecovered()
     {
         var (searches, open) = (state.Searches.Count, state.Queue.Open.Count);
         log.Info("coordinator recovered: {Searches} search(es), {Open} open unit(s), {Leases} lease(s)",
             searches, open, state.Queue.Leases.Count);
-        Record(state.Queue.RenewAll(Now, timing.LeaseTimeout));
+        Record([.. state.Queue.RenewAll(Now, timing.LeaseTimeout), .. state.EnsemblesDue(Now)]);
         Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self,
             ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
         Timers.StartPeriodicTimer(nameof(CheckLeases), CheckLeases.Instance, timing.ExpiryCheck);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using LotteryActors.Actors.Ensembles;
 using LotteryActors.Actors.Search;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Training.Spec;
@@ -10,8 +11,9 @@ namespace LotteryActors.Cluster.Work;
 /// <summary>
 /// Everything the cluster coordinator knows, as a pure fold of its journal: the work queue, and each submitted
 /// search as the same <see cref="SearchState"/> fold a single-node search uses (a completed unit is applied to it
-/// as the <see cref="InitDrawn"/>, <see cref="RoundCompleted"/>, <see cref="TicketFinished"/> or
-/// <see cref="TicketFailed"/> it stands for), so what runs next is decided by the same schedule.
+/// as the <see cref="InitDrawn"/>, <see cref="RoundCompleted"/>, <see cref="TicketFinished"/>,
+/// <see cref="TicketFailed"/> or <see cref="EnsembleEvaluated"/> and <see cref="SearchCompleted"/> it stands for), so
+/// what runs next is decided by the same schedule and a reader folds the same search a single node would journal.
 /// Decisions return the events to journal; the actor persists them and applies them here.
 /// </summary>
 public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary<string, SearchState> Searches)
@@ -58,32 +60,51 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
 
     /// <summary>
     /// A node delivered a unit's output. The first delivery is journaled with the units it makes possible (an init
-    /// opens its tickets' first runs; a run opens its ticket's next run); a later one, from a slow node whose lease
-    /// was reassigned, or a retry whose acknowledgement was lost, returns nothing.
+    /// opens its tickets' first runs; a run opens its ticket's next run, or, once every ticket is done, the search's
+    /// ensemble unit); a later one, from a slow node whose lease was reassigned, or a retry whose acknowledgement
+    /// was lost, returns nothing.
     /// </summary>
     public IReadOnlyList<IClusterEvent> Complete(string node, string workId, WorkOutput output, DateTimeOffset now)
     {
         if (!Queue.Open.TryGetValue(workId, out var unit))
             return [];
         var completed = new WorkCompleted(workId, node, output, now);
-        var search = Apply(completed).Searches[unit.SearchId];
-        var opened = unit.Item.Kind == WorkKind.Init
-            ? search.Spec!.Tickets().Where(t => t.WidthIndex == unit.Item.WidthIndex)
-            : [unit.Item.Run!.Ticket];
+        var after = Apply(completed);
+        var search = after.Searches[unit.SearchId];
+        IEnumerable<TicketId> opened = unit.Item.Kind switch
+        {
+            WorkKind.Init => search.Spec!.Tickets().Where(t => t.WidthIndex == unit.Item.WidthIndex),
+            WorkKind.Train => [unit.Item.Run!.Ticket],
+            _ => [],
+        };
         return
         [
             completed,
             .. opened.Where(t => !search.Ticket(t).Done && search.NextUnit(t) is not null)
                 .Select(t => Enqueue(unit.SearchId, WorkItem.Train(search.NextUnit(t)!), now)),
+            .. after.EnsemblesDue(now).Where(q => q.SearchId == unit.SearchId),
         ];
     }
 
-    /// <summary>Runs journaled over runs asked for, and whether every ticket is done.</summary>
+    /// <summary>
+    /// The ensemble unit of every search whose tickets are all done and whose ensembles are neither queued nor
+    /// journaled: after the last ticket's result, and on recovery (a journal written before ensembles were units).
+    /// Planned here, from journaled numbers; evaluated on a trainer node, which holds the data.
+    /// </summary>
+    public IReadOnlyList<WorkQueued> EnsemblesDue(DateTimeOffset now) =>
+        Searches.Values.Where(s => s.AllTicketsDone && !s.Completed)
+            .Select(s => Enqueue(s.SearchId!,
+                WorkItem.Ensemble(EnsembleEvaluation.Plan(s.Spec!, s.FinishedTicketRuns())), now))
+            .Where(q => !Queue.IsOpen(q.WorkId) && !Queue.Done.Contains(q.WorkId))
+            .ToList();
+
+    /// <summary>Runs journaled over runs asked for, and whether the search is complete (its ensembles journaled).
+    /// </summary>
     public (int Done, int Total, bool Finished) Progress(string searchId)
     {
         var search = Searches[searchId];
         var (done, total) = search.Progress();
-        return (done, total, search.AllTicketsDone);
+        return (done, total, search.Completed);
     }
 
     private static WorkQueued Enqueue(string searchId, WorkItem item, DateTimeOffset now) =>
@@ -95,6 +116,8 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
         var output = c.Output;
         if (output.Init is { } init)
             return search.Apply(new InitDrawn(item.WidthIndex, init.InitHash, init.DenseMaskHash, c.OccurredAt));
+        if (output.Ensemble is { } report)
+            return search.Apply(new EnsembleEvaluated(report, c.OccurredAt)).Apply(new SearchCompleted(c.OccurredAt));
         var ticket = item.Run!.Ticket;
         if (output.Failure is { } reason)
             return search.Apply(new TicketFailed(ticket, reason, 1, c.OccurredAt));

@@ -54,7 +54,7 @@ public sealed partial class ClusterKillTests : IDisposable
     public void A_search_survives_the_SIGKILL_of_a_trainer_node_and_of_the_coordinators_node_unchanged()
     {
         var baseline = SingleNodeSearch();
-        var expectedUnits = baseline.Runs.Count + 1; // every run, and the one width's init
+        var expectedUnits = baseline.Runs.Count + 2; // every run, the one width's init and the search's ensembles
 
         // keep-majority keeps, on a tie, the side with the lowest address: the coordinator's node gets the highest
         // port so that, once it is killed, the surviving trainer (a tie of one against one) stays up.
@@ -211,7 +211,7 @@ public sealed partial class ClusterKillTests : IDisposable
     }
 
     /// <summary>Every WorkCompleted row of the coordinator's journal, in order.</summary>
-    private List<JsonElement> Completed() => Journal("WorkCompleted.v1");
+    private List<JsonElement> Completed() => Journal("WorkCompleted.v2");
 
     /// <summary>How many leases of the node listening on <paramref name="port"/> ended without a result.</summary>
     private int LeasesEndedOn(int port) => Journal("LeaseEnded.v1")
