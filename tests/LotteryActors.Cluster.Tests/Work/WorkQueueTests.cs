@@ -130,6 +130,8 @@ public sealed class WorkQueueTests
         var fastRuns = 0;
         while (!state.Progress(spec.SearchId).Finished)
         {
+            // Bounded: a search that never finishes (say, its ensemble unit never queued) fails instead of hanging.
+            Assert.True(now < T0.AddHours(1), "the search did not finish in an hour of steps");
             now = now.AddSeconds(1);
             // The fast node finishes a unit every step; the slow one needs five steps for each.
             state = state.Fold(state.Request(A, 1, 0, now, LeaseTimeout));
