@@ -1,6 +1,7 @@
 using Akka.Actor;
 using LotteryActors.Cli.Tests.Support;
 using LotteryActors.Actors.Ensembles;
+using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Hosting;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Tests.Support;
@@ -95,6 +96,17 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         var journal = lab.Journal();
         EveryUnitCompletedOnce(lab, journal, one);
         EveryUnitCompletedOnce(lab, journal, two);
+        // A reader of the journal (status, compare) lists both and reads each as the coordinator folded it.
+        await using (var searches = new JournaledSearches(lab.Runtime()))
+        {
+            Assert.Equal(new[] { one.SearchId, two.SearchId }.Order(StringComparer.Ordinal),
+                await searches.SearchIdsAsync());
+            var read = await searches.ReadStartedAsync(one.SearchId);
+            Assert.True(read.Completed);
+            Assert.False(searches.RunsInCluster(read));
+            Assert.Equal(CoordinatorState.Empty.Fold(journal).Searches[one.SearchId].Ensemble!.Levels,
+                read.Ensemble!.Levels);
+        }
         // Replays the journal: every lease made while both searches had units waiting went to the search with
         // no more units leased at that moment than the other (least served first). Counting leases from the start
         // instead depends on timing: a search waiting for its init draw has nothing to lease, so the other runs

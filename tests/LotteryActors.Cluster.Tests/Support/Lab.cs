@@ -61,9 +61,7 @@ public sealed class Lab : IAsyncDisposable
     /// </summary>
     public async Task<ClusterNode> Start(string roles, int slots = 1, bool crashes = false)
     {
-        var runtime = new RuntimeSettings(home, Store.Root, slots, TorchThreads: 1, "cpu", ChunkIterations: 50,
-            MaxRestarts: 2, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), SnapshotEvery: 50,
-            JournalBackend.Postgresql, ConnectionString);
+        var runtime = Runtime(slots);
         var cluster = new ClusterSettings(roles.Split(','), "127.0.0.1", "127.0.0.1", 0, [], "keep-majority",
             StableAfter: TimeSpan.FromSeconds(2), JoinTimeout: TimeSpan.FromMinutes(1), Timing);
         var overrides = ConfigurationFactory.ParseString($"""
@@ -78,6 +76,12 @@ public sealed class Lab : IAsyncDisposable
         nodes.Add(node);
         return node;
     }
+
+    /// <summary>A lab machine's runtime settings: this lab's journal, home and artifacts.</summary>
+    public RuntimeSettings Runtime(int slots = 1) =>
+        new(home, Store.Root, slots, TorchThreads: 1, "cpu", ChunkIterations: 50, MaxRestarts: 2,
+            TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), SnapshotEvery: 50,
+            JournalBackend.Postgresql, ConnectionString);
 
     /// <summary>Kills a node started with crashes: true; the others must notice, down it and go on.</summary>
     public async Task Crash(ClusterNode node)
