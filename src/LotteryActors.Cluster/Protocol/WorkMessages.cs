@@ -48,7 +48,10 @@ public static class WorkMessages
     /// <summary>Client to coordinator: how far is this search? Answered with <see cref="SearchProgress"/>.</summary>
     public sealed record ProgressRequested(string SearchId) : IClusterMessage;
 
-    /// <summary>Runs journaled over runs asked for; <c>Known</c> is false for a search never submitted.</summary>
+    /// <summary>
+    /// Runs journaled over runs asked for; <c>Known</c> is false for a search never submitted; <c>Finished</c> once
+    /// the search is complete, its ensembles journaled.
+    /// </summary>
     public sealed record SearchProgress(string SearchId, bool Known, int Done, int Total, bool Finished)
         : IClusterMessage;
 }
