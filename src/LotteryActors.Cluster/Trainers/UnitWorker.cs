@@ -13,8 +13,9 @@ namespace LotteryActors.Cluster.Trainers;
 /// One training slot of a trainer node: a long-lived actor on its own pinned thread (TorchSharp's dispose scopes
 /// are thread-local, and libtorch threads are costly to create and tear down per unit) that runs the units it is
 /// given one at a time: an init draw or an ensemble evaluation in one step, a training run in chunks with a
-/// message to itself between them, so it stays responsive. It tells its parent each output; a failure, named by its work id, is the parent's to
-/// judge (diverged or environmental), and the parent restarts it idle on the same thread.
+/// message to itself between them, so it stays responsive. It tells its parent each output; a failure, named by
+/// its work id, is the parent's to judge (diverged or environmental), and the parent restarts it idle on the same
+/// thread.
 /// </summary>
 public sealed class UnitWorker : ReceiveActor
 {

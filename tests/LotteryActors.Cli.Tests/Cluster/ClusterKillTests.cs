@@ -98,7 +98,8 @@ public sealed partial class ClusterKillTests : IDisposable
         // Exactly once: one row per unit, however many times a result was delivered or a unit was leased.
         Assert.Equal(expectedUnits, completed.Count);
         Assert.Equal(expectedUnits, completed.Select(c => c.GetProperty("WorkId").GetString()).Distinct().Count());
-        Assert.Single(completed, c => c.GetProperty("Output").GetProperty("Ensemble").ValueKind == JsonValueKind.Object);
+        Assert.Single(completed,
+            c => c.GetProperty("Output").GetProperty("Ensemble").ValueKind == JsonValueKind.Object);
         Assert.True(LeasesEndedOn(coordinatorPort) > 0, "the dead coordinator node's lease never ended");
 
         // Any machine whose config points at the cluster's journal reads the search as the single node's.
