@@ -82,22 +82,32 @@ public sealed class SearchJournalReader : IAsyncDisposable
     }
 
     /// <summary>The search folded from all its journaled events; <see cref="SearchState.Empty"/> if it has none.</summary>
-    public async Task<SearchState> ReadAsync(string searchId)
-    {
-        if (journal is null)
-            return SearchState.Empty;
-        var events = await Answer(journal.CurrentEventsByPersistenceId(Prefix + searchId, 0, long.MaxValue)
-            .RunWith(Sink.Seq<EventEnvelope>(), materializer));
-        return events.Select(e => e.Event).OfType<ISearchEvent>().Aggregate(SearchState.Empty, (s, e) => s.Apply(e));
-    }
+    public async Task<SearchState> ReadAsync(string searchId) =>
+        (await EventsAsync(Prefix + searchId)).OfType<ISearchEvent>()
+        .Aggregate(SearchState.Empty, (s, e) => s.Apply(e));
 
     /// <summary>The search folded from its events; a search id the journal does not know is bad input.</summary>
     public async Task<SearchState> ReadStartedAsync(string searchId)
     {
         var state = await ReadAsync(searchId);
-        return state.Started
-            ? state
-            : throw new SpecException("search-id", $"no search '{searchId}' in {home}; `status` lists them");
+        return state.Started ? state : throw NoSuchSearch(searchId);
+    }
+
+    /// <summary>The one line for a search id that no reader of this journal knows.</summary>
+    public SpecException NoSuchSearch(string searchId) =>
+        new("search-id", $"no search '{searchId}' in {home}; `status` lists them");
+
+    /// <summary>
+    /// Every event journaled so far under <paramref name="persistenceId"/>, in order (none without a journal): for
+    /// readers of other actors' journals, such as the cluster coordinator's, whose serializer the overrides bind.
+    /// </summary>
+    public async Task<IReadOnlyList<object>> EventsAsync(string persistenceId)
+    {
+        if (journal is null)
+            return [];
+        var events = await Answer(journal.CurrentEventsByPersistenceId(persistenceId, 0, long.MaxValue)
+            .RunWith(Sink.Seq<EventEnvelope>(), materializer));
+        return events.Select(e => e.Event).ToList();
     }
 
     /// <summary>Whether there is a journal to read: false for a SQLite journal no search has created yet.</summary>

@@ -227,24 +227,21 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
         if (!state.AllTicketsDone || ensembling || state.Completed)
             return;
         ensembling = true;
-        var ticketRuns = FinishedTicketRuns();
-        if (ticketRuns.Count == 0)
+        var levels = EnsembleEvaluation.Plan(spec, state.FinishedTicketRuns());
+        if (levels.Count == 0)
         {
             Self.Tell(new EnsembleAggregator.Evaluated(new EnsembleReport([])));
             return;
         }
         log.Info("all tickets done; evaluating ensembles");
-        StartAggregator(ticketRuns);
+        StartAggregator(levels);
     }
 
-    private void StartAggregator(IReadOnlyList<RunResult> ticketRuns)
+    private void StartAggregator(IReadOnlyList<EnsembleMembers> levels)
     {
         aggregator = Context.Watch(Context.ActorOf(EnsembleAggregator.Props(node), "ensembles"));
-        aggregator.Tell(new EnsembleAggregator.Evaluate(ticketRuns));
+        aggregator.Tell(new EnsembleAggregator.Evaluate(levels));
     }
-
-    private List<RunResult> FinishedTicketRuns() => state.Tickets.Values.Where(t => t.Finished).SelectMany(t => t.Runs)
-        .Where(r => r.Unit.Kind == RunKind.Ticket).ToList();
 
     private void OnChildStopped(IActorRef child)
     {
@@ -274,7 +271,7 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
         if (supervisor is null && state.OpenTickets().Any())
             StartTickets();
         if (ensembling && aggregator is null && !state.Completed)
-            StartAggregator(FinishedTicketRuns());
+            StartAggregator(EnsembleEvaluation.Plan(spec, state.FinishedTicketRuns()));
     }
 
     /// <summary>Stops the search without journaling the fault: its cause is the machine's, not the search's.</summary>

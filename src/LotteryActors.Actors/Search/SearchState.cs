@@ -103,6 +103,10 @@ public sealed record SearchState(
 
     public bool AllTicketsDone => Started && !OpenTickets().Any();
 
+    /// <summary>The runs the ensembles combine: every IMP round (no controls) of every ticket that finished.</summary>
+    public IReadOnlyList<RunResult> FinishedTicketRuns() => Tickets.Values.Where(t => t.Finished)
+        .SelectMany(t => t.Runs).Where(r => r.Unit.Kind == RunKind.Ticket).ToList();
+
     /// <summary>Runs journaled over runs the spec asks for, over all tickets (failed tickets count as their runs so far).</summary>
     public (int Done, int Total) Progress()
     {

@@ -1,20 +1,21 @@
 using LotteryActors.Actors.Hosting;
-using LotteryActors.Actors.Persistence;
 using LotteryActors.Actors.Search;
+using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Training.Analysis;
 
 namespace LotteryActors.Cli.Commands;
 
 /// <summary>
-/// Reads searches from the journal and analyses their journaled runs against their stored artifacts. Works on a
-/// finished search and on one still running (it analyses what is journaled so far).
+/// Reads searches from the journal (run by one process or by a cluster) and analyses their journaled runs against
+/// their stored artifacts. Works on a finished search and on one still running (it analyses what is journaled so
+/// far).
 /// </summary>
 public static class AnalysisLoader
 {
     public static async Task<IReadOnlyList<SearchAnalysis>> AnalyzeAsync(CommandSetup setup, IReadOnlyList<string> searchIds, AnalysisOptions options)
     {
         var states = new List<SearchState>();
-        await using (var reader = new SearchJournalReader(setup.Runtime, CommandSetup.AkkaOverrides))
+        await using (var reader = new JournaledSearches(setup.Runtime, CommandSetup.AkkaOverrides))
         {
             foreach (var id in searchIds)
                 states.Add(await reader.ReadStartedAsync(id));

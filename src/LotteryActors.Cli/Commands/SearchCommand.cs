@@ -98,14 +98,6 @@ public static class SearchCommand
         var state = await RunShowingProgress(setup, spec, json, retryFailed, cancel);
         if (VerifyCommand.ReportsDamage(state, setup.Runtime))
             return ExitCodes.VerifyFailed;
-        if (json)
-            JsonOutput.Write(SearchDocument.From(state));
-        else
-            SearchTables.PrintResults(state);
-        if (state.FailedTickets().ToList() is not { Count: > 0 } failed)
-            return ExitCodes.Success;
-        Console.Error.WriteLine($"error: search {spec.SearchId} completed, but {failed.Count} ticket(s) failed " +
-            $"({string.Join(", ", failed)}); `resume {spec.SearchId} --retry-failed` runs them again");
-        return ExitCodes.TicketsFailed;
+        return SearchOutcome.Print(state, json, $"`resume {spec.SearchId} --retry-failed` runs them again");
     }
 }

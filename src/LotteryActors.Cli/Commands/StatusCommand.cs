@@ -2,13 +2,16 @@ using System.CommandLine;
 using LotteryActors.Actors.Persistence;
 using LotteryActors.Actors.Search;
 using LotteryActors.Cli.Output;
+using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Cli.Commands;
 
 /// <summary>
 /// <c>status [id]</c>: the searches in this node's journal, read without disturbing a running search, each running
-/// (a process holds its lock), interrupted or completed. Creates nothing: no home, journal, log file or lock.
+/// (a process holds its lock, or the cluster has it), interrupted or completed. Searches submitted to a cluster are
+/// listed like the others when the config points at the cluster's journal. Creates nothing: no home, journal, log
+/// file or lock.
 /// </summary>
 public static class StatusCommand
 {
@@ -22,7 +25,7 @@ public static class StatusCommand
         {
             var setup = CommandSetup.Load(parse.GetValue(config), logToFile: false);
             var home = setup.Runtime.Home;
-            await using var reader = new SearchJournalReader(setup.Runtime, CommandSetup.AkkaOverrides);
+            await using var reader = new JournaledSearches(setup.Runtime, CommandSetup.AkkaOverrides);
             var ids = parse.GetValue(id) is { } one ? [one] : await reader.SearchIdsAsync();
             var states = new List<SearchState>();
             foreach (var searchId in ids)
@@ -32,7 +35,7 @@ public static class StatusCommand
                     throw new SpecException("search-id", $"no search '{searchId}' in {home}");
                 states.Add(state);
             }
-            bool Running(SearchState s) => SearchLock.IsHeld(home, s.SearchId!);
+            bool Running(SearchState s) => SearchLock.IsHeld(home, s.SearchId!) || reader.RunsInCluster(s);
             if (parse.GetValue(json))
                 JsonOutput.Write(StatusDocument.From(states, Running));
             else if (states.Count == 0)

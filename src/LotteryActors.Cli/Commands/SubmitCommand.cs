@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Akka.Actor;
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Actors.Search;
 using LotteryActors.Cli.Output;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Hosting;
@@ -11,7 +12,8 @@ namespace LotteryActors.Cli.Commands;
 
 /// <summary>
 /// <c>submit --config spec.conf [--wait] [--json]</c>: hands a search to the running cluster through a seed node
-/// and prints its id; <c>--wait</c> follows it to the end. The client joins as a member with no roles and leaves
+/// and prints its id; <c>--wait</c> follows it to the end (its ensembles journaled) and then prints what
+/// <c>search</c> prints, read from the cluster's journal. The client joins as a member with no roles and leaves
 /// when done. Submitting the same spec again is harmless: the cluster says it already knows the search.
 /// </summary>
 public static class SubmitCommand
@@ -22,7 +24,10 @@ public static class SubmitCommand
     {
         var config = CommonOptions.Config();
         var json = CommonOptions.Json();
-        var wait = new Option<bool>("--wait") { Description = "Follow the search until every ticket is done" };
+        var wait = new Option<bool>("--wait")
+        {
+            Description = "Follow the search to its end, then print its tables (read from the cluster's journal)",
+        };
         var command = new Command("submit", "Hand a search to a running cluster") { config, wait, json };
         command.SetAction((parse, cancellation) => CommandRunner.RunAsync(async () =>
         {
@@ -34,19 +39,35 @@ public static class SubmitCommand
                 throw new SpecException($"{SpecValidator.Root}.inits-per-width",
                     $"is {spec.Inits}; a cluster search draws one init per width so far: run it with `lottery search`");
             var client = setup.Cluster with { Roles = [], Port = 0 };
-            await using var node = await NodeLauncher.StartAsync(client, setup.Runtime, CommandSetup.AkkaOverrides,
-                cancellation);
-            var accepted = await Ask<SearchAccepted>(node, new SubmitSearch(CanonicalSpec.ToJson(spec)));
-            var progress = parse.GetValue(wait) ? await Follow(node, spec.SearchId, cancellation) : null;
+            SearchAccepted accepted;
+            await using (var node = await NodeLauncher.StartAsync(client, setup.Runtime, CommandSetup.AkkaOverrides,
+                cancellation))
+            {
+                accepted = await Ask<SearchAccepted>(node, new SubmitSearch(CanonicalSpec.ToJson(spec)));
+                if (parse.GetValue(wait))
+                    await Follow(node, spec.SearchId, cancellation);
+            }
+            if (parse.GetValue(wait))
+                return await PrintOutcome(setup, spec.SearchId, parse.GetValue(json));
             if (parse.GetValue(json))
-                JsonOutput.Write(new { accepted.SearchId, accepted.AlreadyKnown, progress });
+                JsonOutput.Write(new { accepted.SearchId, accepted.AlreadyKnown });
             else
-                Results.Out.WriteLine(progress is null
-                    ? $"{accepted.SearchId}{(accepted.AlreadyKnown ? " (already submitted)" : "")}"
-                    : $"{accepted.SearchId}: {progress.Done} of {progress.Total} runs journaled; every ticket done");
+                Results.Out.WriteLine($"{accepted.SearchId}{(accepted.AlreadyKnown ? " (already submitted)" : "")}");
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The finished search as <c>search</c> prints it, read from the cluster's journal (the coordinator answered
+    /// that it is complete, so its ensembles are journaled): the client left the cluster first.
+    /// </summary>
+    private static async Task<int> PrintOutcome(ClusterSetup setup, string searchId, bool json)
+    {
+        SearchState state;
+        await using (var searches = new JournaledSearches(setup.Runtime, CommandSetup.AkkaOverrides))
+            state = await searches.ReadStartedAsync(searchId);
+        return SearchOutcome.Print(state, json, "a cluster does not run failed tickets again");
     }
 
     /// <summary>
@@ -54,14 +75,14 @@ public static class SubmitCommand
     /// each running unit with the trainer node that holds it. The coordinator knows leases, not iterations, so
     /// there is no percentage, rate or ETA per unit here (a trainer's progress stays on its node).
     /// </summary>
-    private static async Task<SearchProgress> Follow(ClusterNode node, string searchId, CancellationToken cancellation)
+    private static async Task Follow(ClusterNode node, string searchId, CancellationToken cancellation)
     {
         var last = "";
         while (true)
         {
             var progress = await Ask<SearchProgress>(node, new ProgressRequested(searchId));
             if (progress.Finished)
-                return progress;
+                return;
             var line = ProgressLine(progress);
             if (line != last)
                 Console.Error.WriteLine(line);

@@ -89,9 +89,9 @@ public static class CoordinatorScaling
                 Math.Floor(writesPerSecond / (eventsPerUnit / run + 1 / renewEvery)))).ToList());
     }
 
-    /// <summary>Units of one search: one init draw per width, and every run of every ticket.</summary>
+    /// <summary>Units of one search: one init draw per width, every run of every ticket, and its ensembles.</summary>
     public static int UnitsOf(SearchSpec spec) =>
-        spec.Model.Widths.Count + spec.Tickets().Sum(t => TicketSchedule.For(spec, t).Count);
+        spec.Model.Widths.Count + spec.Tickets().Sum(t => TicketSchedule.For(spec, t).Count) + 1;
 
     /// <summary>
     /// The plan's searches: the template with init seeds 1, 2, ... (distinct search ids) and as many tickets per
@@ -103,7 +103,7 @@ public static class CoordinatorScaling
         // A ticket's runs; an init's first ticket may also run the dense baseline, which the template leaves off.
         var perTicket = TicketSchedule.For(template, template.Tickets()[^1]).Count;
         var perSearch = (double)plan.Units / plan.Searches;
-        var tickets = Math.Max(1, (int)Math.Round((perSearch - widths) / (widths * perTicket)));
+        var tickets = Math.Max(1, (int)Math.Round((perSearch - widths - 1) / (widths * perTicket)));
         return Enumerable.Range(1, plan.Searches).Select(seed => template with
         {
             Name = $"coordinator-scaling-{seed}",

@@ -88,6 +88,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     /// <summary>
     /// After a hand-over the journal's deadlines ran on while nobody could hear the trainers' renewals: every open
     /// lease gets a full timeout again; a node that left meanwhile renews nothing and loses its leases at the deadline.
+    /// A search whose tickets were all done before its ensembles became a unit gets that unit now.
     /// </summary>
     private void OnRecovered()
     {
@@ -96,7 +97,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
                  "from the snapshot at event {SnapshotAt} and {Replayed} event(s) after it",
             searches, open, state.Queue.Leases.Count, recoveredFrom?.ToString(CultureInfo.InvariantCulture) ?? "none",
             eventsSinceSnapshot);
-        Record(state.Queue.RenewAll(Now, timing.LeaseTimeout));
+        Record([.. state.Queue.RenewAll(Now, timing.LeaseTimeout), .. state.EnsemblesDue(Now)]);
         Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self,
             ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
         Timers.StartPeriodicTimer(nameof(CheckLeases), CheckLeases.Instance, timing.ExpiryCheck);
@@ -157,7 +158,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     private void OnWorkAbandoned(WorkAbandoned abandoned)
     {
         log.Warning("{Node} gave back {WorkId}: {Reason}", abandoned.Node, abandoned.WorkId, abandoned.Reason);
-        var events = state.Queue.GiveBack(abandoned.Node, abandoned.WorkId, abandoned.Reason, timing.MaxGiveBacks,
+        var events = state.GiveBack(abandoned.Node, abandoned.WorkId, abandoned.Reason, timing.MaxGiveBacks,
             Now);
         if (events.OfType<WorkFailed>().Any())
             log.Error("{WorkId} was given back {Count} time(s); it fails instead of running again: {Reason}",

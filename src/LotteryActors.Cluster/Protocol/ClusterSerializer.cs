@@ -25,7 +25,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     public static readonly IReadOnlyDictionary<string, Type> TypesByManifest = new Dictionary<string, Type>
     {
         ["SearchSubmitted.v1"] = typeof(SearchSubmitted),
-        ["WorkQueued.v1"] = typeof(WorkQueued),
+        // v2 of the four below: a unit may be a search's ensembles (WorkItem.Ensembles, WorkOutput.Ensemble).
+        ["WorkQueued.v2"] = typeof(WorkQueued),
         ["WorkLeased.v1"] = typeof(WorkLeased),
         ["LeasesRenewed.v1"] = typeof(LeasesRenewed),
         ["LeaseEnded.v2"] = typeof(LeaseEnded),
@@ -49,12 +50,14 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     };
 
     /// <summary>
-    /// Journal entries written by earlier versions, still read so a journal outlives an upgrade (a v1 completion has
-    /// no dataset fingerprint; a v1 lease end has no wrong-dataset reason). Remote messages get no such entry: a
-    /// node of an older protocol version is refused by name rather than trusted with a check it does not make.
+    /// Journal entries written by earlier versions, still read so a journal outlives an upgrade: a v1 completion has
+    /// no dataset fingerprint, a v1 lease end no wrong-dataset reason, and a v1 unit or output lacks the ensemble
+    /// fields, which read as null (no ensemble unit existed). Remote messages get no such entry: a node of an older
+    /// protocol version is refused by name rather than trusted with a check it does not make.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, Type> OlderJournalManifests = new Dictionary<string, Type>
     {
+        ["WorkQueued.v1"] = typeof(WorkQueued),
         ["LeaseEnded.v1"] = typeof(LeaseEnded),
         ["WorkCompleted.v1"] = typeof(WorkCompleted),
     };

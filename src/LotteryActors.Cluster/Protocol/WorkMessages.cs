@@ -68,7 +68,8 @@ public static class WorkMessages
 
     /// <summary>
     /// Runs journaled over runs asked for, and the search's units leased now with the node running each (v2: a
-    /// client that follows a search sees where its work runs); <c>Known</c> is false for a search never submitted.
+    /// client that follows a search sees where its work runs); <c>Known</c> is false for a search never submitted;
+    /// <c>Finished</c> once the search is complete, its ensembles journaled.
     /// </summary>
     public sealed record SearchProgress(
         string SearchId, bool Known, int Done, int Total, bool Finished, IReadOnlyList<RunningWork> Running)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using LotteryActors.Actors.Ensembles;
 using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Search;
 using LotteryActors.Actors.Tickets;
@@ -12,9 +13,10 @@ namespace LotteryActors.Cluster.Trainers;
 /// <summary>
 /// One training slot of a trainer node: a long-lived actor on its own pinned thread (TorchSharp's dispose scopes
 /// are thread-local, and libtorch threads are costly to create and tear down per unit) that runs the units it is
-/// given one at a time: an init draw in one step, a training run in chunks with a message to itself between them,
-/// so it stays responsive. It tells its parent each output; a failure, named by its work id, is the parent's to
-/// judge (diverged or environmental), and the parent restarts it idle on the same thread.
+/// given one at a time: an init draw or an ensemble evaluation in one step, a training run in chunks with a
+/// message to itself between them, so it stays responsive. It tells its parent each output; a failure, named by
+/// its work id, is the parent's to judge (diverged or environmental), and the parent restarts it idle on the same
+/// thread.
 /// </summary>
 public sealed class UnitWorker : ReceiveActor
 {
@@ -74,13 +76,19 @@ public sealed class UnitWorker : ReceiveActor
             workId = null;
             return;
         }
-        if (unit.Item.Run is not { } training)
+        if (unit.Item.Kind == WorkKind.Init)
         {
             var init = runner.DrawInit(unit.Item.WidthIndex);
             Finish(WorkOutput.Drawn(init, runner.DenseMask(init)));
             return;
         }
-        run = runner.Begin(training);
+        if (unit.Item.Kind == WorkKind.Ensemble)
+        {
+            // One step, like the single-node aggregator: evaluation has no iterations to chunk.
+            Finish(WorkOutput.Evaluated(EnsembleEvaluation.Evaluate(runner, unit.Item.Ensembles!)));
+            return;
+        }
+        run = runner.Begin(unit.Item.Run!);
         batchSize = runner.Spec.Training.BatchSize;
         Become(Training);
         Self.Tell(Continue.Instance);

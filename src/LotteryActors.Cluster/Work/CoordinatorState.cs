@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using LotteryActors.Actors.Ensembles;
 using LotteryActors.Actors.Search;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Training.Spec;
@@ -11,8 +12,9 @@ namespace LotteryActors.Cluster.Work;
 /// <summary>
 /// Everything the cluster coordinator knows, as a pure fold of its journal: the work queue, and each submitted
 /// search as the same <see cref="SearchState"/> fold a single-node search uses (a completed unit is applied to it
-/// as the <see cref="InitDrawn"/>, <see cref="RoundCompleted"/>, <see cref="TicketFinished"/> or
-/// <see cref="TicketFailed"/> it stands for), so what runs next is decided by the same schedule.
+/// as the <see cref="InitDrawn"/>, <see cref="RoundCompleted"/>, <see cref="TicketFinished"/>,
+/// <see cref="TicketFailed"/> or <see cref="EnsembleEvaluated"/> and <see cref="SearchCompleted"/> it stands for), so
+/// what runs next is decided by the same schedule and a reader folds the same search a single node would journal.
 /// Decisions return the events to journal; the actor persists them and applies them here.
 /// </summary>
 public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary<string, SearchState> Searches)
@@ -97,10 +99,11 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
 
     /// <summary>
     /// A node delivered a unit's output. The first delivery is journaled with the units it makes possible (an init
-    /// opens its tickets' first runs; a run opens its ticket's next run); a later one, from a slow node whose lease
-    /// was reassigned, or a retry whose acknowledgement was lost, returns nothing. An output computed from another
-    /// dataset than the search recorded (two nodes with different copies took its first units at once) is not
-    /// journaled: the node's lease ends as <see cref="LeaseEndReason.WrongDataset"/> and the unit runs elsewhere.
+    /// opens its tickets' first runs; a run opens its ticket's next run, or, once every ticket is done, the search's
+    /// ensemble unit); a later one, from a slow node whose lease was reassigned, or a retry whose acknowledgement
+    /// was lost, returns nothing. An output computed from another dataset than the search recorded (two nodes with
+    /// different copies took its first units at once) is not journaled: the node's lease ends as
+    /// <see cref="LeaseEndReason.WrongDataset"/> and the unit runs elsewhere.
     /// </summary>
     /// <param name="datasetFingerprint">The node's dataset; the search's first one is recorded with the result.
     /// </param>
@@ -113,24 +116,57 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
             && datasetFingerprint != recorded)
             return Queue.WrongDataset(node, workId, now);
         var completed = new WorkCompleted(workId, node, output, now) { DatasetFingerprint = datasetFingerprint };
-        var search = Apply(completed).Searches[unit.SearchId];
-        var opened = unit.Item.Kind == WorkKind.Init
-            ? search.Spec!.Tickets().Where(t => t.WidthIndex == unit.Item.WidthIndex)
-            : [unit.Item.Run!.Ticket];
+        var after = Apply(completed);
+        var search = after.Searches[unit.SearchId];
+        IEnumerable<TicketId> opened = unit.Item.Kind switch
+        {
+            WorkKind.Init => search.Spec!.Tickets().Where(t => t.WidthIndex == unit.Item.WidthIndex),
+            WorkKind.Train => [unit.Item.Run!.Ticket],
+            _ => [],
+        };
         return
         [
             completed,
             .. opened.Where(t => !search.Ticket(t).Done && search.NextUnit(t) is not null)
                 .Select(t => Enqueue(unit.SearchId, WorkItem.Train(search.NextUnit(t)!), now)),
+            .. after.EnsemblesDue(now).Where(q => q.SearchId == unit.SearchId),
         ];
     }
 
-    /// <summary>Runs journaled over runs asked for, and whether every ticket is done.</summary>
+    /// <summary>
+    /// The node gives a unit back (<see cref="WorkQueue.GiveBack"/>). When that fails the unit for good and so ends
+    /// the search's last open ticket, the search's ensemble unit is queued with it, as after a last result.
+    /// </summary>
+    public IReadOnlyList<IClusterEvent> GiveBack(string node, string workId, string reason, int limit,
+        DateTimeOffset now)
+    {
+        var events = Queue.GiveBack(node, workId, reason, limit, now);
+        if (!events.OfType<WorkFailed>().Any())
+            return events;
+        var searchId = Queue.Open[workId].SearchId;
+        var after = events.Aggregate(this, (state, e) => state.Apply(e));
+        return [.. events, .. after.EnsemblesDue(now).Where(q => q.SearchId == searchId)];
+    }
+
+    /// <summary>
+    /// The ensemble unit of every search whose tickets are all done and whose ensembles are neither queued nor
+    /// journaled: after the last ticket's result, and on recovery (a journal written before ensembles were units).
+    /// Planned here, from journaled numbers; evaluated on a trainer node, which holds the data.
+    /// </summary>
+    public IReadOnlyList<WorkQueued> EnsemblesDue(DateTimeOffset now) =>
+        Searches.Values.Where(s => s.AllTicketsDone && !s.Completed)
+            .Select(s => Enqueue(s.SearchId!,
+                WorkItem.Ensemble(EnsembleEvaluation.Plan(s.Spec!, s.FinishedTicketRuns())), now))
+            .Where(q => !Queue.IsOpen(q.WorkId) && !Queue.Done.Contains(q.WorkId))
+            .ToList();
+
+    /// <summary>Runs journaled over runs asked for, and whether the search is complete (its ensembles journaled).
+    /// </summary>
     public (int Done, int Total, bool Finished) Progress(string searchId)
     {
         var search = Searches[searchId];
         var (done, total) = search.Progress();
-        return (done, total, search.AllTicketsDone);
+        return (done, total, search.Completed);
     }
 
     /// <summary>The search's units leased now, oldest first, each with the node that holds its lease.</summary>
@@ -152,6 +188,8 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
         var output = c.Output;
         if (output.Init is { } init)
             return search.Apply(new InitDrawn(item.WidthIndex, init.InitHash, init.DenseMaskHash, c.OccurredAt));
+        if (output.Ensemble is { } report)
+            return search.Apply(new EnsembleEvaluated(report, c.OccurredAt)).Apply(new SearchCompleted(c.OccurredAt));
         var ticket = item.Run!.Ticket;
         if (output.Failure is { } reason)
             return search.Apply(new TicketFailed(ticket, reason, 1, c.OccurredAt));
@@ -160,9 +198,13 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
     }
 
     /// <summary>A unit that failed for good fails what waits on it: its ticket, or every open ticket of the width
-    /// whose init could not be drawn.</summary>
+    /// whose init could not be drawn. A search whose ensemble unit failed for good ends without ensembles (its
+    /// runs are all journaled; the failure and its reason are in the journal), so no client follows it for ever.
+    /// </summary>
     private static SearchState Fail(SearchState search, WorkItem item, WorkFailed f)
     {
+        if (item.Kind == WorkKind.Ensemble)
+            return search.Apply(new SearchCompleted(f.OccurredAt));
         var tickets = item.Run is { } run
             ? [run.Ticket]
             : search.OpenTickets().Where(t => t.WidthIndex == item.WidthIndex).ToList();

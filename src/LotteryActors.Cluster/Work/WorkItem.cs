@@ -1,3 +1,5 @@
+using LotteryActors.Actors.Ensembles;
+using LotteryActors.Actors.Protocol;
 using LotteryActors.Training.Imp;
 
 namespace LotteryActors.Cluster.Work;
@@ -10,34 +12,52 @@ public enum WorkKind
 
     /// <summary>One training run of a ticket (an IMP round or a control).</summary>
     Train,
+
+    /// <summary>
+    /// Evaluate the ensembles of a search whose tickets are all done (needs the data and the members' weights):
+    /// the search's last unit, whose report completes it.
+    /// </summary>
+    Ensemble,
 }
 
 /// <summary>
 /// A unit of work as it crosses nodes and lives in the journal: hashes and numbers only. <see cref="Run"/> is set
-/// for <see cref="WorkKind.Train"/> and null for an init draw.
+/// for <see cref="WorkKind.Train"/>, <see cref="Ensembles"/> (the planned levels, each a few hashes) for
+/// <see cref="WorkKind.Ensemble"/>, and neither for an init draw.
 /// </summary>
-public sealed record WorkItem(WorkKind Kind, int WidthIndex, WorkUnit? Run)
+public sealed record WorkItem(WorkKind Kind, int WidthIndex, WorkUnit? Run,
+    IReadOnlyList<EnsembleMembers>? Ensembles = null)
 {
     public static WorkItem Init(int widthIndex) => new(WorkKind.Init, widthIndex, null);
 
     public static WorkItem Train(WorkUnit run) => new(WorkKind.Train, run.Ticket.WidthIndex, run);
 
+    public static WorkItem Ensemble(IReadOnlyList<EnsembleMembers> levels) => new(WorkKind.Ensemble, 0, null, levels);
+
     /// <summary>
     /// The unit's id, a function of its content: the same unit queued twice (a resubmitted spec, a replayed
     /// decision) has the same id, so it is queued, leased and journaled as done once.
     /// </summary>
-    public string IdIn(string searchId) => Run is { } run
-        ? $"{searchId}/{run.Ticket}/r{run.Round}/{Training.Spec.SpecNames.Of(run.Kind)}"
-        : $"{searchId}/init/w{WidthIndex}";
+    public string IdIn(string searchId) => Kind switch
+    {
+        WorkKind.Train => $"{searchId}/{Run!.Ticket}/r{Run.Round}/{Training.Spec.SpecNames.Of(Run.Kind)}",
+        WorkKind.Ensemble => $"{searchId}/ensembles",
+        _ => $"{searchId}/init/w{WidthIndex}",
+    };
 
-    public override string ToString() => Run?.ToString() ?? $"init of width {WidthIndex}";
+    public override string ToString() => Kind switch
+    {
+        WorkKind.Train => Run!.ToString(),
+        WorkKind.Ensemble => $"ensembles at {Ensembles!.Count} level(s)",
+        _ => $"init of width {WidthIndex}",
+    };
 }
 
 /// <summary>
-/// What a trainer node produced: a run's result, an init's hashes, or the reason the run diverged (the ticket's
-/// scientific fate, journaled like a result). Exactly one of the three is set.
+/// What a trainer node produced: a run's result, an init's hashes, the reason the run diverged (the ticket's
+/// scientific fate, journaled like a result), or a search's ensemble report. Exactly one of the four is set.
 /// </summary>
-public sealed record WorkOutput(RunResult? Run, InitHashes? Init, string? Failure)
+public sealed record WorkOutput(RunResult? Run, InitHashes? Init, string? Failure, EnsembleReport? Ensemble = null)
 {
     public static WorkOutput Trained(RunResult run) => new(run, null, null);
 
@@ -45,6 +65,8 @@ public sealed record WorkOutput(RunResult? Run, InitHashes? Init, string? Failur
         new(null, new InitHashes(initHash, denseMaskHash), null);
 
     public static WorkOutput Diverged(string reason) => new(null, null, reason);
+
+    public static WorkOutput Evaluated(EnsembleReport report) => new(null, null, null, report);
 }
 
 public sealed record InitHashes(string InitHash, string DenseMaskHash);

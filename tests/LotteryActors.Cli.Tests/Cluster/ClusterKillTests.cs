@@ -73,7 +73,7 @@ public sealed class ClusterKillTests : IDisposable
     public void A_search_survives_the_SIGKILL_of_a_trainer_node_and_of_the_coordinators_node_unchanged()
     {
         var baseline = SingleNodeSearch();
-        var expectedUnits = baseline.Runs.Count + 1; // every run, and the one width's init
+        var expectedUnits = baseline.Runs.Count + 2; // every run, the one width's init and the search's ensembles
 
         // keep-majority keeps, on a tie, the side with the lowest address: the coordinator's node gets the highest
         // port so that, once it is killed, the surviving trainer (a tie of one against one) stays up.
@@ -104,17 +104,25 @@ public sealed class ClusterKillTests : IDisposable
         replacement.WaitForLog("coordinator recovered: 1 search(es)", Limit);
 
         WaitFor(() => Completed().Count >= expectedUnits, $"{expectedUnits} units to be journaled");
-        // The coordinator agrees the search is done (an answer from the recovered singleton, not only rows).
+        // The coordinator agrees the search is done (an answer from the recovered singleton, not only rows), and
+        // submit --wait prints what `search` prints, document and tables, read from the cluster's journal.
         var followed = CliProcess.Run(Limit, "submit", "--config", SpecFile(seeds), "--wait", "--json");
         Assert.True(followed.ExitCode == 0, followed.Stderr);
-        var progress = JsonDocument.Parse(followed.Stdout).RootElement.GetProperty("progress");
-        Assert.True(progress.GetProperty("finished").GetBoolean(), followed.Stdout);
+        Assert.Equal(baseline.SearchJson, followed.Stdout);
+        var tables = CliProcess.Run(Limit, "submit", "--config", SpecFile(seeds), "--wait");
+        Assert.True(tables.ExitCode == 0, tables.Stderr);
+        Assert.Equal(baseline.SearchTables, tables.Stdout);
 
         var completed = Completed();
         // Exactly once: one row per unit, however many times a result was delivered or a unit was leased.
         Assert.Equal(expectedUnits, completed.Count);
         Assert.Equal(expectedUnits, completed.Select(c => c.GetProperty("WorkId").GetString()).Distinct().Count());
+        Assert.Single(completed,
+            c => c.GetProperty("Output").GetProperty("Ensemble").ValueKind == JsonValueKind.Object);
         Assert.True(LeasesEndedOn(coordinatorPort) > 0, "the dead coordinator node's lease never ended");
+
+        // Any machine whose config points at the cluster's journal reads the search as the single node's.
+        Assert.Equal(baseline.Readers, Readers(SpecFile(seeds), searchId));
 
         var init = Assert.Single(completed, c => c.GetProperty("Output").GetProperty("Init").ValueKind ==
             JsonValueKind.Object).GetProperty("Output").GetProperty("Init");
@@ -139,7 +147,14 @@ public sealed class ClusterKillTests : IDisposable
     private static string Field(JsonElement run, string name) =>
         (name == "WeightsHash" ? run : run.GetProperty("Metrics")).GetProperty(name).ToString();
 
-    private sealed record Baseline(string SearchId, string Init, IReadOnlyList<JsonElement> Runs);
+    /// <param name="SearchJson">What <c>search --json</c> printed.</param>
+    /// <param name="SearchTables">What <c>search</c> printed, run again once the search was complete.</param>
+    /// <param name="Readers">What the reading commands print about the search (<see cref="Readers"/>).</param>
+    private sealed record Baseline(string SearchId, string Init, IReadOnlyList<JsonElement> Runs, string SearchJson,
+        string SearchTables, ReaderOutputs Readers);
+
+    /// <summary>What <c>status</c> (tables and --json) and <c>compare --json</c> print about one search.</summary>
+    private sealed record ReaderOutputs(string Status, string StatusJson, string CompareJson);
 
     /// <summary>The reference: <c>lottery search</c> of the same spec in one process on SQLite.</summary>
     private static Baseline SingleNodeSearch()
@@ -147,8 +162,28 @@ public sealed class ClusterKillTests : IDisposable
         using var workspace = new SearchWorkspace($"lottery.runtime.torch-threads = {TorchThreads}");
         var result = CliProcess.Run(Limit, "search", "--config", workspace.ConfigPath, "--json");
         Assert.True(result.ExitCode == 0, result.Stderr);
+        var tables = CliProcess.Run(Limit, "search", "--config", workspace.ConfigPath);
+        Assert.True(tables.ExitCode == 0, tables.Stderr);
         var journaled = Journaled.Read(workspace.JournalPath);
-        return new Baseline(SearchJson.SearchId(result.Stdout), journaled.Init, journaled.Runs);
+        var searchId = SearchJson.SearchId(result.Stdout);
+        // The outputs the cluster must match hold ensembles: equal documents without them would prove little.
+        Assert.True(JsonDocument.Parse(result.Stdout).RootElement.GetProperty("ensemble").GetProperty("levels")
+            .GetArrayLength() > 0, result.Stdout);
+        return new Baseline(searchId, journaled.Init, journaled.Runs, result.Stdout, tables.Stdout,
+            Readers(workspace.ConfigPath, searchId));
+    }
+
+    private static ReaderOutputs Readers(string config, string searchId)
+    {
+        string Run(params string[] args)
+        {
+            var result = CliProcess.Run(Limit, [.. args, "--config", config]);
+            Assert.True(result.ExitCode == 0, $"{string.Join(' ', args)}: {result.Stderr}");
+            return result.Stdout;
+        }
+
+        return new ReaderOutputs(Run("status", searchId), Run("status", searchId, "--json"),
+            Run("compare", searchId, "--json"));
     }
 
     /// <summary>The baseline's own search (<see cref="SearchWorkspace.Search"/>): the same spec, so the same id.</summary>
@@ -161,6 +196,8 @@ public sealed class ClusterKillTests : IDisposable
             lottery.runtime {
               home = "{{Path.Combine(folder, "client")}}"
               connection-string = "{{postgres!.ConnectionString}}"
+              # compare reads the weights where the nodes stored them.
+              artifact-store = postgresql
             }
             lottery.cluster.seed-nodes = "{{seeds}}"
             """);

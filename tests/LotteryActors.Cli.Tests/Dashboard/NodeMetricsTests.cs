@@ -130,14 +130,14 @@ public sealed class NodeMetricsTests(ITestOutputHelper output) : IDisposable
         return path;
     }
 
-    /// <summary>The runs journaled when <c>submit --wait --json</c> returned (its progress).</summary>
+    /// <summary>The runs journaled when <c>submit --wait --json</c> returned (its document is <c>search</c>'s).
+    /// </summary>
     private static int RunsDone(string stdout)
     {
         using var json = JsonDocument.Parse(stdout);
-        var progress = Property(json.RootElement, "progress");
-        Assert.True(Property(progress, "finished").GetBoolean());
-        var done = Property(progress, "done").GetInt32();
-        Assert.Equal(Property(progress, "total").GetInt32(), done);
+        Assert.True(Property(json.RootElement, "completed").GetBoolean());
+        var done = Property(json.RootElement, "runsDone").GetInt32();
+        Assert.Equal(Property(json.RootElement, "runsTotal").GetInt32(), done);
         return done;
     }
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using LotteryActors.Cli.Tests.Support;
+using LotteryActors.Actors.Ensembles;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Hosting;
 using LotteryActors.Cluster.Protocol;
@@ -37,7 +38,7 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
             e => e.WorkId == silent.WorkId && e.Node == "silent" && e.Reason == LeaseEndReason.Expired);
         var completed = Assert.Single(journal.OfType<WorkCompleted>(), c => c.WorkId == silent.WorkId);
         Assert.NotEqual("silent", completed.Node);
-        EveryUnitCompletedOnce(journal, spec);
+        EveryUnitCompletedOnce(lab, journal, spec);
     }
 
     [PostgresFact]
@@ -91,7 +92,7 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
 
         var journal = lab.Journal();
         Assert.DoesNotContain(journal.OfType<WorkLeased>(), l => l.Node == older.Id);
-        EveryUnitCompletedOnce(journal, spec);
+        EveryUnitCompletedOnce(lab, journal, spec);
     }
 
     [PostgresFact]
@@ -110,7 +111,7 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
 
         var journal = lab.Journal();
         Assert.Equal(progress.Total, progress.Done);
-        EveryUnitCompletedOnce(journal, spec);
+        EveryUnitCompletedOnce(lab, journal, spec);
         // The successor recovered the open leases and renewed them; it did not start the search over.
         Assert.Single(journal.OfType<SearchSubmitted>());
         Assert.True(journal.OfType<LeasesRenewed>().Any(), "the successor renewed the recovered leases");
@@ -134,7 +135,7 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
 
         var journal = lab.Journal();
         Assert.Equal(progress.Total, progress.Done);
-        EveryUnitCompletedOnce(journal, spec);
+        EveryUnitCompletedOnce(lab, journal, spec);
         // The successor started from a snapshot (the one saved before the crash, or a newer one), and what the
         // store holds now recovers to the state of the whole journal.
         var (at, snapshot) = CoordinatorJournal.NewestSnapshot(lab.ConnectionString)!.Value;
@@ -157,8 +158,19 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         await lab.Finished(coordinator, two);
 
         var journal = lab.Journal();
-        EveryUnitCompletedOnce(journal, one);
-        EveryUnitCompletedOnce(journal, two);
+        EveryUnitCompletedOnce(lab, journal, one);
+        EveryUnitCompletedOnce(lab, journal, two);
+        // A reader of the journal (status, compare) lists both and reads each as the coordinator folded it.
+        await using (var searches = new JournaledSearches(lab.Runtime()))
+        {
+            Assert.Equal(new[] { one.SearchId, two.SearchId }.Order(StringComparer.Ordinal),
+                await searches.SearchIdsAsync());
+            var read = await searches.ReadStartedAsync(one.SearchId);
+            Assert.True(read.Completed);
+            Assert.False(searches.RunsInCluster(read));
+            Assert.Equal(CoordinatorState.Empty.Fold(journal).Searches[one.SearchId].Ensemble!.Levels,
+                read.Ensemble!.Levels);
+        }
         // Replays the journal: every lease made while both searches had units waiting went to the search with
         // no more units leased at that moment than the other (least served first). Counting leases from the start
         // instead depends on timing: a search waiting for its init draw has nothing to lease, so the other runs
@@ -212,7 +224,7 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         Assert.DoesNotContain(journal.OfType<WorkCompleted>(), c => c.Node == stranger.Id);
         Assert.Empty(journal.OfType<WorkFailed>());
         Assert.All(journal.OfType<WorkCompleted>(), c => Assert.Equal(recorded, c.DatasetFingerprint));
-        EveryUnitCompletedOnce(journal, spec);
+        EveryUnitCompletedOnce(lab, journal, spec);
     }
 
     [PostgresFact]
@@ -274,8 +286,12 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
     private static Task WaitForCompleted(Lab lab, int count) =>
         JournalWhen(lab, journal => journal.OfType<WorkCompleted>().Count() >= count);
 
-    /// <summary>Every unit the search queued was journaled as done exactly once, and none failed.</summary>
-    private static void EveryUnitCompletedOnce(IReadOnlyList<IClusterEvent> journal, SearchSpec spec)
+    /// <summary>
+    /// Every unit the search queued was journaled as done exactly once, and none failed: each width's init, each
+    /// run, and the search's one ensemble unit, whose report (evaluated on a trainer node) is what evaluating the
+    /// folded search's plan here gives, and completes the search.
+    /// </summary>
+    private static void EveryUnitCompletedOnce(Lab lab, IReadOnlyList<IClusterEvent> journal, SearchSpec spec)
     {
         var queued = journal.OfType<WorkQueued>().Where(q => q.SearchId == spec.SearchId).Select(q => q.WorkId)
             .Distinct().Order().ToList();
@@ -283,6 +299,14 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         Assert.Equal(queued, completed.Select(c => c.WorkId).Order().ToList());
         Assert.All(completed, c => Assert.Null(c.Output.Failure));
         var runs = spec.Tickets().Sum(t => Training.Imp.TicketSchedule.For(spec, t).Count);
-        Assert.Equal(spec.Model.Widths.Count + runs, queued.Count);
+        Assert.Equal(spec.Model.Widths.Count + runs + 1, queued.Count);
+
+        var ensembles = Assert.Single(completed, c => c.Output.Ensemble is not null).Output.Ensemble!;
+        var search = CoordinatorState.Empty.Fold(journal).Searches[spec.SearchId];
+        Assert.True(search.Completed);
+        var plan = EnsembleEvaluation.Plan(spec, search.FinishedTicketRuns());
+        Assert.Equal(spec.TicketsPerWidth, plan[0].WeightsHashes.Count);
+        Assert.Equal(EnsembleEvaluation.Evaluate(lab.Runner(spec), plan).Levels, ensembles.Levels);
+        Assert.Equal(ensembles.Levels, search.Ensemble!.Levels);
     }
 }

@@ -3,9 +3,11 @@ using System.Runtime.Serialization;
 using System.Text;
 using Akka.Serialization;
 using Akka.TestKit.Xunit2;
+using LotteryActors.Actors.Ensembles;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Tests.Support;
 using LotteryActors.Cluster.Work;
+using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
 
 namespace LotteryActors.Cluster.Tests.Protocol;
@@ -50,11 +52,14 @@ public sealed class ClusterSerializerTests() : TestKit(ClusterSerializer.Hocon)
         Assert.Contains(manifest, refused.Message);
     }
 
-    /// <summary>A journal written before an upgrade still recovers: its older entries read as today's types.
+    public static TheoryData<string> OlderManifests => new(ClusterSerializer.OlderJournalManifests.Keys);
+
+    /// <summary>
+    /// A journal written before an upgrade still recovers: its older entries read as today's types, with the newer
+    /// fields empty (no dataset fingerprint, no wrong-dataset reason, no ensemble unit).
     /// </summary>
     [Theory]
-    [InlineData("WorkCompleted.v1")]
-    [InlineData("LeaseEnded.v1")]
+    [MemberData(nameof(OlderManifests))]
     public void An_older_journal_entry_still_reads_from_its_golden_file(string manifest)
     {
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new WorkAcknowledged("x"));
@@ -62,10 +67,8 @@ public sealed class ClusterSerializerTests() : TestKit(ClusterSerializer.Hocon)
         var read = serializer.FromBinary(File.ReadAllBytes(GoldenFile(manifest)), manifest);
 
         Assert.IsType(ClusterSerializer.OlderJournalManifests[manifest], read);
-        if (read is ClusterEvents.WorkCompleted completed)
-            Assert.Null(completed.DatasetFingerprint);
-        else
-            Assert.Equal(LeaseEndReason.NodeLeft, ((ClusterEvents.LeaseEnded)read).Reason);
+        Assert.Equal(Encoding.UTF8.GetString(serializer.ToBinary(SampleMessages.For(manifest))),
+            Encoding.UTF8.GetString(serializer.ToBinary(read)));
     }
 
     [Fact]
@@ -75,6 +78,25 @@ public sealed class ClusterSerializerTests() : TestKit(ClusterSerializer.Hocon)
         var bytes = Sys.Serialization.FindSerializerFor(offer).ToBinary(offer);
         Assert.InRange(bytes.Length, 1, 128_000 / 10);
         Assert.Equal(WorkKind.Train, offer.Item.Kind);
+    }
+
+    /// <summary>
+    /// An ensemble unit carries its levels' weights hashes both ways (offer, then report): a census-sized search (3
+    /// widths, 12 rounds, 8 tickets) still fits a remote frame with room to spare.
+    /// </summary>
+    [Fact]
+    public void A_census_sized_ensemble_unit_fits_a_remote_frame_both_ways()
+    {
+        var levels = (from width in Enumerable.Range(0, 3)
+            from round in Enumerable.Range(0, 12)
+            select new EnsembleMembers(width, 1.0 + width, round, Math.Pow(0.8, round), 0.88,
+                Enumerable.Range(0, 8).Select(t => Hand.Hash($"weights w{width}-t{t}/r{round}")).ToList())).ToList();
+        var item = WorkItem.Ensemble(levels);
+        var offer = new WorkOffered(item.IdIn("s"), "s", CanonicalSpec.ToJson(Hand.Spec()), item, Hand.T0);
+        var done = new WorkDone("node", offer.WorkId, Hand.Output(item));
+
+        foreach (var message in new object[] { offer, done })
+            Assert.InRange(Sys.Serialization.FindSerializerFor(message).ToBinary(message).Length, 1, 128_000 / 2);
     }
 
     private static string GoldenFile(string manifest, [CallerFilePath] string here = "") =>

@@ -72,15 +72,16 @@ public sealed class Lab : IAsyncDisposable
     }
 
     /// <summary>The settings of a node of this lab: its database, home and store, the short clocks.</summary>
-    public (ClusterSettings Cluster, RuntimeSettings Runtime) Settings(string roles, int slots, int snapshotEvery)
-    {
-        var runtime = new RuntimeSettings(home, Store.Root, slots, TorchThreads: 1, "cpu", ChunkIterations: 50,
-            MaxRestarts: 2, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), SnapshotEvery: 50,
+    public (ClusterSettings Cluster, RuntimeSettings Runtime) Settings(string roles, int slots, int snapshotEvery) =>
+        (new ClusterSettings(roles.Split(','), "127.0.0.1", "127.0.0.1", 0, [], "keep-majority",
+            StableAfter: TimeSpan.FromSeconds(2), JoinTimeout: TimeSpan.FromMinutes(1), Timing, snapshotEvery),
+            Runtime(slots));
+
+    /// <summary>A lab machine's runtime settings: this lab's journal, home and artifacts.</summary>
+    public RuntimeSettings Runtime(int slots = 1) =>
+        new(home, Store.Root, slots, TorchThreads: 1, "cpu", ChunkIterations: 50, MaxRestarts: 2,
+            TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), SnapshotEvery: 50,
             JournalBackend.Postgresql, ConnectionString);
-        var cluster = new ClusterSettings(roles.Split(','), "127.0.0.1", "127.0.0.1", 0, [], "keep-majority",
-            StableAfter: TimeSpan.FromSeconds(2), JoinTimeout: TimeSpan.FromMinutes(1), Timing, snapshotEvery);
-        return (cluster, runtime);
-    }
 
     /// <summary>Kills a node started with crashes: true; the others must notice, down it and go on.</summary>
     public async Task Crash(ClusterNode node)

@@ -1,3 +1,4 @@
+using LotteryActors.Actors.Ensembles;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Imp;
@@ -8,7 +9,10 @@ using static LotteryActors.Cluster.Tests.Support.Hand;
 
 namespace LotteryActors.Cluster.Tests.Support;
 
-/// <summary>One hand-made instance of every journaled and remote cluster type, for the golden-file tests.</summary>
+/// <summary>
+/// One hand-made instance of every journaled and remote cluster type under each manifest it is written or still
+/// read under, for the golden-file tests.
+/// </summary>
 public static class SampleMessages
 {
     private const string Node = "akka.tcp://lottery@10.0.0.7:4053#1234567";
@@ -41,18 +45,27 @@ public static class SampleMessages
         return state.Fold(state.Queue.WrongDataset(Node, state.Queue.Leases.Keys.Single(), T0.AddSeconds(55)));
     }
 
+    /// <summary>A search's ensembles at one level of two members: pins the shape of a planned level.</summary>
+    private static readonly WorkItem Ensembles = WorkItem.Ensemble(
+        [new EnsembleMembers(0, 1.0, 1, 0.5, 0.88, [Hash("weights w0-t0"), Hash("weights w0-t1")])]);
+
+    private static readonly string EnsemblesId = Ensembles.IdIn(Spec.SearchId);
+
     public static object For(string manifest) => manifest switch
     {
         "SearchSubmitted.v1" => new SearchSubmitted(Spec.SearchId, CanonicalSpec.ToJson(Spec), T0),
+        "WorkQueued.v2" => new WorkQueued(EnsemblesId, Spec.SearchId, Ensembles, T0),
         "WorkQueued.v1" => new WorkQueued(RunId, Spec.SearchId, Run, T0),
         "WorkLeased.v1" => new WorkLeased(RunId, Node, T0.AddSeconds(60), T0),
         "LeasesRenewed.v1" => new LeasesRenewed(Node, [RunId, WorkItem.Init(0).IdIn(Spec.SearchId)],
             T0.AddSeconds(90), T0.AddSeconds(30)),
         "LeaseEnded.v2" => new LeaseEnded(RunId, Node, LeaseEndReason.WrongDataset, T0.AddSeconds(40)),
-        "WorkCompleted.v2" => new WorkCompleted(RunId, Node, Output(Run), T0.AddSeconds(50))
+        "LeaseEnded.v1" => new LeaseEnded(RunId, Node, LeaseEndReason.NodeLeft, T0.AddSeconds(40)),
+        "WorkCompleted.v2" => new WorkCompleted(EnsemblesId, Node, Output(Ensembles), T0.AddSeconds(70))
         {
             DatasetFingerprint = Hash("dataset"),
         },
+        "WorkCompleted.v1" => new WorkCompleted(RunId, Node, Output(Run), T0.AddSeconds(50)),
         "WorkFailed.v1" => new WorkFailed(RunId, "IOException: No space left on device", 3, T0.AddSeconds(55)),
         "CoordinatorSnapshot.v1" => CoordinatorSnapshot.From(SnapshotState()),
         "TrainerRegistered.v1" => new TrainerRegistered(Node, Slots: 4, T0),

@@ -1,3 +1,4 @@
+using LotteryActors.Actors.Ensembles;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Tests.Support;
 using LotteryActors.Cluster.Work;
@@ -148,6 +149,8 @@ public sealed class WorkQueueTests
         var fastRuns = 0;
         while (!state.Progress(spec.SearchId).Finished)
         {
+            // Bounded: a search that never finishes (say, its ensemble unit never queued) fails instead of hanging.
+            Assert.True(now < T0.AddHours(1), "the search did not finish in an hour of steps");
             now = now.AddSeconds(1);
             // The fast node finishes a unit every step; the slow one needs five steps for each.
             state = state.Fold(state.Request(A, 1, 0, now, LeaseTimeout));
@@ -174,5 +177,70 @@ public sealed class WorkQueueTests
         Assert.InRange(fastRuns, total / 2, total);
         Assert.True(state.Queue.Done.Count > fastRuns, "the slow node completed units too");
         Assert.All(state.Searches[spec.SearchId].Tickets.Values, t => Assert.True(t.Finished));
+    }
+
+    [Fact]
+    public void Once_every_ticket_is_done_one_ensemble_unit_is_queued_and_its_report_completes_the_search_once()
+    {
+        var spec = Spec(tickets: 2);
+        var journal = CoordinatorState.Empty.Submit(spec, T0).ToList();
+        var state = CoordinatorState.Empty.Fold(journal);
+        while (state.Queue.Pending.Count > 0)
+        {
+            Assert.False(state.Progress(spec.SearchId).Finished);
+            var lease = Assert.Single(state.Request(A, 1, 0, T0, LeaseTimeout));
+            state = state.Fold([lease]);
+            var item = state.Queue.Open[lease.WorkId].Item;
+            var completed = state.Complete(A, lease.WorkId, Output(item), T0);
+            journal.AddRange(completed);
+            state = state.Fold(completed);
+            // A second delivery of the ensembles (a slow node whose lease was reassigned) is not journaled.
+            Assert.Empty(state.Complete(B, lease.WorkId, Output(item), T0));
+        }
+
+        var search = state.Searches[spec.SearchId];
+        var ensembles = Assert.Single(journal.OfType<WorkQueued>(), q => q.Item.Kind == WorkKind.Ensemble);
+        Assert.Single(journal.OfType<WorkCompleted>(), c => c.WorkId == ensembles.WorkId);
+        Assert.True(search.Completed);
+        Assert.True(state.Progress(spec.SearchId).Finished);
+        // Planned from the fold by the single-node search's own planner: every level of the finished tickets.
+        Assert.Equal(EnsembleEvaluation.Plan(spec, search.FinishedTicketRuns()), ensembles.Item.Ensembles!,
+            new LevelComparer());
+        Assert.Equal(ensembles.Item.Ensembles!.Count, search.Ensemble!.Levels.Count);
+        Assert.Empty(state.EnsemblesDue(T0));
+    }
+
+    [Fact]
+    public void A_journal_whose_tickets_finished_before_ensembles_were_units_gets_its_ensemble_unit_on_recovery()
+    {
+        var spec = Spec(tickets: 2);
+        var state = Submitted(spec);
+        while (state.Queue.Pending.Count > 0)
+        {
+            var lease = Assert.Single(state.Request(A, 1, 0, T0, LeaseTimeout));
+            state = state.Fold([lease]);
+            // The journal of an older coordinator: results, but no ensemble unit.
+            state = state.Fold(state.Complete(A, lease.WorkId, Output(state.Queue.Open[lease.WorkId].Item), T0)
+                .Where(e => e is not WorkQueued { Item.Kind: WorkKind.Ensemble }));
+        }
+        Assert.False(state.Searches[spec.SearchId].Completed);
+
+        var due = Assert.Single(state.EnsemblesDue(T0));
+
+        Assert.Equal(WorkKind.Ensemble, due.Item.Kind);
+        Assert.Empty(state.Fold([due]).EnsemblesDue(T0));
+    }
+
+    /// <summary>Planned levels are equal when their numbers and member hashes are (lists compare by reference).
+    /// </summary>
+    private sealed class LevelComparer : IEqualityComparer<EnsembleMembers>
+    {
+        private static readonly IReadOnlyList<string> NoHashes = [];
+
+        public bool Equals(EnsembleMembers? x, EnsembleMembers? y) =>
+            x! with { WeightsHashes = NoHashes } == y! with { WeightsHashes = NoHashes }
+            && x.WeightsHashes.SequenceEqual(y.WeightsHashes);
+
+        public int GetHashCode(EnsembleMembers level) => level.Round;
     }
 }

@@ -1,0 +1,57 @@
+using LotteryActors.Actors.Protocol;
+using LotteryActors.Training.Ensembles;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+
+namespace LotteryActors.Actors.Ensembles;
+
+/// <summary>
+/// One ensemble level to evaluate: the weights of every finished ticket's run of one width at one pruning round, in
+/// ticket order, and the numbers the level reports beside its scores. Hashes and numbers only, so that a cluster
+/// coordinator (which holds no dataset) can plan it and a trainer node on another machine can evaluate it.
+/// </summary>
+public sealed record EnsembleMembers(
+    int WidthIndex, double Width, int Round, double Density, double DenseTestAccuracy,
+    IReadOnlyList<string> WeightsHashes);
+
+/// <summary>
+/// The ensemble phase of a search, in two steps so that the single-node search and the cluster share them: planning
+/// is arithmetic over journaled runs (done by whichever coordinator journals the outcome), evaluating loads and runs
+/// networks (done on a trainer thread, in this process or on a trainer node). Both paths journal the same report.
+/// </summary>
+public static class EnsembleEvaluation
+{
+    /// <summary>
+    /// The levels of the finished tickets' runs (<see cref="Search.SearchState.FinishedTicketRuns"/>), width by width
+    /// and round by round: all tickets' runs of a width at one round are the members of that level.
+    /// </summary>
+    public static IReadOnlyList<EnsembleMembers> Plan(SearchSpec spec, IReadOnlyList<RunResult> ticketRuns)
+    {
+        var levels = new List<EnsembleMembers>();
+        foreach (var width in ticketRuns.GroupBy(r => r.Unit.Ticket.WidthIndex).OrderBy(g => g.Key))
+        {
+            var dense = width.Where(r => r.Unit.Round == 0).Select(r => r.Metrics.TestAccuracy)
+                .DefaultIfEmpty(double.NaN).Average();
+            levels.AddRange(width.GroupBy(r => r.Unit.Round).OrderBy(g => g.Key).Select(round => new EnsembleMembers(
+                width.Key, spec.Model.Widths[width.Key], round.Key, round.Average(r => r.Density), dense,
+                round.OrderBy(r => r.Unit.Ticket.Index).Select(r => r.WeightsHash).ToList())));
+        }
+        return levels;
+    }
+
+    /// <summary>Scores every planned level on the runner's data, members loaded from the runner's store.</summary>
+    public static EnsembleReport Evaluate(ImpRunner runner, IReadOnlyList<EnsembleMembers> plan) =>
+        new(plan.Select(level =>
+        {
+            var members = level.WeightsHashes.Select(h => MemberOutputs.Compute(runner, level.Width, h)).ToList();
+            try
+            {
+                return new EnsembleLevel(level.WidthIndex, level.Width, level.Round, level.Density,
+                    EnsembleScores.Of(members, runner.Data), level.DenseTestAccuracy);
+            }
+            finally
+            {
+                members.ForEach(m => m.Dispose());
+            }
+        }).ToList());
+}
