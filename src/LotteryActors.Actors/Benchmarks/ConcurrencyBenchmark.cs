@@ -46,8 +46,8 @@ public sealed record ConcurrencyMeasurement(
 /// <summary>
 /// The ratios of one repeat of the comparison. Repeats run in one process: the first repeat's actor search is the
 /// process's first, as a real search's is (Akka's, the journal's and the logger's code compiled as it is first
-/// used), the later ones find that code compiled, as a long search's later runs do. Plain threads run warm in every repeat: the trainer's
-/// own code is compiled by the lone trainer before them.
+/// used), the later ones find that code compiled, as a long search's later runs do. Plain threads run warm in every
+/// repeat: the trainer's own code is compiled by the lone trainer before them.
 /// </summary>
 public sealed record ConcurrencyRepeat(double PlainThreadScalingEfficiency, double ActorScalingEfficiency,
     double ActorOverheadVsPlainThreads, double ActorStartupSeconds, bool ActorResultsEqualPlainThreads)

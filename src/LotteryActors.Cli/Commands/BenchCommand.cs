@@ -101,9 +101,9 @@ public static class BenchCommand
             n => Child(configPath, null, "--memory-probe", n.ToString(CultureInfo.InvariantCulture)));
         var resume = await ResumeSeconds(setup, spec, configPath, cancel);
         return new BenchDocument(Environment.ProcessorCount, SpecNames.Of(spec.Model.Family), width,
-            spec.Training.BatchSize, new GemmPair(trainer.GemmOneThread, trainer.GemmAllThreads), trainer, concurrency[0],
-            concurrency.Select(ConcurrencyRepeat.Of).ToList(), stacked, new MemoryReport(memory, memoryFailures),
-            resume);
+            spec.Training.BatchSize, new GemmPair(trainer.GemmOneThread, trainer.GemmAllThreads), trainer,
+            concurrency[0], concurrency.Select(ConcurrencyRepeat.Of).ToList(), stacked,
+            new MemoryReport(memory, memoryFailures), resume);
     }
 
     /// <summary>Child side of the memory measurement: the dataset once, N trainers, then the peak on stdout.</summary>
