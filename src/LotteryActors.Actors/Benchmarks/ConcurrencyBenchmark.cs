@@ -43,10 +43,36 @@ public sealed record ConcurrencyMeasurement(
         Sequential.WeightsHashes.SequenceEqual(PlainThreads.WeightsHashes);
 }
 
+/// <summary>
+/// The ratios of one repeat of the comparison. Repeats run in one process: the first repeat's actor search is the
+/// process's first, as a real search's is (Akka's, the journal's and the logger's code compiled as it is first
+/// used), the later ones find that code compiled, as a long search's later runs do. Plain threads run warm in every
+/// repeat: the trainer's own code is compiled by the lone trainer before them.
+/// </summary>
+public sealed record ConcurrencyRepeat(double PlainThreadScalingEfficiency, double ActorScalingEfficiency,
+    double ActorOverheadVsPlainThreads, double ActorStartupSeconds, bool ActorResultsEqualPlainThreads)
+{
+    public static ConcurrencyRepeat Of(ConcurrencyMeasurement m) => new(m.PlainThreadScalingEfficiency,
+        m.ActorScalingEfficiency, m.ActorOverheadVsPlainThreads, m.ActorStartupSeconds,
+        m.ActorResultsEqualPlainThreads);
+}
+
 public static class ConcurrencyBenchmark
 {
-    /// <summary>Runs the comparison in a temporary home, deleted afterwards.</summary>
-    public static async Task<ConcurrencyMeasurement> MeasureAsync(SearchSpec baseSpec, DatasetSplits data,
+    /// <summary>Runs the comparison <paramref name="repeats"/> times, each in a temporary home deleted afterwards.
+    /// </summary>
+    public static async Task<IReadOnlyList<ConcurrencyMeasurement>> MeasureAsync(SearchSpec baseSpec,
+        DatasetSplits data, RuntimeSettings baseRuntime, Config? akkaOverrides, int epochs, int repeats,
+        CancellationToken cancel)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
+        var measurements = new List<ConcurrencyMeasurement>();
+        for (var i = 0; i < repeats; i++)
+            measurements.Add(await MeasureOnceAsync(baseSpec, data, baseRuntime, akkaOverrides, epochs, cancel));
+        return measurements;
+    }
+
+    private static async Task<ConcurrencyMeasurement> MeasureOnceAsync(SearchSpec baseSpec, DatasetSplits data,
         RuntimeSettings baseRuntime, Config? akkaOverrides, int epochs, CancellationToken cancel)
     {
         var cores = Environment.ProcessorCount;

@@ -32,11 +32,16 @@ public static class BenchCommand
         {
             Description = "Epochs per ticket in the concurrency comparison", DefaultValueFactory = _ => 3,
         }.AtLeastOne();
+        var repeats = new Option<int>("--repeats")
+        {
+            Description = "Times the optimizer comparison and the concurrency comparison are repeated (spread)",
+            DefaultValueFactory = _ => 3,
+        }.AtLeastOne();
         var memoryProbe = new Option<int?>("--memory-probe") { Hidden = true };
         var resumeProbe = new Option<string?>("--resume-probe") { Hidden = true };
         var command = new Command("bench", "Measure GEMM ceiling, trainer throughput, concurrency, memory and resume")
         {
-            config, json, epochs, memoryProbe, resumeProbe,
+            config, json, epochs, repeats, memoryProbe, resumeProbe,
         };
         command.Subcommands.Add(CoordinatorBenchCommand.Create());
         command.Subcommands.Add(ClusterBenchCommand.Create());
@@ -53,7 +58,7 @@ public static class BenchCommand
                 Results.Out.WriteLine(seconds.ToString("R", CultureInfo.InvariantCulture));
                 return ExitCodes.Success;
             }
-            var document = await Measure(setup, configPath, parse.GetValue(epochs), cancel);
+            var document = await Measure(setup, configPath, parse.GetValue(epochs), parse.GetValue(repeats), cancel);
             if (parse.GetValue(json))
                 JsonOutput.Write(document);
             else
@@ -63,12 +68,12 @@ public static class BenchCommand
         return command;
     }
 
-    private static async Task<BenchDocument> Measure(CommandSetup setup, string? configPath, int epochs,
+    private static async Task<BenchDocument> Measure(CommandSetup setup, string? configPath, int epochs, int repeats,
         CancellationToken cancel)
     {
         var spec = setup.ReadSpec();
         var width = spec.Model.Widths[0];
-        ConcurrencyMeasurement concurrency;
+        IReadOnlyList<ConcurrencyMeasurement> concurrency;
         TrainerBenchmark trainer;
         IReadOnlyList<StackedMeasurement> stacked = [];
         var home = Path.Combine(Path.GetTempPath(), $"lottery-bench-{Guid.NewGuid():N}");
@@ -77,16 +82,17 @@ public static class BenchCommand
             using var node = new NodeBuilder(InTemporaryHome(setup.Runtime, home));
             var data = node.Dataset(spec.Dataset);
             trainer = TrainerBenchmark.Measure(spec.Model.Family, width, data, spec.Training, 1000,
-                TimeSpan.FromSeconds(2));
+                TimeSpan.FromSeconds(2), repeats);
             setup.Log.Information("one trainer: {Share:P0} of the 1-thread GEMM; {Optimizer} at {Ratio:F2}x {Other}",
                 trainer.ShareOfOneThreadGemm, trainer.Optimizer, trainer.ThroughputOverOtherOptimizer,
                 trainer.OtherOptimizer);
             if (spec.Model.Family == ModelFamily.Lenet300100)
                 stacked = StackedThroughput.Measure(width, data, spec.Training, StackSizes, StackedIterations);
             concurrency = await ConcurrencyBenchmark.MeasureAsync(spec, data, setup.Runtime,
-                CommandSetup.AkkaOverrides, epochs, cancel);
-            setup.Log.Information("scaling efficiency: plain threads {Plain:P0}, actors {Actors:P0}",
-                concurrency.PlainThreadScalingEfficiency, concurrency.ActorScalingEfficiency);
+                CommandSetup.AkkaOverrides, epochs, repeats, cancel);
+            foreach (var c in concurrency)
+                setup.Log.Information("scaling efficiency: plain threads {Plain:P0}, actors {Actors:P0}",
+                    c.PlainThreadScalingEfficiency, c.ActorScalingEfficiency);
         }
         finally
         {
@@ -97,8 +103,9 @@ public static class BenchCommand
             n => Child(configPath, null, "--memory-probe", n.ToString(CultureInfo.InvariantCulture)));
         var resume = await ResumeSeconds(setup, spec, configPath, cancel);
         return new BenchDocument(Environment.ProcessorCount, SpecNames.Of(spec.Model.Family), width,
-            spec.Training.BatchSize, new GemmPair(trainer.GemmOneThread, trainer.GemmAllThreads), trainer, concurrency,
-            stacked, new MemoryReport(memory, memoryFailures), resume);
+            spec.Training.BatchSize, new GemmPair(trainer.GemmOneThread, trainer.GemmAllThreads), trainer,
+            concurrency[0], concurrency.Select(ConcurrencyRepeat.Of).ToList(), stacked,
+            new MemoryReport(memory, memoryFailures), resume);
     }
 
     /// <summary>Child side of the memory measurement: the dataset once, N trainers, then the peak on stdout.</summary>
@@ -188,8 +195,9 @@ public sealed record MemoryReport(IReadOnlyList<MemoryMeasurement> PeakResident,
 /// <summary>Seconds from process start until the first trainer of a resumed search began its run.</summary>
 public sealed record ResumeReport(double? SecondsToFirstStep, string? Failure);
 
-/// <summary>What <c>bench --json</c> prints; <c>Stacked</c> is empty for models that do not stack (convolutions).
-/// </summary>
+/// <summary>What <c>bench --json</c> prints: <c>Concurrency</c> is the first repeat (the process's first actor
+/// search), <c>ConcurrencyRepeats</c> the ratios of every repeat; <c>Stacked</c> is empty for models that do not
+/// stack (convolutions).</summary>
 public sealed record BenchDocument(int Cores, string Model, double Width, int BatchSize, GemmPair Gemm,
-    TrainerBenchmark Trainer, ConcurrencyMeasurement Concurrency, IReadOnlyList<StackedMeasurement> Stacked,
-    MemoryReport Memory, ResumeReport Resume);
+    TrainerBenchmark Trainer, ConcurrencyMeasurement Concurrency, IReadOnlyList<ConcurrencyRepeat> ConcurrencyRepeats,
+    IReadOnlyList<StackedMeasurement> Stacked, MemoryReport Memory, ResumeReport Resume);

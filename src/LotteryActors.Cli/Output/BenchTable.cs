@@ -16,7 +16,8 @@ public static class BenchTable
                     + $"examples/s {t.AllThreads.GflopsPerSecond,6:F1} GFLOP/s "
                     + $"= {t.ShareOfMachineGemm:P0} of machine GEMM");
         o.WriteLine($"one trainer ({t.OtherOptimizer}), 1 thread:  {t.OtherOptimizerOneThread.ExamplesPerSecond,8:F0} "
-                    + $"examples/s; {t.Optimizer} runs at {t.ThroughputOverOtherOptimizer:F2}x of it");
+                    + $"examples/s; {t.Optimizer} runs at {t.ThroughputOverOtherOptimizer:F2}x of it (per repeat: "
+                    + $"{string.Join(", ", t.ThroughputOverOtherOptimizerPerRepeat.Select(r => r.ToString("F2")))})");
         o.WriteLine($"{c.Tickets} tickets x {c.EpochsPerTicket} epoch(s):");
         o.WriteLine($"  one ticket alone, 1 thread       {c.Alone.WallSeconds,7:F1} s  "
                     + $"(training {c.Alone.TrainingSeconds:F1} s)");
@@ -32,6 +33,10 @@ public static class BenchTable
                     + $"{c.PlainThreads.GcPauseSeconds:F2} s paused; actors {c.ActorSearch.GcCollections}, "
                     + $"{c.ActorSearch.GcPauseSeconds:F2} s");
         o.WriteLine($"  actor results identical to plain threads: {c.ActorResultsEqualPlainThreads}");
+        foreach (var (r, i) in d.ConcurrencyRepeats.Select((r, i) => (r, i + 1)))
+            o.WriteLine($"  repeat {i}: scaling efficiency plain threads {r.PlainThreadScalingEfficiency:P0}, actors "
+                        + $"{r.ActorScalingEfficiency:P0}; actors {r.ActorOverheadVsPlainThreads:P1} longer; "
+                        + $"start-up {r.ActorStartupSeconds:F1} s");
         foreach (var k in d.Stacked)
             o.WriteLine($"{k.Members,2} members stacked, 1 thread: {k.StackedExamplesPerSecond,8:F0} examples/s "
                         + "against "

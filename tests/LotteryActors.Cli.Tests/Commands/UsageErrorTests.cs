@@ -44,6 +44,7 @@ public sealed class UsageErrorTests : IDisposable
     [InlineData("--threads is 0; allowed: 1 or more", "verify", "0123456789abcdef", "--threads", "0")]
     [InlineData("--epochs is 0; allowed: 1 or more", "bench", "--epochs", "0")]
     [InlineData("--epochs is -2; allowed: 1 or more", "bench", "--epochs", "-2")]
+    [InlineData("--repeats is 0; allowed: 1 or more", "bench", "--repeats", "0")]
     public void ArgumentMisuseIsOneLineAndExitCode2(string expected, params string[] args) =>
         AssertOneLineExit2(expected, args);
 
