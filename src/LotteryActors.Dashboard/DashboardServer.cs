@@ -52,7 +52,7 @@ public static class DashboardServer
         var app = builder.Build();
         if (token is not null)
             app.Use(next => DashboardAccess.Require(token, next));
-        bool Running(SearchState s) => SearchLock.IsHeld(runtime.Home, s.SearchId!);
+        bool Running(SearchState s) => SearchLock.IsHeld(runtime.Home, s.SearchId!) || board.RunsInCluster(s);
         DashboardMetrics.Register(board);
 
         app.MapGet("/", () => Asset("index.html", "text/html; charset=utf-8"));

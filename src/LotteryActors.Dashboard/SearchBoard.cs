@@ -26,14 +26,34 @@ public sealed class SearchBoard
     /// <summary>The cluster coordinator's journal folded so far; version 0 where no cluster wrote one.</summary>
     public ClusterEntry Cluster { get; private set; } = new(CoordinatorState.Empty, 0);
 
-    /// <summary>The started searches with their versions.</summary>
-    public IReadOnlyList<Entry> Entries => entries.Values.Where(e => e.State.Started).ToList();
+    /// <summary>
+    /// The started searches with their versions: each search one process journaled, and each search the cluster
+    /// runs, folded from its coordinator's journal and versioned with it (as <c>status</c> lists both).
+    /// </summary>
+    public IReadOnlyList<Entry> Entries
+    {
+        get
+        {
+            var (single, cluster) = (entries, Cluster);
+            return single.Values.Where(e => e.State.Started)
+                .Concat(cluster.State.Searches.Values.Where(s => s.Started && !single.ContainsKey(s.SearchId!))
+                    .Select(s => new Entry(s, cluster.Version)))
+                .OrderBy(e => e.State.SearchId, StringComparer.Ordinal).ToList();
+        }
+    }
 
     /// <summary>The searches that have started (a search whose first event has not arrived yet is left out).</summary>
-    public IReadOnlyList<SearchState> Searches => entries.Values.Select(e => e.State).Where(s => s.Started).ToList();
+    public IReadOnlyList<SearchState> Searches => Entries.Select(e => e.State).ToList();
 
-    public SearchState? Find(string searchId) =>
-        entries.TryGetValue(searchId, out var entry) && entry.State.Started ? entry.State : null;
+    public SearchState? Find(string searchId) => Searches.FirstOrDefault(s => s.SearchId == searchId);
+
+    /// <summary>
+    /// Whether the cluster is running the search: submitted there and not complete. No lock on this machine can
+    /// say so, and the cluster goes on with it whenever trainer nodes are up.
+    /// </summary>
+    public bool RunsInCluster(SearchState state) =>
+        !entries.ContainsKey(state.SearchId!) && Cluster.State.Searches.ContainsKey(state.SearchId!)
+        && !state.Completed;
 
     public void Apply(string searchId, ISearchEvent e)
     {

@@ -70,14 +70,20 @@ public sealed class DashboardClusterTests(ITestOutputHelper output) : IDisposabl
         Assert.NotEmpty(during);
         Assert.All(during, u => Assert.Matches(
             @"^127\.0\.0\.1:\d+ (w0-t[01] round [0-2] (ticket|random-reinit|random-mask)|w0 init)$", u));
-        // The cluster's card alone: the submitted search is in the coordinator's journal, which the page does not list
-        // as a search card yet.
         await page.Locator("#cluster").ScreenshotAsync(
             new LocatorScreenshotOptions { Path = Screenshot("dashboard-cluster.png") });
 
         var result = submit.WaitForExit(Limit);
         Assert.True(result.ExitCode == 0, result.Stderr);
         await Assertions.Expect(units).ToHaveCountAsync(0, new() { Timeout = WaitMs });
+        // The cluster's search is a search card like any other, and the API says what status says of it.
+        var searchId = SearchJson.SearchId(result.Stdout);
+        await Assertions.Expect(page.Locator($"#search-{searchId}")).ToHaveAttributeAsync("data-phase", "completed",
+            new() { Timeout = WaitMs });
+        var status = CliProcess.Run(Limit, "status", searchId, "--json", "--config", first);
+        Assert.True(status.ExitCode == 0, status.Stderr);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(status.Stdout),
+            JsonNode.Parse(await http.GetStringAsync($"/api/searches/{searchId}"))), status.Stdout);
 
         // The trainer node stops (SIGTERM: it leaves the cluster); the coordinator journals it as gone.
         secondNode.Terminate();
