@@ -44,19 +44,8 @@ public sealed class SearchCoordinatorTests() : TestKit(TestConfig.Akka + "\n" + 
         });
         var reference = await RunElsewhere(tiny);
 
-        var listener = CreateTestProbe();
-        var first = Sys.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener.Ref));
-        await AwaitConditionAsync(async () => (await first.Ask<SearchState>(GetState.Instance)).Progress().Done >= 3,
-            Patience, TimeSpan.FromMilliseconds(50));
-        Watch(first);
-        Sys.Stop(first);
-        ExpectTerminated(first, Patience);
+        var recovered = await StopMidSearchAndResume(tiny);
 
-        var partial = await Sys.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener.Ref))
-            .Ask<SearchState>(GetState.Instance, Patience);
-        Assert.InRange(partial.Progress().Done, 3, partial.Progress().Total - 1);
-
-        var recovered = listener.ExpectMsg<SearchFinished>(Patience).State;
         Assert.Equal(Runs(reference), Runs(recovered));
     }
 
@@ -75,14 +64,7 @@ public sealed class SearchCoordinatorTests() : TestKit(TestConfig.Akka + "\n" + 
         });
         var reference = await RunElsewhere(tiny);
 
-        var listener = CreateTestProbe();
-        var first = Sys.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener.Ref));
-        await AwaitConditionAsync(async () => (await first.Ask<SearchState>(GetState.Instance)).Progress().Done >= 3,
-            Patience, TimeSpan.FromMilliseconds(50));
-        Watch(first);
-        Sys.Stop(first);
-        ExpectTerminated(first, Patience);
-        var state = await Resume(tiny, listener);
+        var state = await StopMidSearchAndResume(tiny);
 
         Assert.Equal(Runs(reference), Runs(state));
         Assert.Equal([new(0, 0), new Training.Spec.InitId(0, 1)], state.Inits.Keys);
@@ -105,9 +87,20 @@ public sealed class SearchCoordinatorTests() : TestKit(TestConfig.Akka + "\n" + 
         Assert.All(analysis.SeedLevel, r => Assert.Equal(2, r.EnsembleGainOverDense.N));
     }
 
-    /// <summary>A coordinator started again on the same persistence id, to the end of its search.</summary>
-    private async Task<SearchState> Resume(TinyNode tiny, Akka.TestKit.TestProbe listener)
+    /// <summary>
+    /// Stops a coordinator once three runs are journaled, starts it again on the same persistence id (it must
+    /// recover mid-search) and returns its state at the end of the search.
+    /// </summary>
+    private async Task<SearchState> StopMidSearchAndResume(TinyNode tiny)
     {
+        var listener = CreateTestProbe();
+        var first = Sys.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener.Ref));
+        await AwaitConditionAsync(async () => (await first.Ask<SearchState>(GetState.Instance)).Progress().Done >= 3,
+            Patience, TimeSpan.FromMilliseconds(50));
+        Watch(first);
+        Sys.Stop(first);
+        ExpectTerminated(first, Patience);
+
         var resumed = Sys.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener.Ref));
         var partial = await resumed.Ask<SearchState>(GetState.Instance, Patience);
         Assert.InRange(partial.Progress().Done, 3, partial.Progress().Total - 1);
