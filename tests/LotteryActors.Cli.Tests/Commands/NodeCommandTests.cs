@@ -5,8 +5,8 @@ using LotteryActors.Cli.Tests.Support;
 namespace LotteryActors.Cli.Tests.Commands;
 
 /// <summary>
-/// <c>lottery node</c> as a real process: what stops a node before it is a member is one line on stderr and a
-/// documented exit code, soon, never a hang.
+/// <c>lottery node</c> and <c>lottery submit</c> as real processes: what stops a node before it is a member, or a
+/// submission before it reaches the cluster, is one line on stderr and a documented exit code, soon, never a hang.
 /// </summary>
 public sealed class NodeCommandTests : IDisposable
 {
@@ -101,15 +101,33 @@ public sealed class NodeCommandTests : IDisposable
         Assert.Contains("is a seed node running and reachable", result.Stderr);
     }
 
-    private CliResult Node(string settings)
+    /// <summary>
+    /// Cluster work items name an init by its width only, so a spec with several inits per width must be refused
+    /// before the client joins: the seed node here does not exist, and waiting for it would end in exit 5 instead.
+    /// </summary>
+    [Fact]
+    public void A_submitted_spec_with_several_inits_per_width_is_refused_with_exit_2_before_joining()
     {
-        var config = Path.Combine(folder, "node.conf");
+        var result = Run("submit", $"lottery.search.inits-per-width = 2\nlottery.cluster {{ port = 0, " +
+                                   $"seed-nodes = \"127.0.0.1:{ClosedPort()}\", join-timeout = 60s }}");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: invalid setting 'lottery.search.inits-per-width': is 2", result.Stderr);
+        Assert.Contains("run it with `lottery search`", result.Stderr);
+        Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
+    }
+
+    private CliResult Node(string settings) => Run("node", settings);
+
+    private CliResult Run(string command, string settings)
+    {
+        var config = Path.Combine(folder, $"{command}.conf");
         File.WriteAllText(config, $"""
             include "{Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf")}"
             lottery.runtime.home = "{Path.Combine(folder, "home")}"
             {settings}
             """);
-        return CliProcess.Run(Limit, "node", "--config", config);
+        return CliProcess.Run(Limit, command, "--config", config);
     }
 
     private static int ClosedPort()
