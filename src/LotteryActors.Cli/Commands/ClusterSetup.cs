@@ -5,7 +5,7 @@ using LotteryActors.Cluster.Hosting;
 namespace LotteryActors.Cli.Commands;
 
 /// <summary>What the cluster commands read first: the config file with the environment laid over it.</summary>
-public sealed record ClusterSetup(Config Config, RuntimeSettings Runtime, ClusterSettings Cluster)
+public sealed record ClusterSetup(Config Config, RuntimeSettings Runtime, ClusterSettings Cluster, LogSettings Log)
 {
     public static ClusterSetup Load(string? configPath)
     {
@@ -13,7 +13,8 @@ public sealed record ClusterSetup(Config Config, RuntimeSettings Runtime, Cluste
         var config = ClusterEnvironment.Apply(file);
         var runtime = RuntimeSettings.Read(config);
         var cluster = ClusterSettings.Read(config, runtime);
-        Output.Logging.Configure(LogSettings.Read(config), runtime.Home);
-        return new ClusterSetup(config, runtime, cluster);
+        var log = LogSettings.Read(config);
+        Output.Logging.Configure(log, runtime.Home);
+        return new ClusterSetup(config, runtime, cluster, log);
     }
 }

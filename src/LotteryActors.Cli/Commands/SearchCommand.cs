@@ -5,8 +5,6 @@ using LotteryActors.Actors.Search;
 using LotteryActors.Cli.Output;
 using LotteryActors.Cli.Output.Progress;
 using LotteryActors.Training.Spec;
-using Serilog.Events;
-using Spectre.Console;
 
 namespace LotteryActors.Cli.Commands;
 
@@ -68,21 +66,11 @@ public static class SearchCommand
                 foreach (var followed in ProgressReporter.Follows)
                     system.EventStream.Subscribe(reporter, followed);
             }, cancel, retryFailed);
-        if (json || Console.IsErrorRedirected)
+        if (!LiveProgressView.Possible(json))
             return await Run(new ProgressLog(setup.Log.ForContext("SearchId", spec.SearchId)),
                 setup.LogSettings.ProgressEvery);
-        var terminal = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        var consoleLevel = Logging.ConsoleLevel.MinimumLevel;
-        Logging.ConsoleLevel.MinimumLevel = LogEventLevel.Warning;
-        try
-        {
-            return await terminal.Live(LiveProgressView.Render(progress.Snapshot(DateTimeOffset.UtcNow)))
-                .StartAsync(live => Run(new LiveProgressView(live), LiveRedraw));
-        }
-        finally
-        {
-            Logging.ConsoleLevel.MinimumLevel = consoleLevel;
-        }
+        return await LiveProgressView.RunAsync(progress.Snapshot(DateTimeOffset.UtcNow),
+            view => Run(view, LiveRedraw));
     }
 
     private static readonly TimeSpan LiveRedraw = TimeSpan.FromSeconds(1);

@@ -3,8 +3,10 @@ using Akka.Actor;
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Search;
 using LotteryActors.Cli.Output;
+using LotteryActors.Cli.Output.Progress;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Hosting;
+using LotteryActors.Cluster.Protocol;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
 
@@ -45,7 +47,7 @@ public static class SubmitCommand
             {
                 accepted = await Ask<SearchAccepted>(node, new SubmitSearch(CanonicalSpec.ToJson(spec)));
                 if (parse.GetValue(wait))
-                    await Follow(node, spec.SearchId, cancellation);
+                    await Follow(node, spec, parse.GetValue(json), setup.Log.ProgressEvery, cancellation);
             }
             if (parse.GetValue(wait))
                 return await PrintOutcome(setup, spec.SearchId, parse.GetValue(json));
@@ -71,34 +73,28 @@ public static class SubmitCommand
     }
 
     /// <summary>
-    /// Asks the coordinator every 2 s and prints a line whenever the runs journaled or the units running changed:
-    /// each running unit with the trainer node that holds it. The coordinator knows leases, not iterations, so
-    /// there is no percentage, rate or ETA per unit here (a trainer's progress stays on its node).
+    /// Asks the coordinator every 2 s how far the search is and shows it as <c>search</c> shows one: live on a
+    /// terminal, otherwise as <see cref="ProgressLines"/> (at least every <c>lottery.log.progress-every</c>). Each
+    /// unit's % and examples/s are its node's, as of its latest lease renewal (<c>renew-every</c>).
     /// </summary>
-    private static async Task Follow(ClusterNode node, string searchId, CancellationToken cancellation)
+    private static async Task Follow(ClusterNode node, SearchSpec spec, bool json, TimeSpan progressEvery,
+        CancellationToken cancellation)
     {
-        var last = "";
-        while (true)
+        async Task<WorkMessages.SearchProgress> Poll(IProgressView view)
         {
-            var progress = await Ask<SearchProgress>(node, new ProgressRequested(searchId));
-            if (progress.Finished)
-                return;
-            var line = ProgressLine(progress);
-            if (line != last)
-                Console.Error.WriteLine(line);
-            last = line;
-            await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
+            while (true)
+            {
+                var progress = await Ask<WorkMessages.SearchProgress>(node, new ProgressRequested(spec.SearchId));
+                if (progress.Finished)
+                    return progress;
+                view.Show(ClusterProgress.Snapshot(progress, spec.Training.BatchSize));
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
+            }
         }
-    }
-
-    /// <summary>"id: 5 of 14 runs journaled; running: w0-t0 round 1 on 10.0.0.7:4053, ..."</summary>
-    private static string ProgressLine(SearchProgress progress)
-    {
-        var line = $"{progress.SearchId}: {progress.Done} of {progress.Total} runs journaled";
-        return progress.Running.Count == 0
-            ? line
-            : line + "; running: " + string.Join(", ",
-                progress.Running.Select(r => $"{r.Item} on {NodeId.HostPort(r.Node)}"));
+        if (LiveProgressView.Possible(json))
+            await LiveProgressView.RunAsync(new ProgressSnapshot(0, 0, [], null, null), Poll);
+        else
+            await Poll(new ProgressLines(spec.SearchId, Console.Error, progressEvery, TimeProvider.System));
     }
 
     private static async Task<T> Ask<T>(ClusterNode node, object message)

@@ -32,6 +32,8 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     private readonly Dictionary<string, Puller> pullers = [];
     private readonly HashSet<string> otherProtocol = [];
     private CoordinatorState state = CoordinatorState.Empty;
+    // In memory only: the journaled state and its snapshots never hold it (see LeaseProgress).
+    private LeaseProgress progress = LeaseProgress.Empty;
     private long? recoveredFrom;
     private int eventsSinceSnapshot;
 
@@ -56,7 +58,11 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
 
         Command<SubmitSearch>(OnSubmit);
         Command<WorkRequested>(OnWorkRequested);
-        Command<LeasesHeld>(held => Record(state.Queue.Renew(held.Node, held.WorkIds, Now, timing.LeaseTimeout)));
+        Command<LeasesHeld>(held =>
+        {
+            progress = progress.Reported(held.Node, held.Progress, state.Queue);
+            Record(state.Queue.Renew(held.Node, held.WorkIds, Now, timing.LeaseTimeout));
+        });
         Command<WorkDone>(OnWorkDone);
         Command<WorkAbandoned>(OnWorkAbandoned);
         Command<WorkRefused>(OnWorkRefused);
@@ -181,7 +187,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         }
         var (done, total, finished) = state.Progress(request.SearchId);
         Sender.Tell(new SearchProgress(request.SearchId, Known: true, done, total, finished,
-            state.Running(request.SearchId)));
+            state.Running(request.SearchId, progress)));
     }
 
     /// <summary>
@@ -254,6 +260,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         {
             Measure(e, Stopwatch.GetElapsedTime(asked));
             state = state.Apply(e);
+            progress = progress.After(e);
             SnapshotWhenDue();
             if (e is WorkLeased lease)
                 Offer(lease);

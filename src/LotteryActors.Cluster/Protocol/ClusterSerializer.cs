@@ -18,9 +18,10 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     /// <summary>
     /// The version of the cluster protocol, announced by every node as Akka's <c>app-version</c>: raised whenever a
     /// remote message gets a new manifest, so that a joining node sees at once that a member speaks one it cannot
-    /// read (2: offers and results carry the dataset fingerprint). Nodes before it announced their assembly version.
+    /// read (2: offers and results carry the dataset fingerprint; 3: renewals and progress answers carry each
+    /// training run's iterations and examples/s). Nodes before it announced their assembly version.
     /// </summary>
-    public const string ProtocolVersion = "2";
+    public const string ProtocolVersion = "3";
 
     public static readonly IReadOnlyDictionary<string, Type> TypesByManifest = new Dictionary<string, Type>
     {
@@ -39,14 +40,16 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["SearchAccepted.v1"] = typeof(SearchAccepted),
         ["WorkRequested.v1"] = typeof(WorkRequested),
         ["WorkOffered.v2"] = typeof(WorkOffered),
-        ["LeasesHeld.v1"] = typeof(LeasesHeld),
+        // v1 had no progress. Remote, never journaled: a node of the older protocol is refused, as below.
+        ["LeasesHeld.v2"] = typeof(LeasesHeld),
         ["WorkDone.v2"] = typeof(WorkDone),
         ["WorkAcknowledged.v1"] = typeof(WorkAcknowledged),
         ["WorkAbandoned.v1"] = typeof(WorkAbandoned),
         ["WorkRefused.v1"] = typeof(WorkRefused),
         ["ProgressRequested.v1"] = typeof(ProgressRequested),
-        // v1 had no running units. A remote message, never journaled: a node of the older protocol is refused.
-        ["SearchProgress.v2"] = typeof(SearchProgress),
+        // v1 had no running units, v2 no progress per unit. A remote message, never journaled: a node of the older
+        // protocol is refused.
+        ["SearchProgress.v3"] = typeof(SearchProgress),
     };
 
     /// <summary>

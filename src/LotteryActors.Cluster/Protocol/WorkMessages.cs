@@ -35,8 +35,21 @@ public static class WorkMessages
         public string? DatasetFingerprint { get; init; }
     }
 
-    /// <summary>Trainer node to coordinator: still working on these units; renew their leases.</summary>
-    public sealed record LeasesHeld(string Node, IReadOnlyList<string> WorkIds) : IClusterMessage;
+    /// <summary>
+    /// Trainer node to coordinator: still working on these units; renew their leases. <paramref name="Progress"/>
+    /// (v2) is how far each training run among them is, by work id; a unit still waiting for a slot, an init draw
+    /// and an ensemble evaluation have none. The coordinator keeps it in memory only (it changes every renewal and
+    /// a successor learns it from the next one), so a client following the search sees each unit's pace.
+    /// </summary>
+    public sealed record LeasesHeld(
+        string Node, IReadOnlyList<string> WorkIds, IReadOnlyDictionary<string, TrainingProgress> Progress)
+        : IClusterMessage;
+
+    /// <summary>
+    /// A training run's <paramref name="Iteration"/> of <paramref name="TotalIterations"/> on its node, and the
+    /// examples per second measured since it started there (null until it has moved).
+    /// </summary>
+    public sealed record TrainingProgress(int Iteration, int TotalIterations, double? ExamplesPerSecond);
 
     /// <summary>
     /// Trainer node to coordinator: the unit's output, its artifacts already stored. Sent again until
@@ -68,13 +81,15 @@ public static class WorkMessages
 
     /// <summary>
     /// Runs journaled over runs asked for, and the search's units leased now with the node running each (v2: a
-    /// client that follows a search sees where its work runs); <c>Known</c> is false for a search never submitted;
-    /// <c>Finished</c> once the search is complete, its ensembles journaled.
+    /// client that follows a search sees where its work runs) and how far each is (v3); <c>Known</c> is false for a
+    /// search never submitted; <c>Finished</c> once the search is complete, its ensembles journaled.
     /// </summary>
     public sealed record SearchProgress(
         string SearchId, bool Known, int Done, int Total, bool Finished, IReadOnlyList<RunningWork> Running)
         : IClusterMessage;
 
-    /// <summary>A unit leased to <paramref name="Node"/> (a node id: address and incarnation).</summary>
-    public sealed record RunningWork(string Node, WorkItem Item);
+    /// <summary>A unit leased to <paramref name="Node"/> (a node id: address and incarnation), with the progress
+    /// its node reported at its latest renewal (null before one, and for a unit that is not a training run).
+    /// </summary>
+    public sealed record RunningWork(string Node, WorkItem Item, TrainingProgress? Progress);
 }

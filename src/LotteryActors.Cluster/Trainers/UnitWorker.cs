@@ -7,6 +7,7 @@ using LotteryActors.Actors.Tickets;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
+using static LotteryActors.Cluster.Protocol.WorkMessages;
 
 namespace LotteryActors.Cluster.Trainers;
 
@@ -14,7 +15,8 @@ namespace LotteryActors.Cluster.Trainers;
 /// One training slot of a trainer node: a long-lived actor on its own pinned thread (TorchSharp's dispose scopes
 /// are thread-local, and libtorch threads are costly to create and tear down per unit) that runs the units it is
 /// given one at a time: an init draw or an ensemble evaluation in one step, a training run in chunks with a
-/// message to itself between them, so it stays responsive. It tells its parent each output; a failure, named by
+/// message to itself between them, so it stays responsive. It tells its parent each output, and a training run's
+/// progress after every chunk (its pace measured as the single-node progress view measures it); a failure, named by
 /// its work id, is the parent's to judge (diverged or environmental), and the parent restarts it idle on the same
 /// thread.
 /// </summary>
@@ -25,6 +27,7 @@ public sealed class UnitWorker : ReceiveActor
     private string? workId;
     private string? fingerprint;
     private ActiveRun? run;
+    private RunPace? pace;
     private int batchSize;
 
     public UnitWorker(RunnerSource runners, int chunkIterations)
@@ -90,6 +93,7 @@ public sealed class UnitWorker : ReceiveActor
         }
         run = runner.Begin(unit.Item.Run!);
         batchSize = runner.Spec.Training.BatchSize;
+        pace = RunPace.Start(run.Iteration, run.TotalIterations, TimeProvider.System.GetUtcNow());
         Become(Training);
         Self.Tell(Continue.Instance);
     });
@@ -99,14 +103,17 @@ public sealed class UnitWorker : ReceiveActor
         var (from, started) = (run!.Iteration, Stopwatch.GetTimestamp());
         run.RunChunk(chunkIterations);
         NodeMetrics.Trained(Trainer, (run.Iteration - from) * batchSize, Stopwatch.GetElapsedTime(started));
+        pace = pace!.Moved(run.Iteration, TimeProvider.System.GetUtcNow());
         if (!run.IsComplete)
         {
+            Context.Parent.Tell(new Progressed(workId!,
+                new TrainingProgress(pace.Latest, pace.Total, pace.ExamplesPerSecond(batchSize))));
             Self.Tell(Continue.Instance);
             return;
         }
         var result = run.Finish();
         run.Dispose();
-        run = null;
+        (run, pace) = (null, null);
         NodeMetrics.TrainerIdle(Trainer);
         Finish(WorkOutput.Trained(result));
         Become(Idle);
@@ -125,6 +132,9 @@ public sealed class UnitWorker : ReceiveActor
     /// <summary>To the parent: the unit's output, its artifacts stored, computed from the dataset with
     /// <paramref name="DatasetFingerprint"/>; the worker is idle again.</summary>
     public sealed record Finished(string WorkId, WorkOutput Output, string DatasetFingerprint);
+
+    /// <summary>To the parent: how far the training run of <paramref name="WorkId"/> is, after a chunk.</summary>
+    public sealed record Progressed(string WorkId, TrainingProgress Progress);
 
     /// <summary>To the parent: this node's dataset is not the search's (<paramref name="Reason"/>, one line);
     /// nothing ran, and the worker is idle again.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
 using LotteryActors.Actors.Observability;
@@ -11,8 +12,9 @@ namespace LotteryActors.Cluster.Trainers;
 /// <summary>
 /// A trainer node's end of work pulling. It asks the coordinator for work whenever a slot frees (and every
 /// pull interval, so a coordinator that just took over learns of it), runs each leased unit in a
-/// <see cref="UnitWorker"/>, renews its leases while they run, and sends each output until the coordinator
-/// acknowledges it: an output finished while the singleton moves is re-sent to its successor, never lost.
+/// <see cref="UnitWorker"/>, renews its leases while they run (telling each training run's latest progress), and
+/// sends each output until the coordinator acknowledges it: an output finished while the singleton moves is re-sent
+/// to its successor, never lost.
 /// A unit that diverges is reported as the ticket's fate; any other failure gives the unit back for another try.
 /// </summary>
 public sealed class WorkPuller : ReceiveActor, IWithTimers
@@ -27,6 +29,7 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     private readonly List<IActorRef> idle = [];
     private readonly Queue<WorkOffered> waiting = new();
     private readonly Dictionary<string, WorkDone> unacknowledged = [];
+    private readonly Dictionary<string, TrainingProgress> progress = [];
 
     public WorkPuller(IActorRef coordinator, string node, int slots, RunnerSource runners, int chunkIterations,
         WorkTiming timing)
@@ -53,14 +56,22 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
             coordinator.Tell(new WorkRefused(node, refused.WorkId, refused.DatasetFingerprint, refused.Reason));
             FreeSlot(refused.WorkId);
         });
+        Receive<UnitWorker.Progressed>(p =>
+        {
+            // A late report of a unit whose slot is already free would outlive it here.
+            if (running.ContainsKey(p.WorkId))
+                progress[p.WorkId] = p.Progress;
+        });
         Receive<UnitFailed>(OnUnitFailed);
         // A block body: a handler returning bool would be read as "handled or not", and a repeated ack removes nothing.
         Receive<WorkAcknowledged>(ack => { unacknowledged.Remove(ack.WorkId); });
         Receive<Pull>(_ => RequestWork());
         Receive<Renew>(_ =>
         {
+            // A copy of the progress: a coordinator on this node gets the message itself, not its serialized form.
             if (running.Count + waiting.Count > 0)
-                coordinator.Tell(new LeasesHeld(node, [.. running.Keys, .. waiting.Select(w => w.WorkId)]));
+                coordinator.Tell(new LeasesHeld(node, [.. running.Keys, .. waiting.Select(w => w.WorkId)],
+                    progress.ToImmutableDictionary()));
         });
         Receive<Redeliver>(_ =>
         {
@@ -153,6 +164,7 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     {
         if (!running.Remove(workId, out var worker))
             return;
+        progress.Remove(workId);
         NodeMetrics.Slots(running.Count, slots);
         idle.Add(worker);
         if (waiting.TryDequeue(out var next))

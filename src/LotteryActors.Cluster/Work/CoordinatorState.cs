@@ -169,12 +169,13 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
         return (done, total, search.Completed);
     }
 
-    /// <summary>The search's units leased now, oldest first, each with the node that holds its lease.</summary>
-    public IReadOnlyList<RunningWork> Running(string searchId) =>
+    /// <summary>The search's units leased now, oldest first, each with the node that holds its lease and how far
+    /// it is by <paramref name="progress"/> (what the nodes reported, which is not part of this state).</summary>
+    public IReadOnlyList<RunningWork> Running(string searchId, LeaseProgress progress) =>
         Queue.Leases.Select(l => (Unit: Queue.Open[l.Key], Lease: l.Value))
             .Where(l => l.Unit.SearchId == searchId)
             .OrderBy(l => l.Unit.Order)
-            .Select(l => new RunningWork(l.Lease.Node, l.Unit.Item)).ToList();
+            .Select(l => new RunningWork(l.Lease.Node, l.Unit.Item, progress.Of(l.Unit.WorkId))).ToList();
 
     private static WorkQueued Enqueue(string searchId, WorkItem item, DateTimeOffset now) =>
         new(item.IdIn(searchId), searchId, item, now);

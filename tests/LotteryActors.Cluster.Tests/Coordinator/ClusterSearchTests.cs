@@ -257,6 +257,44 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         Assert.False(trainers["ghost"].Present);
     }
 
+    [PostgresFact]
+    public async Task A_running_units_iterations_and_rate_reach_the_searchs_progress_with_its_nodes_renewal()
+    {
+        await using var lab = new Lab(postgres.Server);
+        var coordinator = await lab.Start("coordinator");
+        await lab.Start("trainer");
+        // Runs long enough that a renewal (every second here) falls inside one, even on a loaded machine.
+        const int iterations = 20_000;
+        var spec = Hand.Spec(seed: 41, tickets: 1) with
+        {
+            Training = Hand.Spec().Training with
+            {
+                Duration = new Duration(iterations, DurationUnit.Iterations),
+                EvalInterval = new Duration(iterations / 10, DurationUnit.Iterations),
+            },
+        };
+        await lab.Submit(coordinator, spec);
+
+        var deadline = DateTime.UtcNow + Lab.Patience;
+        TrainingProgress? seen = null;
+        while (seen is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no progress reached the client in {Lab.Patience}");
+            var progress = await coordinator.Coordinator.Ask<SearchProgress>(new ProgressRequested(spec.SearchId),
+                Lab.Patience);
+            Assert.False(progress.Finished, "the search finished before a renewal reported its progress");
+            seen = progress.Running.Select(r => r.Progress).FirstOrDefault(p => p is { Iteration: > 0 });
+            // Only a training run reports progress, and only its own.
+            Assert.All(progress.Running.Where(r => r.Progress is not null),
+                r => Assert.Equal(WorkKind.Train, r.Item.Kind));
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(iterations, seen.TotalIterations);
+        Assert.InRange(seen.Iteration, 1, iterations - 1);
+        Assert.True(seen.ExamplesPerSecond > 0, $"examples/s {seen.ExamplesPerSecond}");
+    }
+
     /// <summary>
     /// Submits the spec, takes its init draw as <paramref name="node"/> (the test plays that node) and computes its
     /// real output, as that node would deliver it.

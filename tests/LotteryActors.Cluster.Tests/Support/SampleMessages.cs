@@ -77,7 +77,8 @@ public static class SampleMessages
         {
             DatasetFingerprint = Hash("dataset"),
         },
-        "LeasesHeld.v1" => new LeasesHeld(Node, [RunId]),
+        "LeasesHeld.v2" => new LeasesHeld(Node, [RunId, EnsemblesId],
+            new Dictionary<string, TrainingProgress> { [RunId] = new(Iteration: 1200, TotalIterations: 3000, 4321.5) }),
         "WorkDone.v2" => new WorkDone(Node, WorkItem.Init(0).IdIn(Spec.SearchId), Output(WorkItem.Init(0)))
         {
             DatasetFingerprint = Hash("dataset"),
@@ -88,8 +89,11 @@ public static class SampleMessages
             "search ba3371e12189c242 was recorded with a dataset whose fingerprint is 6a1a3ae8a1d1, but the copy " +
             "at data/mnist has 0b5f7e2d9c44; point lottery.search.dataset.path at the same files"),
         "ProgressRequested.v1" => new ProgressRequested(Spec.SearchId),
-        "SearchProgress.v2" => new SearchProgress(Spec.SearchId, Known: true, Done: 5, Total: 14, Finished: false,
-            [new RunningWork(Node, Run)]),
+        "SearchProgress.v3" => new SearchProgress(Spec.SearchId, Known: true, Done: 5, Total: 14, Finished: false,
+            [
+                new RunningWork(Node, Run, new TrainingProgress(Iteration: 1200, TotalIterations: 3000, 4321.5)),
+                new RunningWork(Node, WorkItem.Init(1), Progress: null),
+            ]),
         _ => throw new ArgumentOutOfRangeException(nameof(manifest), manifest, "no sample for this manifest"),
     };
 }

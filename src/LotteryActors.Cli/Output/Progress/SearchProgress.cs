@@ -1,15 +1,28 @@
+using LotteryActors.Actors.Observability;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Cli.Output.Progress;
 
-/// <summary>One running unit as the progress view shows it; rate and ETA are null until they can be measured.</summary>
+/// <summary>
+/// One running unit as the progress view shows it; rate and ETA are null until they can be measured. A cluster's
+/// init draw or ensemble evaluation has no round, and its fraction is null (it has no iterations), as is that of a
+/// unit whose node has not reported its iterations yet.
+/// </summary>
 public sealed record UnitProgress(
-    string Ticket, int Round, string Kind, string Node, double Fraction, double? ExamplesPerSecond, TimeSpan? Eta);
+    string Ticket, int? Round, string Kind, string Node, double? Fraction, double? ExamplesPerSecond, TimeSpan? Eta);
 
 /// <summary>The whole search: runs journaled of all runs, the units running now, and the measured pace.</summary>
 public sealed record ProgressSnapshot(
-    int Done, int Total, IReadOnlyList<UnitProgress> Running, double? ExamplesPerSecond, TimeSpan? Eta);
+    int Done, int Total, IReadOnlyList<UnitProgress> Running, double? ExamplesPerSecond, TimeSpan? Eta)
+{
+    /// <summary>
+    /// The time the runs not journaled yet take at <paramref name="iterationsPerSecond"/>: each of
+    /// <paramref name="iterationsPerRun"/>, less <paramref name="iterationsDone"/> that running units already did.
+    /// </summary>
+    public static TimeSpan EtaOf(int runsLeft, int iterationsPerRun, long iterationsDone, double iterationsPerSecond) =>
+        TimeSpan.FromSeconds(Math.Max(0, (long)runsLeft * iterationsPerRun - iterationsDone) / iterationsPerSecond);
+}
 
 /// <summary>
 /// What a person watching a search wants to know, computed from what one process sees: runs journaled of all runs
@@ -40,9 +53,9 @@ public sealed class SearchProgress(int batchSize, string node)
         iterationsPerRun = Math.Max(iterationsPerRun, totalIterations);
         // A unit seen again from a lower iteration was restarted (its trainer failed): its pace starts over.
         if (!running.TryGetValue(unit, out var pace) || iteration < pace.Latest)
-            pace = new RunPace(now, iteration, now, iteration, totalIterations);
+            pace = RunPace.Start(iteration, totalIterations, now);
         iterationsTrained += iteration - pace.Latest;
-        pace = pace with { LatestAt = now, Latest = iteration };
+        pace = pace.Moved(iteration, now);
         if (iteration < totalIterations)
         {
             running[unit] = pace;
@@ -66,22 +79,11 @@ public sealed class SearchProgress(int batchSize, string node)
     {
         if (total == 0 || iterationsPerSecond is not { } rate)
             return null;
-        var left = (long)(total - done - trainedNotJournaled) * iterationsPerRun - running.Values.Sum(p => p.Latest);
-        return TimeSpan.FromSeconds(Math.Max(0, left) / rate);
+        return ProgressSnapshot.EtaOf(total - done - trainedNotJournaled, iterationsPerRun,
+            running.Values.Sum(p => (long)p.Latest), rate);
     }
 
-    private UnitProgress Unit(WorkUnit unit, RunPace pace)
-    {
-        var rate = pace.IterationsPerSecond;
-        return new UnitProgress(unit.Ticket.ToString(), unit.Round, SpecNames.Of(unit.Kind), node,
-            (double)pace.Latest / pace.Total, rate * batchSize,
-            rate is { } r ? TimeSpan.FromSeconds((pace.Total - pace.Latest) / r) : null);
-    }
-
-    /// <summary>A unit's first and latest sightings; its pace is known once it has moved between the two.</summary>
-    private sealed record RunPace(DateTimeOffset FirstAt, int First, DateTimeOffset LatestAt, int Latest, int Total)
-    {
-        public double? IterationsPerSecond =>
-            Latest > First && LatestAt > FirstAt ? (Latest - First) / (LatestAt - FirstAt).TotalSeconds : null;
-    }
+    private UnitProgress Unit(WorkUnit unit, RunPace pace) =>
+        new(unit.Ticket.ToString(), unit.Round, SpecNames.Of(unit.Kind), node, (double)pace.Latest / pace.Total,
+            pace.ExamplesPerSecond(batchSize), pace.Eta);
 }

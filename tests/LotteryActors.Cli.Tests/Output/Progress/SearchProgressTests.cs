@@ -30,7 +30,8 @@ public sealed class SearchProgressTests
         Assert.Null(s.Eta);
         Assert.Null(s.ExamplesPerSecond);
         var unit = Assert.Single(s.Running);
-        Assert.Equal(("w0-t0", 0, "ticket", "node-1", 0.0), (unit.Ticket, unit.Round, unit.Kind, unit.Node, unit.Fraction));
+        Assert.Equal(("w0-t0", (int?)0, "ticket", "node-1", (double?)0.0),
+            (unit.Ticket, unit.Round, unit.Kind, unit.Node, unit.Fraction));
         Assert.Null(unit.Eta);
         Assert.Null(unit.ExamplesPerSecond);
     }
@@ -44,7 +45,7 @@ public sealed class SearchProgressTests
 
         var unit = Assert.Single(progress.Snapshot(At(10)).Running);
 
-        Assert.Equal(0.3, unit.Fraction, 9);
+        Assert.Equal(0.3, unit.Fraction!.Value, 9);
         Assert.Equal(10 * BatchSize, unit.ExamplesPerSecond!.Value, 9);
         Assert.Equal(TimeSpan.FromSeconds(70), unit.Eta);
     }

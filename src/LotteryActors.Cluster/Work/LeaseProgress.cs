@@ -1,0 +1,42 @@
+using System.Collections.Immutable;
+using LotteryActors.Cluster.Protocol;
+using static LotteryActors.Cluster.Protocol.ClusterEvents;
+using static LotteryActors.Cluster.Protocol.WorkMessages;
+
+namespace LotteryActors.Cluster.Work;
+
+/// <summary>
+/// How far each leased training run is, as its node last reported with its renewal: what a client following a
+/// search is shown. Transient, so never journaled nor in a snapshot: it changes with every renewal, and a
+/// successor coordinator learns it from the next one. A lease that begins or ends clears its unit's entry, so a
+/// unit that moved on shows its new holder's progress or none, never an old holder's.
+/// </summary>
+public sealed record LeaseProgress(ImmutableDictionary<string, TrainingProgress> ByWorkId)
+{
+    public static readonly LeaseProgress Empty = new(ImmutableDictionary<string, TrainingProgress>.Empty);
+
+    /// <summary>
+    /// <paramref name="node"/>'s renewal: the progress of the units whose lease it holds in <paramref name="queue"/>.
+    /// What it says of others (a lease that expired or went to another node meanwhile) is dropped.
+    /// </summary>
+    public LeaseProgress Reported(string node, IReadOnlyDictionary<string, TrainingProgress> progress,
+        WorkQueue queue) => this with
+    {
+        ByWorkId = ByWorkId.SetItems(progress.Where(p =>
+            queue.Leases.TryGetValue(p.Key, out var lease) && lease.Node == node)),
+    };
+
+    /// <summary>A journaled event: a unit leased anew, back in the queue or done has no progress to show.</summary>
+    public LeaseProgress After(IClusterEvent e) => e switch
+    {
+        WorkLeased leased => Without(leased.WorkId),
+        LeaseEnded ended => Without(ended.WorkId),
+        WorkCompleted completed => Without(completed.WorkId),
+        WorkFailed failed => Without(failed.WorkId),
+        _ => this,
+    };
+
+    public TrainingProgress? Of(string workId) => ByWorkId.GetValueOrDefault(workId);
+
+    private LeaseProgress Without(string workId) => this with { ByWorkId = ByWorkId.Remove(workId) };
+}
