@@ -41,6 +41,10 @@ public interface ITrainingEngine
     /// order only, never of timing.</summary>
     IReadOnlyList<IReadOnlyList<WorkUnit>> Batches(IReadOnlyList<WorkUnit> units);
 
+    /// <summary>Whether a batch of <see cref="Batches"/> holds every unit that could ever join it, so that waiting
+    /// for more would gain nothing.</summary>
+    bool IsFull(IReadOnlyList<WorkUnit> batch);
+
     /// <summary>Starts one batch of <see cref="Batches"/>; create, step and dispose it on one thread.</summary>
     IEngineBatch Begin(IReadOnlyList<WorkUnit> batch);
 }

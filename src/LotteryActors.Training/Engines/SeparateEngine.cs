@@ -14,6 +14,8 @@ public sealed class SeparateEngine(ImpRunner runner) : ITrainingEngine
     public IReadOnlyList<IReadOnlyList<WorkUnit>> Batches(IReadOnlyList<WorkUnit> units) =>
         units.Select(u => (IReadOnlyList<WorkUnit>)[u]).ToList();
 
+    public bool IsFull(IReadOnlyList<WorkUnit> batch) => true;
+
     public IEngineBatch Begin(IReadOnlyList<WorkUnit> batch) => batch.Count == 1
         ? new AloneBatch(runner.Begin(batch[0]))
         : throw new ArgumentException($"the separate engine trains one unit at a time, not {batch.Count}",

@@ -4,13 +4,15 @@ using LotteryActors.Training.Spec;
 namespace LotteryActors.Training.Engines;
 
 /// <summary>
-/// Stacks compatible units into one <see cref="StackedSession"/> of exactly <see cref="StackSize"/> members (short
-/// stacks are padded with a copy of a member whose results are dropped): a member's bits depend on its own inputs
-/// and on K's kernel choice only, so with K fixed they do not depend on which units share its stack, and a resumed
-/// search reproduces them however its stacks fall. Units are compatible when they train the same recipe from the
-/// same iteration: same width, and both round 0 or both later rounds (ticket runs and controls alike, since every
-/// round after the first starts at the rewind point). What cannot stack says why (<see cref="WhyAlone"/>) and
-/// trains alone through <see cref="SeparateEngine"/>, so it never silently differs from a single run.
+/// Stacks work units into <see cref="StackedSession"/>s of exactly <see cref="StackSize"/> members, in groups the
+/// spec fixes: the tickets of one width in consecutive blocks of <see cref="StackSize"/> (by ticket index), at the
+/// same round and kind of run, each ticket always in the same place of its stack (its index within the block);
+/// places whose ticket is not there (finished, failed, or journaled before a resume) hold a copy of a member whose
+/// results are dropped. A member's bits depend on K and on its place (on the CPU they do: the searches' resume test
+/// failed when places followed arrival) but not on its companions' values, so with both fixed here a resumed
+/// search trains every member to the bits it had before, whoever shares its stack this time. What cannot stack
+/// says why (<see cref="WhyAlone"/>) and trains alone through <see cref="SeparateEngine"/>, so it never silently
+/// differs from a single run.
 /// </summary>
 public sealed class StackedEngine : ITrainingEngine
 {
@@ -47,18 +49,27 @@ public sealed class StackedEngine : ITrainingEngine
         .Select(batch => batch.Units)
         .ToList();
 
+    public bool IsFull(IReadOnlyList<WorkUnit> batch) => WhyAlone(batch[0]) is not null
+        || batch.Count == Math.Min(StackSize, TicketsPerWidth - batch[0].Ticket.Index / StackSize * StackSize);
+
+    private int TicketsPerWidth => runner.Spec.Inits * runner.Spec.TicketsPerWidth;
+
     public IEngineBatch Begin(IReadOnlyList<WorkUnit> batch)
     {
         if (batch.Count == 1 && WhyAlone(batch[0]) is not null)
             return alone.Begin(batch);
-        if (batch.Count > StackSize || batch.Any(u => WhyAlone(u) is not null)
-                                    || batch.Select(StackKey).Distinct().Count() != 1)
+        if (batch.Any(u => WhyAlone(u) is not null) || batch.Select(StackKey).Distinct().Count() != 1
+                                                     || batch.Select(Place).Distinct().Count() != batch.Count)
             throw new ArgumentException(
-                $"not one stack of at most {StackSize} compatible units: {string.Join(", ", batch)}", nameof(batch));
-        return new StackedRun(runner, batch, StackSize);
+                $"not one stack of compatible units in distinct places: {string.Join(", ", batch)}", nameof(batch));
+        return new StackedRun(runner, batch, StackSize, batch.Select(Place).ToList());
     }
 
-    /// <summary>Units with one key train the same recipe from the same iteration and may share a stack.</summary>
-    private static string StackKey(WorkUnit unit) => $"width {unit.Ticket.WidthIndex} "
-        + (unit.Round == 0 ? "from the start" : "from the rewind point");
+    /// <summary>Units with one key share a stack: one block of tickets of one width, one round, one kind of run.
+    /// </summary>
+    private string StackKey(WorkUnit unit) =>
+        $"width {unit.Ticket.WidthIndex} block {unit.Ticket.Index / StackSize} round {unit.Round} {unit.Kind}";
+
+    /// <summary>The unit's place in its stack: its ticket's index within the block.</summary>
+    private int Place(WorkUnit unit) => unit.Ticket.Index % StackSize;
 }

@@ -13,7 +13,8 @@ internal sealed class StackedRun : IEngineBatch
     private readonly List<RunInputs> inputs = [];
     private readonly StackedSession session;
 
-    public StackedRun(ImpRunner runner, IReadOnlyList<WorkUnit> units, int stackWidth)
+    /// <param name="places">Each unit's place in the stack of <paramref name="stackWidth"/>.</param>
+    public StackedRun(ImpRunner runner, IReadOnlyList<WorkUnit> units, int stackWidth, IReadOnlyList<int> places)
     {
         Units = units;
         network = runner.CreateNetwork(runner.Spec.Width(units[0].Ticket));
@@ -26,7 +27,7 @@ internal sealed class StackedRun : IEngineBatch
                 throw new ArgumentException($"units that do not train alike cannot stack: {string.Join(", ", units)}");
             session = new StackedSession(network, runner.Data, first.Recipe,
                 inputs.Select(i => new StackedMember(i.Mask, i.Start, i.DataOrderSeed)).ToList(),
-                first.StartIteration, first.CaptureAt, stackWidth);
+                first.StartIteration, first.CaptureAt, stackWidth, places);
         }
         catch
         {

@@ -20,7 +20,8 @@ public sealed record StackedMember(Mask Mask, IReadOnlyDictionary<string, Tensor
 /// own mask and its own Adam moments, sharing only the step count and learning rate, which the recipe fixes anyway.
 /// The loss is the sum of the members' mean losses, so each member's gradient is the one it would get alone;
 /// results match training alone to float tolerance (batched and plain matmuls add in different orders), and a
-/// member's bits depend only on its own inputs and K's kernel choice, never on its companions' values.
+/// member's bits depend on its own inputs, on K and on its place in the stack (the kernels' paths follow a slice's
+/// memory alignment), never on its companions' values.
 /// Small nets on a GPU are launch-bound, and this turns K launches into one. Only multilayer perceptrons (every
 /// weight 2-d, ReLU between layers, as LeNet-300-100) stack here; convolutions would need grouped convolutions.
 /// Per member it does what <see cref="TrainingSession"/> does without a patience: validation every eval interval
@@ -28,8 +29,9 @@ public sealed record StackedMember(Mask Mask, IReadOnlyDictionary<string, Tensor
 /// the early-stop point with its test accuracy, the rewind capture, and the outcome at the end. A member whose loss
 /// stops being finite is failed alone (<see cref="Failure"/>): every operation here is per member (batched matmul,
 /// per-row loss, element-wise optimizer), so its NaNs never reach its companions, which train on.
-/// <paramref name="width"/> pads the stack with copies of the first member to a fixed K, so that the kernel, and
-/// with it every member's bits, does not depend on how many members happened to be stacked together.
+/// <paramref name="width"/> and <paramref name="slots"/> fix K and each member's place in the stack (the places left
+/// empty hold copies of the first member, whose results are dropped), so an engine that fixes both from the spec
+/// makes a member's bits independent of which companions happen to share its stack.
 /// </summary>
 public sealed class StackedSession : IDisposable
 {
@@ -49,18 +51,25 @@ public sealed class StackedSession : IDisposable
     private readonly int evalInterval;
     private readonly int? captureAt;
     private readonly MemberRecord[] records;
+    private readonly int[] slotOf;
     private Tensor? permutations;
 
     /// <param name="network">The members' architecture; used to name the layers and to evaluate each member.</param>
     /// <param name="width">The stack's K, at least the member count (default: the member count).</param>
+    /// <param name="slots">Each member's distinct place in the stack, below K (default: 0, 1, ... in order).</param>
     public StackedSession(PrunableNetwork network, DatasetSplits data, TrainingRecipe recipe,
-        IReadOnlyList<StackedMember> members, int startIteration = 0, int? captureAt = null, int? width = null)
+        IReadOnlyList<StackedMember> members, int startIteration = 0, int? captureAt = null, int? width = null,
+        IReadOnlyList<int>? slots = null)
     {
         if (members.Count == 0)
             throw new ArgumentException("a stack needs at least one member", nameof(members));
         var k = width ?? members.Count;
-        if (k < members.Count)
-            throw new ArgumentOutOfRangeException(nameof(width), width, $"a stack of {members.Count} needs K >= that");
+        slotOf = (slots ?? Enumerable.Range(0, members.Count).ToList()).ToArray();
+        if (slotOf.Length != members.Count || slotOf.Distinct().Count() != slotOf.Length
+                                           || slotOf.Any(slot => slot < 0 || slot >= k))
+            throw new ArgumentException(
+                $"{members.Count} members need as many distinct places below K = {k}: {string.Join(", ", slotOf)}",
+                nameof(slots));
         this.network = network;
         this.data = data;
         this.captureAt = captureAt;
@@ -74,7 +83,9 @@ public sealed class StackedSession : IDisposable
         evalInterval = Math.Max(1, recipe.EvalInterval.ToIterations(iterationsPerEpoch));
         Iteration = startIteration;
         schedule = new LearningRateSchedule(recipe, iterationsPerEpoch);
-        var stack = members.Concat(Enumerable.Repeat(members[0], k - members.Count)).ToList();
+        var stack = Enumerable.Repeat(members[0], k).ToArray();
+        for (var i = 0; i < members.Count; i++)
+            stack[slotOf[i]] = members[i];
         var device = data.Train.Images.device;
         using (no_grad())
         {
@@ -138,7 +149,8 @@ public sealed class StackedSession : IDisposable
     /// <summary>Member <paramref name="k"/>'s weights at the rewind iteration, or null; owned by the session.</summary>
     public Dictionary<string, Tensor>? CapturedWeights(int k) => records[k].Captured;
 
-    /// <summary>Member <paramref name="k"/>'s outcome, as <see cref="TrainingSession.Complete"/> makes it alone.</summary>
+    /// <summary>Member <paramref name="k"/>'s outcome, as <see cref="TrainingSession.Complete"/> makes it alone.
+    /// </summary>
     public RoundOutcome Complete(int k)
     {
         if (!IsComplete)
@@ -173,8 +185,8 @@ public sealed class StackedSession : IDisposable
         return layers
             .SelectMany((l, i) => new[]
             {
-                ($"{l}.weight", weights[i][k].cpu().clone()),
-                ($"{l}.bias", biases[i][k].cpu().clone()),
+                ($"{l}.weight", weights[i][slotOf[k]].cpu().clone()),
+                ($"{l}.bias", biases[i][slotOf[k]].cpu().clone()),
             })
             .ToDictionary(p => p.Item1, p => p.Item2);
     }
@@ -185,7 +197,10 @@ public sealed class StackedSession : IDisposable
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         network.LoadState(layers
-            .SelectMany((l, i) => new[] { ($"{l}.weight", weights[i][k]), ($"{l}.bias", biases[i][k]) })
+            .SelectMany((l, i) => new[]
+            {
+                ($"{l}.weight", weights[i][slotOf[k]]), ($"{l}.bias", biases[i][slotOf[k]]),
+            })
             .ToDictionary(p => p.Item1, p => p.Item2));
     }
 
@@ -233,7 +248,7 @@ public sealed class StackedSession : IDisposable
         pendingLosses = 0;
         for (var k = 0; k < records.Length; k++)
         {
-            using var read = columns[k].data<float>();
+            using var read = columns[slotOf[k]].data<float>();
             var values = read.ToArray();
             var r = records[k];
             for (var i = 0; i < count && r.Failure is null; i++)

@@ -130,6 +130,24 @@ public sealed class StackedSessionTests : IDisposable
         Assert.Single(padded);
     }
 
+    /// <summary>
+    /// Why <see cref="StackedEngine"/> fixes every ticket's place in its stack: two members swapped train to other
+    /// bits (here in fc1, whose per-member slices then start at other memory alignments). Were this ever to fail,
+    /// fixed places would be unnecessary, not wrong.
+    /// </summary>
+    [Fact]
+    public void On_the_cpu_a_members_bits_can_depend_on_its_place_in_the_stack()
+    {
+        var recipe = SyntheticSpec.Recipe(OptimizerKind.Sgd, 0.05);
+        var member = Member(0, 0);
+        var other = member with { DataOrderSeed = 99 };
+
+        var first = Stacked([member, other], recipe);
+        var second = Stacked([other, member], recipe);
+
+        Assert.True(TensorAssert.AnyDiffers(first[0], second[1]));
+    }
+
     [Fact]
     public void A_diverged_member_fails_alone_and_its_companions_train_on_bit_for_bit()
     {
