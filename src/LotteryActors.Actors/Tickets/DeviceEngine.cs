@@ -141,6 +141,9 @@ public sealed class DeviceEngine : ReceiveActor, IWithTimers
         StartWhenReady(gathered: false);
     }
 
+    protected override void PreStart() =>
+        log.Info("Training on the stacked engine: stacks of {StackSize}", node.Runtime.Engine.StackSize);
+
     protected override void PostStop() => batch?.Dispose();
 
     private sealed record ContinueBatch

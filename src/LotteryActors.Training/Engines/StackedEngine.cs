@@ -8,8 +8,9 @@ namespace LotteryActors.Training.Engines;
 /// spec fixes: the tickets of one width in consecutive blocks of <see cref="StackSize"/> (by ticket index), at the
 /// same round and kind of run, each ticket always in the same place of its stack (its index within the block);
 /// places whose ticket is not there (finished, failed, or journaled before a resume) hold a copy of a member whose
-/// results are dropped. A member's bits depend on K and on its place (on the CPU they do: the searches' resume test
-/// failed when places followed arrival) but not on its companions' values, so with both fixed here a resumed
+/// results are dropped. A member's bits depend on its place (on the CPU they do: the searches' resume test failed
+/// when places followed arrival), may depend on K (a GPU's batched kernels may change with it; on the CPU a place-0
+/// member's do not) and do not depend on its companions' values, so with place and K fixed here a resumed
 /// search trains every member to the bits it had before, whoever shares its stack this time. What cannot stack
 /// says why (<see cref="WhyAlone"/>) and trains alone through <see cref="SeparateEngine"/>, so it never silently
 /// differs from a single run.

@@ -51,16 +51,10 @@ public sealed class StackedEngineTests : IDisposable
         home.Dispose();
     }
 
-    private IReadOnlyList<WorkUnit> RoundZero() => Spec.Tickets().Select(t =>
-    {
-        var init = runner.DrawInit(Spec.InitOf(t));
-        return new WorkUnit(t, 0, RunKind.Ticket, init, runner.DenseMask(init));
-    }).ToList();
-
     [Fact]
     public void Every_member_of_a_stack_gets_the_weights_metrics_and_artifacts_it_gets_alone_to_float_tolerance()
     {
-        var roundZero = RoundZero();
+        var roundZero = runner.RoundZero();
         var aloneZero = new SeparateEngine(runner).TrainAll(roundZero);
         // Round 1's ticket runs and both controls, from round 0's masks and rewind points: 9 units, 3 per kind.
         var roundOne = aloneZero.SelectMany(o => new[] { RunKind.Ticket, RunKind.RandomReinit, RunKind.RandomMask }
@@ -102,7 +96,7 @@ public sealed class StackedEngineTests : IDisposable
     [Fact]
     public void What_cannot_stack_says_why_and_trains_alone_bit_for_bit_as_the_separate_engine_does()
     {
-        var ticket = RoundZero()[0];
+        var ticket = runner.RoundZero()[0];
         var baseline = ticket with { Kind = RunKind.DenseBaseline };
         var stacked = new StackedEngine(runner, 4);
 
@@ -122,7 +116,7 @@ public sealed class StackedEngineTests : IDisposable
     [Fact]
     public void A_members_bits_do_not_depend_on_which_companions_fill_its_stack()
     {
-        var units = RoundZero();
+        var units = runner.RoundZero();
         var engine = new StackedEngine(runner, 4);
 
         var inFull = engine.TrainAll(units);
@@ -131,5 +125,17 @@ public sealed class StackedEngineTests : IDisposable
 
         Assert.Equal(inFull[2].Result, last.Result);
         Assert.Equal(inFull[2].Result, withFirst[1].Result);
+    }
+
+    /// <summary>The bench's comparison runs and agrees with the tests above; its times are reported, not judged.
+    /// </summary>
+    [Fact]
+    public void The_engine_comparison_trains_round_zero_both_ways_to_the_same_accuracies()
+    {
+        var result = Training.Benchmarks.EngineComparison.Measure(runner, stackSize: 4);
+
+        Assert.Equal((3, 4), (result.Units, result.StackSize));
+        Assert.True(result.SeparateSeconds > 0 && result.StackedSeconds > 0);
+        Assert.Equal(0, result.LargestTestAccuracyDifference, 1e-9);
     }
 }
