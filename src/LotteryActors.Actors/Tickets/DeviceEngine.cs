@@ -54,12 +54,14 @@ public sealed class DeviceEngine : ReceiveActor, IWithTimers
     private void Training()
     {
         Receive<EngineRunRequested>(requested => Enqueue(requested.Unit));
+        // A gather that ended while this batch trained: the batch's end looks at the waiting units again.
         Receive<GatherEnded>(_ => { });
         Receive<ContinueBatch>(_ => Guarded(() =>
         {
             var (from, started) = (batch!.Iteration, Stopwatch.GetTimestamp());
             batch.RunChunk(node.Runtime.ChunkIterations);
             var elapsed = Stopwatch.GetElapsedTime(started);
+            // Each member trained its own examples in the stack's wall time.
             foreach (var unit in batch.Units)
             {
                 NodeMetrics.Trained(unit.Ticket.ToString(), (batch.Iteration - from) * node.Runner.Spec.Training
