@@ -31,6 +31,9 @@ public sealed record RuntimeSettings(
     /// <summary>This node's Prometheus endpoint (<c>lottery.runtime.metrics</c>); off by default.</summary>
     public MetricsSettings Metrics { get; init; } = MetricsSettings.Off;
 
+    /// <summary>How the device trains: each run alone or stacked (<c>lottery.runtime.engine</c>).</summary>
+    public EngineSettings Engine { get; init; } = EngineSettings.Default;
+
     /// <summary>Overrides <c>lottery.runtime.home</c>, so a container can point every node at its volume.</summary>
     public const string HomeVariable = "LOTTERY_HOME";
 
@@ -84,7 +87,7 @@ public sealed record RuntimeSettings(
             snapshotEvery,
             journal,
             connection,
-            store) { Metrics = MetricsSettings.Read(config) };
+            store) { Metrics = MetricsSettings.Read(config), Engine = EngineSettings.Read(config) };
     }
 
     /// <summary>

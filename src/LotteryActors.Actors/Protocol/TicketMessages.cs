@@ -1,3 +1,4 @@
+using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 
@@ -35,6 +36,14 @@ public static class TicketMessages
 
     /// <summary>Trainer to supervisor: done with the slot.</summary>
     public sealed record SlotReleased(TicketId Ticket);
+
+    /// <summary>Trainer to the device engine (stacked engine only): train this unit with whatever it stacks with.
+    /// </summary>
+    public sealed record EngineRunRequested(WorkUnit Unit);
+
+    /// <summary>Device engine to trainer: the unit is trained and its artifacts are stored, or it failed. Local to
+    /// one node: the outcome may carry an exception.</summary>
+    public sealed record EngineRunDone(MemberOutcome Outcome);
 
     /// <summary>Supervisor to coordinator: the ticket failed for a scientific reason (it diverged).</summary>
     public sealed record TicketGaveUp(TicketId Ticket, string Reason, int Attempts);

@@ -15,6 +15,8 @@ namespace LotteryActors.Actors.Tickets;
 /// bug) is retried: the trainer starts again after a backoff (min-backoff, doubling up to max-backoff) and resumes
 /// from the ticket's last journaled run. After max-restarts retries the coordinator hears that the ticket is stalled,
 /// and stops the search without journaling anything about the ticket.
+/// With a stacked engine (<see cref="TrainingNode.Stacks"/>) it also owns the device's <see cref="DeviceEngine"/>,
+/// through which every trainer's runs go instead of through a slot.
 /// </summary>
 public sealed class TicketSupervisor : ReceiveActor, IWithTimers
 {
@@ -25,6 +27,7 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
     private readonly Dictionary<TicketId, int> failures = [];
     private readonly Dictionary<TicketId, Exception> crashes = [];
     private readonly SlotQueue slots;
+    private IActorRef? engine;
 
     public TicketSupervisor(IActorRef coordinator, TrainingNode node)
     {
@@ -76,7 +79,7 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
         var name = ticket.ToString();
         if (!Context.Child(name).IsNobody())
             return;
-        var trainer = Context.ActorOf(TicketTrainer.Props(ticket, coordinator, Self, node), name);
+        var trainer = Context.ActorOf(TicketTrainer.Props(ticket, coordinator, Self, engine, node), name);
         ticketsByChild[name] = ticket;
         Context.Watch(trainer);
     }
@@ -88,7 +91,13 @@ public sealed class TicketSupervisor : ReceiveActor, IWithTimers
         NodeMetrics.Slots(slots.InUse, slots.Capacity);
     }
 
-    protected override void PreStart() => NodeMetrics.Slots(0, slots.Capacity);
+    protected override void PreStart()
+    {
+        NodeMetrics.Slots(0, slots.Capacity);
+        // A stacked node trains through one engine, whose failures are bugs: they escalate, as a nameless one does.
+        if (node.Stacks)
+            engine = Context.ActorOf(DeviceEngine.Props(node), "engine");
+    }
 
     protected override void PostStop() => NodeMetrics.Slots(0, slots.Capacity);
 

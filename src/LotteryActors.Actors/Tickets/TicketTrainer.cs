@@ -13,6 +13,8 @@ namespace LotteryActors.Actors.Tickets;
 /// Trains one ticket, one run at a time: asks the coordinator for its next run, waits for a slot, trains in
 /// chunks (a message to itself between chunks keeps it responsive), hands the result to the coordinator and
 /// waits until it is journaled before asking again. Idle → WaitingForSlot → Training → AwaitingRecord → Idle.
+/// With a stacked engine the device's <see cref="DeviceEngine"/> trains the run instead (no slot):
+/// Idle → OnEngine → AwaitingRecord → Idle; the trainer still owns the run's state and its journaling.
 /// A restarted trainer simply asks again: the coordinator's journal says where the ticket stands.
 /// </summary>
 public sealed class TicketTrainer : ReceiveActor
@@ -20,23 +22,28 @@ public sealed class TicketTrainer : ReceiveActor
     private readonly TicketId ticket;
     private readonly IActorRef coordinator;
     private readonly IActorRef slots;
+    private readonly IActorRef? engine;
     private readonly TrainingNode node;
     private readonly ILoggingAdapter log;
     private ActiveRun? run;
     private bool holdsSlot;
 
-    public TicketTrainer(TicketId ticket, IActorRef coordinator, IActorRef slots, TrainingNode node)
+    /// <param name="engine">The device's stacking engine, or null when each trainer trains its own runs.</param>
+    public TicketTrainer(TicketId ticket, IActorRef coordinator, IActorRef slots, IActorRef? engine,
+        TrainingNode node)
     {
         this.ticket = ticket;
         this.coordinator = coordinator;
         this.slots = slots;
+        this.engine = engine;
         this.node = node;
         log = Context.SearchLogger(node.Runner.Spec.SearchId).ForTicket(node.Runner.Spec, ticket);
         Idle();
     }
 
-    public static Props Props(TicketId ticket, IActorRef coordinator, IActorRef slots, TrainingNode node) =>
-        Akka.Actor.Props.Create(() => new TicketTrainer(ticket, coordinator, slots, node))
+    public static Props Props(TicketId ticket, IActorRef coordinator, IActorRef slots, IActorRef? engine,
+        TrainingNode node) =>
+        Akka.Actor.Props.Create(() => new TicketTrainer(ticket, coordinator, slots, engine, node))
             .WithDispatcher(TrainingNode.TrainerDispatcher);
 
     protected override void PreStart() => coordinator.Tell(new NextRunRequested(ticket));
@@ -57,6 +64,12 @@ public sealed class TicketTrainer : ReceiveActor
     {
         Receive<RunAssigned>(assigned =>
         {
+            if (engine is not null)
+            {
+                engine.Tell(new EngineRunRequested(assigned.Unit));
+                Become(() => OnEngine(assigned.Unit));
+                return;
+            }
             slots.Tell(new SlotRequested(ticket));
             Become(() => WaitingForSlot(assigned.Unit));
         });
@@ -95,6 +108,20 @@ public sealed class TicketTrainer : ReceiveActor
             DisposeRun();
             NodeMetrics.TrainerIdle(ticket.ToString());
             coordinator.Tell(new RunFinished(result));
+            Become(() => AwaitingRecord(unit));
+        });
+    }
+
+    /// <summary>A failed outcome is thrown here, so the supervisor treats it as it treats a failed run of its own.
+    /// </summary>
+    private void OnEngine(WorkUnit unit)
+    {
+        Receive<EngineRunDone>(done => done.Outcome.Unit == unit, done =>
+        {
+            if (done.Outcome.Failure is { } failure)
+                throw failure;
+            NodeMetrics.TrainerIdle(ticket.ToString());
+            coordinator.Tell(new RunFinished(done.Outcome.Result!));
             Become(() => AwaitingRecord(unit));
         });
     }

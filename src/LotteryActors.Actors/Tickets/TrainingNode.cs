@@ -1,4 +1,5 @@
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
 
 namespace LotteryActors.Actors.Tickets;
@@ -11,6 +12,10 @@ public sealed record TrainingNode(ImpRunner Runner, RuntimeSettings Runtime)
 {
     /// <summary>Trainers run here: one dedicated thread per trainer, so TorchSharp's thread-local dispose scopes hold.</summary>
     public const string TrainerDispatcher = "lottery.trainer-dispatcher";
+
+    /// <summary>Whether this node's runs go through one <see cref="DeviceEngine"/> that stacks them, rather than
+    /// each through its own trainer's thread and slot.</summary>
+    public bool Stacks => Runtime.Engine.Kind.On(Runner.Data.Train.Images.device_type) == EngineKind.Stacked;
 
     public static string DispatcherHocon => """
         lottery.trainer-dispatcher {

@@ -45,7 +45,7 @@ public static class StackedThroughput
                     return Timed(session.RunChunk, iterations);
                 });
                 var members = Enumerable.Range(0, k).Select(seed => new StackedMember(mask, init, seed)).ToList();
-                using var stacked = new StackedSession(StackedSession.LayersOf(network), data, timed, members);
+                using var stacked = new StackedSession(network, data, timed, members);
                 var together = Timed(stacked.RunChunk, iterations);
                 return new StackedMeasurement(k, k * examples / separate, k * examples / together);
             }).ToList();

@@ -20,13 +20,22 @@ public sealed record StackedMember(Mask Mask, IReadOnlyDictionary<string, Tensor
 /// own mask and its own Adam moments, sharing only the step count and learning rate, which the recipe fixes anyway.
 /// The loss is the sum of the members' mean losses, so each member's gradient is the one it would get alone;
 /// results match training alone to float tolerance (batched and plain matmuls add in different orders), and a
-/// member's bits depend only on its own inputs and K's kernel choice, never on its companions' values.
+/// member's bits depend on its own inputs, on K and on its place in the stack (the kernels' paths follow a slice's
+/// memory alignment), never on its companions' values.
 /// Small nets on a GPU are launch-bound, and this turns K launches into one. Only multilayer perceptrons (every
 /// weight 2-d, ReLU between layers, as LeNet-300-100) stack here; convolutions would need grouped convolutions.
-/// Losses are read once per chunk: a non-finite one fails the chunk with <see cref="DivergenceException"/>.
+/// Per member it does what <see cref="TrainingSession"/> does without a patience: validation every eval interval
+/// (through <paramref name="network"/> loaded with the member's weights, so the evaluation is the single run's),
+/// the early-stop point with its test accuracy, the rewind capture, and the outcome at the end. A member whose loss
+/// stops being finite is failed alone (<see cref="Failure"/>): every operation here is per member (batched matmul,
+/// per-row loss, element-wise optimizer), so its NaNs never reach its companions, which train on.
+/// <paramref name="width"/> and <paramref name="slots"/> fix K and each member's place in the stack (the places left
+/// empty hold copies of the first member, whose results are dropped), so an engine that fixes both from the spec
+/// makes a member's bits independent of which companions happen to share its stack.
 /// </summary>
 public sealed class StackedSession : IDisposable
 {
+    private readonly PrunableNetwork network;
     private readonly DatasetSplits data;
     private readonly IReadOnlyList<string> layers;
     private readonly Parameter[] weights;
@@ -35,36 +44,60 @@ public sealed class StackedSession : IDisposable
     private readonly Generator[] dataOrders;
     private readonly MaskedOptimizer optimizer;
     private readonly LearningRateSchedule schedule;
-    private readonly Tensor lossSum;
+    private readonly Tensor losses;
+    private int pendingLosses;
     private readonly int batchSize;
     private readonly int iterationsPerEpoch;
+    private readonly int evalInterval;
+    private readonly int? captureAt;
+    private readonly MemberRecord[] records;
+    private readonly int[] slotOf;
     private Tensor? permutations;
 
-    /// <param name="layers">The layers in forward order, as in <c>fc1</c> for <c>fc1.weight</c> and <c>fc1.bias</c>.
-    /// </param>
-    public StackedSession(IReadOnlyList<string> layers, DatasetSplits data, TrainingRecipe recipe,
-        IReadOnlyList<StackedMember> members)
+    /// <param name="network">The members' architecture; used to name the layers and to evaluate each member.</param>
+    /// <param name="width">The stack's K, at least the member count (default: the member count).</param>
+    /// <param name="slots">Each member's distinct place in the stack, below K (default: 0, 1, ... in order).</param>
+    public StackedSession(PrunableNetwork network, DatasetSplits data, TrainingRecipe recipe,
+        IReadOnlyList<StackedMember> members, int startIteration = 0, int? captureAt = null, int? width = null,
+        IReadOnlyList<int>? slots = null)
     {
         if (members.Count == 0)
             throw new ArgumentException("a stack needs at least one member", nameof(members));
+        var k = width ?? members.Count;
+        slotOf = (slots ?? Enumerable.Range(0, members.Count).ToList()).ToArray();
+        if (slotOf.Length != members.Count || slotOf.Distinct().Count() != slotOf.Length
+                                           || slotOf.Any(slot => slot < 0 || slot >= k))
+            throw new ArgumentException(
+                $"{members.Count} members need as many distinct places below K = {k}: {string.Join(", ", slotOf)}",
+                nameof(slots));
+        this.network = network;
         this.data = data;
-        this.layers = layers;
+        this.captureAt = captureAt;
+        layers = LayersOf(network);
         batchSize = recipe.BatchSize;
         iterationsPerEpoch = TrainingSession.IterationsPerEpoch(data, recipe);
         TotalIterations = recipe.Duration.ToIterations(iterationsPerEpoch);
+        if (startIteration >= TotalIterations)
+            throw new ArgumentOutOfRangeException(nameof(startIteration), startIteration,
+                $"rewind point must come before the end of training ({TotalIterations} iterations)");
+        evalInterval = Math.Max(1, recipe.EvalInterval.ToIterations(iterationsPerEpoch));
+        Iteration = startIteration;
         schedule = new LearningRateSchedule(recipe, iterationsPerEpoch);
+        var stack = Enumerable.Repeat(members[0], k).ToArray();
+        for (var i = 0; i < members.Count; i++)
+            stack[slotOf[i]] = members[i];
         var device = data.Train.Images.device;
         using (no_grad())
         {
-            masks = layers.Select(l => Stack(members.Select(m => m.Mask.Layers[$"{l}.weight"]), device)).ToArray();
+            masks = layers.Select(l => Stack(stack.Select(m => m.Mask.Layers[$"{l}.weight"]), device)).ToArray();
             weights = layers.Select((l, i) =>
             {
-                using var stacked = Stack(members.Select(m => m.StartWeights[$"{l}.weight"]), device);
+                using var stacked = Stack(stack.Select(m => m.StartWeights[$"{l}.weight"]), device);
                 return new Parameter(Mask.ZeroPruned(stacked, masks[i]));
             }).ToArray();
             biases = layers.Select(l =>
             {
-                using var stacked = Stack(members.Select(m => m.StartWeights[$"{l}.bias"]), device);
+                using var stacked = Stack(stack.Select(m => m.StartWeights[$"{l}.bias"]), device);
                 return new Parameter(stacked.clone());
             }).ToArray();
         }
@@ -72,11 +105,17 @@ public sealed class StackedSession : IDisposable
             weights.Zip(masks, (w, m) => new MaskedParameter(w, m))
                 .Concat(biases.Select(b => new MaskedParameter(b, null))),
             recipe.Optimizer, recipe.Momentum, recipe.WeightDecay);
-        dataOrders = members.Select(m => new Generator((ulong)m.DataOrderSeed)).ToArray();
-        lossSum = zeros(members.Count, device: device);
+        dataOrders = stack.Select(m => new Generator((ulong)m.DataOrderSeed)).ToArray();
+        // As a single run resumed at the rewind point does: the epochs before it drew their orders already.
+        foreach (var order in dataOrders)
+            for (var epoch = 0; epoch < startIteration / iterationsPerEpoch; epoch++)
+                randperm(data.Train.Count, generator: order).Dispose();
+        losses = zeros(TrainingSession.LossWindow, k, device: device);
+        records = members.Select(_ => new MemberRecord()).ToArray();
     }
 
-    public int Members => dataOrders.Length;
+    /// <summary>The members asked for, without the copies that pad the stack to its width.</summary>
+    public int Members => records.Length;
 
     public int Iteration { get; private set; }
 
@@ -84,17 +123,47 @@ public sealed class StackedSession : IDisposable
 
     public bool IsComplete => Iteration >= TotalIterations;
 
+    /// <summary>Trains up to <paramref name="maxIterations"/> more iterations; evaluates every member at every eval
+    /// interval passed. Never throws for a diverged member: see <see cref="Failure"/>.</summary>
     public void RunChunk(int maxIterations)
     {
         var stop = (int)Math.Min(TotalIterations, (long)Iteration + maxIterations);
         while (Iteration < stop)
         {
+            if (captureAt == Iteration)
+                foreach (var (record, k) in records.Select((r, k) => (r, k)).Where(p => p.r.Captured is null))
+                    record.Captured = MemberWeights(k);
             Step();
             Iteration++;
+            if (pendingLosses == TrainingSession.LossWindow)
+                ReadLosses();
+            if (Iteration % evalInterval == 0 || Iteration == TotalIterations)
+                EvaluateValidation();
         }
-        using var read = lossSum.cpu().data<float>();
-        foreach (var sum in read.ToArray().Where(s => !float.IsFinite(s)))
-            throw new DivergenceException(Iteration, sum);
+        ReadLosses();
+    }
+
+    /// <summary>Why member <paramref name="k"/> failed (its loss stopped being finite), or null.</summary>
+    public DivergenceException? Failure(int k) => records[k].Failure;
+
+    /// <summary>Member <paramref name="k"/>'s weights at the rewind iteration, or null; owned by the session.</summary>
+    public Dictionary<string, Tensor>? CapturedWeights(int k) => records[k].Captured;
+
+    /// <summary>Member <paramref name="k"/>'s outcome, as <see cref="TrainingSession.Complete"/> makes it alone.
+    /// </summary>
+    public RoundOutcome Complete(int k)
+    {
+        if (!IsComplete)
+            throw new InvalidOperationException($"session is at iteration {Iteration} of {TotalIterations}");
+        if (records[k].Failure is { } failure)
+            throw new InvalidOperationException($"member {k} failed: {failure.Message}", failure);
+        Load(k);
+        var validation = Evaluator.Evaluate(network, data.Validation);
+        var test = Evaluator.Evaluate(network, data.Test);
+        var r = records[k];
+        return new RoundOutcome(Iteration, validation.Accuracy, validation.Loss, test.Accuracy, test.Loss,
+            r.Best.Iteration, r.Best.Accuracy, r.Best.TestAccuracy, r.LastTrainLoss, r.Curve.ToList(),
+            network.CaptureState());
     }
 
     /// <summary>The layers of a network that can be stacked here; refuses anything but a multilayer perceptron.
@@ -107,16 +176,32 @@ public sealed class StackedSession : IDisposable
     }
 
     /// <summary>Each member's weights on the CPU, named as its own network names them; owned by the caller.</summary>
-    public IReadOnlyList<Dictionary<string, Tensor>> MemberWeights()
+    public IReadOnlyList<Dictionary<string, Tensor>> MemberWeights() =>
+        Enumerable.Range(0, Members).Select(MemberWeights).ToList();
+
+    private Dictionary<string, Tensor> MemberWeights(int k)
     {
         using var _ = no_grad();
-        return Enumerable.Range(0, Members).Select(k => layers
+        return layers
             .SelectMany((l, i) => new[]
             {
-                ($"{l}.weight", weights[i][k].cpu().clone()),
-                ($"{l}.bias", biases[i][k].cpu().clone()),
+                ($"{l}.weight", weights[i][slotOf[k]].cpu().clone()),
+                ($"{l}.bias", biases[i][slotOf[k]].cpu().clone()),
             })
-            .ToDictionary(p => p.Item1, p => p.Item2)).ToList();
+            .ToDictionary(p => p.Item1, p => p.Item2);
+    }
+
+    /// <summary>Copies member <paramref name="k"/>'s weights into the evaluation network.</summary>
+    private void Load(int k)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        network.LoadState(layers
+            .SelectMany((l, i) => new[]
+            {
+                ($"{l}.weight", weights[i][slotOf[k]]), ($"{l}.bias", biases[i][slotOf[k]]),
+            })
+            .ToDictionary(p => p.Item1, p => p.Item2));
     }
 
     private void Step()
@@ -129,8 +214,9 @@ public sealed class StackedSession : IDisposable
             using var orders = stack(dataOrders.Select(g => randperm(data.Train.Count, generator: g)));
             permutations = orders.to(data.Train.Images.device).DetachFromDisposeScope();
         }
+        var k = dataOrders.Length;
         var indices = permutations.narrow(1, (long)position * batchSize, batchSize).reshape(-1);
-        var images = data.Train.Images.index_select(0, indices).reshape(Members, batchSize, -1);
+        var images = data.Train.Images.index_select(0, indices).reshape(k, batchSize, -1);
         var labels = data.Train.Labels.index_select(0, indices);
 
         var activation = images;
@@ -140,12 +226,57 @@ public sealed class StackedSession : IDisposable
             if (i < layers.Count - 1)
                 activation = nn.functional.relu(activation);
         }
-        var losses = nn.functional.cross_entropy(activation.reshape(-1, activation.shape[2]), labels,
-            reduction: nn.Reduction.None).reshape(Members, batchSize).mean([1]);
-        losses.sum().backward();
+        var memberLosses = nn.functional.cross_entropy(activation.reshape(-1, activation.shape[2]), labels,
+            reduction: nn.Reduction.None).reshape(k, batchSize).mean([1]);
+        memberLosses.sum().backward();
         optimizer.Step(schedule.At(Iteration));
         using (no_grad())
-            lossSum.add_(losses.detach());
+            losses[pendingLosses].copy_(memberLosses.detach());
+        pendingLosses++;
+    }
+
+    /// <summary>Reads the losses since the last read into each member's sum, in the single run's order; a member's
+    /// first non-finite loss fails that member.</summary>
+    private void ReadLosses()
+    {
+        if (pendingLosses == 0)
+            return;
+        using var scope = NewDisposeScope();
+        var columns = losses.narrow(0, 0, pendingLosses).t().contiguous().cpu();
+        var firstIteration = Iteration - pendingLosses;
+        var count = pendingLosses;
+        pendingLosses = 0;
+        for (var k = 0; k < records.Length; k++)
+        {
+            using var read = columns[slotOf[k]].data<float>();
+            var values = read.ToArray();
+            var r = records[k];
+            for (var i = 0; i < count && r.Failure is null; i++)
+            {
+                if (!float.IsFinite(values[i]))
+                    r.Failure = new DivergenceException(firstIteration + i, values[i]);
+                r.LossSum += values[i];
+                r.LossCount++;
+            }
+        }
+    }
+
+    private void EvaluateValidation()
+    {
+        ReadLosses();
+        for (var k = 0; k < records.Length; k++)
+        {
+            var r = records[k];
+            if (r.Failure is not null)
+                continue;
+            Load(k);
+            var validation = Evaluator.Evaluate(network, data.Validation);
+            r.Curve.Add(new EvalPoint(Iteration, validation.Accuracy, validation.Loss));
+            r.LastTrainLoss = r.LossCount > 0 ? r.LossSum / r.LossCount : double.NaN;
+            (r.LossSum, r.LossCount) = (0, 0);
+            if (validation.Accuracy > r.Best.Accuracy)
+                r.Best = (Iteration, validation.Accuracy, Evaluator.Evaluate(network, data.Test).Accuracy);
+        }
     }
 
     private static Tensor Stack(IEnumerable<Tensor> members, Device device)
@@ -158,10 +289,25 @@ public sealed class StackedSession : IDisposable
     {
         optimizer.Dispose();
         permutations?.Dispose();
-        lossSum.Dispose();
+        losses.Dispose();
         foreach (var t in weights.Concat<Tensor>(biases).Concat(masks))
             t.Dispose();
         foreach (var g in dataOrders)
             g.Dispose();
+        foreach (var r in records)
+            r.Captured?.DisposeAll();
+    }
+
+    /// <summary>What <see cref="TrainingSession"/> keeps about its one network, kept here per member.</summary>
+    private sealed class MemberRecord
+    {
+        public List<EvalPoint> Curve { get; } = [];
+        public (int Iteration, double Accuracy, double TestAccuracy) Best { get; set; } =
+            (-1, double.NegativeInfinity, double.NaN);
+        public double LossSum { get; set; }
+        public int LossCount { get; set; }
+        public double LastTrainLoss { get; set; } = double.NaN;
+        public DivergenceException? Failure { get; set; }
+        public Dictionary<string, Tensor>? Captured { get; set; }
     }
 }

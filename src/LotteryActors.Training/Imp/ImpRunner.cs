@@ -56,6 +56,14 @@ public sealed class ImpRunner(SearchSpec spec, DatasetSplits data, ArtifactStore
 
     public ActiveRun Begin(WorkUnit unit) => new(this, unit);
 
+    /// <summary>Round 0 of every ticket of the spec, its init drawn and stored (once per init, as hashes dedupe).
+    /// </summary>
+    public IReadOnlyList<WorkUnit> RoundZero() => Spec.Tickets().Select(t =>
+    {
+        var init = DrawInit(Spec.InitOf(t));
+        return new WorkUnit(t, 0, RunKind.Ticket, init, DenseMask(init));
+    }).ToList();
+
     /// <summary>Runs a unit start to finish on the calling thread.</summary>
     public RunResult Run(WorkUnit unit, int chunkIterations = 1000)
     {

@@ -1,4 +1,5 @@
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Training.Engines;
 using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Actors.Tests.Configuration;
@@ -22,6 +23,9 @@ public sealed class LotteryConfigTests
         var runtime = RuntimeSettings.Read(LotteryConfig.Defaults);
         Assert.Equal(Environment.ProcessorCount, runtime.Slots);
         Assert.Equal(JournalBackend.Sqlite, runtime.Journal);
+        Assert.Equal(new EngineSettings(EngineKind.Auto, 8, TimeSpan.FromMilliseconds(200)), runtime.Engine);
+        Assert.Equal(EngineKind.Separate, runtime.Engine.Kind.On(TorchSharp.DeviceType.CPU));
+        Assert.Equal(EngineKind.Stacked, runtime.Engine.Kind.On(TorchSharp.DeviceType.CUDA));
     }
 
     [Fact]
@@ -143,6 +147,8 @@ public sealed class LotteryConfigTests
     [InlineData("lottery.search.modle.family = conv-2", "lottery.search.modle.family", "unknown key")]
     [InlineData("lottery.runtime.journal = mongodb", "lottery.runtime.journal", "sqlite, postgresql")]
     [InlineData("lottery.runtime.journal = postgresql", "lottery.runtime.connection-string", "is empty")]
+    [InlineData("lottery.runtime.engine = fast", "lottery.runtime.engine", "auto, separate, stacked")]
+    [InlineData("lottery.runtime.stack-size = 0", "lottery.runtime.stack-size", "1 or more")]
     [InlineData("lottery.runtime.metrics.port = 70000", "lottery.runtime.metrics.port", "1 to 65535")]
     [InlineData("lottery.runtime.metrics.host = \"\"", "lottery.runtime.metrics.host", "is empty")]
     public void A_bad_setting_names_its_key_and_what_is_allowed(string hocon, string key, string allowed)

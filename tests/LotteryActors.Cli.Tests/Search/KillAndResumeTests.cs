@@ -17,6 +17,17 @@ public sealed class KillAndResumeTests
         KillTwiceAndResume("", (crashed, manifest) => CountJournaled(crashed.JournalPath, manifest));
     }
 
+    /// <summary>The same promise on the stacked engine (both tickets in one stack): stacks are fixed by the spec,
+    /// so a resumed search, whose stacks fill differently, trains every member to the bits it had.</summary>
+    [Fact]
+    public void Search_on_the_stacked_engine_killed_twice_then_resumed_ends_identical_to_an_uninterrupted_run()
+    {
+        var resumed = KillTwiceAndResume("", (crashed, manifest) => CountJournaled(crashed.JournalPath, manifest),
+            engine: "lottery.runtime { engine = stacked, stack-size = 2 }");
+
+        Assert.Contains("Training on the stacked engine: stacks of 2", resumed);
+    }
+
     /// <summary>The same promise with the lab's backends: journal and artifacts in PostgreSQL, and the resumed
     /// process given a fresh artifact cache, so every artifact it trains from comes from the database.</summary>
     [PostgresFact]
@@ -38,16 +49,17 @@ public sealed class KillAndResumeTests
     /// <summary>
     /// An uninterrupted reference search (SQLite), then the same search with <paramref name="backend"/> settings
     /// killed with SIGKILL twice and resumed; <paramref name="countJournaled"/> counts journal rows by manifest.
+    /// Both run with the <paramref name="engine"/> settings. Returns what the resumed process wrote to stderr.
     /// </summary>
-    private static void KillTwiceAndResume(string backend, Func<SearchWorkspace, string, long> countJournaled,
-        bool freshCacheOnResume = false)
+    private static string KillTwiceAndResume(string backend, Func<SearchWorkspace, string, long> countJournaled,
+        bool freshCacheOnResume = false, string engine = "")
     {
-        using var reference = new SearchWorkspace();
+        using var reference = new SearchWorkspace(engine);
         var uninterrupted = CliProcess.Run(Limit, "search", "--config", reference.ConfigPath, "--json");
         Assert.True(uninterrupted.ExitCode == 0, uninterrupted.Stderr);
         var searchId = SearchJson.SearchId(uninterrupted.Stdout);
 
-        using var crashed = new SearchWorkspace(backend);
+        using var crashed = new SearchWorkspace(backend + "\n" + engine);
         using (var first = CliProcess.Start("search", "--config", crashed.ConfigPath))
         {
             first.WaitForLog($"[3/{SearchWorkspace.RunsPerSearch}]", Limit);
@@ -69,6 +81,7 @@ public sealed class KillAndResumeTests
         Assert.Equal(expected, SearchJson.Runs(resumed.Stdout));
         Assert.Equal(SearchWorkspace.RunsPerSearch, countJournaled(crashed, "RoundCompleted.v2"));
         Assert.Equal(1, countJournaled(crashed, "SearchCompleted.v1"));
+        return resumed.Stderr;
     }
 
     [Fact]

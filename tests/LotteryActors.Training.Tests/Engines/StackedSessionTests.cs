@@ -55,10 +55,10 @@ public sealed class StackedSessionTests : IDisposable
     }
 
     private IReadOnlyList<Dictionary<string, Tensor>> Stacked(IReadOnlyList<StackedMember> members,
-        TrainingRecipe recipe)
+        TrainingRecipe recipe, int? width = null)
     {
         using var network = Network();
-        using var session = new StackedSession(StackedSession.LayersOf(network), data, recipe, members);
+        using var session = new StackedSession(network, data, recipe, members, width: width);
         while (!session.IsComplete)
             session.RunChunk(7);
         return session.MemberWeights();
@@ -113,6 +113,60 @@ public sealed class StackedSessionTests : IDisposable
         var withThree = Stacked([member, Member(2, 0), Member(3, 0.5), Member(4, 0.2)], recipe);
 
         TensorAssert.BitwiseEqual(withOne[0], withThree[0]);
+    }
+
+    /// <summary>On the CPU K does not change the kernel's arithmetic either; the stacked engine still pads every
+    /// stack to one K, since a GPU's batched kernels may change with K.</summary>
+    [Fact]
+    public void On_the_cpu_a_members_bits_do_not_depend_on_the_stacks_width()
+    {
+        var recipe = SyntheticSpec.Recipe(OptimizerKind.Adam, 0.01);
+        var member = Member(0, 0.5);
+
+        var single = Stacked([member], recipe);
+        var padded = Stacked([member], recipe, width: 5);
+
+        TensorAssert.BitwiseEqual(single[0], padded[0]);
+        Assert.Single(padded);
+    }
+
+    /// <summary>
+    /// Why <see cref="StackedEngine"/> fixes every ticket's place in its stack: two members swapped train to other
+    /// bits (here in fc1, whose per-member slices then start at other memory alignments). Were this ever to fail,
+    /// fixed places would be unnecessary, not wrong.
+    /// </summary>
+    [Fact]
+    public void On_the_cpu_a_members_bits_can_depend_on_its_place_in_the_stack()
+    {
+        var recipe = SyntheticSpec.Recipe(OptimizerKind.Sgd, 0.05);
+        var member = Member(0, 0);
+        var other = member with { DataOrderSeed = 99 };
+
+        var first = Stacked([member, other], recipe);
+        var second = Stacked([other, member], recipe);
+
+        Assert.True(TensorAssert.AnyDiffers(first[0], second[1]));
+    }
+
+    [Fact]
+    public void A_diverged_member_fails_alone_and_its_companions_train_on_bit_for_bit()
+    {
+        var recipe = SyntheticSpec.Recipe(OptimizerKind.Adam, 0.01);
+        var healthy = Member(0, 0.5);
+        var poisoned = Member(1, 0.2);
+        var nan = poisoned.StartWeights.ToDictionary(p => p.Key, p => p.Value * float.NaN);
+        owned.Add(new DisposableWeights(nan));
+        var reference = Stacked([healthy, poisoned], recipe);
+
+        using var network = Network();
+        using var session = new StackedSession(network, data, recipe, [healthy, poisoned with { StartWeights = nan }]);
+        session.RunChunk(int.MaxValue);
+
+        Assert.Null(session.Failure(0));
+        Assert.Equal(0, session.Failure(1)!.Iteration);
+        using var outcome = session.Complete(0);
+        TensorAssert.BitwiseEqual(reference[0], outcome.TrainedWeights);
+        Assert.Throws<InvalidOperationException>(() => session.Complete(1));
     }
 
     private sealed class DisposableWeights(Dictionary<string, Tensor> weights) : IDisposable

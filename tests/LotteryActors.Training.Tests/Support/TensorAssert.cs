@@ -1,3 +1,4 @@
+using LotteryActors.Training.Artifacts;
 using static TorchSharp.torch;
 
 namespace LotteryActors.Training.Tests.Support;
@@ -33,6 +34,28 @@ internal static class TensorAssert
     {
         using var flat = tensor.detach().cpu().contiguous().view(-1);
         return flat.data<long>().ToArray();
+    }
+
+    /// <summary>The largest absolute difference between two stored tensor sets with the same names and shapes.
+    /// </summary>
+    public static double LargestDifference(ArtifactStore store, string expectedHash, string actualHash)
+    {
+        var expected = store.Get(expectedHash);
+        var actual = store.Get(actualHash);
+        try
+        {
+            Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+            return expected.Max(p =>
+            {
+                using var difference = (p.Value - actual[p.Key]).abs().max();
+                return difference.item<float>();
+            });
+        }
+        finally
+        {
+            DisposeAll(expected);
+            DisposeAll(actual);
+        }
     }
 
     public static void DisposeAll(IReadOnlyDictionary<string, Tensor> tensors)

@@ -1,0 +1,31 @@
+using Akka.Configuration;
+using LotteryActors.Training.Engines;
+using LotteryActors.Training.Spec;
+
+namespace LotteryActors.Actors.Configuration;
+
+/// <summary>
+/// How this node's device trains (<c>lottery.runtime.engine</c>, <c>stack-size</c>, <c>stack-gather</c>): each run
+/// on its trainer's own thread, or compatible runs stacked by one engine actor. A stack is always
+/// <paramref name="StackSize"/> wide, so its members' bits depend on the stack size but not on who shares the stack;
+/// resuming a search with another engine or stack size changes bits within float tolerance, as another device does.
+/// </summary>
+public sealed record EngineSettings(EngineKind Kind, int StackSize, TimeSpan Gather)
+{
+    private const string Root = "lottery.runtime";
+
+    public static readonly EngineSettings Default = new(EngineKind.Auto, 8, TimeSpan.FromMilliseconds(200));
+
+    public static EngineSettings Read(Config config)
+    {
+        var c = new SettingsSection(config, Root);
+        var kind = c.Enum<EngineKind>("engine");
+        var stackSize = c.Int("stack-size");
+        if (stackSize < 1)
+            throw new SpecException(c.Key("stack-size"), $"is {stackSize}; allowed: 1 or more");
+        var gather = c.Time("stack-gather");
+        if (gather < TimeSpan.Zero)
+            throw new SpecException(c.Key("stack-gather"), $"is {gather}; allowed: 0 or a positive duration");
+        return new EngineSettings(kind, stackSize, gather);
+    }
+}

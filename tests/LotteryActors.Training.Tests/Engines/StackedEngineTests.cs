@@ -1,0 +1,141 @@
+using LotteryActors.Training.Artifacts;
+using LotteryActors.Training.Data;
+using LotteryActors.Training.Engines;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+using LotteryActors.Training.Tests.Support;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace LotteryActors.Training.Tests.Engines;
+
+/// <summary>
+/// The stacked engine against the separate one on real data: 500 Fashion-MNIST training images (the files
+/// <c>deploy/setup.sh</c> installs), LeNet-300-100 at width 0.25, Adam, 30 iterations with late rewinding to
+/// iteration 5, three tickets. Every unit is trained by both engines from the same inputs.
+/// </summary>
+public sealed class StackedEngineTests : IDisposable
+{
+    private const double WeightTolerance = 1e-4;
+
+    private static readonly SearchSpec Spec = SyntheticSpec.Search() with
+    {
+        Dataset = new DatasetSpec(DatasetName.FashionMnist, "/usr/share/datasets/fashion-mnist", 100, 600, 200),
+        TicketsPerWidth = 3,
+        Training = SyntheticSpec.Recipe(OptimizerKind.Adam, 1.2e-3) with
+        {
+            BatchSize = 50,
+            Duration = new Duration(3, DurationUnit.Epochs),
+            EvalInterval = new Duration(5, DurationUnit.Iterations),
+        },
+        Pruning = SyntheticSpec.Search().Pruning with { Rounds = 1, Rewind = new Duration(5, DurationUnit.Iterations) },
+        Baseline = new DenseBaselineSpec(Epochs: 2, Patience: 2),
+    };
+
+    private readonly ITestOutputHelper output;
+    private readonly TempDirectory home = new();
+    private readonly DatasetSplits data;
+    private readonly ImpRunner runner;
+
+    public StackedEngineTests(ITestOutputHelper output)
+    {
+        set_num_threads(1);
+        this.output = output;
+        data = DatasetLoader.Load(Spec.Dataset);
+        runner = new ImpRunner(Spec, data, new ArtifactStore(home.Path));
+    }
+
+    public void Dispose()
+    {
+        data.Dispose();
+        home.Dispose();
+    }
+
+    [Fact]
+    public void Every_member_of_a_stack_gets_the_weights_metrics_and_artifacts_it_gets_alone_to_float_tolerance()
+    {
+        var roundZero = runner.RoundZero();
+        var aloneZero = new SeparateEngine(runner).TrainAll(roundZero);
+        // Round 1's ticket runs and both controls, from round 0's masks and rewind points: 9 units, 3 per kind.
+        var roundOne = aloneZero.SelectMany(o => new[] { RunKind.Ticket, RunKind.RandomReinit, RunKind.RandomMask }
+            .Select(kind => new WorkUnit(o.Unit.Ticket, 1, kind,
+                kind == RunKind.RandomReinit ? o.Unit.StartHash : o.Result!.RewindHash!, o.Result!.NextMaskHash!)))
+            .ToList();
+        var units = roundZero.Concat(roundOne).ToList();
+        var stacked = new StackedEngine(runner, 4);
+        Assert.Equal([3, 3, 3, 3], stacked.Batches(units).Select(b => b.Count));
+
+        var together = stacked.TrainAll(units, chunkIterations: 7);
+        var alone = aloneZero.Concat(new SeparateEngine(runner).TrainAll(roundOne)).ToList();
+
+        var largest = 0.0;
+        foreach (var (a, s) in alone.Zip(together))
+        {
+            Assert.Equal(a.Unit, s.Unit);
+            var (x, y) = (a.Result!, s.Result!);
+            Assert.Equal((x.Density, x.Control), (y.Density, y.Control));
+            var (m, n) = (x.Metrics, y.Metrics);
+            Assert.Equal((m.Iterations, m.EarlyStopIteration), (n.Iterations, n.EarlyStopIteration));
+            foreach (var (p, q) in new[] { (m.ValidationAccuracy, n.ValidationAccuracy),
+                         (m.TestAccuracy, n.TestAccuracy), (m.BestValidationAccuracy, n.BestValidationAccuracy),
+                         (m.TestAccuracyAtEarlyStop, n.TestAccuracyAtEarlyStop) })
+                Assert.Equal(p, q, 1e-9);
+            Assert.Equal(m.ValidationLoss, n.ValidationLoss, 1e-4);
+            Assert.Equal(m.TrainLoss, n.TrainLoss, 1e-4);
+            largest = Math.Max(largest, TensorAssert.LargestDifference(runner.Store, x.WeightsHash, y.WeightsHash));
+            Assert.Equal(x.RewindHash is null, y.RewindHash is null);
+            if (x.RewindHash is not null)
+                largest = Math.Max(largest, TensorAssert.LargestDifference(runner.Store, x.RewindHash, y.RewindHash!));
+            if (x.NextMaskHash is not null)
+                Assert.Equal(x.NextMaskHash, y.NextMaskHash);
+        }
+        output.WriteLine($"largest weight difference, stacked against alone: {largest:E2}");
+        Assert.InRange(largest, 0, WeightTolerance);
+    }
+
+    [Fact]
+    public void What_cannot_stack_says_why_and_trains_alone_bit_for_bit_as_the_separate_engine_does()
+    {
+        var ticket = runner.RoundZero()[0];
+        var baseline = ticket with { Kind = RunKind.DenseBaseline };
+        var stacked = new StackedEngine(runner, 4);
+
+        Assert.Contains("patience", stacked.WhyAlone(baseline));
+        Assert.Null(stacked.WhyAlone(ticket));
+        Assert.Contains("convolutions", new StackedEngine(new ImpRunner(
+            Spec with { Model = Spec.Model with { Family = ModelFamily.Conv2 } }, data, runner.Store), 4)
+            .WhyAlone(ticket));
+        Assert.Equal([[baseline], [ticket]], stacked.Batches([baseline, ticket]));
+
+        var together = stacked.TrainAll([baseline]).Single().Result!;
+        var alone = new SeparateEngine(runner).TrainAll([baseline]).Single().Result!;
+
+        Assert.Equal(alone, together);
+    }
+
+    [Fact]
+    public void A_members_bits_do_not_depend_on_which_companions_fill_its_stack()
+    {
+        var units = runner.RoundZero();
+        var engine = new StackedEngine(runner, 4);
+
+        var inFull = engine.TrainAll(units);
+        var last = engine.TrainAll([units[2]]).Single();
+        var withFirst = engine.TrainAll([units[0], units[2]]);
+
+        Assert.Equal(inFull[2].Result, last.Result);
+        Assert.Equal(inFull[2].Result, withFirst[1].Result);
+    }
+
+    /// <summary>The bench's comparison runs and agrees with the tests above; its times are reported, not judged.
+    /// </summary>
+    [Fact]
+    public void The_engine_comparison_trains_round_zero_both_ways_to_the_same_accuracies()
+    {
+        var result = Training.Benchmarks.EngineComparison.Measure(runner, stackSize: 4);
+
+        Assert.Equal((3, 4), (result.Units, result.StackSize));
+        Assert.True(result.SeparateSeconds > 0 && result.StackedSeconds > 0);
+        Assert.Equal(0, result.LargestTestAccuracyDifference, 1e-9);
+    }
+}
