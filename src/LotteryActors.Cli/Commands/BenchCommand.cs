@@ -23,6 +23,8 @@ public static class BenchCommand
     private const int ResumeRunIterations = 100;
     private static readonly int[] StackSizes = [1, 2, 4, 8, 16];
     private const int StackedIterations = 100;
+    // Members of the engine comparison's one stack: the default lottery.runtime.stack-size.
+    private const int EngineStackSize = 8;
 
     public static Command Create()
     {
@@ -30,7 +32,7 @@ public static class BenchCommand
         var json = CommonOptions.Json();
         var epochs = new Option<int>("--epochs")
         {
-            Description = "Epochs per ticket in the concurrency comparison", DefaultValueFactory = _ => 3,
+            Description = "Epochs per ticket in the concurrency and engine comparisons", DefaultValueFactory = _ => 3,
         }.AtLeastOne();
         var repeats = new Option<int>("--repeats")
         {
@@ -76,6 +78,7 @@ public static class BenchCommand
         IReadOnlyList<ConcurrencyMeasurement> concurrency;
         TrainerBenchmark trainer;
         IReadOnlyList<StackedMeasurement> stacked = [];
+        EngineComparisonResult? engines = null;
         var home = Path.Combine(Path.GetTempPath(), $"lottery-bench-{Guid.NewGuid():N}");
         try
         {
@@ -87,7 +90,10 @@ public static class BenchCommand
                 trainer.ShareOfOneThreadGemm, trainer.Optimizer, trainer.ThroughputOverOtherOptimizer,
                 trainer.OtherOptimizer);
             if (spec.Model.Family == ModelFamily.Lenet300100)
+            {
                 stacked = StackedThroughput.Measure(width, data, spec.Training, StackSizes, StackedIterations);
+                engines = EngineComparison.Measure(node.Runner(EngineSpec(spec, epochs)), EngineStackSize);
+            }
             concurrency = await ConcurrencyBenchmark.MeasureAsync(spec, data, setup.Runtime,
                 CommandSetup.AkkaOverrides, epochs, repeats, cancel);
             foreach (var c in concurrency)
@@ -104,9 +110,22 @@ public static class BenchCommand
         var resume = await ResumeSeconds(setup, spec, configPath, cancel);
         return new BenchDocument(Environment.ProcessorCount, SpecNames.Of(spec.Model.Family), width,
             spec.Training.BatchSize, new GemmPair(trainer.GemmOneThread, trainer.GemmAllThreads), trainer,
-            concurrency[0], concurrency.Select(ConcurrencyRepeat.Of).ToList(), stacked,
+            concurrency[0], concurrency.Select(ConcurrencyRepeat.Of).ToList(), stacked, engines,
             new MemoryReport(memory, memoryFailures), resume);
     }
+
+    /// <summary>
+    /// The search-level engine comparison's spec: round 0 of one stack of tickets at the bench's width, trained for
+    /// the concurrency comparison's epochs, with its evaluations and artifacts, as a search would run them.
+    /// </summary>
+    private static SearchSpec EngineSpec(SearchSpec spec, int epochs) => spec with
+    {
+        Name = "bench-engines",
+        Model = spec.Model with { Widths = [spec.Model.Widths[0]] },
+        TicketsPerWidth = EngineStackSize,
+        Training = spec.Training with { Duration = new Duration(epochs, DurationUnit.Epochs) },
+        Pruning = spec.Pruning with { Rounds = 0 },
+    };
 
     /// <summary>Child side of the memory measurement: the dataset once, N trainers, then the peak on stdout.</summary>
     private static int PrintPeakMemory(CommandSetup setup, int trainers)
@@ -197,7 +216,9 @@ public sealed record ResumeReport(double? SecondsToFirstStep, string? Failure);
 
 /// <summary>What <c>bench --json</c> prints: <c>Concurrency</c> is the first repeat (the process's first actor
 /// search), <c>ConcurrencyRepeats</c> the ratios of every repeat; <c>Stacked</c> is empty for models that do not
-/// stack (convolutions).</summary>
+/// stack (convolutions); <c>Engines</c>, one stack's round 0 through the separate and the stacked engine, is null
+/// for them too.</summary>
 public sealed record BenchDocument(int Cores, string Model, double Width, int BatchSize, GemmPair Gemm,
     TrainerBenchmark Trainer, ConcurrencyMeasurement Concurrency, IReadOnlyList<ConcurrencyRepeat> ConcurrencyRepeats,
-    IReadOnlyList<StackedMeasurement> Stacked, MemoryReport Memory, ResumeReport Resume);
+    IReadOnlyList<StackedMeasurement> Stacked, EngineComparisonResult? Engines, MemoryReport Memory,
+    ResumeReport Resume);
