@@ -42,8 +42,9 @@ public static class BenchTable
                         + "against "
                         + $"{k.SeparateExamplesPerSecond,8:F0} trained separately ({k.StackedOverSeparate:F2}x)");
         if (d.Engines is { } e)
-            o.WriteLine($"round 0 of {e.Units} tickets as a search trains it: separate engine {e.SeparateSeconds:F1} s, "
-                        + $"stacked engine (stacks of {e.StackSize}) {e.StackedSeconds:F1} s ({e.StackedSpeedup:F2}x); "
+            o.WriteLine($"round 0 of {e.Units} tickets as a search trains it: separate engine "
+                        + $"{e.SeparateSeconds:F1} s, stacked engine (stacks of {e.StackSize}) {e.StackedSeconds:F1} s "
+                        + $"({e.StackedSpeedup:F2}x); "
                         + $"largest test accuracy difference {e.LargestTestAccuracyDifference:G2}");
         foreach (var m in d.Memory.PeakResident)
             o.WriteLine($"peak resident memory, {m.Trainers} trainer(s): {m.PeakResidentBytes / 1048576.0,7:F0} MiB");
