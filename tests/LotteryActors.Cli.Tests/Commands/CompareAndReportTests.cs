@@ -96,7 +96,7 @@ public sealed class CompareAndReportTests(CompletedSearch search) : IClassFixtur
         Assert.True(result.ExitCode == 0, result.Stderr);
 
         var html = File.ReadAllText(Path.Combine(folder, "report.html"));
-        foreach (var figure in new[] { "accuracy-vs-density", "census", "ensemble-size", "mask-overlap-w1" })
+        foreach (var figure in new[] { "accuracy-vs-density", "census", "ensemble-size", "mask-overlap-w1-i0" })
         {
             Assert.Contains($"src=\"{figure}.png\"", html);
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(folder, figure + ".png"))[..4]);
