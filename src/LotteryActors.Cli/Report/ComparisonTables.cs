@@ -149,8 +149,9 @@ public static class ComparisonTables
             d.Width, d.Init, d.Round, d.Density, d.MeanJaccard, d.MeanChanceJaccard, d.ChanceJaccardAtDensity,
             d.MeanDisagreement, d.MeanSymmetricKl,
         }).ToList(),
-        "chance = the Jaccard of two random masks with the same per-layer densities as the pair; d/(2-d) = that of " +
-        "two uniformly random masks at the overall density d (they differ where layers are pruned at different rates); " +
+        "chance = the Jaccard of two random masks with the same per-layer densities as the pair; d/(2-d) = that " +
+        "of two uniformly random masks at the overall density d (they differ where layers are pruned at different " +
+        "rates); " +
         "correlation with the pair's ensemble gain over its mean member, " +
         $"pooled over the {a.CorrelationPairs} pairs of pruned " +
         $"rounds: disagreement {ReportTable.Display(a.DisagreementGainCorrelation)}, mask Jaccard " +
@@ -182,7 +183,8 @@ public static class ComparisonTables
         string Epsilon(DenseReference r) => r.EpsilonFromSpread
             ? string.Create(CultureInfo.InvariantCulture, $"spread, df {r.SpreadDegreesOfFreedom}")
             : "given";
-        return new("census", "Ticket census: distinct winning tickets per width and round, against each init's dense net",
+        return new("census",
+            "Ticket census: distinct winning tickets per width and round, against each init's dense net",
             new[]
             {
                 "width", "round", "density", "headline", "dense", "references", "epsilon", "from", "chance J", "same J",
@@ -202,19 +204,21 @@ public static class ComparisonTables
                     : ["-", "-"]))
                 .Concat([c.WinnerMeanTestAccuracy, c.WinnerTestAccuracyStandardDeviation]).ToArray()).ToList(),
             "every pruned round; headline = the round whose density is nearest " +
-            $"{ReportTable.Display(a.Options.Census.TargetDensity)}. A run (ticket or control) wins when its validation " +
-            "accuracy (final weights) is at least its own init's dense reference minus epsilon; dense converged = each " +
-            "init's converged baseline (references, in init order, on validation); round-0, all inits = no converged " +
-            "baselines, so every init gets the mean of all the width's round-0 nets, as before baselines existed. " +
+            $"{ReportTable.Display(a.Options.Census.TargetDensity)}. A run (ticket or control) wins when its " +
+            "validation accuracy (final weights) is at least its own init's dense reference minus epsilon; dense " +
+            "converged = each init's converged baseline (references, in init order, on validation); round-0, all " +
+            "inits = no converged baselines, so every init gets the mean of all the width's round-0 nets, as before " +
+            "baselines existed. " +
             "epsilon = " + (a.Options.Census.Epsilon is { } fixedEpsilon
                 ? $"{ReportTable.Display(fixedEpsilon)}, as given"
-                : "the dense nets' seed-to-seed spread: the sample standard deviation of the round-0 nets' validation " +
-                  "accuracies (same init, different data orders) pooled within inits, df = nets - inits") +
+                : "the dense nets' seed-to-seed spread: the sample standard deviation of the round-0 nets' " +
+                  "validation accuracies (same init, different data orders) pooled within inits, df = nets - inits") +
             ". chance J = d / (2 - d), the Jaccard of two random masks at density d; two winners are the same ticket " +
             $"when their mask Jaccard reaches same J = chance + {ReportTable.Display(a.Options.Census.SameTicket)} x " +
             "(1 - chance), directly or through other winners, and count once in distinct; max winner J = the most " +
-            "similar pair of winners. Counts of tickets with 95% Wilson intervals (unit: ticket, n = tickets; tickets " +
-            "of one init share it, so the per-init counts, winners/tickets and d distinct, show how much inits differ). " +
+            "similar pair of winners. Counts of tickets with 95% Wilson intervals (unit: ticket, n = tickets; " +
+            "tickets of one init share it, so the per-init counts, winners/tickets and d distinct, show how much " +
+            "inits differ). " +
             "Controls at the same round and density are judged by the same rule (val. = their mean validation " +
             "accuracy); winner test = test accuracy of the winning tickets", Keys: 2);
     }

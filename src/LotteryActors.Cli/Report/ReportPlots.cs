@@ -101,9 +101,12 @@ public static class ReportPlots
             .Concat(controls.Select(k => $"{SpecNames.Of(k)} winners")).ToList();
         foreach (var (a, c) in headlines)
         {
-            var bars = new List<(double Value, CountInterval? Interval)> { (c.Candidates, null), (c.Winners.Count, c.Winners),
-                (c.Distinct.Count, c.Distinct) };
-            bars.AddRange(controls.Select(k => ((double)(c.Controls.FirstOrDefault(x => x.Kind == k)?.Winners ?? 0), (CountInterval?)null)));
+            var bars = new List<(double Value, CountInterval? Interval)>
+            {
+                (c.Candidates, null), (c.Winners.Count, c.Winners), (c.Distinct.Count, c.Distinct),
+            };
+            bars.AddRange(controls.Select(k =>
+                ((double)(c.Controls.FirstOrDefault(x => x.Kind == k)?.Winners ?? 0), (CountInterval?)null)));
             for (var k = 0; k < bars.Count; k++)
             {
                 var (value, interval) = bars[k];

@@ -4,10 +4,11 @@ namespace LotteryActors.Training.Analysis;
 public sealed record InitReference(int Init, double ValidationAccuracy);
 
 /// <summary>
-/// What the census judges one width's runs against. <see cref="Source"/> <see cref="SearchAnalyzer.ConvergedSource"/>: each init's
-/// own converged dense baseline (trained to early stopping on validation, so a ticket of init 1 is never judged by
-/// init 0's net); <see cref="RoundZeroAllInitsSource"/>, for a search without converged baselines: every init gets the
-/// mean of all the width's round-0 nets, as the census did before baselines existed.
+/// What the census judges one width's runs against. <see cref="Source"/>
+/// <see cref="SearchAnalyzer.ConvergedSource"/>: each init's own converged dense baseline (trained to early stopping
+/// on validation), so a ticket of init 1 is never judged by init 0's net; <see cref="RoundZeroAllInitsSource"/>, for a
+/// search without converged baselines: every init gets the mean of all the width's round-0 nets, as the census did
+/// before baselines existed.
 /// <see cref="Spread"/> is the dense nets' seed-to-seed standard deviation: the validation accuracies of the
 /// round-0 nets (one per ticket, the same init trained in different data orders) pooled within inits over
 /// <see cref="SpreadRuns"/> nets with <see cref="SpreadDegreesOfFreedom"/> = runs - inits, so that differences
@@ -28,16 +29,15 @@ public sealed record DenseReference(string Source, IReadOnlyList<InitReference> 
             throw new ArgumentException("no dense nets to judge tickets against", nameof(dense));
         var converged = dense.All(d => d.ConvergedValidationAccuracy is not null);
         var roundZeroMean = dense.SelectMany(d => d.RoundZeroValidationAccuracies).Average();
-        var (spread, degrees) = Statistics.PooledStandardDeviation(dense.Select(d => (IReadOnlyCollection<double>)d.RoundZeroValidationAccuracies).ToList());
+        double Reference(CensusDense d) => converged ? d.ConvergedValidationAccuracy!.Value : roundZeroMean;
+        var (spread, degrees) = Statistics.PooledStandardDeviation(
+            dense.Select(d => (IReadOnlyCollection<double>)d.RoundZeroValidationAccuracies).ToList());
         return new DenseReference(converged ? SearchAnalyzer.ConvergedSource : RoundZeroAllInitsSource,
-            dense.OrderBy(d => d.Init).Select(d => new InitReference(d.Init, converged ? d.ConvergedValidationAccuracy!.Value : roundZeroMean)).ToList(),
+            dense.OrderBy(d => d.Init).Select(d => new InitReference(d.Init, Reference(d))).ToList(),
             spread, dense.Sum(d => d.RoundZeroValidationAccuracies.Count), degrees, epsilon ?? spread, epsilon is null);
     }
 
-    /// <summary>The mean of the inits' references, for a one-number summary.</summary>
-    public double MeanValidationAccuracy => Inits.Average(i => i.ValidationAccuracy);
-
-    /// <summary>Whether a run matches its own init's dense net within epsilon on validation (false for a NaN epsilon).</summary>
+    /// <summary>Whether a run matches its own init's dense net within epsilon on validation (never for NaN).</summary>
     public bool Wins<TMask>(CensusRun<TMask> run) =>
         run.ValidationAccuracy >= Inits.Single(i => i.Init == run.Init).ValidationAccuracy - Epsilon;
 }

@@ -319,12 +319,15 @@ public sealed class SearchAnalyzer : IDisposable
             .ToList();
         var levels = width.Where(r => r.Unit.Kind != RunKind.DenseBaseline && r.Unit.Round > 0)
             .GroupBy(r => r.Unit.Round).Where(l => l.Any(r => r.Unit.Kind == RunKind.Ticket)).OrderBy(l => l.Key)
-            .Select(l => new CensusLevel<string>(l.Key, l.Where(r => r.Unit.Kind == RunKind.Ticket).Average(r => r.Density),
-                l.Select(r => new CensusRun<string>(r.Unit.Kind, r.Unit.Ticket.Index, InitOf(r), r.Metrics.ValidationAccuracy,
-                    r.Metrics.TestAccuracy, r.Unit.MaskHash)).ToList()))
+            .Select(l => new CensusLevel<string>(l.Key,
+                l.Where(r => r.Unit.Kind == RunKind.Ticket).Average(r => r.Density),
+                l.Select(r => new CensusRun<string>(r.Unit.Kind, r.Unit.Ticket.Index, InitOf(r),
+                    r.Metrics.ValidationAccuracy, r.Metrics.TestAccuracy, r.Unit.MaskHash)).ToList()))
             .ToList();
-        return dense.Count == 0 ? [] : TicketCensus.Count(new CensusWidth<string>(spec.Model.Widths[widthIndex], dense, levels),
-            options.Census, (a, b) => MaskOverlap.Jaccard(Mask(a), Mask(b)).Overall);
+        return dense.Count == 0
+            ? []
+            : TicketCensus.Count(new CensusWidth<string>(spec.Model.Widths[widthIndex], dense, levels),
+                options.Census, (a, b) => MaskOverlap.Jaccard(Mask(a), Mask(b)).Overall);
     }
 
     private List<MemberOutputs> Outputs(Group g) => g.Runs.Select(r => Output(r, g.Width)).ToList();

@@ -20,7 +20,8 @@ public sealed record CensusCriteria(double? Epsilon = null, double TargetDensity
 /// One run judged by the census: a ticket or a control, of one init, with its validation accuracy (what it is
 /// judged on), test accuracy (what is reported) and mask (or any handle the Jaccard function reads).
 /// </summary>
-public sealed record CensusRun<TMask>(RunKind Kind, int Ticket, int Init, double ValidationAccuracy, double TestAccuracy, TMask Mask);
+public sealed record CensusRun<TMask>(RunKind Kind, int Ticket, int Init, double ValidationAccuracy,
+    double TestAccuracy, TMask Mask);
 
 /// <summary>The runs of one width at one pruned round, tickets and controls, at the tickets' density.</summary>
 public sealed record CensusLevel<TMask>(int Round, double Density, IReadOnlyList<CensusRun<TMask>> Runs);
@@ -29,10 +30,12 @@ public sealed record CensusLevel<TMask>(int Round, double Density, IReadOnlyList
 /// The dense nets of one init: its converged baseline's validation accuracy (null when the search trains none) and
 /// its tickets' round-0 nets' validation accuracies (one per data order).
 /// </summary>
-public sealed record CensusDense(int Init, double? ConvergedValidationAccuracy, IReadOnlyList<double> RoundZeroValidationAccuracies);
+public sealed record CensusDense(int Init, double? ConvergedValidationAccuracy,
+    IReadOnlyList<double> RoundZeroValidationAccuracies);
 
 /// <summary>One width: its inits' dense nets and its pruned rounds.</summary>
-public sealed record CensusWidth<TMask>(double Width, IReadOnlyList<CensusDense> Dense, IReadOnlyList<CensusLevel<TMask>> Levels);
+public sealed record CensusWidth<TMask>(double Width, IReadOnlyList<CensusDense> Dense,
+    IReadOnlyList<CensusLevel<TMask>> Levels);
 
 /// <summary>
 /// A count of <paramref name="N"/> units (tickets or control runs) with the 95% Wilson interval of the proportion,
@@ -48,14 +51,16 @@ public sealed record CountInterval(string Unit, int N, int Count, double Lower, 
     }
 }
 
-/// <summary>One init's share of a census round: its reference, candidate tickets, winners and distinct winners.</summary>
-public sealed record InitCensus(int Init, double ReferenceValidationAccuracy, int Candidates, int Winners, int Distinct);
+/// <summary>One init's share of a census round: its reference, tickets, winners and distinct winners.</summary>
+public sealed record InitCensus(int Init, double ReferenceValidationAccuracy, int Candidates, int Winners,
+    int Distinct);
 
 /// <summary>
 /// The controls of one kind at a census round, judged by the tickets' rule: a ticket that wins where its random
 /// re-init or random mask at the same density wins too shows that the density, not the ticket, is easy.
 /// </summary>
-public sealed record ControlCensus(RunKind Kind, int Runs, int Winners, double MeanValidationAccuracy, double MeanTestAccuracy);
+public sealed record ControlCensus(RunKind Kind, int Runs, int Winners, double MeanValidationAccuracy,
+    double MeanTestAccuracy);
 
 /// <summary>
 /// The census of one width at one pruned round. <see cref="Winners"/> counts the candidate tickets (the width's
@@ -106,14 +111,15 @@ public static class TicketCensus
         return levels.Select(l => Count(width.Width, l, l == headline, reference, criteria, jaccard)).ToList();
     }
 
-    private static CensusCount Count<TMask>(double width, CensusLevel<TMask> level, bool headline, DenseReference reference,
-        CensusCriteria criteria, Func<TMask, TMask, double> jaccard)
+    private static CensusCount Count<TMask>(double width, CensusLevel<TMask> level, bool headline,
+        DenseReference reference, CensusCriteria criteria, Func<TMask, TMask, double> jaccard)
     {
         var tickets = level.Runs.Where(r => r.Kind == RunKind.Ticket).OrderBy(r => r.Ticket).ToList();
         var winners = tickets.Where(reference.Wins).ToList();
         var chance = MaskOverlap.ChanceJaccard(level.Density);
         var same = criteria.SameTicketJaccard(chance);
-        var similarity = PairwiseMatrix.Symmetric(winners.Count, (a, b) => a == b ? 1.0 : jaccard(winners[a].Mask, winners[b].Mask));
+        var similarity = PairwiseMatrix.Symmetric(winners.Count,
+            (a, b) => a == b ? 1.0 : jaccard(winners[a].Mask, winners[b].Mask));
         var distinct = Representatives(Enumerable.Range(0, winners.Count).ToList(), similarity, same);
         var pairs = Enumerable.Range(0, winners.Count)
             .SelectMany(a => Enumerable.Range(a + 1, winners.Count - a - 1).Select(b => similarity[a, b])).ToList();

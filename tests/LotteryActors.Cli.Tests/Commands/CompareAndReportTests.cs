@@ -51,8 +51,10 @@ public sealed class CompareAndReportTests(CompletedSearch search) : IClassFixtur
             Assert.Equal(density / (2 - density), c.GetProperty("chanceJaccard").GetDouble(), 12);
             Assert.Equal("round-0, all inits", c.GetProperty("reference").GetProperty("source").GetString());
             Assert.True(c.GetProperty("reference").GetProperty("epsilonFromSpread").GetBoolean());
-            Assert.Equal(("ticket", 2), (c.GetProperty("winners").GetProperty("unit").GetString(), c.GetProperty("candidates").GetInt32()));
-            Assert.Equal(["random-reinit", "random-mask"], c.GetProperty("controls").EnumerateArray().Select(k => k.GetProperty("kind").GetString()));
+            Assert.Equal(("ticket", 2),
+                (c.GetProperty("winners").GetProperty("unit").GetString(), c.GetProperty("candidates").GetInt32()));
+            Assert.Equal(["random-reinit", "random-mask"],
+                c.GetProperty("controls").EnumerateArray().Select(k => k.GetProperty("kind").GetString()));
             Assert.Single(c.GetProperty("inits").EnumerateArray());
         }
         Assert.All(analysis.GetProperty("diversity").EnumerateArray(), d => Assert.Equal(
@@ -132,7 +134,8 @@ public sealed class CompareAndReportTests(CompletedSearch search) : IClassFixtur
     [Fact]
     public void Census_criteria_out_of_range_are_refused()
     {
-        var result = CliProcess.Run(Limit, "compare", search.SearchId, "--config", search.Workspace.ConfigPath, "--same-ticket", "2");
+        var result = CliProcess.Run(Limit, "compare", search.SearchId, "--config", search.Workspace.ConfigPath,
+            "--same-ticket", "2");
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("'--same-ticket': is 2; allowed: (0, 1]", Assert.Single(result.ErrorLines));
     }

@@ -173,8 +173,8 @@ public sealed class SearchAnalyzerInitsTests : IDisposable
     {
         Assert.Equal([1, 2], analysis.Census.Select(c => c.Round));
         // Two round-0 nets per init: squares (a - b)^2 / 2 each, pooled over 3 degrees of freedom.
-        var spread = Math.Sqrt(Enumerable.Range(0, 3)
-            .Sum(i => Math.Pow(Run(2 * i, 0).Metrics.ValidationAccuracy - Run(2 * i + 1, 0).Metrics.ValidationAccuracy, 2) / 2) / 3);
+        double Gap(int init) => Run(2 * init, 0).Metrics.ValidationAccuracy - Run(2 * init + 1, 0).Metrics.ValidationAccuracy;
+        var spread = Math.Sqrt(Enumerable.Range(0, 3).Sum(i => Gap(i) * Gap(i) / 2) / 3);
         foreach (var census in analysis.Census)
         {
             Assert.Equal(SearchAnalyzer.ConvergedSource, census.Reference.Source);

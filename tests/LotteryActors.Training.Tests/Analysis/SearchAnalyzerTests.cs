@@ -190,8 +190,9 @@ public sealed class SearchAnalyzerTests : IDisposable
             Assert.Equal(Statistics.SampleStandardDeviation(roundZero), census.Reference.Epsilon, 12);
             var tickets = Runs(RunKind.Ticket, census.Round).ToList();
             Assert.Equal(3, census.Candidates);
-            Assert.Equal(tickets.Where(r => r.Metrics.ValidationAccuracy >= roundZero.Average() - census.Reference.Epsilon)
-                .Select(r => r.Unit.Ticket.Index), census.WinningTickets);
+            var bar = roundZero.Average() - census.Reference.Epsilon;
+            Assert.Equal(tickets.Where(r => r.Metrics.ValidationAccuracy >= bar).Select(r => r.Unit.Ticket.Index),
+                census.WinningTickets);
             Assert.Equal([RunKind.RandomReinit, RunKind.RandomMask], census.Controls.Select(c => c.Kind));
             Assert.All(census.Controls, c => Assert.Equal(3, c.Runs));
         }

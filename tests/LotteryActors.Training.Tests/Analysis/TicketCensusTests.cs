@@ -45,8 +45,10 @@ public sealed class TicketCensusTests
         Control(RunKind.RandomReinit, 0, 0.80), Control(RunKind.RandomReinit, 2, 0.80),
     ]);
 
-    private static CensusCount Single(IReadOnlyList<CensusDense> dense, CensusCriteria? criteria = null, double density = 0.2) =>
-        Assert.Single(TicketCensus.Count(new CensusWidth<int>(1.0, dense, [Level(7, density)]), criteria ?? new CensusCriteria(), Jaccard));
+    private static CensusCount Single(IReadOnlyList<CensusDense> dense, CensusCriteria? criteria = null,
+        double density = 0.2, Func<int, int, double>? jaccard = null) =>
+        Assert.Single(TicketCensus.Count(new CensusWidth<int>(1.0, dense, [Level(7, density)]),
+            criteria ?? new CensusCriteria(), jaccard ?? Jaccard));
 
     [Fact]
     public void Tickets_are_judged_against_the_converged_baseline_of_their_own_init()
@@ -60,7 +62,8 @@ public sealed class TicketCensusTests
         Assert.Equal([(0, 2, 1), (1, 2, 2)], census.Inits.Select(i => (i.Init, i.Candidates, i.Winners)));
 
         // The same runs judged against the other init's baseline: a different census.
-        var swapped = Single([Converged[0] with { ConvergedValidationAccuracy = 0.80 }, Converged[1] with { ConvergedValidationAccuracy = 0.90 }]);
+        var swapped = Single([
+            Converged[0] with { ConvergedValidationAccuracy = 0.80 }, Converged[1] with { ConvergedValidationAccuracy = 0.90 }]);
         Assert.Equal([0, 1], swapped.WinningTickets);
     }
 
@@ -136,7 +139,7 @@ public sealed class TicketCensusTests
         var chain = new Dictionary<(int, int), double> { [(0, 2)] = 0.6, [(2, 3)] = 0.6, [(0, 3)] = 0.2 };
         double Chained(int a, int b) => a == b ? 1 : chain.GetValueOrDefault((Math.Min(a, b), Math.Max(a, b)), 0.2);
 
-        var census = Assert.Single(TicketCensus.Count(new CensusWidth<int>(1.0, Converged, [Level(7, 0.2)]), new CensusCriteria(), Chained));
+        var census = Single(Converged, jaccard: Chained);
 
         Assert.Equal([0], census.DistinctTickets);
     }
@@ -172,8 +175,9 @@ public sealed class TicketCensusTests
     public void Every_level_is_counted_and_the_one_nearest_the_target_density_is_the_headline()
     {
         // Round 7 (0.21) is nearer 0.2 than round 8 (0.168), which the largest density not above 0.2 would pick.
-        var counts = TicketCensus.Count(new CensusWidth<int>(1.0, Converged, [Level(8, 0.168), Level(6, 0.262), Level(7, 0.21)]),
-            new CensusCriteria(), Jaccard);
+        var width = new CensusWidth<int>(1.0, Converged, [Level(8, 0.168), Level(6, 0.262), Level(7, 0.21)]);
+
+        var counts = TicketCensus.Count(width, new CensusCriteria(), Jaccard);
 
         Assert.Equal([6, 7, 8], counts.Select(c => c.Round));
         Assert.Equal([false, true, false], counts.Select(c => c.Headline));
