@@ -63,7 +63,7 @@ public static class ReportPlots
 
     /// <summary>
     /// Pairwise mask Jaccard of one init's tickets at one round, titled with the chance overlap d / (2 - d) of two
-    /// random masks at its density, the floor every cell is read against.
+    /// random masks at its density, the floor every cell is read against: the colour scale runs from it to identity.
     /// </summary>
     public static void MaskOverlap(DiversityRow row, string path)
     {
@@ -75,12 +75,13 @@ public static class ReportPlots
             matrix[i, j] = row.Jaccard[i][j];
         var heatmap = plot.Add.Heatmap(matrix);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        heatmap.ManualRange = new ScottPlot.Range(row.ChanceJaccardAtDensity, 1);
         plot.Add.ColorBar(heatmap);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         plot.XLabel($"ticket of init {row.Init}");
         plot.YLabel($"ticket of init {row.Init}");
-        plot.Title($"mask Jaccard, width {row.Width:G3} init {row.Init}, density {row.Density:F3} " +
+        plot.Title($"w={row.Width:G3} init {row.Init}, d={row.Density:F3}: Jaccard " +
                    $"(chance d/(2-d) {row.ChanceJaccardAtDensity:F3})");
         Save(plot, path, 620, 520);
     }
@@ -126,8 +127,7 @@ public static class ReportPlots
         var most = headlines.Select(h => h.c.Candidates).DefaultIfEmpty(0).Max();
         plot.Axes.SetLimitsY(0, Math.Max(1, most) * 1.15);
         plot.YLabel("tickets");
-        plot.Title("Census per width at the round nearest the target density: winners match their init's dense net " +
-                   "within epsilon (95% Wilson intervals)");
+        plot.Title("Census at each width's headline round (95% Wilson intervals)");
         plot.Legend.IsVisible = true;
         plot.Legend.ManualItems.AddRange(labels.Select((label, k) =>
             new LegendItem { LabelText = label, FillColor = palette.GetColor(k) }));
