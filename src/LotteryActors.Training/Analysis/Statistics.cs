@@ -71,7 +71,8 @@ public static class Statistics
         var n = (double)trials;
         var centre = (p + z * z / (2 * n)) / (1 + z * z / n);
         var half = z / (1 + z * z / n) * Math.Sqrt(p * (1 - p) / n + z * z / (4 * n * n));
-        return (Math.Max(0, centre - half), Math.Min(1, centre + half));
+        // At 0 or all successes the bound is 0 or 1 exactly; rounding would leave 1e-16 off it.
+        return (successes == 0 ? 0 : centre - half, successes == trials ? 1 : centre + half);
     }
 
     /// <summary>Per-example correctness of the predicted classes of logits [N, classes] against labels [N].</summary>

@@ -39,6 +39,14 @@ public sealed class StatisticsTests
 
         Assert.Equal(lower, interval.Lower, 4);
         Assert.Equal(upper, interval.Upper, 4);
+        Assert.True(interval.Lower is >= 0 and <= 1 && interval.Upper is >= 0 and <= 1, $"{interval}");
+    }
+
+    [Fact]
+    public void Wilson_interval_reaches_0_and_1_exactly_at_no_and_all_successes()
+    {
+        Assert.Equal(0.0, Statistics.WilsonInterval(0, 12).Lower);
+        Assert.Equal(1.0, Statistics.WilsonInterval(12, 12).Upper);
     }
 
     [Fact]
