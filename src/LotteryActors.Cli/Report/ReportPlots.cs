@@ -125,13 +125,14 @@ public static class ReportPlots
         }
         plot.Axes.Bottom.TickGenerator = ticks;
         var most = headlines.Select(h => h.c.Candidates).DefaultIfEmpty(0).Max();
-        plot.Axes.SetLimitsY(0, Math.Max(1, most) * 1.15);
+        // Head room above the tallest bar for the legend, which would otherwise cover the bars of the first width.
+        plot.Axes.SetLimitsY(0, Math.Max(1, most) * 1.6);
         plot.YLabel("tickets");
         plot.Title("Census at each width's headline round (95% Wilson intervals)");
         plot.Legend.IsVisible = true;
         plot.Legend.ManualItems.AddRange(labels.Select((label, k) =>
             new LegendItem { LabelText = label, FillColor = palette.GetColor(k) }));
-        Save(plot, path);
+        Save(plot, path, legend: Alignment.UpperRight);
     }
 
     /// <summary>Ticks at the densities the runs trained at, skipping any too close to the previous one to read.</summary>
@@ -153,10 +154,11 @@ public static class ReportPlots
         plot.XLabel("weights remaining (log scale)");
     }
 
-    private static void Save(Plot plot, string path, int width = Width, int height = Height)
+    private static void Save(Plot plot, string path, int width = Width, int height = Height,
+        Alignment legend = Alignment.LowerLeft)
     {
         if (plot.GetPlottables().Count() > 1)
-            plot.ShowLegend(Alignment.LowerLeft);
+            plot.ShowLegend(legend);
         plot.SavePng(path + ".png", width, height);
         // Skia's SVG device cannot write dash patterns: it draws them solid and prints "Unsupported path effect"
         // to the process's stderr for each. The SVG draws them solid on purpose; the markers still tell kinds apart.

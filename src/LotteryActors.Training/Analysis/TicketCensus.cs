@@ -99,7 +99,6 @@ public sealed record CensusCount(
 public static class TicketCensus
 {
     public const string TicketUnit = "ticket";
-    public const string ControlUnit = "control run";
 
     /// <summary>One count per level, in round order; the level nearest the target density is the headline.</summary>
     public static IReadOnlyList<CensusCount> Count<TMask>(CensusWidth<TMask> width, CensusCriteria criteria,
