@@ -206,7 +206,8 @@ public static class ComparisonTables
             "every pruned round; headline = the round whose density is nearest " +
             $"{ReportTable.Display(a.Options.Census.TargetDensity)}. A run (ticket or control) wins when its " +
             "validation accuracy (final weights) is at least its own init's dense reference minus epsilon; dense " +
-            "converged = each init's converged baseline (references, in init order, on validation); round-0, all " +
+            "converged = each init's converged baseline (references, in init order: validation accuracy of its " +
+            "best-validation weights, picked on that split, so the bar leans high); round-0, all " +
             "inits = no converged baselines, so every init gets the mean of all the width's round-0 nets, as before " +
             "baselines existed. " +
             "epsilon = " + (a.Options.Census.Epsilon is { } fixedEpsilon

@@ -6,7 +6,9 @@ public sealed record InitReference(int Init, double ValidationAccuracy);
 /// <summary>
 /// What the census judges one width's runs against. <see cref="Source"/>
 /// <see cref="SearchAnalyzer.ConvergedSource"/>: each init's own converged dense baseline (trained to early stopping
-/// on validation), so a ticket of init 1 is never judged by init 0's net; <see cref="RoundZeroAllInitsSource"/>, for a
+/// on validation), so a ticket of init 1 is never judged by init 0's net. Its validation accuracy is that of its
+/// best-validation weights, picked on the same split, so the bar leans high against tickets' final weights: the
+/// test is conservative; <see cref="RoundZeroAllInitsSource"/>, for a
 /// search without converged baselines: every init gets the mean of all the width's round-0 nets, as the census did
 /// before baselines existed.
 /// <see cref="Spread"/> is the dense nets' seed-to-seed standard deviation: the validation accuracies of the
