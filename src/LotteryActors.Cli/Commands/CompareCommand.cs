@@ -13,7 +13,7 @@ public static class CompareCommand
 {
     public static Command Compare()
     {
-        var (ids, config, epsilon, density, tau) = CommonArguments();
+        var (ids, config, epsilon, density, sameTicket) = CommonArguments();
         var json = CommonOptions.Json();
         var wide = new Option<bool>("--wide")
         {
@@ -21,12 +21,12 @@ public static class CompareCommand
         };
         var command = new Command("compare", "Compare tickets, controls, ensembles and baselines of searches")
         {
-            ids, config, json, wide, epsilon, density, tau,
+            ids, config, json, wide, epsilon, density, sameTicket,
         };
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {
             var setup = CommandSetup.Load(parse.GetValue(config));
-            var analyses = await AnalysisLoader.AnalyzeAsync(setup, parse.GetValue(ids)!, Options(parse, epsilon, density, tau));
+            var analyses = await AnalysisLoader.AnalyzeAsync(setup, parse.GetValue(ids)!, Options(parse, epsilon, density, sameTicket));
             if (parse.GetValue(json))
                 JsonOutput.Write(new { searches = analyses });
             else
@@ -39,18 +39,18 @@ public static class CompareCommand
 
     public static Command Report()
     {
-        var (ids, config, epsilon, density, tau) = CommonArguments();
+        var (ids, config, epsilon, density, sameTicket) = CommonArguments();
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for report.html, plots, CSV and JSON", Required = true };
         output.Validators.Add(result =>
         {
             if (result.Tokens is [var token] && File.Exists(token.Value))
                 result.AddError($"--out {token.Value} is a file; give a folder for the report");
         });
-        var command = new Command("report", "Write an HTML report with plots, CSV and JSON") { ids, config, output, epsilon, density, tau };
+        var command = new Command("report", "Write an HTML report with plots, CSV and JSON") { ids, config, output, epsilon, density, sameTicket };
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {
             var setup = CommandSetup.Load(parse.GetValue(config));
-            var analyses = await AnalysisLoader.AnalyzeAsync(setup, parse.GetValue(ids)!, Options(parse, epsilon, density, tau));
+            var analyses = await AnalysisLoader.AnalyzeAsync(setup, parse.GetValue(ids)!, Options(parse, epsilon, density, sameTicket));
             var folder = parse.GetValue(output)!.FullName;
             ReportWriter.Write(analyses, folder);
             setup.Log.Information("report written to {Folder}", Path.Combine(folder, "report.html"));
@@ -68,23 +68,32 @@ public static class CompareCommand
             CommonOptions.Config(),
             new Option<double?>("--epsilon")
             {
-                Description = "Census: a winner is within this validation accuracy of dense. " +
-                              "Default: the dense nets' seed-to-seed standard deviation",
+                Description = "Census: a winner is within this validation accuracy of its init's dense net. " +
+                              "Default: the round-0 nets' seed-to-seed standard deviation, pooled within inits",
             },
-            new Option<double>("--density") { Description = "Census: the density at which tickets are judged", DefaultValueFactory = _ => defaults.TargetDensity },
-            new Option<double>("--tau") { Description = "Census: winners whose mask Jaccard reaches tau count as one", DefaultValueFactory = _ => defaults.Tau });
+            new Option<double>("--density")
+            {
+                Description = "Census: every pruned round is counted; the one nearest this density is the headline",
+                DefaultValueFactory = _ => defaults.TargetDensity,
+            },
+            new Option<double>("--same-ticket")
+            {
+                Description = "Census: two winners are one ticket when their mask Jaccard is this fraction of the way " +
+                              "from chance, d / (2 - d), to identity",
+                DefaultValueFactory = _ => defaults.SameTicket,
+            });
     }
 
     private static AnalysisOptions Options(ParseResult parse, Option<double?> epsilon, Option<double> density,
-        Option<double> tau)
+        Option<double> sameTicket)
     {
-        var criteria = new CensusCriteria(parse.GetValue(epsilon), parse.GetValue(density), parse.GetValue(tau));
+        var criteria = new CensusCriteria(parse.GetValue(epsilon), parse.GetValue(density), parse.GetValue(sameTicket));
         if (criteria.Epsilon is < 0 or >= 1)
             throw new Training.Spec.SpecException("--epsilon", $"is {criteria.Epsilon}; allowed: [0, 1)");
         if (criteria.TargetDensity is <= 0 or > 1)
             throw new Training.Spec.SpecException("--density", $"is {criteria.TargetDensity}; allowed: (0, 1]");
-        if (criteria.Tau is <= 0 or > 1)
-            throw new Training.Spec.SpecException("--tau", $"is {criteria.Tau}; allowed: (0, 1]");
+        if (criteria.SameTicket is <= 0 or > 1)
+            throw new Training.Spec.SpecException("--same-ticket", $"is {criteria.SameTicket}; allowed: (0, 1]");
         return AnalysisOptions.Default with { Census = criteria };
     }
 }

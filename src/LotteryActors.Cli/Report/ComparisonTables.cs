@@ -143,12 +143,15 @@ public static class ComparisonTables
             { s.Width, s.Init, s.Round, s.Density, step.Size, string.Join(' ', step.Members), step.ValidationAccuracy, step.TestAccuracy })).ToList());
 
     private static ReportTable Diversity(SearchAnalysis a) => new("diversity", "How different the tickets are (mean over pairs)",
-        ["width", "init", "round", "density", "mask Jaccard", "chance", "disagreement", "sym. KL"],
+        ["width", "init", "round", "density", "mask Jaccard", "chance", "d/(2-d)", "disagreement", "sym. KL"],
         a.Diversity.Select(d => new object?[]
         {
-            d.Width, d.Init, d.Round, d.Density, d.MeanJaccard, d.MeanChanceJaccard, d.MeanDisagreement, d.MeanSymmetricKl,
+            d.Width, d.Init, d.Round, d.Density, d.MeanJaccard, d.MeanChanceJaccard, d.ChanceJaccardAtDensity,
+            d.MeanDisagreement, d.MeanSymmetricKl,
         }).ToList(),
-        "chance = the Jaccard of two random masks with the same per-layer densities (d / (2 - d) at one density d); " +
+        "chance = the Jaccard of two random masks with the same per-layer densities as the pair; d/(2-d) = that " +
+        "of two uniformly random masks at the overall density d (they differ where layers are pruned at different " +
+        "rates); " +
         "correlation with the pair's ensemble gain over its mean member, " +
         $"pooled over the {a.CorrelationPairs} pairs of pruned " +
         $"rounds: disagreement {ReportTable.Display(a.DisagreementGainCorrelation)}, mask Jaccard " +
@@ -169,22 +172,55 @@ public static class ComparisonTables
         "and gain = pooled minus it, " +
         "0 where no mix helped on validation; cost = parameters of the pooled network (non-zero weights and all biases)", Keys: 5);
 
-    private static ReportTable Census(SearchAnalysis a) => new("census", "Ticket census: distinct winning tickets per width",
-        ["width", "dense val.", "dense runs", "epsilon", "candidates", "winners", "distinct", "winner test mean",
-         "winner test std"],
-        a.Census.Select(c => new object?[]
-        {
-            c.Width, c.DenseValidationAccuracy, c.DenseRuns, c.Epsilon, c.Candidates, c.Winners, c.Distinct,
-            c.WinnerMeanAccuracy, c.WinnerAccuracyStandardDeviation,
-        }).ToList(),
-        "a winner's validation accuracy (final weights) at the last round with density <= " +
-        $"{a.Options.Census.TargetDensity} is " +
-        "within epsilon of the mean validation accuracy of the width's dense nets (its own init); epsilon = " +
-        (a.Options.Census.Epsilon is { } fixedEpsilon
-            ? $"{fixedEpsilon}, as given"
-            : "the sample standard deviation of those dense nets' validation accuracies over data-order seeds") +
-        $"; winners whose masks have Jaccard >= {a.Options.Census.Tau} count once (two random masks at density " +
-        $"{a.Options.Census.TargetDensity} overlap " +
-        $"{ReportTable.Display(MaskOverlap.ChanceJaccard(a.Options.Census.TargetDensity))} " +
-        "by chance); winner statistics are test accuracies", Keys: 1);
+    /// <summary>A count with its interval, "5 [3.1, 6.2]".</summary>
+    private static string Count(CountInterval c) => double.IsNaN(c.Lower)
+        ? c.Count.ToString(CultureInfo.InvariantCulture)
+        : string.Create(CultureInfo.InvariantCulture, $"{c.Count} [{c.Lower:F1}, {c.Upper:F1}]");
+
+    private static ReportTable Census(SearchAnalysis a)
+    {
+        var controls = a.Census.SelectMany(c => c.Controls.Select(k => k.Kind)).Distinct().Order().ToList();
+        string Epsilon(DenseReference r) => r.EpsilonFromSpread
+            ? string.Create(CultureInfo.InvariantCulture, $"spread, df {r.SpreadDegreesOfFreedom}")
+            : "given";
+        return new("census",
+            "Ticket census: distinct winning tickets per width and round, against each init's dense net",
+            new[]
+            {
+                "width", "round", "density", "headline", "dense", "references", "epsilon", "from", "chance J", "same J",
+                "max winner J", "tickets", "winners [95%]", "distinct [95%]", "per init", "ticket val.",
+            }.Concat(controls.SelectMany(k => new[] { $"{Kind(k)} val.", $"{Kind(k)} wins" }))
+                .Concat(["winner test mean", "winner test std"]).ToList(),
+            a.Census.Select(c => new object?[]
+            {
+                c.Width, c.Round, c.Density, c.Headline ? "yes" : "", c.Reference.Source,
+                string.Join(" | ", c.Reference.Inits.Select(i => ReportTable.Display(i.ValidationAccuracy))),
+                c.Reference.Epsilon, Epsilon(c.Reference), c.ChanceJaccard, c.SameTicketJaccard, c.MaxWinnerJaccard,
+                c.Candidates, Count(c.Winners), Count(c.Distinct),
+                string.Join(" | ", c.Inits.Select(i => $"{i.Winners}/{i.Candidates} d{i.Distinct}")),
+                c.TicketMeanValidationAccuracy,
+            }.Concat(controls.SelectMany(k => c.Controls.FirstOrDefault(x => x.Kind == k) is { } x
+                    ? new object?[] { x.MeanValidationAccuracy, $"{x.Winners}/{x.Runs}" }
+                    : ["-", "-"]))
+                .Concat([c.WinnerMeanTestAccuracy, c.WinnerTestAccuracyStandardDeviation]).ToArray()).ToList(),
+            "every pruned round; headline = the round whose density is nearest " +
+            $"{ReportTable.Display(a.Options.Census.TargetDensity)}. A run (ticket or control) wins when its " +
+            "validation accuracy (final weights) is at least its own init's dense reference minus epsilon; dense " +
+            "converged = each init's converged baseline (references, in init order: validation accuracy of its " +
+            "best-validation weights, picked on that split, so the bar leans high); round-0, all " +
+            "inits = no converged baselines, so every init gets the mean of all the width's round-0 nets, as before " +
+            "baselines existed. " +
+            "epsilon = " + (a.Options.Census.Epsilon is { } fixedEpsilon
+                ? $"{ReportTable.Display(fixedEpsilon)}, as given"
+                : "the dense nets' seed-to-seed spread: the sample standard deviation of the round-0 nets' " +
+                  "validation accuracies (same init, different data orders) pooled within inits, df = nets - inits") +
+            ". chance J = d / (2 - d), the Jaccard of two random masks at density d; two winners are the same ticket " +
+            $"when their mask Jaccard reaches same J = chance + {ReportTable.Display(a.Options.Census.SameTicket)} x " +
+            "(1 - chance), directly or through other winners, and count once in distinct; max winner J = the most " +
+            "similar pair of winners. Counts of tickets with 95% Wilson intervals (unit: ticket, n = tickets; " +
+            "tickets of one init share it, so the per-init counts, winners/tickets and d distinct, show how much " +
+            "inits differ). " +
+            "Controls at the same round and density are judged by the same rule (val. = their mean validation " +
+            "accuracy); winner test = test accuracy of the winning tickets", Keys: 2);
+    }
 }

@@ -61,7 +61,10 @@ public static class ReportPlots
         Save(plot, path);
     }
 
-    /// <summary>Pairwise mask Jaccard of one init's tickets at its sparsest round.</summary>
+    /// <summary>
+    /// Pairwise mask Jaccard of one init's tickets at one round, titled with the chance overlap d / (2 - d) of two
+    /// random masks at its density, the floor every cell is read against: the colour scale runs from it to identity.
+    /// </summary>
     public static void MaskOverlap(DiversityRow row, string path)
     {
         var plot = new Plot();
@@ -72,43 +75,64 @@ public static class ReportPlots
             matrix[i, j] = row.Jaccard[i][j];
         var heatmap = plot.Add.Heatmap(matrix);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
+        heatmap.ManualRange = new ScottPlot.Range(row.ChanceJaccardAtDensity, 1);
         plot.Add.ColorBar(heatmap);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
-        plot.XLabel("ticket");
-        plot.YLabel("ticket");
-        plot.Title($"mask Jaccard, width {row.Width:G3} init {row.Init}, density {row.Density:F3} (chance {row.MeanChanceJaccard:F3})");
+        plot.XLabel($"ticket of init {row.Init}");
+        plot.YLabel($"ticket of init {row.Init}");
+        plot.Title($"w={row.Width:G3} init {row.Init}, d={row.Density:F3}: Jaccard " +
+                   $"(chance d/(2-d) {row.ChanceJaccardAtDensity:F3})");
         Save(plot, path, 620, 520);
     }
 
-    /// <summary>Candidates, winners and distinct winners per width.</summary>
+    /// <summary>
+    /// At each width's headline round: candidate tickets, winners and distinct winners with their 95% intervals, and
+    /// the winners among each kind of control at the same density.
+    /// </summary>
     public static void Census(IReadOnlyList<SearchAnalysis> analyses, string path)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         var position = 0.0;
         var ticks = new ScottPlot.TickGenerators.NumericManual();
-        foreach (var a in analyses)
-        foreach (var c in a.Census)
+        var headlines = analyses.SelectMany(a => a.Census.Where(c => c.Headline).Select(c => (a, c))).ToList();
+        var controls = headlines.SelectMany(h => h.c.Controls.Select(k => k.Kind)).Distinct().Order().ToList();
+        var labels = new[] { "tickets", "winners", "distinct winners" }
+            .Concat(controls.Select(k => $"{SpecNames.Of(k)} winners")).ToList();
+        foreach (var (a, c) in headlines)
         {
-            var kinds = new[] { ("candidates", c.Candidates), ("winners", c.Winners), ("distinct", c.Distinct) };
-            for (var k = 0; k < kinds.Length; k++)
+            var bars = new List<(double Value, CountInterval? Interval)>
             {
-                var bar = plot.Add.Bar(position + k, kinds[k].Item2);
-                bar.Color = palette.GetColor(k);
+                (c.Candidates, null), (c.Winners.Count, c.Winners), (c.Distinct.Count, c.Distinct),
+            };
+            bars.AddRange(controls.Select(k =>
+                ((double)(c.Controls.FirstOrDefault(x => x.Kind == k)?.Winners ?? 0), (CountInterval?)null)));
+            for (var k = 0; k < bars.Count; k++)
+            {
+                var (value, interval) = bars[k];
+                plot.Add.Bar(new Bar { Position = position + k, Value = value, FillColor = palette.GetColor(k) });
+                if (interval is not { } i || double.IsNaN(i.Lower))
+                    continue;
+                // A Wilson interval is asymmetric, so the error bar gets its two arms separately.
+                var error = plot.Add.ErrorBar([position + k], [value], [0.0]);
+                (error.YErrorNegative, error.YErrorPositive) = ([value - i.Lower], [i.Upper - value]);
+                error.Color = Colors.Black;
             }
-            ticks.AddMajor(position + 1, $"{(analyses.Count > 1 ? a.Name + " " : "")}w={c.Width:G3}");
-            position += 4;
+            ticks.AddMajor(position + (bars.Count - 1) / 2.0,
+                $"{(analyses.Count > 1 ? a.Name + " " : "")}w={c.Width:G3} d={c.Density:F3}");
+            position += bars.Count + 1;
         }
         plot.Axes.Bottom.TickGenerator = ticks;
-        var most = analyses.SelectMany(a => a.Census).Select(c => c.Candidates).DefaultIfEmpty(0).Max();
-        plot.Axes.SetLimitsY(0, Math.Max(1, most) * 1.15);
+        var most = headlines.Select(h => h.c.Candidates).DefaultIfEmpty(0).Max();
+        // Head room above the tallest bar for the legend, which would otherwise cover the bars of the first width.
+        plot.Axes.SetLimitsY(0, Math.Max(1, most) * 1.6);
         plot.YLabel("tickets");
-        plot.Title("Census per width: candidates, winners (within epsilon of dense), distinct winners");
+        plot.Title("Census at each width's headline round (95% Wilson intervals)");
         plot.Legend.IsVisible = true;
-        plot.Legend.ManualItems.AddRange(new[] { "candidates", "winners", "distinct" }.Select((label, k) =>
+        plot.Legend.ManualItems.AddRange(labels.Select((label, k) =>
             new LegendItem { LabelText = label, FillColor = palette.GetColor(k) }));
-        Save(plot, path);
+        Save(plot, path, legend: Alignment.UpperRight);
     }
 
     /// <summary>Ticks at the densities the runs trained at, skipping any too close to the previous one to read.</summary>
@@ -130,10 +154,11 @@ public static class ReportPlots
         plot.XLabel("weights remaining (log scale)");
     }
 
-    private static void Save(Plot plot, string path, int width = Width, int height = Height)
+    private static void Save(Plot plot, string path, int width = Width, int height = Height,
+        Alignment legend = Alignment.LowerLeft)
     {
         if (plot.GetPlottables().Count() > 1)
-            plot.ShowLegend(Alignment.LowerLeft);
+            plot.ShowLegend(legend);
         plot.SavePng(path + ".png", width, height);
         // Skia's SVG device cannot write dash patterns: it draws them solid and prints "Unsupported path effect"
         // to the process's stderr for each. The SVG draws them solid on purpose; the markers still tell kinds apart.

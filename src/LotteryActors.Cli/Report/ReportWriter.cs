@@ -36,11 +36,14 @@ public static class ReportWriter
             html.AppendLine($"<h2>{Encode(a.Name)} <small>({a.SearchId})</small></h2>");
             ReportPlots.EnsembleGainVsSize(a, Path.Combine(folder, prefix + "ensemble-size"));
             Figure(html, prefix + "ensemble-size", "Ensemble accuracy against size");
-            foreach (var row in a.Diversity.GroupBy(d => d.Width).Select(w => w.MaxBy(d => d.Round)!))
+            // Every init of every width, at the round the census headlines (nearest its target density).
+            var target = a.Options.Census.TargetDensity;
+            foreach (var row in a.Diversity.GroupBy(d => (d.Width, d.Init))
+                         .Select(i => i.MinBy(d => Math.Abs(d.Density - target))!))
             {
-                var name = $"{prefix}mask-overlap-w{row.Width:G3}";
+                var name = $"{prefix}mask-overlap-w{row.Width:G3}-i{row.Init}";
                 ReportPlots.MaskOverlap(row, Path.Combine(folder, name));
-                Figure(html, name, $"Mask overlap, width {row.Width:G3}");
+                Figure(html, name, $"Mask overlap, width {row.Width:G3}, init {row.Init}");
             }
             foreach (var table in ComparisonTables.Build(a))
             {

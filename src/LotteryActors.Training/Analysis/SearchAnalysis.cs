@@ -49,11 +49,15 @@ public sealed record TicketPair(int WidthIndex, int Init, int Round, int TicketA
 
 /// <summary>
 /// Mean pairwise diversity of one init's tickets at one round, with the full Jaccard matrix for heatmaps, and the
-/// mean chance Jaccard of its pairs beside the mean Jaccard.
+/// mean chance Jaccard of its pairs (per-layer densities) beside the mean Jaccard.
 /// </summary>
 public sealed record DiversityRow(int WidthIndex, double Width, int Init, int Round, double Density, double MeanJaccard,
     double MeanChanceJaccard, IReadOnlyDictionary<string, double> MeanJaccardPerLayer, double MeanDisagreement,
-    double MeanSymmetricKl, double[][] Jaccard);
+    double MeanSymmetricKl, double[][] Jaccard)
+{
+    /// <summary>d / (2 - d) at the row's overall density: what two uniformly random masks would overlap.</summary>
+    public double ChanceJaccardAtDensity => MaskOverlap.ChanceJaccard(Density);
+}
 
 /// <summary>
 /// One init's baselines: its tickets' round-0 nets (<paramref name="RoundZeroTestAccuracy"/>), and their ensemble,
@@ -122,6 +126,7 @@ public sealed record PoolRow(int WidthIndex, double Width, int Init, int Round, 
 /// <paramref name="CorrelationPairs"/> pairs of pruned rounds (round 0's masks are all dense, so identical) across
 /// widths and densities, where both diversity and gain move with density; the within-level ones are the mean of the
 /// correlations inside each (width, round), NaN levels left out, which that confound cannot reach.
+/// <paramref name="Census"/> holds one count per width and pruned round (see <see cref="TicketCensus"/>).
 /// </summary>
 public sealed record SearchAnalysis(
     string SearchId,

@@ -84,7 +84,7 @@ public sealed class SearchAnalyzer : IDisposable
             levels.Select(l => SeedLevel(l, initGroups, runs)).ToList(),
             levels.Select(InitMix).OfType<InitMixRow>().ToList(),
             ticketGroups.SelectMany(g => Pools(g, initGroups)).ToList(),
-            ticketGroups.GroupBy(g => g.WidthIndex).Select(w => Census(w.ToList())).ToList());
+            runs.Select(r => r.Unit.Ticket.WidthIndex).Distinct().Order().SelectMany(w => Census(w, runs)).ToList());
     }
 
     private static double GainCorrelation(IReadOnlyList<TicketPair> pairs, Func<TicketPair, double> diversity) =>
@@ -303,16 +303,31 @@ public sealed class SearchAnalyzer : IDisposable
         }
     }
 
-    private CensusCount Census(IReadOnlyList<Group> width)
+    /// <summary>
+    /// The census of one width: every init's dense nets (converged baseline, round-0 nets) and, per pruned round, its
+    /// tickets and controls.
+    /// </summary>
+    private IReadOnlyList<CensusCount> Census(int widthIndex, IReadOnlyList<RunResult> runs)
     {
-        var tickets = width.SelectMany(g => g.Runs).GroupBy(r => r.Unit.Ticket.Index).OrderBy(t => t.Key)
-            .Select(t => (IReadOnlyList<CensusRound<string>>)t.OrderBy(r => r.Unit.Round)
-                .Select(r => new CensusRound<string>(r.Density, r.Metrics.ValidationAccuracy, r.Metrics.TestAccuracy,
-                    r.Unit.MaskHash)).ToList())
+        var spec = runner.Spec;
+        var width = runs.Where(r => r.Unit.Ticket.WidthIndex == widthIndex).ToList();
+        int InitOf(RunResult r) => spec.InitOf(r.Unit.Ticket).Index;
+        var tickets = width.Where(r => r.Unit.Kind == RunKind.Ticket).ToList();
+        var dense = tickets.Where(r => r.Unit.Round == 0).GroupBy(InitOf).OrderBy(i => i.Key)
+            .Select(i => new CensusDense(i.Key, ConvergedDense(runs, widthIndex, i.Key)?.Metrics.ValidationAccuracy,
+                i.Select(r => r.Metrics.ValidationAccuracy).ToList()))
             .ToList();
-        var dense = width.Where(g => g.Round == 0).SelectMany(g => g.Runs).Select(r => r.Metrics.ValidationAccuracy).ToList();
-        return TicketCensus.Count(new CensusWidth<string>(width[0].Width, dense, tickets), options.Census,
-            (a, b) => MaskOverlap.Jaccard(Mask(a), Mask(b)).Overall);
+        var levels = width.Where(r => r.Unit.Kind != RunKind.DenseBaseline && r.Unit.Round > 0)
+            .GroupBy(r => r.Unit.Round).Where(l => l.Any(r => r.Unit.Kind == RunKind.Ticket)).OrderBy(l => l.Key)
+            .Select(l => new CensusLevel<string>(l.Key,
+                l.Where(r => r.Unit.Kind == RunKind.Ticket).Average(r => r.Density),
+                l.Select(r => new CensusRun<string>(r.Unit.Kind, r.Unit.Ticket.Index, InitOf(r),
+                    r.Metrics.ValidationAccuracy, r.Metrics.TestAccuracy, r.Unit.MaskHash)).ToList()))
+            .ToList();
+        return dense.Count == 0
+            ? []
+            : TicketCensus.Count(new CensusWidth<string>(spec.Model.Widths[widthIndex], dense, levels),
+                options.Census, (a, b) => MaskOverlap.Jaccard(Mask(a), Mask(b)).Overall);
     }
 
     private List<MemberOutputs> Outputs(Group g) => g.Runs.Select(r => Output(r, g.Width)).ToList();

@@ -38,6 +38,43 @@ public static class Statistics
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 
+    /// <summary>
+    /// The standard deviation pooled over groups that share one spread but may differ in mean,
+    /// sqrt(sum (n_i - 1) s_i^2 / sum (n_i - 1)), with its degrees of freedom sum (n_i - 1): each group's mean (an
+    /// init's offset) drops out, so only the scatter within groups remains. NaN with no degree of freedom.
+    /// </summary>
+    public static (double StandardDeviation, int DegreesOfFreedom) PooledStandardDeviation(
+        IReadOnlyList<IReadOnlyCollection<double>> groups)
+    {
+        var degrees = groups.Sum(g => Math.Max(g.Count - 1, 0));
+        if (degrees == 0)
+            return (double.NaN, 0);
+        var squares = groups.Where(g => g.Count >= 2).Sum(g =>
+        {
+            var mean = g.Average();
+            return g.Sum(v => (v - mean) * (v - mean));
+        });
+        return (Math.Sqrt(squares / degrees), degrees);
+    }
+
+    /// <summary>
+    /// The 95% Wilson score interval for a binomial proportion, successes of trials: unlike the normal
+    /// approximation it stays inside [0, 1] and is not empty at 0 or all successes, which small counts of winning
+    /// tickets often are. NaN bounds for no trials.
+    /// </summary>
+    public static (double Lower, double Upper) WilsonInterval(int successes, int trials)
+    {
+        if (trials == 0)
+            return (double.NaN, double.NaN);
+        const double z = 1.959964;
+        var p = (double)successes / trials;
+        var n = (double)trials;
+        var centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+        var half = z / (1 + z * z / n) * Math.Sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+        // At 0 or all successes the bound is 0 or 1 exactly; rounding would leave 1e-16 off it.
+        return (successes == 0 ? 0 : centre - half, successes == trials ? 1 : centre + half);
+    }
+
     /// <summary>Per-example correctness of the predicted classes of logits [N, classes] against labels [N].</summary>
     public static bool[] Correct(Tensor logits, Tensor labels)
     {

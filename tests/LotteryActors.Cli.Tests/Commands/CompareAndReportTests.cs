@@ -42,7 +42,24 @@ public sealed class CompareAndReportTests(CompletedSearch search) : IClassFixtur
         Assert.Equal("round-0", baseline.GetProperty("denseSource").GetString());
         Assert.Equal(3, analysis.GetProperty("seedLevel").GetArrayLength());
         Assert.Empty(analysis.GetProperty("initMix").EnumerateArray());
-        Assert.Single(analysis.GetProperty("census").EnumerateArray());
+        var census = analysis.GetProperty("census").EnumerateArray().ToList();
+        Assert.Equal([1, 2], census.Select(c => c.GetProperty("round").GetInt32()));
+        Assert.Equal([false, true], census.Select(c => c.GetProperty("headline").GetBoolean()));
+        foreach (var c in census)
+        {
+            var density = c.GetProperty("density").GetDouble();
+            Assert.Equal(density / (2 - density), c.GetProperty("chanceJaccard").GetDouble(), 12);
+            Assert.Equal("round-0, all inits", c.GetProperty("reference").GetProperty("source").GetString());
+            Assert.True(c.GetProperty("reference").GetProperty("epsilonFromSpread").GetBoolean());
+            Assert.Equal(("ticket", 2),
+                (c.GetProperty("winners").GetProperty("unit").GetString(), c.GetProperty("candidates").GetInt32()));
+            Assert.Equal(["random-reinit", "random-mask"],
+                c.GetProperty("controls").EnumerateArray().Select(k => k.GetProperty("kind").GetString()));
+            Assert.Single(c.GetProperty("inits").EnumerateArray());
+        }
+        Assert.All(analysis.GetProperty("diversity").EnumerateArray(), d => Assert.Equal(
+            d.GetProperty("density").GetDouble() / (2 - d.GetProperty("density").GetDouble()),
+            d.GetProperty("chanceJaccardAtDensity").GetDouble(), 12));
         Assert.Equal(3, analysis.GetProperty("sizeCurves").GetArrayLength());
     }
 
@@ -81,7 +98,7 @@ public sealed class CompareAndReportTests(CompletedSearch search) : IClassFixtur
         Assert.True(result.ExitCode == 0, result.Stderr);
 
         var html = File.ReadAllText(Path.Combine(folder, "report.html"));
-        foreach (var figure in new[] { "accuracy-vs-density", "census", "ensemble-size", "mask-overlap-w1" })
+        foreach (var figure in new[] { "accuracy-vs-density", "census", "ensemble-size", "mask-overlap-w1-i0" })
         {
             Assert.Contains($"src=\"{figure}.png\"", html);
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(folder, figure + ".png"))[..4]);
@@ -117,8 +134,9 @@ public sealed class CompareAndReportTests(CompletedSearch search) : IClassFixtur
     [Fact]
     public void Census_criteria_out_of_range_are_refused()
     {
-        var result = CliProcess.Run(Limit, "compare", search.SearchId, "--config", search.Workspace.ConfigPath, "--tau", "2");
+        var result = CliProcess.Run(Limit, "compare", search.SearchId, "--config", search.Workspace.ConfigPath,
+            "--same-ticket", "2");
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("'--tau': is 2; allowed: (0, 1]", Assert.Single(result.ErrorLines));
+        Assert.Contains("'--same-ticket': is 2; allowed: (0, 1]", Assert.Single(result.ErrorLines));
     }
 }

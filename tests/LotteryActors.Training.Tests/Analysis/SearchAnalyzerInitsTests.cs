@@ -169,6 +169,26 @@ public sealed class SearchAnalyzerInitsTests : IDisposable
     }
 
     [Fact]
+    public void The_census_judges_each_ticket_against_its_own_inits_converged_baseline_within_the_round_zero_spread()
+    {
+        Assert.Equal([1, 2], analysis.Census.Select(c => c.Round));
+        // Two round-0 nets per init: squares (a - b)^2 / 2 each, pooled over 3 degrees of freedom.
+        double Gap(int init) => Run(2 * init, 0).Metrics.ValidationAccuracy - Run(2 * init + 1, 0).Metrics.ValidationAccuracy;
+        var spread = Math.Sqrt(Enumerable.Range(0, 3).Sum(i => Gap(i) * Gap(i) / 2) / 3);
+        foreach (var census in analysis.Census)
+        {
+            Assert.Equal(SearchAnalyzer.ConvergedSource, census.Reference.Source);
+            Assert.Equal(Enumerable.Range(0, 3).Select(i => Converged(i).Metrics.ValidationAccuracy),
+                census.Reference.Inits.Select(i => i.ValidationAccuracy));
+            Assert.Equal((6, 3), (census.Reference.SpreadRuns, census.Reference.SpreadDegreesOfFreedom));
+            Assert.Equal(spread, census.Reference.Epsilon, 12);
+            Assert.Equal(Enumerable.Range(0, 6).Where(t => Run(t, census.Round).Metrics.ValidationAccuracy
+                    >= Converged(t / 2).Metrics.ValidationAccuracy - spread), census.WinningTickets);
+            Assert.Equal([2, 2, 2], census.Inits.Select(i => i.Candidates));
+        }
+    }
+
+    [Fact]
     public void The_selected_member_is_chosen_on_validation_where_test_would_choose_another()
     {
         var discriminating = 0;

@@ -177,18 +177,33 @@ public sealed class SearchAnalyzerTests : IDisposable
     }
 
     [Fact]
-    public void Census_judges_tickets_at_the_target_density()
+    public void Census_counts_every_pruned_round_against_the_round_zero_nets_without_converged_baselines()
     {
-        var census = Assert.Single(analysis.Census);
-        Assert.Equal(0, census.Candidates);
+        Assert.Equal([1, 2], analysis.Census.Select(c => c.Round));
+        // Densities 0.8 and 0.64: the headline is the one nearer 0.2.
+        Assert.Equal([false, true], analysis.Census.Select(c => c.Headline));
+        var roundZero = Runs(RunKind.Ticket, 0).Select(r => r.Metrics.ValidationAccuracy).ToList();
+        foreach (var census in analysis.Census)
+        {
+            Assert.Equal(DenseReference.RoundZeroAllInitsSource, census.Reference.Source);
+            Assert.Equal(roundZero.Average(), Assert.Single(census.Reference.Inits).ValidationAccuracy, 12);
+            Assert.Equal(Statistics.SampleStandardDeviation(roundZero), census.Reference.Epsilon, 12);
+            var tickets = Runs(RunKind.Ticket, census.Round).ToList();
+            Assert.Equal(3, census.Candidates);
+            var bar = roundZero.Average() - census.Reference.Epsilon;
+            Assert.Equal(tickets.Where(r => r.Metrics.ValidationAccuracy >= bar).Select(r => r.Unit.Ticket.Index),
+                census.WinningTickets);
+            Assert.Equal([RunKind.RandomReinit, RunKind.RandomMask], census.Controls.Select(c => c.Kind));
+            Assert.All(census.Controls, c => Assert.Equal(3, c.Runs));
+        }
 
-        using var strict = new SearchAnalyzer(runner, AnalysisOptions.Default with
+        using var loose = new SearchAnalyzer(runner, AnalysisOptions.Default with
         {
             BootstrapResamples = 50,
-            Census = new CensusCriteria(Epsilon: 1.0, TargetDensity: 0.7, Tau: 1.0),
+            Census = new CensusCriteria(Epsilon: 1.0, SameTicket: 1.0),
         });
-        var loose = Assert.Single(strict.Analyze(spec.SearchId, runs).Census);
-        Assert.Equal(3, loose.Candidates);
-        Assert.Equal(3, loose.Winners);
+        var all = loose.Analyze(spec.SearchId, runs).Census;
+        Assert.All(all, c => Assert.Equal(3, c.Winners.Count));
+        Assert.All(all.SelectMany(c => c.Controls), c => Assert.Equal(3, c.Winners));
     }
 }

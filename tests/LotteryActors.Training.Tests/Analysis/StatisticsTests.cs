@@ -18,6 +18,38 @@ public sealed class StatisticsTests
     }
 
     [Fact]
+    public void Pooled_standard_deviation_drops_each_groups_mean()
+    {
+        // Squares about each group's mean: 2 + 0 (one value) + 8, over 1 + 0 + 2 degrees of freedom.
+        var (sd, degrees) = Statistics.PooledStandardDeviation([[1.0, 3], [100.0], [10.0, 12, 14]]);
+
+        Assert.Equal(Math.Sqrt(10.0 / 3), sd, 12);
+        Assert.Equal(3, degrees);
+        Assert.True(double.IsNaN(Statistics.PooledStandardDeviation([[1.0], [2.0]]).StandardDeviation));
+    }
+
+    [Theory]
+    [InlineData(5, 10, 0.2366, 0.7634)]
+    [InlineData(0, 10, 0.0, 0.2775)]
+    [InlineData(10, 10, 0.7225, 1.0)]
+    [InlineData(3, 4, 0.3006, 0.9544)]
+    public void Wilson_interval_matches_the_textbook_values(int successes, int trials, double lower, double upper)
+    {
+        var interval = Statistics.WilsonInterval(successes, trials);
+
+        Assert.Equal(lower, interval.Lower, 4);
+        Assert.Equal(upper, interval.Upper, 4);
+        Assert.True(interval.Lower is >= 0 and <= 1 && interval.Upper is >= 0 and <= 1, $"{interval}");
+    }
+
+    [Fact]
+    public void Wilson_interval_reaches_0_and_1_exactly_at_no_and_all_successes()
+    {
+        Assert.Equal(0.0, Statistics.WilsonInterval(0, 12).Lower);
+        Assert.Equal(1.0, Statistics.WilsonInterval(12, 12).Upper);
+    }
+
+    [Fact]
     public void Quantile_interpolates_between_order_statistics()
     {
         Assert.Equal(2.5, Statistics.Quantile([1.0, 2, 3, 4], 0.5));

@@ -1,147 +1,195 @@
 using LotteryActors.Training.Analysis;
-using LotteryActors.Training.Pruning;
+using LotteryActors.Training.Imp;
 
 namespace LotteryActors.Training.Tests.Analysis;
 
+/// <summary>
+/// The census on a hand-built width of 2 inits with 2 tickets each. Init 0's converged baseline scores 0.90 on
+/// validation and init 1's 0.80; their round-0 nets (3 data orders each) score 0.84, 0.85, 0.86 and 0.74, 0.75,
+/// 0.76, so the within-init spread is 0.01 while the spread of all six is 0.055. Masks are integer handles whose
+/// Jaccard the table below gives.
+/// </summary>
 public sealed class TicketCensusTests
 {
-    /// <summary>The census as first written: a fixed epsilon of 0.005.</summary>
-    private static readonly CensusCriteria Fixed = new(Epsilon: 0.005);
-
-    /// <summary>
-    /// Jaccard similarities between the integer mask handles of the hand-built tickets: masks 0, 1 and 4 as the
-    /// comments below say, every other pair 0.3.
-    /// </summary>
     private static readonly Dictionary<(int, int), double> Similarity = new()
     {
-        [(0, 1)] = 0.95,
-        [(0, 4)] = 0.5,
-        [(1, 4)] = 0.95,
+        [(0, 2)] = 0.3,
+        [(0, 3)] = 0.3,
+        [(2, 3)] = 0.6,
     };
 
     private static double Jaccard(int a, int b) =>
-        a == b ? 1 : Similarity.GetValueOrDefault((Math.Min(a, b), Math.Max(a, b)), 0.3);
+        a == b ? 1 : Similarity.GetValueOrDefault((Math.Min(a, b), Math.Max(a, b)), 0.2);
+
+    private static readonly CensusDense[] Converged =
+    [
+        new(0, 0.90, [0.84, 0.85, 0.86]),
+        new(1, 0.80, [0.74, 0.75, 0.76]),
+    ];
+
+    /// <summary>A ticket's round: test accuracy 0.1 below validation, so the two are never mixed up.</summary>
+    private static CensusRun<int> Ticket(int ticket, double validation) =>
+        new(RunKind.Ticket, ticket, ticket / 2, validation, validation - 0.1, ticket);
+
+    private static CensusRun<int> Control(RunKind kind, int ticket, double validation) =>
+        new(kind, ticket, ticket / 2, validation, validation - 0.2, -1);
 
     /// <summary>
-    /// A round judged on <paramref name="validation"/>; its test accuracy is 0.1 lower, so never mistaken for it.
+    /// Own-init references with epsilon 0.01: ticket 0 (0.895 of 0.90) wins, ticket 1 (0.85 of 0.90) loses,
+    /// tickets 2 (0.795 of 0.80) and 3 (0.82) win. Judged by the other init's baseline instead, 0 and 1 would win
+    /// and 2 and 3 lose.
     /// </summary>
-    private static CensusRound<int> Round(double density, double validation, int mask = -1) =>
-        new(density, validation, validation - 0.1, mask);
-
-    /// <summary>Dense validation accuracy 0.91, so winners need 0.905 at the largest density not above 0.2.</summary>
-    private static CensusWidth<int> HandWidth() => new(2.0, [0.90, 0.92],
+    private static CensusLevel<int> Level(int round, double density) => new(round, density,
     [
-        // Winner, judged at 0.19 rather than its sparser, worse round.
-        [Round(1, 0.91), Round(0.5, 0.915), Round(0.19, 0.908, 0), Round(0.1, 0.80)],
-        // Winner at exactly the target density, but its mask is a near-duplicate of ticket 0's.
-        [Round(1, 0.92), Round(0.2, 0.93, 1)],
-        // Loser: its good round is above the target density.
-        [Round(1, 0.91), Round(0.3, 0.95), Round(0.15, 0.90, 2)],
-        // Never reached the target density: not a candidate.
-        [Round(1, 0.91), Round(0.25, 0.95, 3)],
-        // Winner with a mask unlike ticket 0's; only kept winners are compared, so its likeness to ticket 1 is moot.
-        [Round(1, 0.91), Round(0.18, 0.906, 4)],
+        Ticket(0, 0.895), Ticket(1, 0.85), Ticket(2, 0.795), Ticket(3, 0.82),
+        Control(RunKind.RandomReinit, 0, 0.80), Control(RunKind.RandomReinit, 2, 0.80),
     ]);
 
-    [Fact]
-    public void Counts_candidates_winners_and_distinct_winners()
-    {
-        var census = TicketCensus.Count(HandWidth(), Fixed, Jaccard);
+    private static CensusCount Single(IReadOnlyList<CensusDense> dense, CensusCriteria? criteria = null,
+        double density = 0.2, Func<int, int, double>? jaccard = null) =>
+        Assert.Single(TicketCensus.Count(new CensusWidth<int>(1.0, dense, [Level(7, density)]),
+            criteria ?? new CensusCriteria(), jaccard ?? Jaccard));
 
-        Assert.Equal(2.0, census.Width);
-        Assert.Equal(0.91, census.DenseValidationAccuracy, 12);
-        Assert.Equal((2, 0.005, false), (census.DenseRuns, census.Epsilon, census.EpsilonFromDenseSpread));
-        Assert.Equal(4, census.Candidates);
-        Assert.Equal(3, census.Winners);
-        Assert.Equal([0, 1, 4], census.WinningTickets);
-        Assert.Equal(2, census.Distinct);
-        Assert.Equal([0, 4], census.DistinctTickets);
-        double[] winners = [0.808, 0.83, 0.806];
-        Assert.Equal(winners.Average(), census.WinnerMeanAccuracy, 12);
-        Assert.Equal(Statistics.SampleStandardDeviation(winners), census.WinnerAccuracyStandardDeviation, 12);
+    [Fact]
+    public void Tickets_are_judged_against_the_converged_baseline_of_their_own_init()
+    {
+        var census = Single(Converged);
+
+        Assert.Equal(SearchAnalyzer.ConvergedSource, census.Reference.Source);
+        Assert.Equal([0.90, 0.80], census.Reference.Inits.Select(i => i.ValidationAccuracy));
+        Assert.Equal([0, 2, 3], census.WinningTickets);
+        Assert.Equal((4, 3), (census.Candidates, census.Winners.Count));
+        Assert.Equal([(0, 2, 1), (1, 2, 2)], census.Inits.Select(i => (i.Init, i.Candidates, i.Winners)));
+
+        // The same runs judged against the other init's baseline: a different census.
+        var swapped = Single([
+            Converged[0] with { ConvergedValidationAccuracy = 0.80 }, Converged[1] with { ConvergedValidationAccuracy = 0.90 }]);
+        Assert.Equal([0, 1], swapped.WinningTickets);
     }
 
     [Fact]
-    public void Criteria_move_the_counts()
+    public void Without_converged_baselines_every_init_gets_the_mean_of_all_round_zero_nets_and_says_so()
     {
-        // Looser epsilon admits ticket 2; tau above every similarity keeps all winners.
-        var loose = TicketCensus.Count(HandWidth(), new CensusCriteria(Epsilon: 0.02, Tau: 0.99), Jaccard);
-        // At density 0.25 ticket 3 becomes a candidate and a winner, and ticket 2 is judged at 0.15 still.
-        var denser = TicketCensus.Count(HandWidth(), Fixed with { TargetDensity = 0.25 }, Jaccard);
+        // Init 1 has no converged baseline, so neither init uses one: mixing the two rules would judge unevenly.
+        var census = Single([Converged[0], Converged[1] with { ConvergedValidationAccuracy = null }]);
 
-        Assert.Equal([0, 1, 2, 4], loose.DistinctTickets);
-        Assert.Equal(5, denser.Candidates);
-        Assert.Equal([0, 1, 3, 4], denser.WinningTickets);
+        Assert.Equal(DenseReference.RoundZeroAllInitsSource, census.Reference.Source);
+        Assert.All(census.Reference.Inits, i => Assert.Equal(0.80, i.ValidationAccuracy, 12));
+        Assert.Equal([0, 1, 2, 3], census.WinningTickets);
     }
 
     [Fact]
-    public void Winners_are_judged_on_validation_and_reported_on_test()
+    public void Epsilon_is_the_round_zero_spread_pooled_within_inits()
     {
-        var width = new CensusWidth<int>(1.0, [0.90, 0.90],
-        [
-            [new(0.2, 0.80, 0.99, 0)],
-            [new(0.2, 0.95, 0.50, 1)],
-        ]);
+        var census = Single(Converged);
 
-        var census = TicketCensus.Count(width, Fixed, Jaccard);
-
-        Assert.Equal([1], census.WinningTickets);
-        Assert.Equal(0.50, census.WinnerMeanAccuracy, 12);
+        // Squares 0.0002 per init over 2 + 2 degrees of freedom: sqrt(0.0001). The sd of all six values, 0.055, would
+        // also admit ticket 1 (0.85 of 0.90).
+        Assert.Equal(0.01, census.Reference.Spread, 12);
+        Assert.Equal((6, 4), (census.Reference.SpreadRuns, census.Reference.SpreadDegreesOfFreedom));
+        Assert.Equal(0.01, census.Reference.Epsilon, 12);
+        Assert.True(census.Reference.EpsilonFromSpread);
+        Assert.DoesNotContain(1, census.WinningTickets);
     }
 
     [Fact]
-    public void Without_an_epsilon_it_is_the_dense_nets_seed_to_seed_standard_deviation()
+    public void A_given_epsilon_replaces_the_spread()
     {
-        var census = TicketCensus.Count(HandWidth(), new CensusCriteria(), Jaccard);
+        var census = Single(Converged, new CensusCriteria(Epsilon: 0));
 
-        // Dense 0.90 and 0.92: sd = 0.02 / sqrt(2) = 0.01414, so ticket 2 (0.90 at 0.15) now wins as well.
-        Assert.Equal(0.02 / Math.Sqrt(2), census.Epsilon, 12);
-        Assert.True(census.EpsilonFromDenseSpread);
-        Assert.Equal([0, 1, 2, 4], census.WinningTickets);
+        Assert.False(census.Reference.EpsilonFromSpread);
+        Assert.Equal(0.01, census.Reference.Spread, 12);
+        Assert.Equal([3], census.WinningTickets);
     }
 
     [Fact]
-    public void One_dense_run_has_no_spread_so_a_derived_epsilon_admits_no_winner()
+    public void One_round_zero_net_per_init_has_no_spread_so_a_derived_epsilon_admits_no_winner()
     {
-        var width = new CensusWidth<int>(1.0, [0.90], [[new(0.2, 0.99, 0.99, 0)]]);
+        var census = Single([new CensusDense(0, 0.5, [0.5]), new CensusDense(1, 0.5, [0.5])]);
 
-        var census = TicketCensus.Count(width, new CensusCriteria(), Jaccard);
-
-        Assert.True(double.IsNaN(census.Epsilon));
-        Assert.Equal((1, 0), (census.Candidates, census.Winners));
+        Assert.True(double.IsNaN(census.Reference.Epsilon));
+        Assert.Equal(0, census.Reference.SpreadDegreesOfFreedom);
+        Assert.Equal(0, census.Winners.Count);
+        Assert.True(double.IsNaN(census.WinnerMeanTestAccuracy));
     }
 
     [Fact]
-    public void No_winners_leaves_accuracy_statistics_undefined()
+    public void Winners_are_the_same_ticket_halfway_from_chance_overlap_to_identity()
     {
-        var census = TicketCensus.Count(HandWidth(), Fixed with { Epsilon = -0.1 }, Jaccard);
+        // Tickets 2 and 3 overlap 0.6. At density 0.2 chance is 0.2 / 1.8 = 0.111, the threshold 0.556: one ticket.
+        var sparse = Single(Converged);
+        // At density 0.8 chance is 0.8 / 1.2 = 0.667 and the threshold 0.833: 0.6 is below chance, two tickets.
+        var dense = Single(Converged, density: 0.8);
 
-        Assert.Equal(0, census.Winners);
-        Assert.Equal(0, census.Distinct);
-        Assert.True(double.IsNaN(census.WinnerMeanAccuracy));
+        Assert.Equal(0.2 / 1.8, sparse.ChanceJaccard, 12);
+        Assert.Equal(0.2 / 1.8 + 0.5 * (1 - 0.2 / 1.8), sparse.SameTicketJaccard, 12);
+        Assert.Equal(0.6, sparse.MaxWinnerJaccard, 12);
+        Assert.Equal([0, 2], sparse.DistinctTickets);
+        Assert.Equal([1, 1], sparse.Inits.Select(i => i.Distinct));
+        Assert.Equal(0.8 / 1.2 + 0.5 * (1 - 0.8 / 1.2), dense.SameTicketJaccard, 12);
+        Assert.Equal([0, 2, 3], dense.DistinctTickets);
+        // A stricter notion of "same" (nearer identity) keeps them apart at 0.2 as well.
+        Assert.Equal(3, Single(Converged, new CensusCriteria(SameTicket: 0.6)).Distinct.Count);
     }
 
     [Fact]
-    public void Real_masks_are_compared_by_overall_jaccard()
+    public void Winners_linked_through_another_winner_are_one_ticket_whatever_their_numbering()
     {
-        // Of 20 weights: A keeps 0-9; B keeps 0-10 (Jaccard 10/11 with A, a duplicate); C keeps 0-4 and 10-14 (5/15).
-        using var a = Keeping(Enumerable.Range(0, 10));
-        using var b = Keeping(Enumerable.Range(0, 11));
-        using var c = Keeping(Enumerable.Range(0, 5).Concat(Enumerable.Range(10, 5)));
-        var width = new CensusWidth<Mask>(1.0, [0.9],
-            [[new(0.2, 0.9, 0.9, a)], [new(0.2, 0.9, 0.9, b)], [new(0.2, 0.9, 0.9, c)]]);
+        // 0 ~ 2 and 2 ~ 3 reach the threshold, 0 and 3 do not: one group, whichever ticket is numbered first.
+        var chain = new Dictionary<(int, int), double> { [(0, 2)] = 0.6, [(2, 3)] = 0.6, [(0, 3)] = 0.2 };
+        double Chained(int a, int b) => a == b ? 1 : chain.GetValueOrDefault((Math.Min(a, b), Math.Max(a, b)), 0.2);
 
-        var census = TicketCensus.Count(width, Fixed);
+        var census = Single(Converged, jaccard: Chained);
 
-        Assert.Equal(3, census.Winners);
-        Assert.Equal([0, 2], census.DistinctTickets);
+        Assert.Equal([0], census.DistinctTickets);
     }
 
-    private static Mask Keeping(IEnumerable<int> kept)
+    [Fact]
+    public void Counts_carry_95_percent_wilson_intervals_over_tickets()
     {
-        var values = new float[20];
-        foreach (var i in kept)
-            values[i] = 1;
-        return HandTensors.Mask(("fc.weight", values, [20]));
+        var census = Single(Converged);
+
+        // 3 winners of 4 tickets: Wilson (0.3006, 0.9544), times 4. Distinct: 2 of 4, (0.1500, 0.8500) times 4.
+        Assert.Equal((TicketCensus.TicketUnit, 4, 3), (census.Winners.Unit, census.Winners.N, census.Winners.Count));
+        Assert.Equal(1.2026, census.Winners.Lower, 4);
+        Assert.Equal(3.8177, census.Winners.Upper, 4);
+        Assert.Equal(2, census.Distinct.Count);
+        Assert.Equal(0.6002, census.Distinct.Lower, 4);
+        Assert.Equal(3.3998, census.Distinct.Upper, 4);
+    }
+
+    [Fact]
+    public void Controls_at_the_same_round_are_judged_by_the_same_rule()
+    {
+        var census = Single(Converged);
+
+        // Re-init of ticket 0 scores 0.80 against init 0's 0.90 (loses); of ticket 2, 0.80 against 0.80 (wins).
+        var reinit = Assert.Single(census.Controls);
+        Assert.Equal((RunKind.RandomReinit, 2, 1), (reinit.Kind, reinit.Runs, reinit.Winners));
+        Assert.Equal(0.80, reinit.MeanValidationAccuracy, 12);
+        Assert.Equal(0.60, reinit.MeanTestAccuracy, 12);
+        Assert.Equal((0.895 + 0.85 + 0.795 + 0.82) / 4, census.TicketMeanValidationAccuracy, 12);
+    }
+
+    [Fact]
+    public void Every_level_is_counted_and_the_one_nearest_the_target_density_is_the_headline()
+    {
+        // Round 7 (0.21) is nearer 0.2 than round 8 (0.168), which the largest density not above 0.2 would pick.
+        var width = new CensusWidth<int>(1.0, Converged, [Level(8, 0.168), Level(6, 0.262), Level(7, 0.21)]);
+
+        var counts = TicketCensus.Count(width, new CensusCriteria(), Jaccard);
+
+        Assert.Equal([6, 7, 8], counts.Select(c => c.Round));
+        Assert.Equal([false, true, false], counts.Select(c => c.Headline));
+    }
+
+    [Fact]
+    public void Winner_statistics_are_test_accuracies()
+    {
+        var census = Single(Converged);
+
+        double[] winners = [0.795, 0.695, 0.72];
+        Assert.Equal(winners.Average(), census.WinnerMeanTestAccuracy, 12);
+        Assert.Equal(Statistics.SampleStandardDeviation(winners), census.WinnerTestAccuracyStandardDeviation, 12);
     }
 }
