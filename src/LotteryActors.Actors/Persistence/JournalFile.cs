@@ -25,7 +25,10 @@ public static class JournalFile
             return;
         try
         {
-            using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+            // Read-write, not read-only: after kill -9 the first connection must recover the write-ahead log, and a
+            // read-only one fails that with "attempt to write a readonly database" (a resume under load hit it).
+            // The file exists, so ReadWrite creates nothing; on a read-only disk SQLite opens it read-only anyway.
+            using var connection = new SqliteConnection($"Data Source={path};Mode=ReadWrite;Pooling=False");
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT COUNT(*) FROM sqlite_master";
