@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using Akka.Actor;
 using Akka.Event;
 using LotteryActors.Actors.Diagnostics;
@@ -118,8 +119,9 @@ public sealed class TicketTrainer : ReceiveActor
     {
         Receive<EngineRunDone>(done => done.Outcome.Unit == unit, done =>
         {
+            // Rethrown with the engine's stack trace, which the supervisor logs; a plain throw would replace it.
             if (done.Outcome.Failure is { } failure)
-                throw failure;
+                ExceptionDispatchInfo.Throw(failure);
             NodeMetrics.TrainerIdle(ticket.ToString());
             coordinator.Tell(new RunFinished(done.Outcome.Result!));
             Become(() => AwaitingRecord(unit));
