@@ -18,5 +18,10 @@ public sealed record RunPace(DateTimeOffset FirstAt, int First, DateTimeOffset L
     /// <summary>Null until the pace is measured: an unmeasured run gets no rate, never a guess of zero.</summary>
     public double? ExamplesPerSecond(int batchSize) => IterationsPerSecond * batchSize;
 
-    public TimeSpan? Eta => IterationsPerSecond is { } rate ? TimeSpan.FromSeconds((Total - Latest) / rate) : null;
+    public TimeSpan? Eta => EtaOf(Total - Latest, IterationsPerSecond);
+
+    /// <summary>The time <paramref name="iterationsLeft"/> take at a measured rate; null while there is no rate, so
+    /// a view fed a reported rate (a cluster node's) estimates as this one does.</summary>
+    public static TimeSpan? EtaOf(int iterationsLeft, double? iterationsPerSecond) =>
+        iterationsPerSecond is { } rate && rate > 0 ? TimeSpan.FromSeconds(iterationsLeft / rate) : null;
 }

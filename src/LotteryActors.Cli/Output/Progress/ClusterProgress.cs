@@ -1,3 +1,4 @@
+using LotteryActors.Actors.Observability;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Work;
@@ -39,9 +40,7 @@ public static class ClusterProgress
         // Null where the node has not reported the run yet: no percentage, rate or ETA.
         var progress = running.Progress;
         var rate = progress?.ExamplesPerSecond;
-        TimeSpan? eta = rate is > 0
-            ? TimeSpan.FromSeconds((progress!.TotalIterations - progress.Iteration) * batchSize / rate.Value)
-            : null;
+        var eta = progress is null ? null : RunPace.EtaOf(progress.TotalIterations - progress.Iteration, rate / batchSize);
         return new UnitProgress(run.Ticket.ToString(), run.Round, SpecNames.Of(run.Kind), node,
             (double?)progress?.Iteration / progress?.TotalIterations, rate, eta);
     }
