@@ -177,6 +177,8 @@ public static class ComparisonTables
         ? c.Count.ToString(CultureInfo.InvariantCulture)
         : string.Create(CultureInfo.InvariantCulture, $"{c.Count} [{c.Lower:F1}, {c.Upper:F1}]");
 
+    private const string NotJudged = "not judged";
+
     private static ReportTable Census(SearchAnalysis a)
     {
         var controls = a.Census.SelectMany(c => c.Controls.Select(k => k.Kind)).Distinct().Order().ToList();
@@ -196,11 +198,11 @@ public static class ComparisonTables
                 c.Width, c.Round, c.Density, c.Headline ? "yes" : "", c.Reference.Source,
                 string.Join(" | ", c.Reference.Inits.Select(i => ReportTable.Display(i.ValidationAccuracy))),
                 c.Reference.Epsilon, Epsilon(c.Reference), c.ChanceJaccard, c.SameTicketJaccard, c.MaxWinnerJaccard,
-                c.Candidates, Count(c.Winners), Count(c.Distinct),
-                string.Join(" | ", c.Inits.Select(i => $"{i.Winners}/{i.Candidates} d{i.Distinct}")),
+                c.Candidates, c.Judged ? Count(c.Winners) : NotJudged, c.Judged ? Count(c.Distinct) : NotJudged,
+                c.Judged ? string.Join(" | ", c.Inits.Select(i => $"{i.Winners}/{i.Candidates} d{i.Distinct}")) : NotJudged,
                 c.TicketMeanValidationAccuracy,
             }.Concat(controls.SelectMany(k => c.Controls.FirstOrDefault(x => x.Kind == k) is { } x
-                    ? new object?[] { x.MeanValidationAccuracy, $"{x.Winners}/{x.Runs}" }
+                    ? new object?[] { x.MeanValidationAccuracy, c.Judged ? $"{x.Winners}/{x.Runs}" : NotJudged }
                     : ["-", "-"]))
                 .Concat([c.WinnerMeanTestAccuracy, c.WinnerTestAccuracyStandardDeviation]).ToArray()).ToList(),
             "every pruned round; headline = the round whose density is nearest " +
@@ -213,7 +215,8 @@ public static class ComparisonTables
             "epsilon = " + (a.Options.Census.Epsilon is { } fixedEpsilon
                 ? $"{ReportTable.Display(fixedEpsilon)}, as given"
                 : "the dense nets' seed-to-seed spread: the sample standard deviation of the round-0 nets' " +
-                  "validation accuracies (same init, different data orders) pooled within inits, df = nets - inits") +
+                  "validation accuracies (same init, different data orders) pooled within inits, df = nets - inits; " +
+                  "with one round-0 net per init df is 0, epsilon is undefined and nothing is judged (give --epsilon)") +
             ". chance J = d / (2 - d), the Jaccard of two random masks at density d; two winners are the same ticket " +
             $"when their mask Jaccard reaches same J = chance + {ReportTable.Display(a.Options.Census.SameTicket)} x " +
             "(1 - chance), directly or through other winners, and count once in distinct; max winner J = the most " +

@@ -88,7 +88,7 @@ public static class ReportPlots
 
     /// <summary>
     /// At each width's headline round: candidate tickets, winners and distinct winners with their 95% intervals, and
-    /// the winners among each kind of control at the same density.
+    /// the winners among each kind of control at the same density. Widths whose epsilon is undefined are left out.
     /// </summary>
     public static void Census(IReadOnlyList<SearchAnalysis> analyses, string path)
     {
@@ -96,7 +96,7 @@ public static class ReportPlots
         var palette = new ScottPlot.Palettes.Category10();
         var position = 0.0;
         var ticks = new ScottPlot.TickGenerators.NumericManual();
-        var headlines = analyses.SelectMany(a => a.Census.Where(c => c.Headline).Select(c => (a, c))).ToList();
+        var headlines = analyses.SelectMany(a => a.Census.Where(c => c.Headline && c.Judged).Select(c => (a, c))).ToList();
         var controls = headlines.SelectMany(h => h.c.Controls.Select(k => k.Kind)).Distinct().Order().ToList();
         var labels = new[] { "tickets", "winners", "distinct winners" }
             .Concat(controls.Select(k => $"{SpecNames.Of(k)} winners")).ToList();

@@ -90,6 +90,11 @@ public sealed record CensusCount(
     IReadOnlyList<int> DistinctTickets)
 {
     public int Candidates => Winners.N;
+
+    /// <summary>False when epsilon is undefined (derived from a spread with no degree of freedom: one round-0 net
+    /// per init): the counts are then zero by construction, not a finding, and a view must not show them as one.
+    /// </summary>
+    public bool Judged => !double.IsNaN(Reference.Epsilon);
 }
 
 /// <summary>

@@ -99,6 +99,7 @@ public sealed class TicketCensusTests
 
         Assert.False(census.Reference.EpsilonFromSpread);
         Assert.Equal(0.01, census.Reference.Spread, 12);
+        Assert.True(census.Judged);
         Assert.Equal([3], census.WinningTickets);
     }
 
@@ -110,6 +111,7 @@ public sealed class TicketCensusTests
         Assert.True(double.IsNaN(census.Reference.Epsilon));
         Assert.Equal(0, census.Reference.SpreadDegreesOfFreedom);
         Assert.Equal(0, census.Winners.Count);
+        Assert.False(census.Judged);
         Assert.True(double.IsNaN(census.WinnerMeanTestAccuracy));
     }
 
