@@ -15,7 +15,7 @@ public static class ComparisonTables
     public static IReadOnlyList<ReportTable> Build(SearchAnalysis a) =>
         new[]
         {
-            Curves(a), SeedLevel(a), DenseBaselines(a), Ensembles(a), InitMix(a), Baselines(a), SizeCurves(a), Diversity(a),
+            Curves(a), SeedLevel(a), ControlGaps(a), DenseBaselines(a), Ensembles(a), InitMix(a), Baselines(a), SizeCurves(a), Diversity(a),
             Pools(a), Census(a),
         }.Where(t => t.Rows.Count > 0).ToList();
 
@@ -65,6 +65,25 @@ public static class ComparisonTables
         "= each init's logit ensemble minus that init's dense net (converged = its converged baseline; round-0 = the " +
         "mean of its tickets' round-0 nets, trained for one round only). The bootstrap intervals of the other tables " +
         "resample test examples for fixed nets: a second layer, silent on another init or seed", Keys: 2);
+
+    private static ReportTable ControlGaps(SearchAnalysis a)
+    {
+        var kinds = a.ControlGaps.SelectMany(r => r.Controls.Select(c => c.Kind)).Distinct().Order().ToList();
+        return new("controls", "Tickets against their controls and their dense net, over independent inits",
+            new[] { "width", "round", "density", "tickets", "tickets - dense", "dense" }
+                .Concat(kinds.SelectMany(k => new[] { Kind(k), $"tickets - {Kind(k)}" })).ToList(),
+            a.ControlGaps.Select(r => new object?[]
+            {
+                r.Width, r.Round, r.Density, Summary(r.TicketTestAccuracy), Summary(r.TicketMinusDense), r.DenseSource,
+            }.Concat(kinds.SelectMany(k => r.Controls.FirstOrDefault(c => c.Kind == k) is { } c
+                ? new object?[] { Summary(c.TestAccuracy), Summary(c.TicketMinusControl) }
+                : ["-", "-"])).ToArray()).ToList(),
+            "test accuracy of final weights, mean +- sample sd over the unit named, with a 95% Student t interval for " +
+            "the mean; every difference is taken within its unit first: per init, its tickets' mean minus its " +
+            "controls' mean (or its dense net), so differences between inits cancel; with one init, per ticket, each " +
+            "control against the ticket whose mask it was given. Controls and tickets train for the same budget per " +
+            "round; dense as in seed-level", Keys: 2);
+    }
 
     private static ReportTable DenseBaselines(SearchAnalysis a) => new("dense-baselines",
         "Converged dense baselines (one per init) and the deep ensemble",

@@ -99,6 +99,19 @@ public sealed record SeedLevelRow(int WidthIndex, double Width, int Round, doubl
     SeedSummary MemberTestAccuracy, SeedSummary EnsembleTestAccuracy, SeedSummary EnsembleGainOverDense);
 
 /// <summary>
+/// Tickets against their controls and against their init's dense net at one pruned round of one width, the
+/// comparison that shows where, if anywhere, the controls fall off. Each difference is taken within its unit before
+/// it is summarised: per init (its tickets' mean test accuracy minus its controls' of one kind, or minus its dense
+/// net), so differences between inits cancel; with one init per width, per ticket, each control against the ticket
+/// whose mask it was given. <see cref="DenseSource"/> as in <see cref="SeedLevelRow"/>.
+/// </summary>
+public sealed record ControlGapRow(int WidthIndex, double Width, int Round, double Density, string DenseSource,
+    SeedSummary TicketTestAccuracy, SeedSummary TicketMinusDense, IReadOnlyList<ControlGap> Controls);
+
+/// <summary>One kind of control at a <see cref="ControlGapRow"/>'s round: its test accuracy and the ticket's lead.</summary>
+public sealed record ControlGap(RunKind Kind, SeedSummary TestAccuracy, SeedSummary TicketMinusControl);
+
+/// <summary>
 /// Ensembles of <paramref name="Size"/> tickets at one round, within one init against across inits (see
 /// <see cref="InitEnsembles"/>): each side's test accuracies summarised over its ensembles, and across minus within.
 /// </summary>
@@ -145,6 +158,7 @@ public sealed record SearchAnalysis(
     IReadOnlyList<BaselineRow> Baselines,
     IReadOnlyList<DenseBaselineRow> DenseBaselines,
     IReadOnlyList<SeedLevelRow> SeedLevel,
+    IReadOnlyList<ControlGapRow> ControlGaps,
     IReadOnlyList<InitMixRow> InitMix,
     IReadOnlyList<PoolRow> Pools,
     IReadOnlyList<CensusCount> Census);

@@ -82,6 +82,8 @@ public sealed class SearchAnalyzer : IDisposable
                 .OfType<BaselineRow>().ToList(),
             baselineGroups.Select(g => DenseBaseline(g, ticketGroups.Where(t => t.WidthIndex == g.WidthIndex).ToList())).ToList(),
             levels.Select(l => SeedLevel(l, initGroups, runs)).ToList(),
+            initGroups.Where(g => g.Kind == RunKind.Ticket && g.Round > 0).GroupBy(g => (g.WidthIndex, g.Round))
+                .Select(l => ControlGaps(l.ToList(), initGroups, runs)).ToList(),
             levels.Select(InitMix).OfType<InitMixRow>().ToList(),
             ticketGroups.SelectMany(g => Pools(g, initGroups)).ToList(),
             runs.Select(r => r.Unit.Ticket.WidthIndex).Distinct().Order().SelectMany(w => Census(w, runs)).ToList());
@@ -231,17 +233,54 @@ public sealed class SearchAnalyzer : IDisposable
     private SeedLevelRow SeedLevel(IReadOnlyList<Group> inits, IReadOnlyList<Group> all, IReadOnlyList<RunResult> runs)
     {
         var first = inits[0];
-        var dense = inits.Select(g => ConvergedDense(runs, g.WidthIndex, g.Init!.Value)?.Metrics.TestAccuracy
-            ?? all.Where(o => o.WidthIndex == g.WidthIndex && o.Init == g.Init && o.Kind == RunKind.Ticket && o.Round == 0)
-                .SelectMany(o => o.Runs).Average(r => r.Metrics.TestAccuracy)).ToList();
+        var dense = inits.Select(g => DenseTestAccuracy(g, all, runs)).ToList();
         var ensembles = inits.Select(EnsembleAccuracy).ToList();
         var members = inits.Count >= 2
             ? SeedSummary.Of(InitUnit, inits.Select(g => g.Runs.Average(r => r.Metrics.TestAccuracy)).ToList())
             : SeedSummary.Of(SeedUnit, first.Runs.Select(r => r.Metrics.TestAccuracy).ToList());
-        var source = inits.All(g => ConvergedDense(runs, g.WidthIndex, g.Init!.Value) is not null) ? ConvergedSource : RoundZeroSource;
-        return new SeedLevelRow(first.WidthIndex, first.Width, first.Round, inits.Average(g => g.Density), source,
-            members, SeedSummary.Of(InitUnit, ensembles),
+        return new SeedLevelRow(first.WidthIndex, first.Width, first.Round, inits.Average(g => g.Density),
+            DenseSource(inits, runs), members, SeedSummary.Of(InitUnit, ensembles),
             SeedSummary.Of(InitUnit, ensembles.Zip(dense, (e, d) => e - d).ToList()));
+    }
+
+    /// <summary>An init's dense net: its converged baseline, or without one the mean of its tickets' round-0 nets.</summary>
+    private double DenseTestAccuracy(Group g, IReadOnlyList<Group> all, IReadOnlyList<RunResult> runs) =>
+        ConvergedDense(runs, g.WidthIndex, g.Init!.Value)?.Metrics.TestAccuracy
+        ?? all.Where(o => o.WidthIndex == g.WidthIndex && o.Init == g.Init && o.Kind == RunKind.Ticket && o.Round == 0)
+            .SelectMany(o => o.Runs).Average(r => r.Metrics.TestAccuracy);
+
+    private string DenseSource(IReadOnlyList<Group> inits, IReadOnlyList<RunResult> runs) =>
+        inits.All(g => ConvergedDense(runs, g.WidthIndex, g.Init!.Value) is not null) ? ConvergedSource : RoundZeroSource;
+
+    /// <summary>
+    /// One pruned round of one width: tickets against each kind of control and against the dense net, every
+    /// difference taken within an init (two or more inits) or within a ticket (one init) before it is summarised.
+    /// </summary>
+    private ControlGapRow ControlGaps(IReadOnlyList<Group> inits, IReadOnlyList<Group> all, IReadOnlyList<RunResult> runs)
+    {
+        var first = inits[0];
+        var byInit = inits.Count >= 2;
+        var unit = byInit ? InitUnit : SeedUnit;
+        static double Accuracy(IEnumerable<RunResult> group) => group.Average(r => r.Metrics.TestAccuracy);
+        // With one init, every ticket is a unit: its own run against the run of another kind trained on its mask.
+        IEnumerable<(double Ticket, double Other)> Pairs(Group tickets, Group other) => byInit
+            ? [(Accuracy(tickets.Runs), Accuracy(other.Runs))]
+            : tickets.Runs.Join(other.Runs, t => t.Unit.Ticket, o => o.Unit.Ticket,
+                (t, o) => (t.Metrics.TestAccuracy, o.Metrics.TestAccuracy));
+        var ticketValues = byInit ? inits.Select(g => Accuracy(g.Runs)).ToList() : first.Runs.Select(r => r.Metrics.TestAccuracy).ToList();
+        var dense = byInit
+            ? inits.Select(g => Accuracy(g.Runs) - DenseTestAccuracy(g, all, runs)).ToList()
+            : first.Runs.Select(r => r.Metrics.TestAccuracy - DenseTestAccuracy(first, all, runs)).ToList();
+        var controls = all.Where(o => o.WidthIndex == first.WidthIndex && o.Round == first.Round && o.Kind != RunKind.Ticket)
+            .GroupBy(o => o.Kind).OrderBy(k => k.Key)
+            .Select(kind =>
+            {
+                var pairs = inits.SelectMany(t => kind.Where(o => o.Init == t.Init).SelectMany(o => Pairs(t, o))).ToList();
+                return new ControlGap(kind.Key, SeedSummary.Of(unit, pairs.Select(p => p.Other).ToList()),
+                    SeedSummary.Of(unit, pairs.Select(p => p.Ticket - p.Other).ToList()));
+            }).ToList();
+        return new ControlGapRow(first.WidthIndex, first.Width, first.Round, inits.Average(g => g.Density),
+            DenseSource(inits, runs), SeedSummary.Of(unit, ticketValues), SeedSummary.Of(unit, dense), controls);
     }
 
     private InitMixRow? InitMix(IReadOnlyList<Group> inits)

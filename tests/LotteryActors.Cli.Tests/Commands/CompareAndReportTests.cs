@@ -109,7 +109,7 @@ public sealed class CompareAndReportTests(CompletedSearch search) : IClassFixtur
         var ensembles = File.ReadAllLines(Path.Combine(folder, "ensembles.csv"));
         Assert.StartsWith("width,init,kind,round,density,K,", ensembles[0]);
         Assert.Equal(1 + 7, ensembles.Length);
-        foreach (var table in new[] { "curves", "seed-level", "baselines", "size-curves", "diversity", "pools", "census" })
+        foreach (var table in new[] { "curves", "seed-level", "controls", "baselines", "size-curves", "diversity", "pools", "census" })
             Assert.True(File.ReadAllLines(Path.Combine(folder, table + ".csv")).Length >= 2, table);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "analysis.json")));
         Assert.Equal(search.SearchId, json.RootElement.GetProperty("searches")[0].GetProperty("searchId").GetString());

@@ -73,6 +73,23 @@ public sealed class SearchAnalyzerInitsTests : IDisposable
     }
 
     [Fact]
+    public void Tickets_are_compared_with_their_own_inits_converged_net_init_by_init()
+    {
+        Assert.Equal([1, 2], analysis.ControlGaps.Select(r => r.Round));
+        foreach (var row in analysis.ControlGaps)
+        {
+            var differences = Enumerable.Range(0, 3).Select(init =>
+                (Run(2 * init, row.Round).Metrics.TestAccuracy + Run(2 * init + 1, row.Round).Metrics.TestAccuracy) / 2
+                - Converged(init).Metrics.TestAccuracy).ToList();
+            Assert.Equal((SearchAnalyzer.InitUnit, 3), (row.TicketMinusDense.Unit, row.TicketMinusDense.N));
+            Assert.Equal(SearchAnalyzer.ConvergedSource, row.DenseSource);
+            Assert.Equal(differences.Average(), row.TicketMinusDense.Mean, 12);
+            Assert.Equal(Statistics.SampleStandardDeviation(differences), row.TicketMinusDense.StandardDeviation, 12);
+            Assert.Empty(row.Controls);
+        }
+    }
+
+    [Fact]
     public void Tickets_start_from_their_own_init_and_each_init_trains_one_converged_baseline()
     {
         var starts = Enumerable.Range(0, 6).Select(t => Run(t, 0).Unit.StartHash).ToList();

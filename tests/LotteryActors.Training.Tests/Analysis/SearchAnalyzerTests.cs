@@ -123,6 +123,31 @@ public sealed class SearchAnalyzerTests : IDisposable
     }
 
     [Fact]
+    public void With_one_init_each_control_is_compared_with_the_ticket_whose_mask_it_was_given()
+    {
+        Assert.Equal([1, 2], analysis.ControlGaps.Select(r => r.Round));
+        var dense = Runs(RunKind.Ticket, 0).Average(r => r.Metrics.TestAccuracy);
+        foreach (var row in analysis.ControlGaps)
+        {
+            var tickets = Runs(RunKind.Ticket, row.Round).ToList();
+            Assert.Equal((SearchAnalyzer.SeedUnit, 3), (row.TicketTestAccuracy.Unit, row.TicketTestAccuracy.N));
+            Assert.Equal(SearchAnalyzer.RoundZeroSource, row.DenseSource);
+            Assert.Equal(tickets.Average(r => r.Metrics.TestAccuracy) - dense, row.TicketMinusDense.Mean, 12);
+            Assert.Equal([RunKind.RandomReinit, RunKind.RandomMask], row.Controls.Select(c => c.Kind));
+            foreach (var control in row.Controls)
+            {
+                // Paired by ticket id: a control set against another ticket changes the spread, not the mean.
+                var differences = tickets.Select(t => t.Metrics.TestAccuracy - Runs(control.Kind, row.Round)
+                    .Single(o => o.Unit.Ticket == t.Unit.Ticket).Metrics.TestAccuracy).ToList();
+                Assert.Equal(3, control.TicketMinusControl.N);
+                Assert.Equal(differences.Average(), control.TicketMinusControl.Mean, 12);
+                Assert.Equal(Statistics.SampleStandardDeviation(differences), control.TicketMinusControl.StandardDeviation, 12);
+                Assert.Equal(Runs(control.Kind, row.Round).Average(r => r.Metrics.TestAccuracy), control.TestAccuracy.Mean, 12);
+            }
+        }
+    }
+
+    [Fact]
     public void Size_curves_grow_one_member_at_a_time_up_to_all_tickets()
     {
         Assert.Equal(3, analysis.SizeCurves.Count);
