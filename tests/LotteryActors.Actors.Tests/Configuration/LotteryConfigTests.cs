@@ -51,6 +51,28 @@ public sealed class LotteryConfigTests
         Assert.Equal("bbed1aa6f044931d", spec.SearchId);
     }
 
+    /// <summary>The curves committed under docs/results were run with these ids: their configs must still name
+    /// those searches, or a report or resume from the README's command would start a new one.</summary>
+    [Theory]
+    [InlineData("imp-deep.conf", "5822b70f094ac9c1")]
+    [InlineData("conv2-curve.conf", "b0a1879b51013261")]
+    [InlineData("conv4-curve.conf", "3bba56c9312fe278")]
+    [InlineData("rewind-init.conf", "a5ec05924916d0b4")]
+    [InlineData("rewind-late.conf", "af13aab46410b6d0")]
+    public void Committed_results_keep_the_search_ids_they_were_run_with(string file, string searchId) =>
+        Assert.Equal(searchId, SearchSpecReader.Read(LotteryConfig.FromFile(Hocon(file))).SearchId);
+
+    [Theory]
+    [InlineData("conv2-curve.conf", ModelFamily.Conv2)]
+    [InlineData("conv4-curve.conf", ModelFamily.Conv4)]
+    public void The_conv_curves_prune_at_frankle_and_carbins_per_layer_type_rates(string file, ModelFamily family)
+    {
+        var spec = SearchSpecReader.Read(LotteryConfig.FromFile(Hocon(file)));
+
+        Assert.Equal(family, spec.Model.Family);
+        Assert.Equal((0.1, 0.2, 0.1), (spec.Pruning.ConvRate, spec.Pruning.Rate, spec.Pruning.OutputRate));
+    }
+
     [Fact]
     public void One_init_and_no_baseline_read_as_absent_so_older_ids_hold()
     {
@@ -81,6 +103,9 @@ public sealed class LotteryConfigTests
     [InlineData("census-inits-timing.conf")]
     [InlineData("dense.conf")]
     [InlineData("imp-curve.conf")]
+    [InlineData("imp-deep.conf")]
+    [InlineData("conv2-curve.conf")]
+    [InlineData("conv4-curve.conf")]
     [InlineData("rewind-init.conf")]
     [InlineData("rewind-late.conf")]
     [InlineData("lottery.conf")]
