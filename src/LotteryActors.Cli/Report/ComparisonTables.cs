@@ -15,8 +15,8 @@ public static class ComparisonTables
     public static IReadOnlyList<ReportTable> Build(SearchAnalysis a) =>
         new[]
         {
-            Curves(a), SeedLevel(a), ControlGaps(a), DenseBaselines(a), Ensembles(a), InitMix(a), Baselines(a), SizeCurves(a), Diversity(a),
-            Pools(a), Census(a),
+            Curves(a), SeedLevel(a), ControlGaps(a), DenseBaselines(a), Ensembles(a), InitMix(a), Baselines(a),
+            SizeCurves(a), Diversity(a), Pools(a), Census(a),
         }.Where(t => t.Rows.Count > 0).ToList();
 
     /// <param name="wide">Every column on one line, however wide, instead of panels that fit the console.</param>
@@ -69,7 +69,7 @@ public static class ComparisonTables
     private static ReportTable ControlGaps(SearchAnalysis a)
     {
         var kinds = a.ControlGaps.SelectMany(r => r.Controls.Select(c => c.Kind)).Distinct().Order().ToList();
-        return new("controls", "Tickets against their controls and their dense net, over independent inits",
+        return new("controls", "Tickets against their controls and their dense net, over inits (one init: over data-order seeds)",
             new[] { "width", "round", "density", "tickets", "tickets - dense", "dense" }
                 .Concat(kinds.SelectMany(k => new[] { Kind(k), $"tickets - {Kind(k)}" })).ToList(),
             a.ControlGaps.Select(r => new object?[]
@@ -218,7 +218,9 @@ public static class ComparisonTables
                 string.Join(" | ", c.Reference.Inits.Select(i => ReportTable.Display(i.ValidationAccuracy))),
                 c.Reference.Epsilon, Epsilon(c.Reference), c.ChanceJaccard, c.SameTicketJaccard, c.MaxWinnerJaccard,
                 c.Candidates, c.Judged ? Count(c.Winners) : NotJudged, c.Judged ? Count(c.Distinct) : NotJudged,
-                c.Judged ? string.Join(" | ", c.Inits.Select(i => $"{i.Winners}/{i.Candidates} d{i.Distinct}")) : NotJudged,
+                c.Judged
+                    ? string.Join(" | ", c.Inits.Select(i => $"{i.Winners}/{i.Candidates} d{i.Distinct}"))
+                    : NotJudged,
                 c.TicketMeanValidationAccuracy,
             }.Concat(controls.SelectMany(k => c.Controls.FirstOrDefault(x => x.Kind == k) is { } x
                     ? new object?[] { x.MeanValidationAccuracy, c.Judged ? $"{x.Winners}/{x.Runs}" : NotJudged }

@@ -96,7 +96,8 @@ public static class ReportPlots
         var palette = new ScottPlot.Palettes.Category10();
         var position = 0.0;
         var ticks = new ScottPlot.TickGenerators.NumericManual();
-        var headlines = analyses.SelectMany(a => a.Census.Where(c => c.Headline && c.Judged).Select(c => (a, c))).ToList();
+        var headlines = analyses
+            .SelectMany(a => a.Census.Where(c => c.Headline && c.Judged).Select(c => (a, c))).ToList();
         var controls = headlines.SelectMany(h => h.c.Controls.Select(k => k.Kind)).Distinct().Order().ToList();
         var labels = new[] { "tickets", "winners", "distinct winners" }
             .Concat(controls.Select(k => $"{SpecNames.Of(k)} winners")).ToList();

@@ -267,7 +267,9 @@ public sealed class SearchAnalyzer : IDisposable
             ? [(Accuracy(tickets.Runs), Accuracy(other.Runs))]
             : tickets.Runs.Join(other.Runs, t => t.Unit.Ticket, o => o.Unit.Ticket,
                 (t, o) => (t.Metrics.TestAccuracy, o.Metrics.TestAccuracy));
-        var ticketValues = byInit ? inits.Select(g => Accuracy(g.Runs)).ToList() : first.Runs.Select(r => r.Metrics.TestAccuracy).ToList();
+        var ticketValues = byInit
+            ? inits.Select(g => Accuracy(g.Runs)).ToList()
+            : first.Runs.Select(r => r.Metrics.TestAccuracy).ToList();
         var dense = byInit
             ? inits.Select(g => Accuracy(g.Runs) - DenseTestAccuracy(g, all, runs)).ToList()
             : first.Runs.Select(r => r.Metrics.TestAccuracy - DenseTestAccuracy(first, all, runs)).ToList();

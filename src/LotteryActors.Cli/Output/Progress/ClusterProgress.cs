@@ -40,7 +40,9 @@ public static class ClusterProgress
         // Null where the node has not reported the run yet: no percentage, rate or ETA.
         var progress = running.Progress;
         var rate = progress?.ExamplesPerSecond;
-        var eta = progress is null ? null : RunPace.EtaOf(progress.TotalIterations - progress.Iteration, rate / batchSize);
+        var eta = progress is null
+            ? null
+            : RunPace.EtaOf(progress.TotalIterations - progress.Iteration, rate / batchSize);
         return new UnitProgress(run.Ticket.ToString(), run.Round, SpecNames.Of(run.Kind), node,
             (double?)progress?.Iteration / progress?.TotalIterations, rate, eta);
     }
