@@ -158,12 +158,7 @@ public sealed class StackedSession : IDisposable
         if (records[k].Failure is { } failure)
             throw new InvalidOperationException($"member {k} failed: {failure.Message}", failure);
         Load(k);
-        var validation = Evaluator.Evaluate(network, data.Validation);
-        var test = Evaluator.Evaluate(network, data.Test);
-        var r = records[k];
-        return new RoundOutcome(Iteration, validation.Accuracy, validation.Loss, test.Accuracy, test.Loss,
-            r.Best.Iteration, r.Best.Accuracy, r.Best.TestAccuracy, r.LastTrainLoss, r.Curve.ToList(),
-            network.CaptureState());
+        return records[k].Run.Outcome(Iteration, network, data);
     }
 
     /// <summary>The layers of a network that can be stacked here; refuses anything but a multilayer perceptron.
@@ -181,14 +176,9 @@ public sealed class StackedSession : IDisposable
 
     private Dictionary<string, Tensor> MemberWeights(int k)
     {
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return layers
-            .SelectMany((l, i) => new[]
-            {
-                ($"{l}.weight", weights[i][slotOf[k]].cpu().clone()),
-                ($"{l}.bias", biases[i][slotOf[k]].cpu().clone()),
-            })
-            .ToDictionary(p => p.Item1, p => p.Item2);
+        return Views(k).ToDictionary(p => p.Name, p => p.View.cpu().clone().MoveToOuterDisposeScope());
     }
 
     /// <summary>Copies member <paramref name="k"/>'s weights into the evaluation network.</summary>
@@ -196,13 +186,15 @@ public sealed class StackedSession : IDisposable
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        network.LoadState(layers
-            .SelectMany((l, i) => new[]
-            {
-                ($"{l}.weight", weights[i][slotOf[k]]), ($"{l}.bias", biases[i][slotOf[k]]),
-            })
-            .ToDictionary(p => p.Item1, p => p.Item2));
+        network.LoadState(Views(k).ToDictionary(p => p.Name, p => p.View));
     }
+
+    /// <summary>Member <paramref name="k"/>'s slices of the stack, named as its own network names its tensors;
+    /// views, so they belong to the caller's dispose scope.</summary>
+    private IEnumerable<(string Name, Tensor View)> Views(int k) => layers.SelectMany((l, i) => new[]
+    {
+        ($"{l}.weight", weights[i][slotOf[k]]), ($"{l}.bias", biases[i][slotOf[k]]),
+    });
 
     private void Step()
     {
@@ -244,19 +236,18 @@ public sealed class StackedSession : IDisposable
         using var scope = NewDisposeScope();
         var columns = losses.narrow(0, 0, pendingLosses).t().contiguous().cpu();
         var firstIteration = Iteration - pendingLosses;
-        var count = pendingLosses;
         pendingLosses = 0;
-        for (var k = 0; k < records.Length; k++)
+        foreach (var (r, k) in records.Select((r, k) => (r, k)).Where(p => p.r.Failure is null))
         {
             using var read = columns[slotOf[k]].data<float>();
-            var values = read.ToArray();
-            var r = records[k];
-            for (var i = 0; i < count && r.Failure is null; i++)
+            try
             {
-                if (!float.IsFinite(values[i]))
-                    r.Failure = new DivergenceException(firstIteration + i, values[i]);
-                r.LossSum += values[i];
-                r.LossCount++;
+                r.Run.AddLosses(read.ToArray(), firstIteration);
+            }
+            catch (DivergenceException diverged)
+            {
+                // Failed alone: its companions' losses and steps are their own, so they train on.
+                r.Failure = diverged;
             }
         }
     }
@@ -270,12 +261,7 @@ public sealed class StackedSession : IDisposable
             if (r.Failure is not null)
                 continue;
             Load(k);
-            var validation = Evaluator.Evaluate(network, data.Validation);
-            r.Curve.Add(new EvalPoint(Iteration, validation.Accuracy, validation.Loss));
-            r.LastTrainLoss = r.LossCount > 0 ? r.LossSum / r.LossCount : double.NaN;
-            (r.LossSum, r.LossCount) = (0, 0);
-            if (validation.Accuracy > r.Best.Accuracy)
-                r.Best = (Iteration, validation.Accuracy, Evaluator.Evaluate(network, data.Test).Accuracy);
+            r.Run.Evaluate(Iteration, network, data);
         }
     }
 
@@ -298,15 +284,11 @@ public sealed class StackedSession : IDisposable
             r.Captured?.DisposeAll();
     }
 
-    /// <summary>What <see cref="TrainingSession"/> keeps about its one network, kept here per member.</summary>
+    /// <summary>One member's <see cref="RunRecord"/>, as a run alone keeps it, and what only a stack needs besides:
+    /// the member's own failure and rewind weights.</summary>
     private sealed class MemberRecord
     {
-        public List<EvalPoint> Curve { get; } = [];
-        public (int Iteration, double Accuracy, double TestAccuracy) Best { get; set; } =
-            (-1, double.NegativeInfinity, double.NaN);
-        public double LossSum { get; set; }
-        public int LossCount { get; set; }
-        public double LastTrainLoss { get; set; } = double.NaN;
+        public RunRecord Run { get; } = new();
         public DivergenceException? Failure { get; set; }
         public Dictionary<string, Tensor>? Captured { get; set; }
     }

@@ -43,12 +43,8 @@ public sealed class TrainingSession : IDisposable
     private readonly int? patience;
     private int evaluationsSinceBest;
     private Dictionary<string, Tensor>? bestWeights;
-    private readonly List<EvalPoint> curve = [];
     private Tensor? permutation;
-    private double lossSum;
-    private int lossCount;
-    private double lastTrainLoss = double.NaN;
-    private (int Iteration, double Accuracy, double TestAccuracy) best = (-1, double.NegativeInfinity, double.NaN);
+    private readonly RunRecord record = new();
 
     public TrainingSession(PrunableNetwork network, DatasetSplits data, TrainingRecipe recipe, Mask mask,
         IReadOnlyDictionary<string, Tensor> startWeights, long dataOrderSeed, int startIteration, int? captureAt = null,
@@ -144,10 +140,7 @@ public sealed class TrainingSession : IDisposable
             throw new InvalidOperationException($"session is at iteration {Iteration} of {TotalIterations}");
         if (bestWeights is not null)
             network.LoadState(bestWeights);
-        var validation = Evaluator.Evaluate(network, data.Validation);
-        var test = Evaluator.Evaluate(network, data.Test);
-        return new RoundOutcome(Iteration, validation.Accuracy, validation.Loss, test.Accuracy, test.Loss,
-            best.Iteration, best.Accuracy, best.TestAccuracy, lastTrainLoss, curve.ToList(), network.CaptureState());
+        return record.Outcome(Iteration, network, data);
     }
 
     private void Step()
@@ -180,28 +173,16 @@ public sealed class TrainingSession : IDisposable
             return;
         using var scope = NewDisposeScope();
         using var read = losses.narrow(0, 0, pendingLosses).cpu().data<float>();
-        var values = read.ToArray();
         var firstIteration = Iteration - pendingLosses;
         pendingLosses = 0;
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i]))
-                throw new DivergenceException(firstIteration + i, values[i]);
-            lossSum += values[i];
-            lossCount++;
-        }
+        record.AddLosses(read.ToArray(), firstIteration);
     }
 
     private void EvaluateValidation()
     {
         ReadLosses();
-        var validation = Evaluator.Evaluate(network, data.Validation);
-        curve.Add(new EvalPoint(Iteration, validation.Accuracy, validation.Loss));
-        lastTrainLoss = lossCount > 0 ? lossSum / lossCount : double.NaN;
-        (lossSum, lossCount) = (0, 0);
-        if (validation.Accuracy > best.Accuracy)
+        if (record.Evaluate(Iteration, network, data))
         {
-            best = (Iteration, validation.Accuracy, Evaluator.Evaluate(network, data.Test).Accuracy);
             evaluationsSinceBest = 0;
             if (patience is not null)
             {
