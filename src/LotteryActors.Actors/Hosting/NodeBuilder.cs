@@ -57,7 +57,7 @@ public sealed class NodeBuilder : IDisposable
         }
     }
 
-    public ImpRunner Runner(SearchSpec spec) => new(spec, Dataset(spec.Dataset), Store, Device);
+    public ImpRunner Runner(SearchSpec spec) => new(spec, Dataset(spec.Dataset), Store);
 
     public TrainingNode Node(SearchSpec spec) => new(Runner(spec), Runtime);
 

@@ -91,7 +91,8 @@ public static class Throughput
         int iterations, int threads)
     {
         set_num_threads(threads);
-        using var network = NetworkFactory.Create(family, width, data.ExampleShape, data.Classes);
+        using var network = NetworkFactory.Create(family, width, data.ExampleShape, data.Classes,
+            data.Train.Images.device);
         var init = NetworkFactory.DrawInit(network, InitScheme.GlorotNormal, 0);
         using var mask = Mask.Dense(init, network.PrunableWeights);
         // Long enough for the first allocations, libtorch's first calls and the JIT to be behind us.

@@ -10,16 +10,17 @@ namespace LotteryActors.Training.Imp;
 
 /// <summary>
 /// Runs the work units of one search on one node: turns hashes into tensors, trains, prunes, and stores what came
-/// out. Deterministic: the same unit run twice stores the same artifacts (CPU, one libtorch thread).
+/// out. Deterministic: the same unit run twice stores the same artifacts (CPU, one libtorch thread). Networks are
+/// built on the device the data lives on, the only one they can train on.
 /// </summary>
-public sealed class ImpRunner(SearchSpec spec, DatasetSplits data, ArtifactStore store, Device? device = null)
+public sealed class ImpRunner(SearchSpec spec, DatasetSplits data, ArtifactStore store)
 {
     public SearchSpec Spec { get; } = spec;
     public DatasetSplits Data { get; } = data;
     public ArtifactStore Store { get; } = store;
 
     public PrunableNetwork CreateNetwork(double width) =>
-        NetworkFactory.Create(Spec.Model.Family, width, Data.ExampleShape, Data.Classes, device);
+        NetworkFactory.Create(Spec.Model.Family, width, Data.ExampleShape, Data.Classes, Data.Train.Images.device);
 
     /// <summary>Init 0 of a width: the only one of a search with one init per width (benchmarks, tests).</summary>
     public string DrawInit(int widthIndex) => DrawInit(new InitId(widthIndex, 0));
