@@ -52,10 +52,9 @@ public sealed record RuntimeSettings(
         var device = c.Text("device");
         Require(device == "cpu" || System.Text.RegularExpressions.Regex.IsMatch(device, "^cuda(:[0-9]+)?$"), "device",
             $"is '{device}'; allowed: cpu, cuda, cuda:N");
-        Require(device == "cpu" || TorchBuild.HasCuda, "device",
-            $"is '{device}', but this build has no CUDA (TorchSharp-{TorchBuild.DevicePackage}); " +
-            "use device = cpu, or " +
-            "build with -p:TorchDevicePackage=cuda where a CUDA TorchSharp package is served");
+        Require(device == "cpu" || TorchBuild.CudaAvailable, "device",
+            $"is '{device}', but this process's libtorch finds no CUDA device " +
+            $"(TorchSharp-{TorchBuild.DevicePackage}); use device = cpu, or give it a CUDA libtorch (deploy/cuda/README.md)");
         var chunk = c.Int("chunk-iterations");
         Require(chunk >= 1, "chunk-iterations", $"is {chunk}; allowed: 1 or more");
         var restarts = c.Int("max-restarts");

@@ -98,7 +98,7 @@ public sealed class ConfigFileTests : IDisposable
     [InlineData("lottery.log.level = loud", "lottery.log.level", "allowed: verbose, debug, information")]
     [InlineData("lottery.log.progress-every = 0s", "lottery.log.progress-every", "allowed: a time above 0")]
     [InlineData("lottery.log.progress-every = often", "lottery.log.progress-every", "a time such as 100ms")]
-    [InlineData("lottery.runtime.device = \"cuda:0\"", "lottery.runtime.device", "this build has no CUDA")]
+    [InlineData("lottery.runtime.device = \"cuda:0\"", "lottery.runtime.device", "libtorch finds no CUDA device")]
     public void AValueOfTheWrongShapeNamesItsKey(string hocon, string key, string problem)
     {
         var path = Write("shape.conf", hocon);

@@ -66,7 +66,7 @@ public sealed class UsageErrorTests : IDisposable
     [InlineData("lottery.search.pruning.rewind = \"25ep\"", "'lottery.search.pruning.rewind': is 25ep; it must")]
     [InlineData("lottery.search { training.duration = \"2ep\", pruning.rewind = \"5000it\" }", "of 916 per epoch")]
     [InlineData("lottery.search.dataset.test-subset = 20000", "the test set in /usr/share/datasets/fashion-mnist has")]
-    [InlineData("lottery.runtime.device = \"cuda:0\"", "this build has no CUDA")]
+    [InlineData("lottery.runtime.device = \"cuda:0\"", "libtorch finds no CUDA device")]
     [InlineData("lotery.search.name = typo", "unknown root 'lotery'")]
     public void ACrossFieldOrRootErrorFailsBeforeTheSearchStarts(string hocon, string expected) =>
         AssertOneLineExit2(expected, "search", "--config", Config(hocon));
