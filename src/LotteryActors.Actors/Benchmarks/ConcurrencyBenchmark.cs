@@ -7,6 +7,7 @@ using LotteryActors.Actors.Tickets;
 using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Benchmarks;
 using LotteryActors.Training.Data;
+using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 
@@ -102,6 +103,8 @@ public static class ConcurrencyBenchmark
                 ArtifactsDirectory = Path.Combine(home, "actors-artifacts"),
                 Slots = cores,
                 TorchThreads = 1,
+                // Per-ticket trainers against plain threads, like for like; on CUDA auto would stack them.
+                Engine = baseRuntime.Engine with { Kind = EngineKind.Separate },
             };
             var actorRunner = new ImpRunner(spec, data, new ArtifactStore(runtime.ArtifactsDirectory));
             var node = new TrainingNode(actorRunner, runtime);

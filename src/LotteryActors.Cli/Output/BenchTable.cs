@@ -40,7 +40,9 @@ public static class BenchTable
         foreach (var k in d.Stacked)
             o.WriteLine($"{k.Members,2} members stacked, 1 thread: {k.StackedExamplesPerSecond,8:F0} examples/s "
                         + "against "
-                        + $"{k.SeparateExamplesPerSecond,8:F0} trained separately ({k.StackedOverSeparate:F2}x)");
+                        + $"{k.SeparateExamplesPerSecond,8:F0} trained separately ({k.StackedOverSeparate:F2}x); "
+                        + $"after one step weights apart by at most {k.FirstStepLargestDifference:G2}, after the "
+                        + $"timed steps by {k.RelativeDifferenceAfterTimedSteps:P2} of their norm");
         if (d.Engines is { } e)
             o.WriteLine($"round 0 of {e.Units} tickets as a search trains it: separate engine "
                         + $"{e.SeparateSeconds:F1} s, stacked engine (stacks of {e.StackSize}) {e.StackedSeconds:F1} s "

@@ -9,8 +9,16 @@ using static TorchSharp.torch;
 
 namespace LotteryActors.Training.Benchmarks;
 
-/// <summary>K members trained as K separate sessions one after another, and as one stacked session.</summary>
-public sealed record StackedMeasurement(int Members, double SeparateExamplesPerSecond, double StackedExamplesPerSecond)
+/// <summary>
+/// K members trained as K separate sessions one after another, and as one stacked session, and how far apart the
+/// two ways end: <paramref name="FirstStepLargestDifference"/> is the largest difference of any weight after one
+/// step from the same start (the arithmetic's agreement, which the tests hold to float tolerance);
+/// <paramref name="RelativeDifferenceAfterTimedSteps"/> is the norm of all members' weight differences over the norm
+/// of their weights after the timed steps, where Adam has amplified the first step's rounding (it divides gradients
+/// near zero by their own scale).
+/// </summary>
+public sealed record StackedMeasurement(int Members, double SeparateExamplesPerSecond, double StackedExamplesPerSecond,
+    double FirstStepLargestDifference, double RelativeDifferenceAfterTimedSteps)
 {
     public double StackedOverSeparate => StackedExamplesPerSecond / SeparateExamplesPerSecond;
 }
@@ -37,17 +45,40 @@ public static class StackedThroughput
         {
             using var mask = Mask.Dense(init, network.PrunableWeights);
             var examples = (double)iterations * recipe.BatchSize;
-            return memberCounts.Select(k =>
+
+            // Member `seed` trained alone and in a stack of k, for `steps` after `warmup`: weights and seconds.
+            (List<Dictionary<string, Tensor>> Weights, double Seconds) Separate(int k, int warmup, int steps)
             {
-                var separate = Enumerable.Range(0, k).Sum(seed =>
+                var weights = new List<Dictionary<string, Tensor>>();
+                var seconds = 0.0;
+                for (var seed = 0; seed < k; seed++)
                 {
                     using var session = new TrainingSession(network, data, timed, mask, init, seed, 0);
-                    return Timed(session.RunChunk, iterations);
-                });
+                    seconds += Timed(session.RunChunk, warmup, steps);
+                    weights.Add(network.CaptureState());
+                }
+                return (weights, seconds);
+            }
+
+            (IReadOnlyList<Dictionary<string, Tensor>> Weights, double Seconds) Stacked(int k, int warmup, int steps)
+            {
                 var members = Enumerable.Range(0, k).Select(seed => new StackedMember(mask, init, seed)).ToList();
                 using var stacked = new StackedSession(network, data, timed, members);
-                var together = Timed(stacked.RunChunk, iterations);
-                return new StackedMeasurement(k, k * examples / separate, k * examples / together);
+                var seconds = Timed(stacked.RunChunk, warmup, steps);
+                return (stacked.MemberWeights(), seconds);
+            }
+
+            return memberCounts.Select(k =>
+            {
+                var (firstAlone, _) = Separate(k, 0, 1);
+                var (firstStacked, _) = Stacked(k, 0, 1);
+                var (alone, separate) = Separate(k, Warmup, iterations);
+                var (together, stackedSeconds) = Stacked(k, Warmup, iterations);
+                var measurement = new StackedMeasurement(k, k * examples / separate, k * examples / stackedSeconds,
+                    LargestDifference(firstAlone, firstStacked), RelativeDifference(alone, together));
+                foreach (var weights in firstAlone.Concat(firstStacked).Concat(alone).Concat(together))
+                    weights.DisposeAll();
+                return measurement;
             }).ToList();
         }
         finally
@@ -56,12 +87,39 @@ public static class StackedThroughput
         }
     }
 
-    /// <summary>Seconds for <paramref name="iterations"/> iterations after an untimed warm-up.</summary>
-    private static double Timed(Action<int> runChunk, int iterations)
+    private static IEnumerable<(Tensor Alone, Tensor Stacked)> Pairs(IReadOnlyList<Dictionary<string, Tensor>> alone,
+        IReadOnlyList<Dictionary<string, Tensor>> stacked) =>
+        alone.Zip(stacked).SelectMany(m => m.First.Select(p => (p.Value, m.Second[p.Key])));
+
+    private static double LargestDifference(IReadOnlyList<Dictionary<string, Tensor>> alone,
+        IReadOnlyList<Dictionary<string, Tensor>> stacked) =>
+        Pairs(alone, stacked).Max(p =>
+        {
+            using var scope = NewDisposeScope();
+            return (double)(p.Alone - p.Stacked).abs().max().item<float>();
+        });
+
+    private static double RelativeDifference(IReadOnlyList<Dictionary<string, Tensor>> alone,
+        IReadOnlyList<Dictionary<string, Tensor>> stacked)
     {
-        runChunk(Warmup);
+        double difference = 0, norm = 0;
+        foreach (var (a, s) in Pairs(alone, stacked))
+        {
+            using var scope = NewDisposeScope();
+            difference += (a - s).to(ScalarType.Float64).pow(2).sum().item<double>();
+            norm += a.to(ScalarType.Float64).pow(2).sum().item<double>();
+        }
+        return Math.Sqrt(difference / norm);
+    }
+
+    /// <summary>Seconds for <paramref name="steps"/> iterations after <paramref name="warmup"/> untimed ones.
+    /// </summary>
+    private static double Timed(Action<int> runChunk, int warmup, int steps)
+    {
+        if (warmup > 0)
+            runChunk(warmup);
         var clock = Stopwatch.StartNew();
-        runChunk(iterations);
+        runChunk(steps);
         return clock.Elapsed.TotalSeconds;
     }
 }
