@@ -9,8 +9,8 @@ public enum EngineKind { Auto, Separate, Stacked }
 public static class EngineKinds
 {
     /// <summary>What <paramref name="kind"/> means on <paramref name="device"/>. Auto is stacked on CUDA because
-    /// small nets there are launch-bound; that default follows the design and is untested here, since no CUDA
-    /// TorchSharp package is served to this project's builds.</summary>
+    /// small nets there are launch-bound: on one H100 a stack of 8 LeNet-300-100 members stepped 7.5x as fast as
+    /// 8 separate sessions, and on this project's CPUs 0.8x (README, "Measured here").</summary>
     public static EngineKind On(this EngineKind kind, DeviceType device) => kind switch
     {
         EngineKind.Auto => device == DeviceType.CUDA ? EngineKind.Stacked : EngineKind.Separate,
