@@ -15,6 +15,7 @@ public sealed class SearchJournalSerializer(ExtendedActorSystem system)
     {
         ["SearchStarted.v1"] = typeof(SearchStarted),
         ["DatasetRecorded.v1"] = typeof(DatasetRecorded),
+        ["SetupRecorded.v1"] = typeof(SetupRecorded),
         // v2: which of the width's inits (inits-per-width).
         ["InitDrawn.v2"] = typeof(InitDrawn),
         // v2: a run's result names what a control drew (RunResult.Control).
@@ -24,15 +25,17 @@ public sealed class SearchJournalSerializer(ExtendedActorSystem system)
         ["TicketRetried.v1"] = typeof(TicketRetried),
         ["EnsembleEvaluated.v1"] = typeof(EnsembleEvaluated),
         ["SearchCompleted.v1"] = typeof(SearchCompleted),
-        // v2: the dataset's fingerprint, and runs with their control provenance; v3: inits with their index.
-        ["SearchSnapshot.v3"] = typeof(SearchSnapshot),
+        // v2: the dataset's fingerprint, and runs with their control provenance; v3: inits with their index;
+        // v4: the training setup.
+        ["SearchSnapshot.v4"] = typeof(SearchSnapshot),
     };
 
     /// <summary>
     /// Older versions, still read. A v1 run result lacks <c>Control</c>, which reads as null: those controls drew
     /// their init or mask without storing it. A v1 snapshot also lacks the dataset's fingerprint, which reads as
     /// null (the next resume records it). A v1 init draw, and the inits of a v1 or v2 snapshot, lack the init's
-    /// index, which reads as 0: they come from searches with one init per width.
+    /// index, which reads as 0: they come from searches with one init per width. A snapshot before v4 lacks the
+    /// training setup, which reads as null.
     /// </summary>
     private static readonly IReadOnlyDictionary<string, Type> Older = new Dictionary<string, Type>
     {
@@ -40,6 +43,7 @@ public sealed class SearchJournalSerializer(ExtendedActorSystem system)
         ["RoundCompleted.v1"] = typeof(RoundCompleted),
         ["SearchSnapshot.v1"] = typeof(SearchSnapshot),
         ["SearchSnapshot.v2"] = typeof(SearchSnapshot),
+        ["SearchSnapshot.v3"] = typeof(SearchSnapshot),
     };
 
     public override int Identifier => Id;

@@ -30,6 +30,14 @@ public static class SearchEvents
     public sealed record DatasetRecorded(string Fingerprint, DateTimeOffset OccurredAt) : ISearchEvent;
 
     /// <summary>
+    /// How this node is about to train the search's runs: journaled before the first run and again whenever a
+    /// resume trains them another way, because device, engine, stack size and libtorch threads each change a
+    /// run's bits. A search resumed the way it began ends bit for bit as an uninterrupted one; the journal says
+    /// which of its runs were trained after a change.
+    /// </summary>
+    public sealed record SetupRecorded(TrainingSetup Setup, DateTimeOffset OccurredAt) : ISearchEvent;
+
+    /// <summary>
     /// Shared init <paramref name="InitIndex"/> of one width was drawn and stored, with its all-ones mask. v2 added
     /// the index (<c>inits-per-width</c>); a v1 entry, from when every width had one init, reads as init 0.
     /// </summary>
@@ -72,3 +80,12 @@ public sealed record EnsembleReport(IReadOnlyList<EnsembleLevel> Levels);
 /// of the same width's dense (round 0) runs.
 /// </summary>
 public sealed record EnsembleLevel(int WidthIndex, double Width, int Round, double Density, EnsembleScores Scores, double DenseTestAccuracy);
+
+/// <summary>What decides a run's arithmetic on a node: the device type ("cpu", "cuda"), the engine ("separate",
+/// "stacked") with its stack size (null when separate), and libtorch's intra-op threads.</summary>
+public sealed record TrainingSetup(string Device, string Engine, int? StackSize, int TorchThreads)
+{
+    public override string ToString() =>
+        $"{Engine}{(StackSize is { } k ? $" in stacks of {k}" : "")} on {Device} with {TorchThreads} libtorch " +
+        $"thread{(TorchThreads == 1 ? "" : "s")}";
+}

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using LotteryActors.Actors.Search;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
@@ -10,6 +11,7 @@ namespace LotteryActors.Actors.Protocol;
 /// The journaled form of a <see cref="SearchState"/>: plain lists, so it serialises as JSON unchanged. Version 2
 /// added <see cref="DatasetFingerprint"/>; a version 1 snapshot reads back with none, and the coordinator then
 /// records the dataset it finds. Version 3 writes each init's index (InitDrawn.v2); earlier ones read as init 0.
+/// Version 4 adds the last <see cref="SetupRecorded"/>; earlier ones read with none, and the next resume records it.
 /// </summary>
 public sealed record SearchSnapshot(
     string SearchId,
@@ -20,7 +22,10 @@ public sealed record SearchSnapshot(
     bool Completed,
     DateTimeOffset? StartedAt,
     DateTimeOffset? LastEventAt,
-    string? DatasetFingerprint = null) : ISearchJournalEntry
+    string? DatasetFingerprint = null,
+    // Left out while null, so a snapshot without a setup (every one a cluster coordinator embeds) keeps v3's bytes.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    TrainingSetup? Setup = null) : ISearchJournalEntry
 {
     public static SearchSnapshot From(SearchState state) => new(
         state.SearchId!,
@@ -31,7 +36,8 @@ public sealed record SearchSnapshot(
         state.Completed,
         state.StartedAt,
         state.LastEventAt,
-        state.DatasetFingerprint);
+        state.DatasetFingerprint,
+        state.Setup);
 
     public SearchState ToState() => SearchState.Empty with
     {
@@ -45,6 +51,7 @@ public sealed record SearchSnapshot(
         StartedAt = StartedAt,
         LastEventAt = LastEventAt,
         DatasetFingerprint = DatasetFingerprint,
+        Setup = Setup,
     };
 }
 

@@ -41,6 +41,10 @@ public sealed record SearchState(
     /// <summary>The <see cref="DatasetRecorded"/> fingerprint; null until it is journaled.</summary>
     public string? DatasetFingerprint { get; init; }
 
+    /// <summary>The last <see cref="SetupRecorded"/>: how the runs journaled since were trained; null until then.
+    /// </summary>
+    public TrainingSetup? Setup { get; init; }
+
     /// <summary>
     /// Null when a node whose dataset hashes to <paramref name="fingerprint"/> may work on this search (same data,
     /// or none recorded yet); otherwise the one line that says why not.
@@ -67,6 +71,7 @@ public sealed record SearchState(
                 StartedAt = s.OccurredAt,
             },
             DatasetRecorded d => this with { DatasetFingerprint = d.Fingerprint },
+            SetupRecorded s => this with { Setup = s.Setup },
             InitDrawn i => this with { Inits = Inits.SetItem(i.Id, i) },
             RoundCompleted r => Update(r.Result.Unit.Ticket, t => t.Has(r.Result.Unit) ? t : t with { Runs = t.Runs.Add(r.Result) }),
             TicketFailed f => Update(f.Ticket, t => t with { FailureReason = f.Reason }),

@@ -1,4 +1,5 @@
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Actors.Protocol;
 using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
 
@@ -16,6 +17,13 @@ public sealed record TrainingNode(ImpRunner Runner, RuntimeSettings Runtime)
     /// <summary>Whether this node's runs go through one <see cref="DeviceEngine"/> that stacks them, rather than
     /// each through its own trainer's thread and slot.</summary>
     public bool Stacks => Runtime.Engine.Kind.On(Runner.Data.Train.Images.device_type) == EngineKind.Stacked;
+
+    /// <summary>How this node trains a run, as far as its bits are concerned.</summary>
+    public TrainingSetup Setup => new(
+        Runtime.Device.Split(':')[0],
+        Stacks ? "stacked" : "separate",
+        Stacks ? Runtime.Engine.StackSize : null,
+        Runtime.TorchThreads);
 
     public static string DispatcherHocon => """
         lottery.trainer-dispatcher {

@@ -10,8 +10,8 @@ using static LotteryActors.Actors.Protocol.SearchEvents;
 namespace LotteryActors.Actors.Tests.Persistence;
 
 /// <summary>
-/// The dataset's fingerprint in the journal: DatasetRecorded.v1 and the snapshot (v3, the same bytes as v2 when no
-/// init is drawn) are pinned byte for byte,
+/// The dataset's fingerprint in the journal: DatasetRecorded.v1 and the snapshot (v4, the same bytes as v2 when no
+/// init is drawn and no training setup recorded) are pinned byte for byte,
 /// a SearchSnapshot.v1 written before the fingerprint existed still reads (with none), and the fold says when a
 /// node's copy may work on the search.
 /// </summary>
@@ -36,6 +36,7 @@ public sealed class DatasetRecordedTests() : TestKit(TestConfig.Akka)
     private static string GoldenSnapshotV2 => GoldenSnapshotV1[..^1] + ",\"DatasetFingerprint\":\"" + Fingerprint +
                                               "\"}";
 
+
     private SerializerWithStringManifest Serializer =>
         (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(Recorded);
 
@@ -48,12 +49,12 @@ public sealed class DatasetRecordedTests() : TestKit(TestConfig.Akka)
     }
 
     [Fact]
-    public void A_snapshot_is_written_as_v3_with_the_fingerprint_as_the_golden_json()
+    public void A_snapshot_is_written_as_v4_with_the_fingerprint_as_the_golden_json()
     {
         var state = SearchState.Empty.Apply(SampleEvents.Started()) with { DatasetFingerprint = Fingerprint };
         var snapshot = SearchSnapshot.From(state);
 
-        Assert.Equal("SearchSnapshot.v3", Serializer.Manifest(snapshot));
+        Assert.Equal("SearchSnapshot.v4", Serializer.Manifest(snapshot));
         Assert.Equal(GoldenSnapshotV2, Encoding.UTF8.GetString(Serializer.ToBinary(snapshot)));
         var restored = (SearchSnapshot)Serializer.FromBinary(Encoding.UTF8.GetBytes(GoldenSnapshotV2),
             "SearchSnapshot.v2");

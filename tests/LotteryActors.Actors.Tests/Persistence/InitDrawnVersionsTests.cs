@@ -59,7 +59,7 @@ public sealed class InitDrawnVersionsTests() : TestKit(TestConfig.Akka)
         }.Aggregate(SearchState.Empty, (s, e) => s.Apply(e));
         var snapshot = SearchSnapshot.From(state);
         var v3 = Encoding.UTF8.GetString(Serializer.ToBinary(snapshot));
-        Assert.Equal("SearchSnapshot.v3", Serializer.Manifest(snapshot));
+        Assert.Equal("SearchSnapshot.v4", Serializer.Manifest(snapshot));
 
         var restored = ((SearchSnapshot)Serializer.FromBinary(Encoding.UTF8.GetBytes(v3), "SearchSnapshot.v3")).ToState();
         Assert.Equal(M, restored.Inits[new InitId(0, 1)].InitHash);

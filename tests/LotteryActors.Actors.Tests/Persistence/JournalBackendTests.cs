@@ -7,6 +7,7 @@ using LotteryActors.Actors.Search;
 using LotteryActors.Actors.Tests.Support;
 using LotteryActors.Actors.Tickets;
 using LotteryActors.Training.Data;
+using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -67,6 +68,7 @@ public abstract class JournalBackendTests : IDisposable
         Assert.Equal(finished.Progress().Total, Count("RoundCompleted.v2"));
         Assert.Equal(1, Count("SearchStarted.v1"));
         Assert.Equal(1, Count("DatasetRecorded.v1"));
+        Assert.Equal(1, Count("SetupRecorded.v1"));
         await using var reader = new SearchJournalReader(node.Runtime);
         var read = await reader.ReadAsync(tiny.Spec.SearchId);
         Assert.Equal(Runs(finished), Runs(read));
@@ -95,6 +97,30 @@ public abstract class JournalBackendTests : IDisposable
         Assert.Equal(uninterrupted.Ensemble!.Levels, resumed.Ensemble!.Levels);
         Assert.Equal(uninterrupted.Progress().Total, Count("RoundCompleted.v2"));
         Assert.Equal(1, Count("SearchCompleted.v1"));
+    }
+
+    [Fact]
+    public async Task A_resume_with_another_engine_journals_the_new_setup_before_its_first_run()
+    {
+        using var secondRound = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => SearchHost.RunAsync(Node(), null,
+            system => OnProgress(system, p => { if (p.Unit.Round > 0) secondRound.Cancel(); }),
+            secondRound.Token).WaitAsync(Patience));
+        var separate = Node();
+        var stacked = separate with
+        {
+            Runtime = separate.Runtime with { Engine = separate.Runtime.Engine with { Kind = EngineKind.Stacked } },
+        };
+
+        var resumed = await SearchHost.RunAsync(stacked, null).WaitAsync(Patience);
+
+        Assert.True(resumed.Completed);
+        Assert.Equal(2, Count("SetupRecorded.v1"));
+        Assert.Equal(new TrainingSetup("cpu", "stacked", stacked.Runtime.Engine.StackSize, stacked.Runtime.TorchThreads),
+            resumed.Setup);
+        Assert.Equal(new TrainingSetup("cpu", "separate", null, separate.Runtime.TorchThreads), separate.Setup);
+        await SearchHost.RunAsync(stacked, null).WaitAsync(Patience);
+        Assert.Equal(2, Count("SetupRecorded.v1"));
     }
 
     [Fact]

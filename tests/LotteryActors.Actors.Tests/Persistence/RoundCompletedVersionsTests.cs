@@ -69,7 +69,7 @@ public sealed class RoundCompletedVersionsTests() : TestKit(TestConfig.Akka)
         var state = new ISearchEvent[] { SampleEvents.Started(), SampleEvents.Init(), SampleEvents.Round(0) }
             .Aggregate(SearchState.Empty, (s, e) => s.Apply(e));
         var snapshot = SearchSnapshot.From(state);
-        Assert.Equal("SearchSnapshot.v3", Serializer.Manifest(snapshot));
+        Assert.Equal("SearchSnapshot.v4", Serializer.Manifest(snapshot));
         // A v1 snapshot is today's minus the runs' Control field.
         var v1 = Encoding.UTF8.GetString(Serializer.ToBinary(snapshot)).Replace(",\"Control\":null", "");
         Assert.DoesNotContain("\"Control\"", v1);
