@@ -40,7 +40,8 @@ C
 timed_search() { # name device engine stack-size
   conf "$work/$1.conf" "$2" "$3" "$4"
   local start; start=$(date +%s%N)
-  LOTTERY_HOME=$work/home-$1 lottery search --config "$work/$1.conf" --json > "$out/search-$1.json" 2>> "$out/searches.log"
+  LOTTERY_HOME=$work/home-$1 lottery search --config "$work/$1.conf" --json > "$out/search-$1.json" \
+    2>> "$out/searches.log"
   log "search $1 exit $? in $(( ($(date +%s%N) - start) / 1000000 )) ms"
 }
 timed_search stacked cuda:0 stacked 8
@@ -48,7 +49,8 @@ timed_search separate cuda:0 separate 8
 timed_search cpu cpu separate 8
 timed_search stacks16 cuda:0 stacked 16
 log "stacked search killed with SIGKILL after 14 s, then resumed"
-LOTTERY_HOME=$work/home-resumed lottery search --config "$work/stacked.conf" --json > /dev/null 2>> "$out/searches.log" &
+LOTTERY_HOME=$work/home-resumed lottery search --config "$work/stacked.conf" --json > /dev/null \
+  2>> "$out/searches.log" &
 pid=$!; sleep 14; kill -9 $pid; wait $pid
 LOTTERY_HOME=$work/home-resumed lottery search --config "$work/stacked.conf" --json > "$out/search-resumed.json" \
   2>> "$out/searches.log"

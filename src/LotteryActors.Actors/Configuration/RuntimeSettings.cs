@@ -54,7 +54,8 @@ public sealed record RuntimeSettings(
             $"is '{device}'; allowed: cpu, cuda, cuda:N");
         Require(device == "cpu" || TorchBuild.CudaAvailable, "device",
             $"is '{device}', but this process's libtorch finds no CUDA device " +
-            $"(TorchSharp-{TorchBuild.DevicePackage}); use device = cpu, or give it a CUDA libtorch (deploy/cuda/README.md)");
+            $"(TorchSharp-{TorchBuild.DevicePackage}); use device = cpu, " +
+            "or give it a CUDA libtorch (deploy/cuda/README.md)");
         var chunk = c.Int("chunk-iterations");
         Require(chunk >= 1, "chunk-iterations", $"is {chunk}; allowed: 1 or more");
         var restarts = c.Int("max-restarts");

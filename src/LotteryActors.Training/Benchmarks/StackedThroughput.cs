@@ -46,7 +46,8 @@ public static class StackedThroughput
             using var mask = Mask.Dense(init, network.PrunableWeights);
             var examples = (double)iterations * recipe.BatchSize;
 
-            // Member `seed` trained alone and in a stack of k, for `steps` after `warmup`: weights and seconds.
+            // Members 0..k-1 (their seed is their data order) for `steps` after `warmup` untimed ones, alone one
+            // after another or as one stack: their weights, and the seconds the timed steps took.
             (List<Dictionary<string, Tensor>> Weights, double Seconds) Separate(int k, int warmup, int steps)
             {
                 var weights = new List<Dictionary<string, Tensor>>();

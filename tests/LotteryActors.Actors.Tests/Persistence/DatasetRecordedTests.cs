@@ -36,7 +36,6 @@ public sealed class DatasetRecordedTests() : TestKit(TestConfig.Akka)
     private static string GoldenSnapshotV2 => GoldenSnapshotV1[..^1] + ",\"DatasetFingerprint\":\"" + Fingerprint +
                                               "\"}";
 
-
     private SerializerWithStringManifest Serializer =>
         (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(Recorded);
 

@@ -116,7 +116,8 @@ public abstract class JournalBackendTests : IDisposable
 
         Assert.True(resumed.Completed);
         Assert.Equal(2, Count("SetupRecorded.v1"));
-        Assert.Equal(new TrainingSetup("cpu", "stacked", stacked.Runtime.Engine.StackSize, stacked.Runtime.TorchThreads),
+        Assert.Equal(
+            new TrainingSetup("cpu", "stacked", stacked.Runtime.Engine.StackSize, stacked.Runtime.TorchThreads),
             resumed.Setup);
         Assert.Equal(new TrainingSetup("cpu", "separate", null, separate.Runtime.TorchThreads), separate.Setup);
         await SearchHost.RunAsync(stacked, null).WaitAsync(Patience);
