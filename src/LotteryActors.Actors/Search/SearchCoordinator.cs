@@ -137,13 +137,14 @@ public sealed class SearchCoordinator : ReceivePersistentActor, IWithTimers
             Halt(new SearchFault(FaultKind.WrongDataset, mismatch));
             return;
         }
-        if (state.Setup != node.Setup)
+        var setup = node.Setup;
+        if (state.Setup != setup)
         {
             if (state.Setup is { } earlier)
                 log.Warning("search {SearchId}: its runs so far were trained {Earlier}, and from here {Now}; " +
                             "these will not match bit for bit what the earlier setup would have made",
-                    spec.SearchId, earlier, node.Setup);
-            Record(new SetupRecorded(node.Setup, Now), _ => OnProceed());
+                    spec.SearchId, earlier, setup);
+            Record(new SetupRecorded(setup, Now), _ => OnProceed());
             return;
         }
         if (retryFailed && state.FailedTickets().ToList() is { Count: > 0 } failed)

@@ -2,6 +2,7 @@ using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
+using TorchSharp;
 
 namespace LotteryActors.Actors.Tickets;
 
@@ -16,14 +17,21 @@ public sealed record TrainingNode(ImpRunner Runner, RuntimeSettings Runtime)
 
     /// <summary>Whether this node's runs go through one <see cref="DeviceEngine"/> that stacks them, rather than
     /// each through its own trainer's thread and slot.</summary>
-    public bool Stacks => Runtime.Engine.Kind.On(Runner.Data.Train.Images.device_type) == EngineKind.Stacked;
+    public bool Stacks => Runtime.Engine.Kind.On(Device) == EngineKind.Stacked;
 
     /// <summary>How this node trains a run, as far as its bits are concerned.</summary>
-    public TrainingSetup Setup => new(
-        Runtime.Device.Split(':')[0],
-        Stacks ? "stacked" : "separate",
-        Stacks ? Runtime.Engine.StackSize : null,
-        Runtime.TorchThreads);
+    public TrainingSetup Setup
+    {
+        get
+        {
+            var stacks = Stacks;
+            return new TrainingSetup(Device.ToString().ToLowerInvariant(), stacks ? "stacked" : "separate",
+                stacks ? Runtime.Engine.StackSize : null, Runtime.TorchThreads);
+        }
+    }
+
+    /// <summary>The device the runs train on: their data's.</summary>
+    private DeviceType Device => Runner.Data.Train.Images.device_type;
 
     public static string DispatcherHocon => """
         lottery.trainer-dispatcher {

@@ -75,9 +75,8 @@ public static class ComparisonTables
             a.ControlGaps.Select(r => new object?[]
             {
                 r.Width, r.Round, r.Density, Summary(r.TicketTestAccuracy), Summary(r.TicketMinusDense), r.DenseSource,
-            }.Concat(kinds.SelectMany(k => r.Controls.FirstOrDefault(c => c.Kind == k) is { } c
-                ? new object?[] { Summary(c.TestAccuracy), Summary(c.TicketMinusControl) }
-                : ["-", "-"])).ToArray()).ToList(),
+            }.Concat(PerKind(kinds, r.Controls, c => c.Kind,
+                c => [Summary(c.TestAccuracy), Summary(c.TicketMinusControl)])).ToArray()).ToList(),
             "test accuracy of final weights, mean +- sample sd over the unit named, with a 95% Student t interval for " +
             "the mean; every difference is taken within its unit first: per init, its tickets' mean minus its " +
             "controls' mean (or its dense net), so differences between inits cancel; with one init, per ticket, each " +
@@ -198,6 +197,12 @@ public static class ComparisonTables
 
     private const string NotJudged = "not judged";
 
+    /// <summary>A row's two cells for each control kind of its table, in <paramref name="kinds"/>' order; "-" where
+    /// the row has no run of that kind.</summary>
+    private static IEnumerable<object?> PerKind<T>(IReadOnlyList<RunKind> kinds, IReadOnlyList<T> controls,
+        Func<T, RunKind> kindOf, Func<T, object?[]> cells) where T : class =>
+        kinds.SelectMany(k => controls.FirstOrDefault(c => kindOf(c) == k) is { } c ? cells(c) : ["-", "-"]);
+
     private static ReportTable Census(SearchAnalysis a)
     {
         var controls = a.Census.SelectMany(c => c.Controls.Select(k => k.Kind)).Distinct().Order().ToList();
@@ -222,9 +227,8 @@ public static class ComparisonTables
                     ? string.Join(" | ", c.Inits.Select(i => $"{i.Winners}/{i.Candidates} d{i.Distinct}"))
                     : NotJudged,
                 c.TicketMeanValidationAccuracy,
-            }.Concat(controls.SelectMany(k => c.Controls.FirstOrDefault(x => x.Kind == k) is { } x
-                    ? new object?[] { x.MeanValidationAccuracy, c.Judged ? $"{x.Winners}/{x.Runs}" : NotJudged }
-                    : ["-", "-"]))
+            }.Concat(PerKind(controls, c.Controls, x => x.Kind,
+                    x => [x.MeanValidationAccuracy, c.Judged ? $"{x.Winners}/{x.Runs}" : NotJudged]))
                 .Concat([c.WinnerMeanTestAccuracy, c.WinnerTestAccuracyStandardDeviation]).ToArray()).ToList(),
             "every pruned round; headline = the round whose density is nearest " +
             $"{ReportTable.Display(a.Options.Census.TargetDensity)}. A run (ticket or control) wins when its " +

@@ -38,8 +38,7 @@ public static class StackedThroughput
         set_num_threads(1);
         var length = new Duration(Warmup + iterations + 1, DurationUnit.Iterations);
         var timed = recipe with { Duration = length, EvalInterval = length };
-        using var network = NetworkFactory.Create(ModelFamily.Lenet300100, width, data.ExampleShape, data.Classes,
-            data.Train.Images.device);
+        using var network = NetworkFactory.For(ModelFamily.Lenet300100, width, data);
         var init = NetworkFactory.DrawInit(network, InitScheme.GlorotNormal, 0);
         try
         {

@@ -91,8 +91,7 @@ public static class Throughput
         int iterations, int threads)
     {
         set_num_threads(threads);
-        using var network = NetworkFactory.Create(family, width, data.ExampleShape, data.Classes,
-            data.Train.Images.device);
+        using var network = NetworkFactory.For(family, width, data);
         var init = NetworkFactory.DrawInit(network, InitScheme.GlorotNormal, 0);
         using var mask = Mask.Dense(init, network.PrunableWeights);
         // Long enough for the first allocations, libtorch's first calls and the JIT to be behind us.

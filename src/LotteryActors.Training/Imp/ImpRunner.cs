@@ -10,8 +10,7 @@ namespace LotteryActors.Training.Imp;
 
 /// <summary>
 /// Runs the work units of one search on one node: turns hashes into tensors, trains, prunes, and stores what came
-/// out. Deterministic: the same unit run twice stores the same artifacts (CPU, one libtorch thread). Networks are
-/// built on the device the data lives on, the only one they can train on.
+/// out. Deterministic: the same unit run twice stores the same artifacts (CPU, one libtorch thread).
 /// </summary>
 public sealed class ImpRunner(SearchSpec spec, DatasetSplits data, ArtifactStore store)
 {
@@ -19,8 +18,7 @@ public sealed class ImpRunner(SearchSpec spec, DatasetSplits data, ArtifactStore
     public DatasetSplits Data { get; } = data;
     public ArtifactStore Store { get; } = store;
 
-    public PrunableNetwork CreateNetwork(double width) =>
-        NetworkFactory.Create(Spec.Model.Family, width, Data.ExampleShape, Data.Classes, Data.Train.Images.device);
+    public PrunableNetwork CreateNetwork(double width) => NetworkFactory.For(Spec.Model.Family, width, Data);
 
     /// <summary>Init 0 of a width: the only one of a search with one init per width (benchmarks, tests).</summary>
     public string DrawInit(int widthIndex) => DrawInit(new InitId(widthIndex, 0));

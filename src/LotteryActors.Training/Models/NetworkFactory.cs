@@ -1,3 +1,4 @@
+using LotteryActors.Training.Data;
 using LotteryActors.Training.Spec;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -20,6 +21,11 @@ public static class NetworkFactory
             network.to(device);
         return network;
     }
+
+    /// <summary>A network for <paramref name="data"/>: its example shape and classes, on the device the data lives
+    /// on, the only one it can train on.</summary>
+    public static PrunableNetwork For(ModelFamily family, double width, DatasetSplits data) =>
+        Create(family, width, data.ExampleShape, data.Classes, data.Train.Images.device);
 
     /// <summary>
     /// Draws a dense initialisation from an explicit generator, never the process-global one, so trainers running
