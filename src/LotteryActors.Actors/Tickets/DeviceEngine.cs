@@ -94,8 +94,7 @@ public sealed class DeviceEngine : ReceiveActor, IWithTimers
     {
         if (waiting.Count == 0)
             return;
-        var batches = engine.Batches(waiting);
-        var ready = batches.FirstOrDefault(engine.IsFull) ?? (gathered ? batches[0] : null);
+        var ready = engine.ReadyBatch(waiting, gathered);
         if (ready is null)
         {
             if (!Timers.IsTimerActive(GatherEnded.Instance))

@@ -71,11 +71,9 @@ public sealed class UnitWorker : ReceiveActor
         workId = unit.WorkId;
         var runner = runners(CanonicalSpec.FromJson(unit.SpecJson));
         fingerprint = runner.Data.Fingerprint;
-        if (unit.DatasetFingerprint is { } recorded && recorded != fingerprint)
+        if (Refusal(unit, runner) is { } refused)
         {
-            // Nothing trained, nothing stored: the search's results must all come from one dataset.
-            Context.Parent.Tell(new Refused(unit.WorkId, fingerprint, SearchState.MismatchLine(
-                runner.Spec.SearchId, recorded, fingerprint, runner.Spec.Dataset.Path)));
+            Context.Parent.Tell(refused);
             workId = null;
             return;
         }
@@ -118,6 +116,14 @@ public sealed class UnitWorker : ReceiveActor
         Finish(WorkOutput.Trained(result));
         Become(Idle);
     });
+
+    /// <summary>The refusal of a unit whose search recorded another dataset than <paramref name="runner"/>'s, or
+    /// null: nothing is trained or stored then, since a search's results must all come from one dataset.</summary>
+    public static Refused? Refusal(RunUnit unit, ImpRunner runner) =>
+        unit.DatasetFingerprint is { } recorded && recorded != runner.Data.Fingerprint
+            ? new Refused(unit.WorkId, runner.Data.Fingerprint, SearchState.MismatchLine(
+                runner.Spec.SearchId, recorded, runner.Data.Fingerprint, runner.Spec.Dataset.Path))
+            : null;
 
     private void Finish(WorkOutput output)
     {

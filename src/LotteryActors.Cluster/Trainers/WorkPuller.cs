@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
 using LotteryActors.Actors.Observability;
+using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Work;
@@ -16,6 +17,9 @@ namespace LotteryActors.Cluster.Trainers;
 /// sends each output until the coordinator acknowledges it: an output finished while the singleton moves is re-sent
 /// to its successor, never lost.
 /// A unit that diverges is reported as the ticket's fate; any other failure gives the unit back for another try.
+/// On a node that stacks (<c>stacking</c> set) every training run goes to one <see cref="StackWorker"/>
+/// instead, and the node leases up to a stack more than its slots, so a stack can fill; the slots' workers draw
+/// inits and evaluate ensembles.
 /// </summary>
 public sealed class WorkPuller : ReceiveActor, IWithTimers
 {
@@ -24,21 +28,24 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     private readonly int slots;
     private readonly RunnerSource runners;
     private readonly int chunkIterations;
+    private readonly EngineSettings? stacking;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> running = [];
     private readonly List<IActorRef> idle = [];
     private readonly Queue<WorkOffered> waiting = new();
     private readonly Dictionary<string, WorkDone> unacknowledged = [];
     private readonly Dictionary<string, TrainingProgress> progress = [];
+    private IActorRef? engine;
 
     public WorkPuller(IActorRef coordinator, string node, int slots, RunnerSource runners, int chunkIterations,
-        WorkTiming timing)
+        WorkTiming timing, EngineSettings? stacking = null)
     {
         this.coordinator = coordinator;
         this.node = node;
         this.slots = slots;
         this.runners = runners;
         this.chunkIterations = chunkIterations;
+        this.stacking = stacking;
 
         Receive<WorkOffered>(OnOffered);
         Receive<UnitWorker.Finished>(finished =>
@@ -62,7 +69,8 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
             if (running.ContainsKey(p.WorkId))
                 progress[p.WorkId] = p.Progress;
         });
-        Receive<UnitFailed>(OnUnitFailed);
+        Receive<UnitFailed>(failed => OnUnitFailed(failed.WorkId, failed.Cause, restarted: true));
+        Receive<StackWorker.MemberFailed>(failed => OnUnitFailed(failed.WorkId, failed.Cause, restarted: false));
         // A block body: a handler returning bool would be read as "handled or not", and a repeated ack removes nothing.
         Receive<WorkAcknowledged>(ack => { unacknowledged.Remove(ack.WorkId); });
         Receive<Pull>(_ => RequestWork());
@@ -86,19 +94,27 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(IActorRef coordinator, string node, int slots, RunnerSource runners,
-        int chunkIterations, WorkTiming timing) =>
-        Akka.Actor.Props.Create(() => new WorkPuller(coordinator, node, slots, runners, chunkIterations, timing));
+        int chunkIterations, WorkTiming timing, EngineSettings? stacking = null) =>
+        Akka.Actor.Props.Create(() =>
+            new WorkPuller(coordinator, node, slots, runners, chunkIterations, timing, stacking));
 
-    /// <summary>One long-lived worker per slot, each on its own pinned thread.</summary>
+    /// <summary>Units this node holds at most: a slot each, and a stack's worth more where the engine stacks.
+    /// </summary>
+    private int Capacity => slots + (stacking?.StackSize ?? 0);
+
+    /// <summary>One long-lived worker per slot, each on its own pinned thread, and the engine where it stacks.
+    /// </summary>
     protected override void PreStart()
     {
         for (var slot = 0; slot < slots; slot++)
             idle.Add(Context.ActorOf(UnitWorker.Props(runners, chunkIterations), $"slot-{slot}"));
-        NodeMetrics.Slots(0, slots);
+        if (stacking is not null)
+            engine = Context.ActorOf(StackWorker.Props(runners, stacking, chunkIterations), "engine");
+        NodeMetrics.Slots(0, Capacity);
         RequestWork();
     }
 
-    protected override void PostStop() => NodeMetrics.Slots(0, slots);
+    protected override void PostStop() => NodeMetrics.Slots(0, Capacity);
 
     /// <summary>
     /// A worker whose unit throws is restarted idle (on the same thread); what the failure means for the unit is
@@ -112,14 +128,17 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         return Directive.Restart;
     }, loggingEnabled: false);
 
-    private void RequestWork() => coordinator.Tell(new WorkRequested(node, slots, running.Count + waiting.Count));
+    private void RequestWork() =>
+        coordinator.Tell(new WorkRequested(node, Capacity, running.Count + waiting.Count));
 
     private void OnOffered(WorkOffered offer)
     {
         if (running.ContainsKey(offer.WorkId) || unacknowledged.ContainsKey(offer.WorkId)
             || waiting.Any(w => w.WorkId == offer.WorkId))
             return;
-        if (idle.Count > 0)
+        if (engine is not null && offer.Item.Kind == WorkKind.Train)
+            Start(offer, engine);
+        else if (idle.Count > 0)
             Start(offer);
         else
             waiting.Enqueue(offer);
@@ -127,11 +146,16 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
 
     private void Start(WorkOffered offer)
     {
-        log.Info("{WorkId}: starting {Item}", offer.WorkId, offer.Item);
         var worker = idle[^1];
         idle.RemoveAt(idle.Count - 1);
+        Start(offer, worker);
+    }
+
+    private void Start(WorkOffered offer, IActorRef worker)
+    {
+        log.Info("{WorkId}: starting {Item}", offer.WorkId, offer.Item);
         running[offer.WorkId] = worker;
-        NodeMetrics.Slots(running.Count, slots);
+        NodeMetrics.Slots(running.Count, Capacity);
         worker.Tell(new UnitWorker.RunUnit(offer.WorkId, offer.Item, offer.SpecJson, offer.DatasetFingerprint));
     }
 
@@ -142,22 +166,22 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     }
 
     /// <summary>A diverged run is the ticket's fate, journaled as a result; anything else gives the unit back.
-    /// </summary>
-    private void OnUnitFailed(UnitFailed failed)
+    /// <paramref name="restarted"/>: a slot's worker threw and is restarted (the decider above); the engine
+    /// reports its members' failures and trains on.</summary>
+    private void OnUnitFailed(string workId, Exception cause, bool restarted)
     {
-        var fault = SearchFault.Of(failed.Cause);
-        log.Warning("{WorkId} failed: {Cause}", failed.WorkId, fault.Cause);
+        var fault = SearchFault.Of(cause);
+        log.Warning("{WorkId} failed: {Cause}", workId, fault.Cause);
         if (fault.Kind == FaultKind.Scientific)
-            Deliver(new WorkDone(node, failed.WorkId,
-                WorkOutput.Diverged($"{failed.Cause.GetType().Name}: {failed.Cause.Message}")));
+            Deliver(new WorkDone(node, workId, WorkOutput.Diverged($"{cause.GetType().Name}: {cause.Message}")));
         else
         {
-            // The worker is restarted (the decider above) and the unit given back: both are counted.
-            NodeMetrics.TrainerRestarted();
+            if (restarted)
+                NodeMetrics.TrainerRestarted();
             NodeMetrics.UnitGivenBack();
-            coordinator.Tell(new WorkAbandoned(node, failed.WorkId, fault.Cause));
+            coordinator.Tell(new WorkAbandoned(node, workId, fault.Cause));
         }
-        FreeSlot(failed.WorkId);
+        FreeSlot(workId);
     }
 
     private void FreeSlot(string workId)
@@ -165,7 +189,12 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         if (!running.Remove(workId, out var worker))
             return;
         progress.Remove(workId);
-        NodeMetrics.Slots(running.Count, slots);
+        NodeMetrics.Slots(running.Count, Capacity);
+        if (worker.Equals(engine))
+        {
+            RequestWork();
+            return;
+        }
         idle.Add(worker);
         if (waiting.TryDequeue(out var next))
             Start(next);

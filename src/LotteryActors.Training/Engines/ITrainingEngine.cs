@@ -51,6 +51,18 @@ public interface ITrainingEngine
 
 public static class TrainingEngines
 {
+    /// <summary>The batch to start now among <paramref name="waiting"/> (units queued in arrival order): the first
+    /// full one, or, once the gather time has passed without one filling (<paramref name="gathered"/>), the first;
+    /// null to wait for more. Which units share a batch is the engine's, so this decides only when.</summary>
+    public static IReadOnlyList<WorkUnit>? ReadyBatch(this ITrainingEngine engine, IReadOnlyList<WorkUnit> waiting,
+        bool gathered)
+    {
+        if (waiting.Count == 0)
+            return null;
+        var batches = engine.Batches(waiting);
+        return batches.FirstOrDefault(engine.IsFull) ?? (gathered ? batches[0] : null);
+    }
+
     /// <summary>Trains every unit to the end on the calling thread; one outcome per unit, in the units' order.
     /// </summary>
     public static IReadOnlyList<MemberOutcome> TrainAll(this ITrainingEngine engine, IReadOnlyList<WorkUnit> units,

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Akka.Actor;
 using LotteryActors.Cli.Tests.Support;
 using LotteryActors.Actors.Ensembles;
@@ -6,6 +7,7 @@ using LotteryActors.Cluster.Hosting;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Tests.Support;
 using LotteryActors.Cluster.Work;
+using LotteryActors.Training.Engines;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
@@ -329,6 +331,28 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
     /// run, and the search's one ensemble unit, whose report (evaluated on a trainer node) is what evaluating the
     /// folded search's plan here gives, and completes the search.
     /// </summary>
+    [PostgresFact]
+    public async Task Stacked_trainer_nodes_give_each_run_the_bits_the_stacked_engine_gives_it_wherever_its_companions_ran()
+    {
+        await using var lab = new Lab(postgres.Server);
+        var coordinator = await lab.Start("coordinator");
+        await lab.Start("trainer", stackSize: 2);
+        await lab.Start("trainer", stackSize: 2);
+        var spec = Hand.Spec(seed: 31, tickets: 4);
+
+        await lab.Submit(coordinator, spec);
+        await lab.Finished(coordinator, spec);
+
+        var journal = lab.Journal();
+        EveryUnitCompletedOnce(lab, journal, spec);
+        var trained = journal.OfType<WorkCompleted>().Where(c => c.Output.Run is not null).ToList();
+        // Each node leases a slot and a stack (3 units), so the 4 first runs were split between the two nodes.
+        Assert.Equal(2, trained.Select(c => c.Node).Distinct().Count());
+        var again = new StackedEngine(lab.Runner(spec), 2).TrainAll(trained.Select(c => c.Output.Run!.Unit).ToList());
+        Assert.Equal(again.Select(o => JsonSerializer.Serialize(o.Result)),
+            trained.Select(c => JsonSerializer.Serialize(c.Output.Run)));
+    }
+
     private static void EveryUnitCompletedOnce(Lab lab, IReadOnlyList<IClusterEvent> journal, SearchSpec spec)
     {
         var queued = journal.OfType<WorkQueued>().Where(q => q.SearchId == spec.SearchId).Select(q => q.WorkId)

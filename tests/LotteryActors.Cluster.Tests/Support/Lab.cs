@@ -7,6 +7,7 @@ using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Trainers;
 using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Data;
+using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 using LotteryActors.Training.Tests.Support;
@@ -51,12 +52,18 @@ public sealed class Lab : IAsyncDisposable
     /// later ones join a live node. A node started with <paramref name="crashes"/> leaves nothing behind when
     /// terminated (no graceful leave), as a machine that loses power. <paramref name="runners"/> replaces the lab's
     /// (a machine with its own copy of the data); <paramref name="appVersion"/> plays a node of another release.
-    /// A coordinator node saves a snapshot every <paramref name="snapshotEvery"/> events.
+    /// A coordinator node saves a snapshot every <paramref name="snapshotEvery"/> events. A node given a
+    /// <paramref name="stackSize"/> trains on the stacked engine, in stacks of that size.
     /// </summary>
     public async Task<ClusterNode> Start(string roles, int slots = 1, bool crashes = false,
-        RunnerSource? runners = null, string? appVersion = null, int snapshotEvery = 1000)
+        RunnerSource? runners = null, string? appVersion = null, int snapshotEvery = 1000, int? stackSize = null)
     {
         var (cluster, runtime) = Settings(roles, slots, snapshotEvery);
+        if (stackSize is { } size)
+            runtime = runtime with
+            {
+                Engine = new EngineSettings(EngineKind.Stacked, size, Gather: TimeSpan.FromMilliseconds(300)),
+            };
         var overrides = ConfigurationFactory.ParseString($"""
             akka.loglevel = WARNING
             akka.cluster.singleton.hand-over-retry-interval = 500ms

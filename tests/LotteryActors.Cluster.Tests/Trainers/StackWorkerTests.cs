@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using LotteryActors.Actors.Configuration;
+using LotteryActors.Actors.Tickets;
+using LotteryActors.Cluster.Trainers;
+using LotteryActors.Cluster.Work;
+using LotteryActors.Training.Artifacts;
+using LotteryActors.Training.Data;
+using LotteryActors.Training.Engines;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+using LotteryActors.Training.Tests.Support;
+using static LotteryActors.Cluster.Trainers.UnitWorker;
+
+namespace LotteryActors.Cluster.Tests.Trainers;
+
+/// <summary>
+/// A stacked trainer node's engine under a probe standing in for its puller, training the synthetic dataset for
+/// real: three tickets in stacks of two, so tickets 0 and 1 share a stack and ticket 2's stack holds it alone.
+/// </summary>
+public sealed class StackWorkerTests : TestKit
+{
+    private static readonly SearchSpec Spec = SyntheticSpec.Search() with { TicketsPerWidth = 3 };
+
+    private readonly DatasetSplits data = SyntheticData.Splits();
+    private readonly string home = Path.Combine(Path.GetTempPath(), $"lottery-stack-{Guid.NewGuid():N}");
+    private readonly ImpRunner runner;
+    private readonly IReadOnlyList<WorkUnit> units;
+
+    public StackWorkerTests() : base(TrainingNode.DispatcherHocon)
+    {
+        TorchSharp.torch.set_num_threads(1);
+        runner = new ImpRunner(Spec, data, new ArtifactStore(home));
+        units = runner.RoundZero();
+    }
+
+    protected override void AfterAll()
+    {
+        base.AfterAll();
+        data.Dispose();
+        Directory.Delete(home, recursive: true);
+    }
+
+    [Fact]
+    public void Runs_leased_apart_train_in_the_engines_stacks_at_once_when_full_to_the_bits_the_engine_gives_them()
+    {
+        var expected = new StackedEngine(runner, 2).TrainAll(units);
+        var (puller, engine) = Engine(gather: TimeSpan.FromMinutes(5));
+
+        // Ticket 2's stack holds only it, so it is full and trains at once; tickets 0 and 1 fill theirs. A gather
+        // of five minutes would outlast the waits below: no stack waits for it.
+        engine.Tell(Leased(units[2]));
+        var finished = Outputs(puller, 1);
+        engine.Tell(Leased(units[0]));
+        engine.Tell(Leased(units[1]));
+        finished.AddRange(Outputs(puller, 2));
+
+        foreach (var (unit, outcome) in units.Zip(expected))
+        {
+            var done = finished.Single(f => f.WorkId == Id(unit));
+            Assert.Equal(data.Fingerprint, done.DatasetFingerprint);
+            Assert.Equal(Json(outcome.Result!), Json(done.Output.Run!));
+        }
+    }
+
+    [Fact]
+    public void A_stack_that_does_not_fill_trains_once_the_gather_time_has_passed_its_member_in_its_own_place()
+    {
+        var expected = new StackedEngine(runner, 2).TrainAll(units);
+        var (puller, engine) = Engine(gather: TimeSpan.FromMilliseconds(300));
+
+        engine.Tell(Leased(units[1]));
+
+        var done = Assert.Single(Outputs(puller, 1));
+        Assert.Equal(Json(expected[1].Result!), Json(done.Output.Run!));
+        // Trained in place 1 of a stack of two, which is not how it trains alone.
+        Assert.NotEqual(Json(new SeparateEngine(runner).TrainAll([units[1]]).Single().Result!),
+            Json(done.Output.Run!));
+    }
+
+    [Fact]
+    public void A_unit_of_another_dataset_is_refused_and_one_it_cannot_train_fails_alone_while_the_engine_trains_on()
+    {
+        var (puller, engine) = Engine(gather: TimeSpan.FromMilliseconds(300));
+
+        engine.Tell(Leased(units[2]) with { DatasetFingerprint = "another copy" });
+        var refused = puller.ExpectMsg<Refused>();
+        engine.Tell(new RunUnit("init", WorkItem.Init(0), CanonicalSpec.ToJson(Spec), null));
+        var failed = puller.ExpectMsg<StackWorker.MemberFailed>();
+        engine.Tell(Leased(units[2]));
+
+        Assert.Equal((Id(units[2]), data.Fingerprint), (refused.WorkId, refused.DatasetFingerprint));
+        Assert.Contains("another copy", refused.Reason);
+        Assert.Equal("init", failed.WorkId);
+        Assert.Equal(Id(units[2]), Assert.Single(Outputs(puller, 1)).WorkId);
+    }
+
+    private (TestProbe Puller, IActorRef Engine) Engine(TimeSpan gather)
+    {
+        var puller = CreateTestProbe();
+        var engine = puller.ChildActorOf(StackWorker.Props(_ => runner,
+            new EngineSettings(EngineKind.Stacked, StackSize: 2, gather), chunkIterations: 7));
+        return (puller, engine);
+    }
+
+    /// <summary>The outputs the engine sends, in order, with every progress report between them checked.</summary>
+    private List<Finished> Outputs(TestProbe puller, int count)
+    {
+        var finished = new List<Finished>();
+        while (finished.Count < count)
+        {
+            var message = puller.ExpectMsg<object>(TimeSpan.FromMinutes(2));
+            if (message is Progressed progressed)
+                Assert.InRange(progressed.Progress.Iteration, 1, progressed.Progress.TotalIterations - 1);
+            else
+                finished.Add(Assert.IsType<Finished>(message));
+        }
+        return finished;
+    }
+
+    private static RunUnit Leased(WorkUnit unit) =>
+        new(Id(unit), WorkItem.Train(unit), CanonicalSpec.ToJson(Spec), null);
+
+    private static string Id(WorkUnit unit) => WorkItem.Train(unit).IdIn(Spec.SearchId);
+
+    /// <summary>A result as the journal would hold it, so records with lists compare by value.</summary>
+    private static string Json(RunResult result) => JsonSerializer.Serialize(result);
+}
