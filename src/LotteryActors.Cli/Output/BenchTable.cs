@@ -18,6 +18,10 @@ public static class BenchTable
         o.WriteLine($"one trainer ({t.OtherOptimizer}), 1 thread:  {t.OtherOptimizerOneThread.ExamplesPerSecond,8:F0} "
                     + $"examples/s; {t.Optimizer} runs at {t.ThroughputOverOtherOptimizer:F2}x of it (per repeat: "
                     + $"{string.Join(", ", t.ThroughputOverOtherOptimizerPerRepeat.Select(r => r.ToString("F2")))})");
+        o.WriteLine($"  the optimizer's update, 1 thread: {t.Optimizer} "
+                    + $"{t.OneThread.OptimizerMillisecondsPerStep:F3} ms a step ({t.OneThread.OptimizerShare:P1} "
+                    + $"of the window), {t.OtherOptimizer} {t.OtherOptimizerOneThread.OptimizerMillisecondsPerStep:F3} "
+                    + $"ms ({t.OtherOptimizerOneThread.OptimizerShare:P1})");
         o.WriteLine($"{c.Tickets} tickets x {c.EpochsPerTicket} epoch(s):");
         o.WriteLine($"  one ticket alone, 1 thread       {c.Alone.WallSeconds,7:F1} s  "
                     + $"(training {c.Alone.TrainingSeconds:F1} s)");

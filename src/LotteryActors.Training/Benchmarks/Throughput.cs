@@ -11,9 +11,18 @@ namespace LotteryActors.Training.Benchmarks;
 
 public sealed record GemmMeasurement(int Size, int Threads, double Seconds, double GflopsPerSecond);
 
+/// <summary>A trainer's timed window; <paramref name="OptimizerSeconds"/> of its <paramref name="Seconds"/> went to
+/// the optimizer's update (on the CPU: see <see cref="Rounds.TrainingSession.OptimizerTime"/>).</summary>
 public sealed record TrainingMeasurement(
     int Iterations, int Examples, double Seconds, double ExamplesPerSecond, double GflopsPerSecond,
-    bool FusedOptimizerStep);
+    bool FusedOptimizerStep, double OptimizerSeconds)
+{
+    /// <summary>The update's share of the window.</summary>
+    public double OptimizerShare => OptimizerSeconds / Seconds;
+
+    /// <summary>What the update took per iteration, in milliseconds.</summary>
+    public double OptimizerMillisecondsPerStep => OptimizerSeconds * 1000 / Iterations;
+}
 
 /// <summary>
 /// The machine's GEMM ceiling and one trainer against it, all measured in one run: the spec's optimizer on one
@@ -102,13 +111,12 @@ public static class Throughput
         using var session = new TrainingSession(network, data, timed, mask, init, dataOrderSeed: 1, startIteration: 0);
         init.DisposeAll();
         session.RunChunk(warmup);
-        var clock = Stopwatch.StartNew();
-        var start = session.Iteration;
+        var (clock, start, optimizerBefore) = (Stopwatch.StartNew(), session.Iteration, session.OptimizerTime);
         session.RunChunk(iterations);
         var seconds = clock.Elapsed.TotalSeconds;
         var examples = (session.Iteration - start) * recipe.BatchSize;
         var flops = 3.0 * 2.0 * network.ForwardMacsPerExample * examples;
         return new TrainingMeasurement(session.Iteration - start, examples, seconds, examples / seconds,
-            flops / seconds / 1e9, session.FusedOptimizerStep);
+            flops / seconds / 1e9, session.FusedOptimizerStep, (session.OptimizerTime - optimizerBefore).TotalSeconds);
     }
 }
