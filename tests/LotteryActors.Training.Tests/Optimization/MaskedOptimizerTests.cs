@@ -84,11 +84,12 @@ public sealed class MaskedOptimizerTests
         return parameters;
     }
 
-    private static Tensor[] Masked(Problem problem, OptimizerKind kind, bool fuseOnCpu)
+    private static Tensor[] Masked(Problem problem, OptimizerKind kind, bool fuseOnCpu,
+        LaneWidth width = LaneWidth.Widest)
     {
         var parameters = problem.FreshParameters();
         using var optimizer = new MaskedOptimizer(parameters.Zip(problem.Masks, (p, m) => new MaskedParameter(p, m)),
-            kind, momentum: 0.9, WeightDecay, fuseOnCpu);
+            kind, momentum: 0.9, WeightDecay, fuseOnCpu, width);
         Assert.Equal(fuseOnCpu, optimizer.IsFused);
         for (var step = 0; step < Steps; step++)
         {
@@ -194,5 +195,21 @@ public sealed class MaskedOptimizerTests
         var second = Masked(problem, kind, fuseOnCpu: true);
 
         Assert.All(first.Zip(second), p => Assert.True(TensorAssert.SameBits(p.First, p.Second)));
+    }
+
+    /// <summary>Each element takes the same float operations at every vector width, so a machine with AVX-512 and
+    /// one without train to the same bits; 512-bit vectors run (emulated) where the processor lacks them.</summary>
+    [Theory]
+    [InlineData(OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.Sgd)]
+    public void EveryVectorWidthGivesTheSameBits(OptimizerKind kind)
+    {
+        using var problem = new Problem(seed: 9);
+
+        var widths = new[] { LaneWidth.Bits128, LaneWidth.Bits256, LaneWidth.Bits512 }
+            .Select(width => Masked(problem, kind, fuseOnCpu: true, width)).ToList();
+
+        Assert.All(widths.Skip(1), other =>
+            Assert.All(widths[0].Zip(other), p => Assert.True(TensorAssert.SameBits(p.First, p.Second))));
     }
 }
