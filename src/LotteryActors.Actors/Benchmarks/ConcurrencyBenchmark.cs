@@ -51,11 +51,15 @@ public sealed record ConcurrencyMeasurement(
 /// repeat: the trainer's own code is compiled by the lone trainer before them.
 /// </summary>
 public sealed record ConcurrencyRepeat(double PlainThreadScalingEfficiency, double ActorScalingEfficiency,
-    double ActorOverheadVsPlainThreads, double ActorStartupSeconds, bool ActorResultsEqualPlainThreads)
+    double ActorOverheadVsPlainThreads, double ActorStartupSeconds, bool ActorResultsEqualPlainThreads,
+    double PlainThreadStartSpreadSeconds, double ActorStartSpreadSeconds,
+    IReadOnlyDictionary<string, double> PlainThreadCpuSecondsByThread,
+    IReadOnlyDictionary<string, double> ActorCpuSecondsByThread)
 {
     public static ConcurrencyRepeat Of(ConcurrencyMeasurement m) => new(m.PlainThreadScalingEfficiency,
         m.ActorScalingEfficiency, m.ActorOverheadVsPlainThreads, m.ActorStartupSeconds,
-        m.ActorResultsEqualPlainThreads);
+        m.ActorResultsEqualPlainThreads, m.PlainThreads.StartSpreadSeconds, m.ActorSearch.StartSpreadSeconds,
+        m.PlainThreads.CpuSecondsByThread, m.ActorSearch.CpuSecondsByThread);
 }
 
 public static class ConcurrencyBenchmark
@@ -128,24 +132,39 @@ public static class ConcurrencyBenchmark
             system => ProgressEvents.Watch(system, window.Observe), cancel);
         var hashes = state.Tickets.Values.Select(t => t.Runs.Single().WeightsHash).ToList();
         return gc.Finish(units, clock.Elapsed.TotalSeconds, window.FirstStart, window.LastTrained - window.FirstStart,
-            hashes);
+            hashes, window.LastStart - window.FirstStart, window.Cpu);
     }
 
-    /// <summary>When the first trainer began and the last one finished its final step, on the bench's clock.</summary>
+    /// <summary>When the first and the last trainer began (a trainer announces its run before its first step) and
+    /// when the last one finished its final step, on the bench's clock, and the CPU each kind of thread used
+    /// in between.</summary>
     private sealed class TrainingWindow(Stopwatch clock, int units)
     {
+        private readonly HashSet<WorkUnit> started = [];
         private int trained;
+        private ThreadCpu? cpuAtStart;
+
+        public IReadOnlyDictionary<string, double> Cpu { get; private set; } = new Dictionary<string, double>();
 
         public double FirstStart { get; private set; } = double.NaN;
+        public double LastStart { get; private set; } = double.NaN;
         public double LastTrained { get; private set; } = double.NaN;
 
         public void Observe(TicketMessages.RunProgressed progress)
         {
             var now = clock.Elapsed.TotalSeconds;
             if (double.IsNaN(FirstStart))
+            {
                 FirstStart = now;
+                cpuAtStart = ThreadCpu.Sample();
+            }
+            if (started.Add(progress.Unit))
+                LastStart = now;
             if (progress.Iteration == progress.TotalIterations && ++trained == units)
+            {
                 LastTrained = now;
+                Cpu = ThreadCpu.Sample().Since(cpuAtStart!);
+            }
         }
     }
 }

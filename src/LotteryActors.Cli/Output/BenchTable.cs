@@ -28,11 +28,13 @@ public static class BenchTable
         o.WriteLine($"  one after another, all threads   {c.SequentialAllThreadsSeconds,7:F1} s");
         o.WriteLine($"  plain threads, 1 thread each     {c.PlainThreadsSeconds,7:F1} s  "
                     + $"({c.SpeedupThreadsOverSequential:F2}x; "
-                    + $"scaling efficiency {c.PlainThreadScalingEfficiency:P0})");
+                    + $"scaling efficiency {c.PlainThreadScalingEfficiency:P0}; "
+                    + $"last start {c.PlainThreads.StartSpreadSeconds * 1000:F0} ms after the first)");
         o.WriteLine($"  actor search                     {c.ActorSearchSeconds,7:F1} s  "
                     + $"({c.SpeedupActorsOverSequential:F2}x; "
                     + $"start-up {c.ActorStartupSeconds:F1} s; scaling efficiency {c.ActorScalingEfficiency:P0}; "
-                    + $"{c.ActorOverheadVsPlainThreads:P1} longer training than plain threads)");
+                    + $"{c.ActorOverheadVsPlainThreads:P1} longer training than plain threads; "
+                    + $"last start {c.ActorSearch.StartSpreadSeconds * 1000:F0} ms after the first)");
         o.WriteLine($"  garbage collection: plain threads {c.PlainThreads.GcCollections} collections, "
                     + $"{c.PlainThreads.GcPauseSeconds:F2} s paused; actors {c.ActorSearch.GcCollections}, "
                     + $"{c.ActorSearch.GcPauseSeconds:F2} s");
@@ -40,7 +42,10 @@ public static class BenchTable
         foreach (var (r, i) in d.ConcurrencyRepeats.Select((r, i) => (r, i + 1)))
             o.WriteLine($"  repeat {i}: scaling efficiency plain threads {r.PlainThreadScalingEfficiency:P0}, actors "
                         + $"{r.ActorScalingEfficiency:P0}; actors {r.ActorOverheadVsPlainThreads:P1} longer; "
-                        + $"start-up {r.ActorStartupSeconds:F1} s");
+                        + $"start-up {r.ActorStartupSeconds:F1} s; last start after the first: plain threads "
+                        + $"{r.PlainThreadStartSpreadSeconds * 1000:F0} ms, actors {r.ActorStartSpreadSeconds * 1000:F0} ms"
+                        + $"\n    CPU by thread in the window, plain threads: {Cpu(r.PlainThreadCpuSecondsByThread)}"
+                        + $"\n    CPU by thread in the window, actors: {Cpu(r.ActorCpuSecondsByThread)}");
         foreach (var k in d.Stacked)
             o.WriteLine($"{k.Members,2} members stacked, 1 thread: {k.StackedExamplesPerSecond,8:F0} examples/s "
                         + "against "
@@ -60,4 +65,8 @@ public static class BenchTable
             ? $"resumed search, process start to its first trainer: {s:F2} s"
             : $"resumed search not measured: {d.Resume.Failure}");
     }
+
+    /// <summary>The six busiest kinds of thread, in CPU seconds.</summary>
+    private static string Cpu(IReadOnlyDictionary<string, double> byThread) =>
+        string.Join(", ", byThread.Take(6).Select(k => $"{k.Key} {k.Value:F2} s"));
 }

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
-using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Work;

@@ -289,6 +289,7 @@ public sealed class MaskedOptimizer : IDisposable
                     mask.IsEmpty ? [] : mask[whole..]);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Tail<TUpdate, TVector>(TUpdate update, Span<float> weight, Span<float> gradient,
             Span<float> first, Span<float> second, Span<float> mask)
             where TUpdate : struct, ILaneUpdate

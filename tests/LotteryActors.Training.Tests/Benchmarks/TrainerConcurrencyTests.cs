@@ -42,6 +42,10 @@ public sealed class TrainerConcurrencyTests : IDisposable
         Assert.Equal(3, sequential.WeightsHashes.Distinct().Count());
         Assert.Equal(sequential.WeightsHashes, threads.WeightsHashes);
         Assert.All([sequential, threads], m => Assert.InRange(m.TrainingSeconds, 1e-6, m.WallSeconds));
+        Assert.Equal(0, sequential.StartSpreadSeconds);
+        Assert.InRange(threads.StartSpreadSeconds, 0, threads.TrainingSeconds);
+        Assert.Empty(sequential.CpuSecondsByThread);
+        Assert.InRange(threads.CpuSecondsByThread["plain trainer"], 0.01, 3 * threads.TrainingSeconds);
     }
 
     [Fact]
