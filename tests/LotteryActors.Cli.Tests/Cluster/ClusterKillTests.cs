@@ -13,7 +13,9 @@ namespace LotteryActors.Cli.Tests.Cluster;
 /// is SIGKILLed while it trains a unit, later the coordinator's node is SIGKILLed while it trains one too, and a
 /// replacement coordinator node is started. The search must still finish with every unit journaled exactly once
 /// and with the weights hashes and accuracies of a single-node <c>lottery search</c> of the same spec: a lost
-/// lease, a crashed singleton and its recovery from the journal change nothing a scientist can see.
+/// lease, a crashed singleton and its recovery from the journal change nothing a scientist can see. The same holds
+/// for trainer nodes that stack, against a single node that stacks: a node killed while it holds a stack's runs
+/// loses them to the other, which trains each in its own place of a stack again.
 /// </summary>
 public sealed class ClusterKillTests : IDisposable
 {
@@ -40,9 +42,12 @@ public sealed class ClusterKillTests : IDisposable
         }
         """;
 
+    // Stacks of the search's two tickets, on every node and in the baseline alike.
+    private const string Stacked = "lottery.runtime { engine = stacked, stack-size = 2 }";
+
     private readonly string folder = Path.Combine(Path.GetTempPath(), $"lottery-kill-{Guid.NewGuid():N}");
     private readonly TempPostgres? postgres;
-    private readonly LocalCluster? cluster;
+    private LocalCluster? cluster;
 
     public ClusterKillTests()
     {
@@ -50,8 +55,6 @@ public sealed class ClusterKillTests : IDisposable
         if (TempPostgres.WhyNot is not null)
             return;
         postgres = new TempPostgres();
-        cluster = new LocalCluster(folder, postgres.ConnectionString,
-            Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf"), NodeHocon);
     }
 
     public void Dispose()
@@ -72,15 +75,16 @@ public sealed class ClusterKillTests : IDisposable
     [PostgresFact]
     public void A_search_survives_the_SIGKILL_of_a_trainer_node_and_of_the_coordinators_node_unchanged()
     {
-        var baseline = SingleNodeSearch();
+        var baseline = SingleNodeSearch(engine: "");
         var expectedUnits = baseline.Runs.Count + 2; // every run, the one width's init and the search's ensembles
+        cluster = NewCluster(engine: "");
 
         // keep-majority keeps, on a tie, the side with the lowest address: the coordinator's node gets the highest
         // port so that, once it is killed, the surviving trainer (a tie of one against one) stays up.
         var ports = Enumerable.Range(0, 3).Select(_ => FreePort.Next()).Order().ToArray();
         var (trainerA, trainerB, coordinatorPort) = (ports[0], ports[1], ports[2]);
         var seeds = LocalCluster.Seeds([coordinatorPort, trainerA, trainerB]);
-        var coordinator = cluster!.Start("coordinator", "coordinator,trainer", coordinatorPort, seeds);
+        var coordinator = cluster.Start("coordinator", "coordinator,trainer", coordinatorPort, seeds);
         var first = cluster.Start("trainer-a", "trainer", trainerA, seeds);
         var second = cluster.Start("trainer-b", "trainer", trainerB, seeds);
         foreach (var node in new[] { coordinator, first, second })
@@ -113,17 +117,55 @@ public sealed class ClusterKillTests : IDisposable
         Assert.True(tables.ExitCode == 0, tables.Stderr);
         Assert.Equal(baseline.SearchTables, tables.Stdout);
 
+        Assert.True(LeasesEndedOn(coordinatorPort) > 0, "the dead coordinator node's lease never ended");
+        // Any machine whose config points at the cluster's journal reads the search as the single node's.
+        Assert.Equal(baseline.Readers, Readers(SpecFile(seeds), searchId));
+        EveryUnitOnceWithTheBaselinesResults(baseline, expectedUnits);
+    }
+
+    [PostgresFact]
+    public void Stacked_trainer_nodes_survive_a_SIGKILL_of_one_holding_a_stack_with_a_stacking_single_nodes_bits()
+    {
+        var baseline = SingleNodeSearch(Stacked);
+        var expectedUnits = baseline.Runs.Count + 2;
+        cluster = NewCluster(Stacked);
+        // A coordinator that does not train, so the trainers get the work: a node that stacks leases a stack more
+        // than its slots, and a training coordinator node would take most of this small search.
+        var ports = Enumerable.Range(0, 3).Select(_ => FreePort.Next()).ToArray();
+        var seeds = LocalCluster.Seeds(ports);
+        var coordinator = cluster.Start("coordinator", "coordinator", ports[0], seeds);
+        var first = cluster.Start("trainer-a", "trainer", ports[1], seeds);
+        var second = cluster.Start("trainer-b", "trainer", ports[2], seeds);
+        foreach (var node in new[] { coordinator, first, second })
+            node.WaitForLog("is up with roles", Limit);
+        var submitted = CliProcess.Run(Limit, "submit", "--config", SpecFile(seeds), "--json");
+        Assert.True(submitted.ExitCode == 0, submitted.Stderr);
+
+        // The first node to start a training run holds a stack's runs: killed, it loses them to the other node.
+        var (victim, victimPort) = WaitForTraining([(first, ports[1]), (second, ports[2])], fromLine: 0);
+        victim.Kill();
+        WaitFor(() => LeasesEndedOn(victimPort) > 0, "the killed trainer's leases to end");
+
+        WaitFor(() => Completed().Count >= expectedUnits, $"{expectedUnits} units to be journaled");
+        var followed = CliProcess.Run(Limit, "submit", "--config", SpecFile(seeds), "--wait", "--json");
+        Assert.True(followed.ExitCode == 0, followed.Stderr);
+        Assert.Equal(baseline.SearchJson, followed.Stdout);
+        EveryUnitOnceWithTheBaselinesResults(baseline, expectedUnits);
+    }
+
+    private LocalCluster NewCluster(string engine) => new(folder, postgres!.ConnectionString,
+        Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf"), NodeHocon + "\n" + engine);
+
+    /// <summary>Every unit journaled exactly once, and every run with the baseline's weights and accuracies.
+    /// </summary>
+    private void EveryUnitOnceWithTheBaselinesResults(Baseline baseline, int expectedUnits)
+    {
         var completed = Completed();
         // Exactly once: one row per unit, however many times a result was delivered or a unit was leased.
         Assert.Equal(expectedUnits, completed.Count);
         Assert.Equal(expectedUnits, completed.Select(c => c.GetProperty("WorkId").GetString()).Distinct().Count());
         Assert.Single(completed,
             c => c.GetProperty("Output").GetProperty("Ensemble").ValueKind == JsonValueKind.Object);
-        Assert.True(LeasesEndedOn(coordinatorPort) > 0, "the dead coordinator node's lease never ended");
-
-        // Any machine whose config points at the cluster's journal reads the search as the single node's.
-        Assert.Equal(baseline.Readers, Readers(SpecFile(seeds), searchId));
-
         var init = Assert.Single(completed, c => c.GetProperty("Output").GetProperty("Init").ValueKind ==
             JsonValueKind.Object).GetProperty("Output").GetProperty("Init");
         Assert.Equal(baseline.Init, init.GetProperty("InitHash").GetString());
@@ -157,9 +199,9 @@ public sealed class ClusterKillTests : IDisposable
     private sealed record ReaderOutputs(string Status, string StatusJson, string CompareJson);
 
     /// <summary>The reference: <c>lottery search</c> of the same spec in one process on SQLite.</summary>
-    private static Baseline SingleNodeSearch()
+    private static Baseline SingleNodeSearch(string engine)
     {
-        using var workspace = new SearchWorkspace($"lottery.runtime.torch-threads = {TorchThreads}");
+        using var workspace = new SearchWorkspace($"lottery.runtime.torch-threads = {TorchThreads}\n{engine}");
         var result = CliProcess.Run(Limit, "search", "--config", workspace.ConfigPath, "--json");
         Assert.True(result.ExitCode == 0, result.Stderr);
         var tables = CliProcess.Run(Limit, "search", "--config", workspace.ConfigPath);
