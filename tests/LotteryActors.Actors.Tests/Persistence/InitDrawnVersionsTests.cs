@@ -32,10 +32,7 @@ public sealed class InitDrawnVersionsTests() : TestKit(TestConfig.Akka)
     [Fact]
     public void InitDrawn_is_stored_under_its_v2_manifest_with_the_init_index()
     {
-        Assert.Equal("InitDrawn.v2", Serializer.Manifest(SecondInit));
-        Assert.Equal(V2, Encoding.UTF8.GetString(Serializer.ToBinary(SecondInit)));
-        var read = (InitDrawn)Serializer.FromBinary(Encoding.UTF8.GetBytes(V2), "InitDrawn.v2");
-        Assert.Equal(SecondInit, read);
+        var read = (InitDrawn)JournalGolden.AssertPinned(Sys, SecondInit, "InitDrawn.v2", V2);
         Assert.Equal(new InitId(1, 2), read.Id);
     }
 
