@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using LotteryActors.Training.Engines;
 using LotteryActors.Training.Spec;
+using TorchSharp;
 
 namespace LotteryActors.Actors.Configuration;
 
@@ -15,6 +16,9 @@ public sealed record EngineSettings(EngineKind Kind, int StackSize, TimeSpan Gat
     private const string Root = "lottery.runtime";
 
     public static readonly EngineSettings Default = new(EngineKind.Auto, 8, TimeSpan.FromMilliseconds(200));
+
+    /// <summary>Whether runs on <paramref name="device"/> go through one engine that stacks them.</summary>
+    public bool Stacks(DeviceType device) => Kind.On(device) == EngineKind.Stacked;
 
     public static EngineSettings Read(Config config)
     {

@@ -1,6 +1,5 @@
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Protocol;
-using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
 using TorchSharp;
 
@@ -17,7 +16,7 @@ public sealed record TrainingNode(ImpRunner Runner, RuntimeSettings Runtime)
 
     /// <summary>Whether this node's runs go through one <see cref="DeviceEngine"/> that stacks them, rather than
     /// each through its own trainer's thread and slot.</summary>
-    public bool Stacks => Runtime.Engine.Kind.On(Device) == EngineKind.Stacked;
+    public bool Stacks => Runtime.Engine.Stacks(Device);
 
     /// <summary>How this node trains a run, as far as its bits are concerned.</summary>
     public TrainingSetup Setup

@@ -4,7 +4,6 @@ using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Trainers;
-using LotteryActors.Training.Engines;
 
 namespace LotteryActors.Cluster.Hosting;
 
@@ -59,9 +58,7 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>The engine's settings where this node's runs stack on its device (<c>lottery.runtime.engine</c>),
     /// or null where each trains alone in its slot.</summary>
     private static EngineSettings? Stacking(RuntimeSettings runtime) =>
-        runtime.Engine.Kind.On(new TorchSharp.torch.Device(runtime.Device).type) == EngineKind.Stacked
-            ? runtime.Engine
-            : null;
+        runtime.Engine.Stacks(new TorchSharp.torch.Device(runtime.Device).type) ? runtime.Engine : null;
 
     /// <summary>Joins the cluster at <paramref name="seed"/> (a node that is its own seed forms a cluster).</summary>
     public void Join(Akka.Actor.Address seed) => Akka.Cluster.Cluster.Get(System).Join(seed);
