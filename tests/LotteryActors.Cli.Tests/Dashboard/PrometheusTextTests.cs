@@ -33,6 +33,16 @@ public sealed class PrometheusTextTests
         Assert.Equal(2, families["latency"].Value("latency_count"));
     }
 
+    [Fact]
+    public void Takes_an_inf_bucket_ahead_of_count_as_a_scrape_that_raced_an_observation()
+    {
+        // prometheus-net writes _count before it reads the buckets; one observation fell in between.
+        var families = PrometheusText.Parse("# TYPE h histogram\nh_sum 1\nh_count 2\nh_bucket{le=\"1\"} 2\n" +
+                                            "h_bucket{le=\"+Inf\"} 3\n");
+
+        Assert.Equal(3, families["h"].Value("h_bucket", ("le", "+Inf")));
+    }
+
     [Theory]
     [InlineData("runs 1\nruns 2\n", "the same series twice")]
     [InlineData("a 1\nb 1\na{x=\"1\"} 1\n", "split")]
