@@ -1,6 +1,8 @@
 using Akka.Configuration;
+using LotteryActors.Actors.Protocol;
 using LotteryActors.Training;
 using LotteryActors.Training.Spec;
+using TorchSharp;
 
 namespace LotteryActors.Actors.Configuration;
 
@@ -33,6 +35,15 @@ public sealed record RuntimeSettings(
 
     /// <summary>How the device trains: each run alone or stacked (<c>lottery.runtime.engine</c>).</summary>
     public EngineSettings Engine { get; init; } = EngineSettings.Default;
+
+    /// <summary>How a node with these settings trains a run on <paramref name="device"/>, as far as its bits are
+    /// concerned: a single node journals it per search, a cluster node sends it with each run's result.</summary>
+    public TrainingSetup SetupOn(DeviceType device)
+    {
+        var stacks = Engine.Stacks(device);
+        return new TrainingSetup(device.ToString().ToLowerInvariant(), stacks ? "stacked" : "separate",
+            stacks ? Engine.StackSize : null, TorchThreads);
+    }
 
     /// <summary>Overrides <c>lottery.runtime.home</c>, so a container can point every node at its volume.</summary>
     public const string HomeVariable = "LOTTERY_HOME";

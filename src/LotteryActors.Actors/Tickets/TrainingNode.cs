@@ -19,15 +19,7 @@ public sealed record TrainingNode(ImpRunner Runner, RuntimeSettings Runtime)
     public bool Stacks => Runtime.Engine.Stacks(Device);
 
     /// <summary>How this node trains a run, as far as its bits are concerned.</summary>
-    public TrainingSetup Setup
-    {
-        get
-        {
-            var stacks = Stacks;
-            return new TrainingSetup(Device.ToString().ToLowerInvariant(), stacks ? "stacked" : "separate",
-                stacks ? Runtime.Engine.StackSize : null, Runtime.TorchThreads);
-        }
-    }
+    public TrainingSetup Setup => Runtime.SetupOn(Device);
 
     /// <summary>The device the runs train on: their data's.</summary>
     private DeviceType Device => Runner.Data.Train.Images.device_type;
