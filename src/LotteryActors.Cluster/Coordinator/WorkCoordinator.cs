@@ -5,6 +5,7 @@ using Akka.Cluster;
 using Akka.Event;
 using Akka.Persistence;
 using LotteryActors.Actors.Observability;
+using LotteryActors.Actors.Protocol;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
@@ -31,6 +32,8 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Dictionary<string, Puller> pullers = [];
     private readonly HashSet<string> otherProtocol = [];
+    // Searches whose runs came from more than one setup, already said in the log.
+    private readonly HashSet<string> mixedSetups = [];
     private CoordinatorState state = CoordinatorState.Empty;
     // In memory only: the journaled state and its snapshots never hold it (see LeaseProgress).
     private LeaseProgress progress = LeaseProgress.Empty;
@@ -147,7 +150,9 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     private void OnWorkDone(WorkDone done)
     {
         var trainer = Sender;
-        var events = state.Complete(done.Node, done.WorkId, done.Output, Now, done.DatasetFingerprint);
+        var events = state.Complete(done.Node, done.WorkId, done.Output, Now, done.DatasetFingerprint, done.Setup);
+        if (events is [WorkCompleted { Setup: { } setup }, ..])
+            WarnOfAnotherSetup(done, setup);
         if (events.Count == 0)
             log.Debug("{WorkId} from {Node} was journaled before; acknowledged again", done.WorkId, done.Node);
         else if (events is [LeaseEnded { Reason: LeaseEndReason.WrongDataset }])
@@ -159,6 +164,19 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
             trainer.Tell(new WorkAcknowledged(done.WorkId));
             Dispatch();
         });
+    }
+
+    /// <summary>
+    /// A run trained another way than the search's runs before it (nodes set up differently, or one reconfigured):
+    /// said once per search, since on a cluster of mixed nodes it would otherwise be said at every switch.
+    /// </summary>
+    private void WarnOfAnotherSetup(WorkDone done, TrainingSetup setup)
+    {
+        var searchId = state.Queue.Open[done.WorkId].SearchId;
+        if (state.Searches[searchId].Setup is { } earlier && earlier != setup && mixedSetups.Add(searchId))
+            log.Warning("search {SearchId}: its runs so far were trained {Earlier}, and {WorkId} from {Node} {Setup}; " +
+                        "its results will not match bit for bit what one setup would have made, and each run's " +
+                        "setup is journaled with it", searchId, earlier, done.WorkId, done.Node, setup);
     }
 
     private void OnWorkAbandoned(WorkAbandoned abandoned)

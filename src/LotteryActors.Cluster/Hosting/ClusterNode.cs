@@ -50,15 +50,16 @@ public sealed class ClusterNode : IAsyncDisposable
             CoordinatorSingleton.StartManager(system, cluster.Work, cluster.SnapshotEvery);
         var node = new ClusterNode(system, CoordinatorSingleton.StartProxy(system), owned);
         if (cluster.IsTrainer)
+        {
+            var device = new TorchSharp.torch.Device(runtime.Device).type;
+            // The engine's settings where this node's runs stack on its device, or null where each trains alone
+            // in its slot.
+            var stacking = runtime.Engine.Stacks(device) ? runtime.Engine : null;
             system.ActorOf(WorkPuller.Props(node.Coordinator, node.Id, runtime.Slots, runners,
-                runtime.ChunkIterations, cluster.Work, Stacking(runtime)), "puller");
+                runtime.ChunkIterations, cluster.Work, runtime.SetupOn(device), stacking), "puller");
+        }
         return node;
     }
-
-    /// <summary>The engine's settings where this node's runs stack on its device (<c>lottery.runtime.engine</c>),
-    /// or null where each trains alone in its slot.</summary>
-    private static EngineSettings? Stacking(RuntimeSettings runtime) =>
-        runtime.Engine.Stacks(new TorchSharp.torch.Device(runtime.Device).type) ? runtime.Engine : null;
 
     /// <summary>Joins the cluster at <paramref name="seed"/> (a node that is its own seed forms a cluster).</summary>
     public void Join(Akka.Actor.Address seed) => Akka.Cluster.Cluster.Get(System).Join(seed);

@@ -1,3 +1,4 @@
+using LotteryActors.Actors.Protocol;
 using LotteryActors.Cluster.Work;
 
 namespace LotteryActors.Cluster.Protocol;
@@ -81,6 +82,14 @@ public static class ClusterEvents
         /// records. Null in v1 entries, and for a diverged run (its node checked the fingerprint before starting).
         /// </summary>
         public string? DatasetFingerprint { get; init; }
+
+        /// <summary>
+        /// How the node trained the run (v3): device, engine and stack size, libtorch threads. A stacked run and a
+        /// separate one agree only to float tolerance, so a search whose runs came from nodes set up differently
+        /// cannot be reproduced bit for bit by one setup; the journal says which run came from which. Null in
+        /// older entries, for an init draw and for an ensemble evaluation.
+        /// </summary>
+        public TrainingSetup? Setup { get; init; }
     }
 
     /// <summary>

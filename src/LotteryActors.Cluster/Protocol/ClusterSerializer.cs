@@ -19,9 +19,10 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     /// The version of the cluster protocol, announced by every node as Akka's <c>app-version</c>: raised whenever a
     /// remote message gets a new manifest, so that a joining node sees at once that a member speaks one it cannot
     /// read (2: offers and results carry the dataset fingerprint; 3: renewals and progress answers carry each
-    /// training run's iterations and examples/s). Nodes before it announced their assembly version.
+    /// training run's iterations and examples/s; 4: results carry how their runs were trained). Nodes before it
+    /// announced their assembly version.
     /// </summary>
-    public const string ProtocolVersion = "3";
+    public const string ProtocolVersion = "4";
 
     public static readonly IReadOnlyDictionary<string, Type> TypesByManifest = new Dictionary<string, Type>
     {
@@ -31,7 +32,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["WorkLeased.v1"] = typeof(WorkLeased),
         ["LeasesRenewed.v1"] = typeof(LeasesRenewed),
         ["LeaseEnded.v2"] = typeof(LeaseEnded),
-        ["WorkCompleted.v2"] = typeof(WorkCompleted),
+        // v3: a run's completion says how it was trained.
+        ["WorkCompleted.v3"] = typeof(WorkCompleted),
         ["WorkFailed.v1"] = typeof(WorkFailed),
         ["CoordinatorSnapshot.v1"] = typeof(CoordinatorSnapshot),
         ["TrainerRegistered.v1"] = typeof(TrainerRegistered),
@@ -42,7 +44,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["WorkOffered.v2"] = typeof(WorkOffered),
         // v1 had no progress. Remote, never journaled: a node of the older protocol is refused, as below.
         ["LeasesHeld.v2"] = typeof(LeasesHeld),
-        ["WorkDone.v2"] = typeof(WorkDone),
+        // v2 carried no training setup. Remote, never journaled: a node of the older protocol is refused.
+        ["WorkDone.v3"] = typeof(WorkDone),
         ["WorkAcknowledged.v1"] = typeof(WorkAcknowledged),
         ["WorkAbandoned.v1"] = typeof(WorkAbandoned),
         ["WorkRefused.v1"] = typeof(WorkRefused),
@@ -54,8 +57,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
 
     /// <summary>
     /// Journal entries written by earlier versions, still read so a journal outlives an upgrade: a v1 completion has
-    /// no dataset fingerprint, a v1 lease end no wrong-dataset reason, and a v1 unit or output lacks the ensemble
-    /// fields, which read as null (no ensemble unit existed). Remote messages get no such entry: a node of an older
+    /// no dataset fingerprint and a v2 one no training setup, a v1 lease end no wrong-dataset reason, and a v1 unit
+    /// or output lacks the ensemble fields, which read as null (no ensemble unit existed). Remote messages get no such entry: a node of an older
     /// protocol version is refused by name rather than trusted with a check it does not make.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, Type> OlderJournalManifests = new Dictionary<string, Type>
@@ -63,6 +66,7 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["WorkQueued.v1"] = typeof(WorkQueued),
         ["LeaseEnded.v1"] = typeof(LeaseEnded),
         ["WorkCompleted.v1"] = typeof(WorkCompleted),
+        ["WorkCompleted.v2"] = typeof(WorkCompleted),
     };
 
     /// <summary>The manifest <typeparamref name="T"/> is written under today, for readers of the journal's rows.

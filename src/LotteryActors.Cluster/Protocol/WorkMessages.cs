@@ -1,3 +1,4 @@
+using LotteryActors.Actors.Protocol;
 using LotteryActors.Cluster.Work;
 
 namespace LotteryActors.Cluster.Protocol;
@@ -60,6 +61,10 @@ public static class WorkMessages
         /// <summary>The fingerprint of the node's dataset the output was computed from (v2; see
         /// <see cref="ClusterEvents.WorkCompleted.DatasetFingerprint"/>).</summary>
         public string? DatasetFingerprint { get; init; }
+
+        /// <summary>How the node trained the run (v3; see <see cref="ClusterEvents.WorkCompleted.Setup"/>); null for
+        /// an init draw and an ensemble evaluation.</summary>
+        public TrainingSetup? Setup { get; init; }
     }
 
     /// <summary>Coordinator to trainer node: the output is journaled (now or before); stop sending it.</summary>

@@ -29,6 +29,7 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     private readonly RunnerSource runners;
     private readonly int chunkIterations;
     private readonly EngineSettings? stacking;
+    private readonly TrainingSetup setup;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> running = [];
     private readonly List<IActorRef> idle = [];
@@ -37,8 +38,10 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     private readonly Dictionary<string, TrainingProgress> progress = [];
     private IActorRef? engine;
 
+    /// <param name="setup">How this node trains a run, sent with each run's result: stacked where
+    /// <paramref name="stacking"/> is set.</param>
     public WorkPuller(IActorRef coordinator, string node, int slots, RunnerSource runners, int chunkIterations,
-        WorkTiming timing, EngineSettings? stacking = null)
+        WorkTiming timing, TrainingSetup setup, EngineSettings? stacking = null)
     {
         this.coordinator = coordinator;
         this.node = node;
@@ -46,6 +49,7 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         this.runners = runners;
         this.chunkIterations = chunkIterations;
         this.stacking = stacking;
+        this.setup = setup;
 
         Receive<WorkOffered>(OnOffered);
         Receive<UnitWorker.Finished>(finished =>
@@ -53,6 +57,7 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
             Deliver(new WorkDone(node, finished.WorkId, finished.Output)
             {
                 DatasetFingerprint = finished.DatasetFingerprint,
+                Setup = finished.Output.Run is null ? null : setup,
             });
             FreeSlot(finished.WorkId);
         });
@@ -94,9 +99,9 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(IActorRef coordinator, string node, int slots, RunnerSource runners,
-        int chunkIterations, WorkTiming timing, EngineSettings? stacking = null) =>
+        int chunkIterations, WorkTiming timing, TrainingSetup setup, EngineSettings? stacking = null) =>
         Akka.Actor.Props.Create(() =>
-            new WorkPuller(coordinator, node, slots, runners, chunkIterations, timing, stacking));
+            new WorkPuller(coordinator, node, slots, runners, chunkIterations, timing, setup, stacking));
 
     /// <summary>Units this node holds at most: a slot each, and a stack's worth more where the engine stacks.
     /// </summary>
@@ -173,7 +178,10 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         var fault = SearchFault.Of(cause);
         log.Warning("{WorkId} failed: {Cause}", workId, fault.Cause);
         if (fault.Kind == FaultKind.Scientific)
-            Deliver(new WorkDone(node, workId, WorkOutput.Diverged($"{cause.GetType().Name}: {cause.Message}")));
+            Deliver(new WorkDone(node, workId, WorkOutput.Diverged($"{cause.GetType().Name}: {cause.Message}"))
+            {
+                Setup = setup,
+            });
         else
         {
             if (restarted)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using LotteryActors.Actors.Ensembles;
+using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Search;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Training.Spec;
@@ -107,15 +108,20 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
     /// </summary>
     /// <param name="datasetFingerprint">The node's dataset; the search's first one is recorded with the result.
     /// </param>
+    /// <param name="setup">How the node trained the run; null for a unit that is not a training run.</param>
     public IReadOnlyList<IClusterEvent> Complete(string node, string workId, WorkOutput output, DateTimeOffset now,
-        string? datasetFingerprint = null)
+        string? datasetFingerprint = null, TrainingSetup? setup = null)
     {
         if (!Queue.Open.TryGetValue(workId, out var unit))
             return [];
         if (Searches[unit.SearchId].DatasetFingerprint is { } recorded && datasetFingerprint is not null
             && datasetFingerprint != recorded)
             return Queue.WrongDataset(node, workId, now);
-        var completed = new WorkCompleted(workId, node, output, now) { DatasetFingerprint = datasetFingerprint };
+        var completed = new WorkCompleted(workId, node, output, now)
+        {
+            DatasetFingerprint = datasetFingerprint,
+            Setup = setup,
+        };
         var after = Apply(completed);
         var search = after.Searches[unit.SearchId];
         IEnumerable<TicketId> opened = unit.Item.Kind switch
@@ -181,11 +187,15 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
         new(item.IdIn(searchId), searchId, item, now);
 
     /// <summary>The search facts a completed unit stands for, folded by the single-node search's own fold; the
-    /// search's first fingerprint is its <see cref="DatasetRecorded"/>.</summary>
+    /// search's first fingerprint is its <see cref="DatasetRecorded"/>, and a run trained another way than the one
+    /// before it is preceded by a <see cref="SetupRecorded"/>, as a single node's resume on another setup is.
+    /// </summary>
     private static SearchState Record(SearchState search, WorkItem item, WorkCompleted c)
     {
         if (search.DatasetFingerprint is null && c.DatasetFingerprint is { } fingerprint)
             search = search.Apply(new DatasetRecorded(fingerprint, c.OccurredAt));
+        if (c.Setup is { } setup && setup != search.Setup)
+            search = search.Apply(new SetupRecorded(setup, c.OccurredAt));
         var output = c.Output;
         if (output.Init is { } init)
             return search.Apply(new InitDrawn(item.WidthIndex, init.InitHash, init.DenseMaskHash, c.OccurredAt));

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Akka.Actor;
+using Akka.Event;
 using LotteryActors.Cli.Tests.Support;
 using LotteryActors.Actors.Ensembles;
 using LotteryActors.Cluster.Coordinator;
@@ -344,7 +346,7 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         await lab.Finished(coordinator, spec);
 
         var journal = lab.Journal();
-        EveryUnitCompletedOnce(lab, journal, spec);
+        EveryUnitCompletedOnce(lab, journal, spec, stackSize: 2);
         var trained = journal.OfType<WorkCompleted>().Where(c => c.Output.Run is not null).ToList();
         // Each node leases a slot and a stack (3 units), so the 4 first runs were split between the two nodes.
         Assert.Equal(2, trained.Select(c => c.Node).Distinct().Count());
@@ -353,13 +355,50 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
             trained.Select(c => JsonSerializer.Serialize(c.Output.Run)));
     }
 
-    private static void EveryUnitCompletedOnce(Lab lab, IReadOnlyList<IClusterEvent> journal, SearchSpec spec)
+    [PostgresFact]
+    public async Task A_search_trained_on_nodes_set_up_differently_journals_each_runs_setup_and_says_so_once()
+    {
+        await using var lab = new Lab(postgres.Server);
+        var coordinator = await lab.Start("coordinator");
+        var warnings = new ConcurrentQueue<string>();
+        coordinator.System.EventStream.Subscribe(
+            coordinator.System.ActorOf(Props.Create(() => new WarningCollector(warnings))), typeof(Warning));
+        await lab.Start("trainer");
+        await lab.Start("trainer", stackSize: 2);
+        var spec = Hand.Spec(seed: 37, tickets: 4);
+
+        await lab.Submit(coordinator, spec);
+        await lab.Finished(coordinator, spec);
+
+        var journal = lab.Journal();
+        var setups = journal.OfType<WorkCompleted>().Where(c => c.Output.Run is not null)
+            .Select(c => $"{c.Setup!.Engine} {c.Setup.StackSize}").Distinct().Order().ToList();
+        Assert.Equal(["separate ", "stacked 2"], setups);
+        var last = journal.OfType<WorkCompleted>().Last(c => c.Output.Run is not null).Setup;
+        Assert.Equal(last, CoordinatorState.Empty.Fold(journal).Searches[spec.SearchId].Setup);
+        Assert.Single(warnings, w => w.Contains(spec.SearchId) && w.Contains("will not match bit for bit"));
+    }
+
+    /// <summary>Keeps the text of each warning a node logs.</summary>
+    private sealed class WarningCollector : ReceiveActor
+    {
+        public WarningCollector(ConcurrentQueue<string> warnings) =>
+            Receive<Warning>(w => warnings.Enqueue(w.Message.ToString() ?? ""));
+    }
+
+    /// <param name="stackSize">The trainer nodes' stacks; null where they train each run alone.</param>
+    private static void EveryUnitCompletedOnce(Lab lab, IReadOnlyList<IClusterEvent> journal, SearchSpec spec,
+        int? stackSize = null)
     {
         var queued = journal.OfType<WorkQueued>().Where(q => q.SearchId == spec.SearchId).Select(q => q.WorkId)
             .Distinct().Order().ToList();
         var completed = journal.OfType<WorkCompleted>().Where(c => queued.Contains(c.WorkId)).ToList();
         Assert.Equal(queued, completed.Select(c => c.WorkId).Order().ToList());
         Assert.All(completed, c => Assert.Null(c.Output.Failure));
+        // Each run says how its node trained it; an init draw and the ensembles are not training runs.
+        var engine = stackSize is null ? "separate" : "stacked";
+        Assert.All(completed, c => Assert.Equal(c.Output.Run is null ? "none" : $"cpu {engine} {stackSize}",
+            c.Setup is { } setup ? $"{setup.Device} {setup.Engine} {setup.StackSize}" : "none"));
         var runs = spec.Tickets().Sum(t => Training.Imp.TicketSchedule.For(spec, t).Count);
         Assert.Equal(spec.Model.Widths.Count + runs + 1, queued.Count);
 

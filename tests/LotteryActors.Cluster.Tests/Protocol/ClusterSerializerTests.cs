@@ -47,6 +47,8 @@ public sealed class ClusterSerializerTests() : TestKit(ClusterSerializer.Hocon)
     // A node from before progress was reported: its renewals and answers carry none.
     [InlineData("LeasesHeld.v1")]
     [InlineData("SearchProgress.v2")]
+    // A node from before results said how their runs were trained.
+    [InlineData("WorkDone.v2")]
     public void A_message_from_another_protocol_version_is_refused_by_name(string manifest)
     {
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new WorkAcknowledged("x"));
@@ -59,7 +61,7 @@ public sealed class ClusterSerializerTests() : TestKit(ClusterSerializer.Hocon)
 
     /// <summary>
     /// A journal written before an upgrade still recovers: its older entries read as today's types, with the newer
-    /// fields empty (no dataset fingerprint, no wrong-dataset reason, no ensemble unit).
+    /// fields empty (no dataset fingerprint, no training setup, no wrong-dataset reason, no ensemble unit).
     /// </summary>
     [Theory]
     [MemberData(nameof(OlderManifests))]

@@ -1,4 +1,5 @@
 using LotteryActors.Actors.Ensembles;
+using LotteryActors.Actors.Protocol;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Imp;
@@ -61,6 +62,11 @@ public static class SampleMessages
             T0.AddSeconds(90), T0.AddSeconds(30)),
         "LeaseEnded.v2" => new LeaseEnded(RunId, Node, LeaseEndReason.WrongDataset, T0.AddSeconds(40)),
         "LeaseEnded.v1" => new LeaseEnded(RunId, Node, LeaseEndReason.NodeLeft, T0.AddSeconds(40)),
+        "WorkCompleted.v3" => new WorkCompleted(RunId, Node, Output(Run), T0.AddSeconds(70))
+        {
+            DatasetFingerprint = Hash("dataset"),
+            Setup = new TrainingSetup("cuda", "stacked", StackSize: 8, TorchThreads: 2),
+        },
         "WorkCompleted.v2" => new WorkCompleted(EnsemblesId, Node, Output(Ensembles), T0.AddSeconds(70))
         {
             DatasetFingerprint = Hash("dataset"),
@@ -79,9 +85,10 @@ public static class SampleMessages
         },
         "LeasesHeld.v2" => new LeasesHeld(Node, [RunId, EnsemblesId],
             new Dictionary<string, TrainingProgress> { [RunId] = new(Iteration: 1200, TotalIterations: 3000, 4321.5) }),
-        "WorkDone.v2" => new WorkDone(Node, WorkItem.Init(0).IdIn(Spec.SearchId), Output(WorkItem.Init(0)))
+        "WorkDone.v3" => new WorkDone(Node, RunId, Output(Run))
         {
             DatasetFingerprint = Hash("dataset"),
+            Setup = new TrainingSetup("cpu", "separate", StackSize: null, TorchThreads: 1),
         },
         "WorkAcknowledged.v1" => new WorkAcknowledged(RunId),
         "WorkAbandoned.v1" => new WorkAbandoned(Node, RunId, "IOException: No space left on device"),
