@@ -174,9 +174,9 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     {
         var searchId = state.Queue.Open[done.WorkId].SearchId;
         if (state.Searches[searchId].Setup is { } earlier && earlier != setup && mixedSetups.Add(searchId))
-            log.Warning("search {SearchId}: its runs so far were trained {Earlier}, and {WorkId} from {Node} {Setup}; " +
-                        "its results will not match bit for bit what one setup would have made, and each run's " +
-                        "setup is journaled with it", searchId, earlier, done.WorkId, done.Node, setup);
+            log.Warning("search {SearchId}: its runs so far were trained {Earlier}, and {WorkId} from {Node} " +
+                        "{Setup}; its results will not match bit for bit what one setup would have made, and each " +
+                        "run's setup is journaled with it", searchId, earlier, done.WorkId, done.Node, setup);
     }
 
     private void OnWorkAbandoned(WorkAbandoned abandoned)

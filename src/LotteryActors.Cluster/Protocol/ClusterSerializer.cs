@@ -58,8 +58,9 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     /// <summary>
     /// Journal entries written by earlier versions, still read so a journal outlives an upgrade: a v1 completion has
     /// no dataset fingerprint and a v2 one no training setup, a v1 lease end no wrong-dataset reason, and a v1 unit
-    /// or output lacks the ensemble fields, which read as null (no ensemble unit existed). Remote messages get no such entry: a node of an older
-    /// protocol version is refused by name rather than trusted with a check it does not make.
+    /// or output lacks the ensemble fields, which read as null (no ensemble unit existed). Remote messages get no such
+    /// entry: a node of an older protocol version is refused by name rather than trusted with a check it does not
+    /// make.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, Type> OlderJournalManifests = new Dictionary<string, Type>
     {

@@ -20,8 +20,8 @@ public sealed class TrainingSetupTests
     {
         var spec = Spec(tickets: 2);
         var state = RunToTrainUnits(Submitted(spec));
-        var (first, second) = (state.Queue.Pending.Values.First(), state.Queue.Pending.Values.Last());
         Assert.Equal(2, state.Queue.Pending.Count);
+        var (first, second) = (state.Queue.Pending.Values.First(), state.Queue.Pending.Values.Last());
         Assert.Null(state.Searches[spec.SearchId].Setup); // an init draw carries none
 
         var one = state.Complete("a", first, Output(state.Queue.Open[first].Item), T0, setup: Separate);
