@@ -4,6 +4,6 @@
 // assertion), and TorchSharp's methods read a tensor's native handle and call libtorch without keeping the managed
 // wrapper alive, so a collection started by another test's thread can run the wrapper's finalizer, which frees the
 // handle, while libtorch still reads it. With one test running, the threads that allocate are far fewer. The trainers
-// themselves work inside dispose scopes, which hold every temporary until the step ends. Serial, the assembly took
-// 58 s against 50 s in parallel on this 2-core machine.
+// themselves work inside dispose scopes, which hold every temporary until the step ends. On a quiet 2-core machine the
+// assembly takes 21 s one test at a time against 13-16 s in parallel.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
