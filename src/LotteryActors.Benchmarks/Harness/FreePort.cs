@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace LotteryActors.Actors.Benchmarks;
+namespace LotteryActors.Benchmarks.Harness;
 
 /// <summary>A TCP port on 127.0.0.1 that nothing listens on now (the OS picks it), for a throwaway server or node.
 /// </summary>

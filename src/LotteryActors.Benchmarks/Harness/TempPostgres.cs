@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace LotteryActors.Actors.Benchmarks;
+namespace LotteryActors.Benchmarks.Harness;
 
 /// <summary>
 /// A throwaway PostgreSQL 15 server in a temp folder on 127.0.0.1 (Debian's binaries, which deploy/setup.sh

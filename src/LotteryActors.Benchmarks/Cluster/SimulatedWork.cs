@@ -5,7 +5,7 @@ using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Ensembles;
 using LotteryActors.Training.Imp;
 
-namespace LotteryActors.Cluster.Benchmarks;
+namespace LotteryActors.Benchmarks.Cluster;
 
 /// <summary>
 /// Outputs of work units that cost nothing to compute, for the coordinator's benchmark and for tests of its folds:

@@ -5,7 +5,7 @@ using LotteryActors.Actors.Hosting;
 using LotteryActors.Actors.Persistence;
 using LotteryActors.Training.Spec;
 
-namespace LotteryActors.Actors.Benchmarks;
+namespace LotteryActors.Benchmarks.Actors;
 
 /// <summary>
 /// How long a node takes from process start to the first training step of a resumed search: runtime start, dataset

@@ -1,9 +1,9 @@
 using LotteryActors.Training.Artifacts;
 using static TorchSharp.torch;
 
-namespace LotteryActors.Training.Tests.Support;
+namespace LotteryActors.TestSupport;
 
-internal static class TensorAssert
+public static class TensorAssert
 {
     /// <summary>Same names, shapes, dtypes and bit-for-bit equal values.</summary>
     public static void BitwiseEqual(IReadOnlyDictionary<string, Tensor> expected, IReadOnlyDictionary<string, Tensor> actual)

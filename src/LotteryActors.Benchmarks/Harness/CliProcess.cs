@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace LotteryActors.Actors.Benchmarks;
+namespace LotteryActors.Benchmarks.Harness;
 
 /// <summary>
 /// The real <c>lottery</c> CLI as a child process (lottery.dll next to the caller: the CLI's own folder for a

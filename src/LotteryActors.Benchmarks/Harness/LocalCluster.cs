@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using LotteryActors.Actors.Benchmarks;
 
-namespace LotteryActors.Cluster.Benchmarks;
+namespace LotteryActors.Benchmarks.Harness;
 
 /// <summary>
 /// Real <c>lottery node</c> processes on 127.0.0.1 over one PostgreSQL database, as a lab runs them: every node's

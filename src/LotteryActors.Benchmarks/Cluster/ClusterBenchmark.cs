@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Akka.Cluster.Tools.Singleton;
-using LotteryActors.Actors.Benchmarks;
+using LotteryActors.Benchmarks.Harness;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Hosting;
 using LotteryActors.Cluster.Protocol;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;
 
-namespace LotteryActors.Cluster.Benchmarks;
+namespace LotteryActors.Benchmarks.Cluster;
 
 /// <summary>
 /// The cluster on one machine, with real <c>lottery node</c> processes over a throwaway PostgreSQL, one database

@@ -3,7 +3,7 @@ using System.Globalization;
 using LotteryActors.Training.Imp;
 using static TorchSharp.torch;
 
-namespace LotteryActors.Training.Benchmarks;
+namespace LotteryActors.Benchmarks.Training;
 
 public sealed record MemoryMeasurement(int Trainers, long PeakResidentBytes);
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
-namespace LotteryActors.Actors.Tests.Support;
+namespace LotteryActors.TestSupport;
 
 /// <summary>
 /// The rows of a journal, read and changed with plain SQL behind Akka's back: what is journaled, and the journal of

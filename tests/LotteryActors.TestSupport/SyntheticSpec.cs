@@ -1,9 +1,9 @@
 using LotteryActors.Training.Spec;
 
-namespace LotteryActors.Training.Tests.Support;
+namespace LotteryActors.TestSupport;
 
 /// <summary>A valid search spec sized for <see cref="SyntheticData"/>: LeNet at width 0.25, 200 examples, batches of 20.</summary>
-internal static class SyntheticSpec
+public static class SyntheticSpec
 {
     public static SearchSpec Search() => new(
         Name: "tiny",

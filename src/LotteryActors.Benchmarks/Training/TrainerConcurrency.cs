@@ -2,7 +2,7 @@ using System.Diagnostics;
 using LotteryActors.Training.Imp;
 using static TorchSharp.torch;
 
-namespace LotteryActors.Training.Benchmarks;
+namespace LotteryActors.Benchmarks.Training;
 
 /// <summary>
 /// One way of training a set of work units, timed. <see cref="TrainingSeconds"/> runs from the first trainer's start

@@ -10,7 +10,7 @@ using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
 
-namespace LotteryActors.Cluster.Benchmarks;
+namespace LotteryActors.Benchmarks.Cluster;
 
 /// <summary>What the coordinator's scaling simulation runs: how many units, pulled by how many simulated nodes.
 /// </summary>

@@ -4,14 +4,14 @@ using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Hosting;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Tickets;
+using LotteryActors.Benchmarks.Training;
 using LotteryActors.Training.Artifacts;
-using LotteryActors.Training.Benchmarks;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 
-namespace LotteryActors.Actors.Benchmarks;
+namespace LotteryActors.Benchmarks.Actors;
 
 /// <summary>
 /// One ticket per core, each a single dense round of <c>EpochsPerTicket</c> epochs, trained four ways in one run:

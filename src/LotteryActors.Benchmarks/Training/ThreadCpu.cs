@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
-namespace LotteryActors.Training.Benchmarks;
+namespace LotteryActors.Benchmarks.Training;
 
 /// <summary>
 /// CPU time of this process's threads, read from the kernel (<c>/proc/self/task</c>; empty where there is none), so a

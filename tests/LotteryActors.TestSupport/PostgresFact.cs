@@ -1,6 +1,6 @@
-using LotteryActors.Actors.Benchmarks;
+using LotteryActors.Benchmarks.Harness;
 
-namespace LotteryActors.Cli.Tests.Support;
+namespace LotteryActors.TestSupport;
 
 /// <summary>A fact that needs <see cref="TempPostgres"/>: skipped, with the reason, without PostgreSQL.</summary>
 public sealed class PostgresFactAttribute : FactAttribute

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
 
-namespace LotteryActors.Training.Benchmarks;
+namespace LotteryActors.Benchmarks.Training;
 
 /// <summary>One search's first round trained by each engine: wall seconds, and how far apart the results ended.
 /// </summary>
@@ -24,8 +24,8 @@ public static class EngineComparison
         var units = runner.RoundZero();
         var (separate, separateSeconds) = Timed(new SeparateEngine(runner), units, chunkIterations);
         var (stacked, stackedSeconds) = Timed(new StackedEngine(runner, stackSize), units, chunkIterations);
-        var largest = separate.Zip(stacked).Max(p =>
-            Math.Abs(p.First.Result!.Metrics.TestAccuracy - p.Second.Result!.Metrics.TestAccuracy));
+        var largest = separate.Zip(stacked, (alone, member) =>
+            Math.Abs(alone.Result!.Metrics.TestAccuracy - member.Result!.Metrics.TestAccuracy)).Max();
         return new EngineComparisonResult(units.Count, stackSize, separateSeconds, stackedSeconds, largest);
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LotteryActors.Training;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Models;
@@ -7,7 +8,7 @@ using LotteryActors.Training.Rounds;
 using LotteryActors.Training.Spec;
 using static TorchSharp.torch;
 
-namespace LotteryActors.Training.Benchmarks;
+namespace LotteryActors.Benchmarks.Training;
 
 public sealed record GemmMeasurement(int Size, int Threads, double Seconds, double GflopsPerSecond);
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LotteryActors.Training;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Engines;
 using LotteryActors.Training.Models;
@@ -7,7 +8,7 @@ using LotteryActors.Training.Rounds;
 using LotteryActors.Training.Spec;
 using static TorchSharp.torch;
 
-namespace LotteryActors.Training.Benchmarks;
+namespace LotteryActors.Benchmarks.Training;
 
 /// <summary>
 /// K members trained as K separate sessions one after another, and as one stacked session, and how far apart the
@@ -89,7 +90,7 @@ public static class StackedThroughput
 
     private static IEnumerable<(Tensor Alone, Tensor Stacked)> Pairs(IReadOnlyList<Dictionary<string, Tensor>> alone,
         IReadOnlyList<Dictionary<string, Tensor>> stacked) =>
-        alone.Zip(stacked).SelectMany(m => m.First.Select(p => (p.Value, m.Second[p.Key])));
+        alone.Zip(stacked, (a, s) => a.Select(p => (p.Value, s[p.Key]))).SelectMany(pairs => pairs);
 
     private static double LargestDifference(IReadOnlyList<Dictionary<string, Tensor>> alone,
         IReadOnlyList<Dictionary<string, Tensor>> stacked) =>

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using LotteryActors.Actors.Protocol;
 
-namespace LotteryActors.Actors.Benchmarks;
+namespace LotteryActors.Benchmarks.Actors;
 
 /// <summary>Hands every trainer's progress event to a callback, on a watcher actor's own thread.</summary>
 internal static class ProgressEvents

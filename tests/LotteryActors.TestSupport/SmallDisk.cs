@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace LotteryActors.Actors.Tests.Support;
+namespace LotteryActors.TestSupport;
 
 /// <summary>
 /// A small tmpfs mounted for one test: a disk that really fills up and really turns read-only (root ignores

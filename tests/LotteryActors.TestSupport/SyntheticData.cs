@@ -1,13 +1,13 @@
 using LotteryActors.Training.Data;
 using static TorchSharp.torch;
 
-namespace LotteryActors.Training.Tests.Support;
+namespace LotteryActors.TestSupport;
 
 /// <summary>
 /// Tiny learnable datasets built straight from random tensors: images [N, 1, 6, 6] whose labels come from a fixed
 /// random linear teacher, so a small network can fit them in a few dozen iterations.
 /// </summary>
-internal static class SyntheticData
+public static class SyntheticData
 {
     public static readonly long[] ExampleShape = [1, 6, 6];
     public const int Classes = 10;
