@@ -11,7 +11,7 @@ public static class SyntheticSpec
         Model: new ModelSpec(ModelFamily.Lenet300100, [0.25], InitScheme.GlorotNormal),
         TicketsPerWidth: 1,
         Training: Recipe(),
-        Pruning: new PruningSpec(PruningStrategy.LayerWise, Rate: 0.2, OutputRate: 0.2, Rounds: 2, Rewind: Duration.Zero),
+        Pruning: new PruningSpec("layer-wise", Rate: 0.2, OutputRate: 0.2, Rounds: 2, Rewind: Duration.Zero),
         Controls: new ControlsSpec(RandomReinit: true, RandomMask: true),
         Seeds: new SeedSpec(Init: 1, DataOrder: 2, Controls: 3));
 
