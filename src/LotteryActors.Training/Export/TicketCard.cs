@@ -1,7 +1,7 @@
 using System.Text.Json;
 using LotteryActors.Training.Imp;
 
-namespace LotteryActors.Cli.Output;
+namespace LotteryActors.Training.Export;
 
 /// <summary>
 /// card.json beside an exported ticket: which search, ticket and round it is, the spec that made it, its density and
