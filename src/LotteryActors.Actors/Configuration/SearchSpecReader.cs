@@ -37,7 +37,7 @@ public static class SearchSpecReader
                 Duration(c, "training.warmup"),
                 Duration(c, "training.eval-interval")),
             Pruning: new PruningSpec(
-                c.Enum<PruningStrategy>("pruning.strategy"),
+                c.Text("pruning.strategy"),
                 c.Double("pruning.rate"),
                 c.Double("pruning.output-rate"),
                 c.Int("pruning.rounds"),

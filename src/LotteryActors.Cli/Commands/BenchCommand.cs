@@ -1,18 +1,18 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using LotteryActors.Actors.Benchmarks;
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Hosting;
+using LotteryActors.Benchmarks.Actors;
+using LotteryActors.Benchmarks.Training;
 using LotteryActors.Cli.Output;
-using LotteryActors.Training.Benchmarks;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Cli.Commands;
 
 /// <summary>
-/// <c>bench</c>: runs the measurements of Training/Benchmarks and Actors/Benchmarks and prints them. Every ratio
+/// <c>bench</c>: runs the measurements of LotteryActors.Benchmarks (Training/, Actors/) and prints them. Every ratio
 /// comes from measurements taken in this one run. Peak memory and the resume time are measured in child processes
 /// of this same command (hidden options), because a peak only grows and a start-up happens once per process.
 /// </summary>

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Benchmarks.Cluster;
 using LotteryActors.Cli.Output;
-using LotteryActors.Cluster.Benchmarks;
 using LotteryActors.Cluster.Hosting;
 using LotteryActors.Training.Spec;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using LotteryActors.Actors.Benchmarks;
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Benchmarks.Cluster;
+using LotteryActors.Benchmarks.Harness;
 using LotteryActors.Cli.Output;
-using LotteryActors.Cluster.Benchmarks;
 using LotteryActors.Cluster.Hosting;
 
 namespace LotteryActors.Cli.Commands;

@@ -81,8 +81,8 @@ internal sealed class RunInputs : IDisposable
         if (Unit.Kind == RunKind.Ticket && Unit.Round < runner.Spec.Pruning.Rounds)
         {
             var p = runner.Spec.Pruning;
-            using var pruned = MagnitudePruner.Prune(Mask, outcome.TrainedWeights, outputWeight, p.Strategy,
-                p.Rate, p.OutputRate, p.ConvRate);
+            using var pruned = PruningStrategies.Get(p.Strategy).Prune(Mask, outcome.TrainedWeights, outputWeight,
+                PruningRates.Of(p));
             nextMask = runner.PutMask(pruned);
         }
         var rewind = captured is null

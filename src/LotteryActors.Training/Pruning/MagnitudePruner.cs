@@ -1,12 +1,12 @@
-using LotteryActors.Training.Spec;
 using static TorchSharp.torch;
 
 namespace LotteryActors.Training.Pruning;
 
 /// <summary>
-/// Removes the smallest-magnitude surviving weights. The hidden layers lose <c>rate</c> of what remains of them
-/// (each layer alone, or pooled globally); the output layer loses <c>outputRate</c> of its own, because pruning
-/// it as hard as the rest costs accuracy (Frankle &amp; Carbin prune it at half rate). With a <c>convRate</c>,
+/// Removes the smallest-magnitude surviving weights, for the magnitude strategies (<see cref="LayerWiseMagnitude"/>,
+/// <see cref="GlobalMagnitude"/>), which differ only in which hidden layers compete together (<c>pool</c>). The hidden
+/// layers lose <c>rate</c> of what remains of them; the output layer loses <c>outputRate</c> of its own, because
+/// pruning it as hard as the rest costs accuracy (Frankle &amp; Carbin prune it at half rate). With a <c>convRate</c>,
 /// convolutional layers (4-D weights) are pruned at that rate apart from the fully connected ones, as Frankle &amp;
 /// Carbin do for Conv-2/4/6 (10-15% against 20%); without one they are hidden layers like the rest. No layer is
 /// ever pruned to nothing: a layer that would lose its last weights keeps its largest one, so the net still
@@ -14,28 +14,24 @@ namespace LotteryActors.Training.Pruning;
 /// </summary>
 public static class MagnitudePruner
 {
+    /// <param name="pool">Splits the hidden layers of one rate into the groups whose weights compete together.</param>
     public static Mask Prune(Mask current, IReadOnlyDictionary<string, Tensor> trained, string outputLayer,
-        PruningStrategy strategy, double rate, double outputRate, double? convRate = null)
+        PruningRates rates, Func<IReadOnlyList<string>, IEnumerable<IReadOnlyList<string>>> pool)
     {
         var next = current.Clone();
         var hidden = current.Layers.Keys.Where(n => n != outputLayer).ToList();
-        var groups = convRate is { } conv
+        var groups = rates.ConvRate is { } conv
             ? new[]
             {
                 (Layers: hidden.Where(l => IsConv(current, l)).ToList(), Rate: conv),
-                (Layers: hidden.Where(l => !IsConv(current, l)).ToList(), Rate: rate),
+                (Layers: hidden.Where(l => !IsConv(current, l)).ToList(), Rate: rates.Rate),
             }
-            : [(Layers: hidden, Rate: rate)];
+            : [(Layers: hidden, Rate: rates.Rate)];
         foreach (var (layers, groupRate) in groups)
-        {
-            if (strategy == PruningStrategy.Global)
-                PruneTogether(next, trained, layers, groupRate);
-            else
-                foreach (var layer in layers)
-                    PruneTogether(next, trained, [layer], groupRate);
-        }
+            foreach (var together in pool(layers))
+                PruneTogether(next, trained, together, groupRate);
         if (current.Layers.ContainsKey(outputLayer))
-            PruneTogether(next, trained, [outputLayer], outputRate);
+            PruneTogether(next, trained, [outputLayer], rates.OutputRate);
         return next;
     }
 

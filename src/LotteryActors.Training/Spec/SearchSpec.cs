@@ -18,7 +18,6 @@ public enum ModelFamily
 public enum InitScheme { GlorotNormal, KaimingNormal }
 public enum OptimizerKind { Sgd, Adam }
 public enum LrSchedule { Constant, Step }
-public enum PruningStrategy { LayerWise, Global }
 
 /// <summary>
 /// One search: everything that decides its results. <see cref="SearchId"/> hashes the canonical form,
@@ -114,11 +113,13 @@ public sealed record TrainingRecipe(
     Duration EvalInterval);
 
 /// <summary>
-/// How a ticket is pruned each round. <paramref name="ConvRate"/> is the convolutional layers' own rate: set for
-/// conv families, absent (and left out of the canonical JSON, so the ids of specs without it do not change) for
-/// LeNet and for conv searches started before it existed, whose conv layers are pruned at <paramref name="Rate"/>.
+/// How a ticket is pruned each round. <paramref name="Strategy"/> is a name in <c>PruningStrategies</c>; the canonical
+/// JSON holds that name, spelled as the enum it replaced was, so search ids did not change. <paramref name="ConvRate"/>
+/// is the convolutional layers' own rate: set for conv families, absent (and left out of the canonical JSON, so the
+/// ids of specs without it do not change) for LeNet and for conv searches started before it existed, whose conv
+/// layers are pruned at <paramref name="Rate"/>.
 /// </summary>
-public sealed record PruningSpec(PruningStrategy Strategy, double Rate, double OutputRate, int Rounds, Duration Rewind,
+public sealed record PruningSpec(string Strategy, double Rate, double OutputRate, int Rounds, Duration Rewind,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? ConvRate = null);
 
 public sealed record ControlsSpec(bool RandomReinit, bool RandomMask);

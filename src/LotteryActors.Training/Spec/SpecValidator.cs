@@ -1,3 +1,5 @@
+using LotteryActors.Training.Pruning;
+
 namespace LotteryActors.Training.Spec;
 
 /// <summary>
@@ -46,6 +48,8 @@ public static class SpecValidator
             "are set but training.lr-schedule is constant; allowed: [] or lr-schedule = step");
 
         var p = spec.Pruning;
+        Require(PruningStrategies.Exists(p.Strategy), "pruning.strategy",
+            $"is '{p.Strategy}'; allowed: {string.Join(", ", PruningStrategies.Names)}");
         Require(p.Rate is > 0 and < 1, "pruning.rate", $"is {p.Rate}; allowed: (0, 1)");
         Require(p.OutputRate is >= 0 and < 1, "pruning.output-rate", $"is {p.OutputRate}; allowed: [0, 1)");
         Require(p.ConvRate is null or > 0 and < 1, "pruning.conv-rate", $"is {p.ConvRate}; allowed: (0, 1)");

@@ -19,7 +19,7 @@ public sealed class LotteryConfigTests
         Assert.Equal(0.0012, spec.Training.LearningRate);
         Assert.Equal(60, spec.Training.BatchSize);
         Assert.Equal(new Duration(20, DurationUnit.Epochs), spec.Training.Duration);
-        Assert.Equal((PruningStrategy.LayerWise, 0.2, 0.1, 10), (spec.Pruning.Strategy, spec.Pruning.Rate, spec.Pruning.OutputRate, spec.Pruning.Rounds));
+        Assert.Equal(("layer-wise", 0.2, 0.1, 10), (spec.Pruning.Strategy, spec.Pruning.Rate, spec.Pruning.OutputRate, spec.Pruning.Rounds));
         var runtime = RuntimeSettings.Read(LotteryConfig.Defaults);
         Assert.Equal(Environment.ProcessorCount, runtime.Slots);
         Assert.Equal(JournalBackend.Sqlite, runtime.Journal);

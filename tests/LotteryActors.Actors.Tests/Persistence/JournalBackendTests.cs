@@ -9,7 +9,6 @@ using LotteryActors.Actors.Tickets;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
-using LotteryActors.Training.Tests.Support;
 using Microsoft.Data.Sqlite;
 using static LotteryActors.Actors.Protocol.TicketMessages;
 

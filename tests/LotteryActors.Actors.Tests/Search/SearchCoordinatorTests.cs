@@ -39,7 +39,7 @@ public sealed class SearchCoordinatorTests() : TestKit(TestConfig.Akka + "\n" + 
     public async Task A_coordinator_stopped_mid_search_recovers_and_ends_where_an_uninterrupted_one_does()
     {
         // Runs long enough (120 iterations each) that stopping after the third journaled run lands mid-search.
-        var spec = Training.Tests.Support.SyntheticSpec.Search();
+        var spec = SyntheticSpec.Search();
         using var tiny = new TinyNode(spec with
         {
             TicketsPerWidth = 2,
@@ -55,7 +55,7 @@ public sealed class SearchCoordinatorTests() : TestKit(TestConfig.Akka + "\n" + 
     [Fact]
     public async Task Two_inits_per_width_are_journaled_resumed_and_analysed_within_and_across_inits()
     {
-        var spec = Training.Tests.Support.SyntheticSpec.Search();
+        var spec = SyntheticSpec.Search();
         using var tiny = new TinyNode(spec with
         {
             TicketsPerWidth = 2,
@@ -113,7 +113,7 @@ public sealed class SearchCoordinatorTests() : TestKit(TestConfig.Akka + "\n" + 
     /// <summary>Three tickets in stacks of two, so stacks are padded and members change companions.</summary>
     private static TinyNode StackableSearch()
     {
-        var spec = Training.Tests.Support.SyntheticSpec.Search();
+        var spec = SyntheticSpec.Search();
         return new TinyNode(spec with
         {
             TicketsPerWidth = 3,

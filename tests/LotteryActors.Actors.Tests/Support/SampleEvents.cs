@@ -2,7 +2,6 @@ using LotteryActors.Actors.Protocol;
 using LotteryActors.Training.Ensembles;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
-using LotteryActors.Training.Tests.Support;
 using static LotteryActors.Actors.Protocol.SearchEvents;
 
 namespace LotteryActors.Actors.Tests.Support;

@@ -4,7 +4,6 @@ using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
-using LotteryActors.Training.Tests.Support;
 
 namespace LotteryActors.Actors.Tests.Support;
 

@@ -71,7 +71,7 @@ public sealed class TicketSupervisorTests : TestKit
     [Fact]
     public void A_diverging_run_fails_the_ticket_at_once_without_restarts()
     {
-        var spec = Training.Tests.Support.SyntheticSpec.Search();
+        var spec = SyntheticSpec.Search();
         var diverging = spec with { Training = spec.Training with { LearningRate = 1e30 } };
         using var tiny = new TinyNode(diverging, maxRestarts: 5);
         var coordinator = CreateTestProbe();

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using LotteryActors.Actors.Tests.Support;
+using LotteryActors.Benchmarks.Cluster;
 using LotteryActors.Cli.Tests.Support;
-using LotteryActors.Cluster.Benchmarks;
 using LotteryActors.Cluster.Protocol;
 using Npgsql;
 

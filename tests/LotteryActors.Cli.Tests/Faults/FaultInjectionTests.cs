@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using LotteryActors.Actors.Tests.Support;
 using LotteryActors.Cli.Tests.Support;
 
 namespace LotteryActors.Cli.Tests.Faults;

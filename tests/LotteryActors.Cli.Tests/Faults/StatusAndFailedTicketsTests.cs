@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LotteryActors.Actors.Tests.Support;
 using LotteryActors.Cli.Tests.Support;
 
 namespace LotteryActors.Cli.Tests.Faults;

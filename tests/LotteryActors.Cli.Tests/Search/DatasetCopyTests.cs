@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using LotteryActors.Actors.Tests.Support;
 using LotteryActors.Cli.Tests.Support;
 
 namespace LotteryActors.Cli.Tests.Search;

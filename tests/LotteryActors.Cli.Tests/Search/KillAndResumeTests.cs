@@ -1,5 +1,4 @@
 using LotteryActors.Cli.Tests.Support;
-using LotteryActors.Actors.Tests.Support;
 
 namespace LotteryActors.Cli.Tests.Search;
 

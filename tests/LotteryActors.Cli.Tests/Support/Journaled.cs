@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LotteryActors.Actors.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace LotteryActors.Cli.Tests.Support;

@@ -1,6 +1,5 @@
 using Akka.Configuration;
-using LotteryActors.Cli.Tests.Support;
-using LotteryActors.Cluster.Benchmarks;
+using LotteryActors.Benchmarks.Cluster;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Tests.Support;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Event;
-using LotteryActors.Cli.Tests.Support;
 using LotteryActors.Actors.Ensembles;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Hosting;
@@ -213,7 +212,7 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         await coordinator.Coordinator.Ask<WorkAcknowledged>(done with { DatasetFingerprint = recorded }, Lab.Patience);
 
         // The only trainer for now has its own copy of the data, which differs: it is offered a run and refuses it.
-        using var otherData = Training.Tests.Support.SyntheticData.Splits(seed: 12);
+        using var otherData = SyntheticData.Splits(seed: 12);
         var stranger = await lab.Start("trainer", runners: s => new Training.Imp.ImpRunner(s, otherData, lab.Store));
         await JournalWhen(lab, j => j.OfType<LeaseEnded>().Any(e => e.Reason == LeaseEndReason.WrongDataset));
         await lab.Start("trainer");

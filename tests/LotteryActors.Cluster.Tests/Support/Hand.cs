@@ -1,9 +1,8 @@
-using LotteryActors.Cluster.Benchmarks;
+using LotteryActors.Benchmarks.Cluster;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
-using LotteryActors.Training.Tests.Support;
 
 namespace LotteryActors.Cluster.Tests.Support;
 

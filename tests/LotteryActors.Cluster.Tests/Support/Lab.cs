@@ -10,8 +10,6 @@ using LotteryActors.Training.Data;
 using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
-using LotteryActors.Training.Tests.Support;
-using LotteryActors.Cli.Tests.Support;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
 
 namespace LotteryActors.Cluster.Tests.Support;

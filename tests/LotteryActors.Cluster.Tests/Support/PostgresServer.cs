@@ -1,5 +1,3 @@
-using LotteryActors.Cli.Tests.Support;
-
 namespace LotteryActors.Cluster.Tests.Support;
 
 /// <summary>One throwaway PostgreSQL server per test class; each <see cref="Lab"/> gets its own database.</summary>

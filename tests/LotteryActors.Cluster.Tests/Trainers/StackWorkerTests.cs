@@ -11,7 +11,6 @@ using LotteryActors.Training.Data;
 using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
-using LotteryActors.Training.Tests.Support;
 using static LotteryActors.Cluster.Trainers.UnitWorker;
 
 namespace LotteryActors.Cluster.Tests.Trainers;

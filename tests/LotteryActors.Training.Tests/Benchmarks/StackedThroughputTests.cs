@@ -1,4 +1,4 @@
-using LotteryActors.Training.Benchmarks;
+using LotteryActors.Benchmarks.Training;
 using LotteryActors.Training.Spec;
 using LotteryActors.Training.Tests.Support;
 

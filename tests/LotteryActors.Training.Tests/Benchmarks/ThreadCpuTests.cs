@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using LotteryActors.Training.Benchmarks;
+using LotteryActors.Benchmarks.Training;
 
 namespace LotteryActors.Training.Tests.Benchmarks;
 

@@ -1,5 +1,5 @@
+using LotteryActors.Benchmarks.Training;
 using LotteryActors.Training.Artifacts;
-using LotteryActors.Training.Benchmarks;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;

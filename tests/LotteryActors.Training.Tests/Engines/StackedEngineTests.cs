@@ -115,7 +115,7 @@ public sealed class StackedEngineTests : IDisposable
     [Fact]
     public void The_engine_comparison_trains_round_zero_both_ways_to_the_same_accuracies()
     {
-        var result = Training.Benchmarks.EngineComparison.Measure(runner, stackSize: 4);
+        var result = LotteryActors.Benchmarks.Training.EngineComparison.Measure(runner, stackSize: 4);
 
         Assert.Equal((3, 4), (result.Units, result.StackSize));
         Assert.True(result.SeparateSeconds > 0 && result.StackedSeconds > 0);

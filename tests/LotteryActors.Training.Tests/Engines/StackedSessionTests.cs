@@ -38,7 +38,7 @@ public sealed class StackedSessionTests : IDisposable
         using var dense = Mask.Dense(init, network.PrunableWeights);
         var mask = rate == 0
             ? dense.Clone()
-            : MagnitudePruner.Prune(dense, init, network.OutputWeight, PruningStrategy.LayerWise, rate, rate);
+            : PruningStrategies.LayerWise.Prune(dense, init, network.OutputWeight, new PruningRates(rate, rate));
         owned.Add(mask);
         owned.Add(new DisposableWeights(init));
         return new StackedMember(mask, init, 20 + i);

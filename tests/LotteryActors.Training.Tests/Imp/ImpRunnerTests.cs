@@ -107,8 +107,8 @@ public sealed class ImpRunnerTests : IDisposable
         var trained = runner.Store.Get(roundOne.WeightsHash);
         var next = runner.Store.Get(roundOne.NextMaskHash!);
         var mask = new Mask(storedMask.ToDictionary(p => p.Key, p => p.Value.to(ScalarType.Float32)));
-        var expected = MagnitudePruner.Prune(mask, trained, network.OutputWeight, PruningStrategy.LayerWise, 0.2, 0.05,
-            convRate);
+        var expected = PruningStrategies.LayerWise.Prune(mask, trained, network.OutputWeight,
+            new PruningRates(0.2, 0.05, convRate));
 
         Assert.All(next.Values, t => Assert.Equal(ScalarType.Bool, t.dtype));
         TensorAssert.BitwiseEqual(expected.Layers, next.ToDictionary(p => p.Key, p => p.Value.to(ScalarType.Float32)));

@@ -28,7 +28,7 @@ public sealed class MagnitudePrunerTests
         using var mask = DenseThreeLayers();
         var weights = ThreeLayerWeights();
 
-        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.2, 0.1);
+        using var next = PruningStrategies.LayerWise.Prune(mask, weights, Output, new PruningRates(0.2, 0.1));
 
         Assert.Equal([3, 7], Masks.PrunedPositions(next, "h1"));
         Assert.Equal([16, 17, 18, 19], Masks.PrunedPositions(next, "h2"));
@@ -42,7 +42,7 @@ public sealed class MagnitudePrunerTests
         using var mask = DenseThreeLayers();
         var weights = ThreeLayerWeights();
 
-        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.2, 0.1);
+        using var next = PruningStrategies.LayerWise.Prune(mask, weights, Output, new PruningRates(0.2, 0.1));
 
         Assert.Equal(1.0, mask.Density);
         Assert.Equal(33.0 / 40, next.Density);
@@ -55,7 +55,7 @@ public sealed class MagnitudePrunerTests
         using var mask = DenseThreeLayers();
         var weights = ThreeLayerWeights();
 
-        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.Global, 0.5, 0.5);
+        using var next = PruningStrategies.Global.Prune(mask, weights, Output, new PruningRates(0.5, 0.5));
 
         Assert.All(next.Layers.Values.SelectMany(TensorAssert.Values), v => Assert.True(v is 0f or 1f));
         TensorAssert.DisposeAll(weights);
@@ -67,7 +67,7 @@ public sealed class MagnitudePrunerTests
         using var mask = Masks.Of(("h1", Masks.OnesExcept(10, 4, 7)), (Output, Masks.Ones(10)));
         var weights = Masks.Weights(("h1", Hidden1), (Output, OutputWeights));
 
-        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.25, 0);
+        using var next = PruningStrategies.LayerWise.Prune(mask, weights, Output, new PruningRates(0.25, 0));
 
         Assert.Equal([1, 3, 4, 7], Masks.PrunedPositions(next, "h1"));
         TensorAssert.DisposeAll(weights);
@@ -79,7 +79,7 @@ public sealed class MagnitudePrunerTests
         using var mask = Masks.Of(("h1", Masks.OnesExcept(10, 4)), (Output, Masks.Ones(10)));
         var weights = Masks.Weights(("h1", Hidden1), (Output, OutputWeights));
 
-        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.9, 0);
+        using var next = PruningStrategies.LayerWise.Prune(mask, weights, Output, new PruningRates(0.9, 0));
 
         Assert.Equal(1, next.Kept("h1"));
         Assert.Equal([0, 1, 2, 3, 4, 5, 7, 8, 9], Masks.PrunedPositions(next, "h1"));
@@ -94,8 +94,8 @@ public sealed class MagnitudePrunerTests
         using var mask = Masks.Of(("small", Masks.Ones(10)), ("large", Masks.Ones(20)), (Output, Masks.Ones(10)));
         var weights = Masks.Weights(("small", small), ("large", large), (Output, OutputWeights));
 
-        using var global = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.Global, 0.5, 0.2);
-        using var layerWise = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.5, 0.2);
+        using var global = PruningStrategies.Global.Prune(mask, weights, Output, new PruningRates(0.5, 0.2));
+        using var layerWise = PruningStrategies.LayerWise.Prune(mask, weights, Output, new PruningRates(0.5, 0.2));
 
         // Global would take all ten small weights; the guard spares the largest of them.
         Assert.Equal([9], Masks.KeptPositions(global, "small"));
@@ -113,7 +113,7 @@ public sealed class MagnitudePrunerTests
         using var mask = Masks.Of(("h1", Masks.Ones(10)), (Output, Masks.Ones(10)));
         var weights = Masks.Weights(("h1", Hidden1), (Output, tiny));
 
-        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.Global, 0.5, 0);
+        using var next = PruningStrategies.Global.Prune(mask, weights, Output, new PruningRates(0.5, 0));
 
         Assert.Equal(5, next.Kept("h1"));
         Assert.Equal(10, next.Kept(Output));
@@ -126,7 +126,7 @@ public sealed class MagnitudePrunerTests
         using var mask = Masks.Of(("h1", Masks.Ones(6)), (Output, Masks.Ones(4)));
         var weights = Masks.Weights(("h1", [1f, -1f, 1f, 1f, -1f, 1f]), (Output, [2f, 2f, -2f, 2f]));
 
-        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.5, 0.5);
+        using var next = PruningStrategies.LayerWise.Prune(mask, weights, Output, new PruningRates(0.5, 0.5));
 
         Assert.Equal([0, 1, 2], Masks.PrunedPositions(next, "h1"));
         Assert.Equal([0, 1], Masks.PrunedPositions(next, Output));
@@ -139,7 +139,7 @@ public sealed class MagnitudePrunerTests
         using var mask = Masks.Of(("first", Masks.Ones(3)), ("second", Masks.Ones(3)), (Output, Masks.Ones(2)));
         var weights = Masks.Weights(("first", [0.5f, 0.5f, 0.5f]), ("second", [0.5f, 0.5f, 0.5f]), (Output, [1f, 1f]));
 
-        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.Global, 0.5, 0);
+        using var next = PruningStrategies.Global.Prune(mask, weights, Output, new PruningRates(0.5, 0));
 
         // The three ties of the earlier layer go first; the guard keeps the last of them, so the layer survives.
         Assert.Equal([0, 1], Masks.PrunedPositions(next, "first"));
@@ -158,7 +158,7 @@ public sealed class MagnitudePrunerTests
         using var mask = Masks.Of(("h1", Masks.Ones(remaining)), (Output, Masks.Ones(2)));
         var weights = Masks.Weights(("h1", values), (Output, [1f, 2f]));
 
-        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.5, 0);
+        using var next = PruningStrategies.LayerWise.Prune(mask, weights, Output, new PruningRates(0.5, 0));
 
         Assert.Equal(remaining - expectedPruned, next.Kept("h1"));
         TensorAssert.DisposeAll(weights);
@@ -170,8 +170,8 @@ public sealed class MagnitudePrunerTests
         using var mask = DenseThreeLayers();
         var weights = ThreeLayerWeights();
 
-        using var first = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.Global, 0.3, 0.1);
-        using var second = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.Global, 0.3, 0.1);
+        using var first = PruningStrategies.Global.Prune(mask, weights, Output, new PruningRates(0.3, 0.1));
+        using var second = PruningStrategies.Global.Prune(mask, weights, Output, new PruningRates(0.3, 0.1));
 
         TensorAssert.BitwiseEqual(first.Layers, second.Layers);
         TensorAssert.DisposeAll(weights);
@@ -191,7 +191,7 @@ public sealed class MagnitudePrunerTests
             [Output] = TorchSharp.torch.tensor(new[] { 4f, 3f, 2f, 1f }, [2, 2]),
         };
 
-        using var next = MagnitudePruner.Prune(mask, weights, Output, PruningStrategy.LayerWise, 0.2, 0.5);
+        using var next = PruningStrategies.LayerWise.Prune(mask, weights, Output, new PruningRates(0.2, 0.5));
 
         Assert.Equal([2, 5], next.Layers["h1"].shape);
         Assert.Equal([3, 7], Masks.PrunedPositions(next, "h1"));
@@ -200,15 +200,15 @@ public sealed class MagnitudePrunerTests
     }
 
     [Theory]
-    [InlineData(PruningStrategy.LayerWise)]
-    [InlineData(PruningStrategy.Global)]
-    public void NoLayerIsEverPrunedToZeroWeights(PruningStrategy strategy)
+    [InlineData("layer-wise")]
+    [InlineData("global")]
+    public void NoLayerIsEverPrunedToZeroWeights(string strategy)
     {
         using var mask = Masks.Of(("h1", Masks.OnesExcept(10, 0, 1, 2, 3, 4, 5, 6, 7)), (Output, Masks.Ones(2)));
         var weights = Masks.Weights(("h1", Hidden1), (Output, [1f, 2f]));
 
         // 0.99 of two survivors rounds to both, and 0.9 of the output's two likewise.
-        using var next = MagnitudePruner.Prune(mask, weights, Output, strategy, 0.99, 0.9);
+        using var next = PruningStrategies.Get(strategy).Prune(mask, weights, Output, new PruningRates(0.99, 0.9));
 
         Assert.Equal([9], Masks.KeptPositions(next, "h1"));
         Assert.Equal([1], Masks.KeptPositions(next, Output));
@@ -216,9 +216,9 @@ public sealed class MagnitudePrunerTests
     }
 
     [Theory]
-    [InlineData(PruningStrategy.LayerWise)]
-    [InlineData(PruningStrategy.Global)]
-    public void ConvLayersArePrunedAtTheirOwnRateApartFromTheFullyConnectedAndOutputLayers(PruningStrategy strategy)
+    [InlineData("layer-wise")]
+    [InlineData("global")]
+    public void ConvLayersArePrunedAtTheirOwnRateApartFromTheFullyConnectedAndOutputLayers(string strategy)
     {
         // One conv layer (20 weights, 4-D), one fully connected (10) and the output (10), with |w| growing with the
         // flat index in every layer: each rate shows as a prefix of its own layer.
@@ -236,15 +236,16 @@ public sealed class MagnitudePrunerTests
             [Output] = TorchSharp.torch.tensor(ramp[..10], [2, 5]),
         };
 
-        using var next = MagnitudePruner.Prune(mask, weights, Output, strategy, 0.2, 0.1, convRate: 0.1);
-        using var sameRate = MagnitudePruner.Prune(mask, weights, Output, strategy, 0.2, 0.1);
+        using var next = PruningStrategies.Get(strategy).Prune(mask, weights, Output,
+            new PruningRates(0.2, 0.1, ConvRate: 0.1));
+        using var sameRate = PruningStrategies.Get(strategy).Prune(mask, weights, Output, new PruningRates(0.2, 0.1));
 
         Assert.Equal([0, 1], Masks.PrunedPositions(next, "conv"));
         Assert.Equal([0, 1], Masks.PrunedPositions(next, "fc"));
         Assert.Equal([0], Masks.PrunedPositions(next, Output));
         // Without a conv rate the conv layer is a hidden layer like the rest: 20% of its own 20, or its share of
         // the 6 smallest of the pooled 30 (ties alternate between the layers, the conv layer first).
-        Assert.Equal(strategy == PruningStrategy.LayerWise ? new[] { 0, 1, 2, 3 } : new[] { 0, 1, 2 },
+        Assert.Equal(strategy == "layer-wise" ? new[] { 0, 1, 2, 3 } : new[] { 0, 1, 2 },
             Masks.PrunedPositions(sameRate, "conv"));
         TensorAssert.DisposeAll(weights);
     }

@@ -32,7 +32,7 @@ public sealed class TrainingSessionTests : IDisposable
             Init = NetworkFactory.DrawInit(Network, InitScheme.GlorotNormal, InitSeed);
             using var dense = Mask.Dense(Init, Network.PrunableWeights);
             Mask = halfPruned
-                ? MagnitudePruner.Prune(dense, Init, Network.OutputWeight, PruningStrategy.LayerWise, 0.5, 0.5)
+                ? PruningStrategies.LayerWise.Prune(dense, Init, Network.OutputWeight, new PruningRates(0.5, 0.5))
                 : dense.Clone();
         }
 

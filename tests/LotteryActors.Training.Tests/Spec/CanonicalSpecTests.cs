@@ -10,7 +10,7 @@ public sealed class CanonicalSpecTests
         ["pruning rate"] = s => s with { Pruning = s.Pruning with { Rate = 0.21 } },
         ["output rate"] = s => s with { Pruning = s.Pruning with { OutputRate = 0.1 } },
         ["conv rate"] = s => s with { Pruning = s.Pruning with { ConvRate = 0.1 } },
-        ["pruning strategy"] = s => s with { Pruning = s.Pruning with { Strategy = PruningStrategy.Global } },
+        ["pruning strategy"] = s => s with { Pruning = s.Pruning with { Strategy = "global" } },
         ["rounds"] = s => s with { Pruning = s.Pruning with { Rounds = 3 } },
         ["rewind"] = s => s with { Pruning = s.Pruning with { Rewind = new Duration(5, DurationUnit.Iterations) } },
         ["init seed"] = s => s with { Seeds = s.Seeds with { Init = 2 } },

@@ -21,8 +21,6 @@ public sealed class SpecNamesTests
         { OptimizerKind.Adam, "adam" },
         { LrSchedule.Constant, "constant" },
         { LrSchedule.Step, "step" },
-        { PruningStrategy.LayerWise, "layer-wise" },
-        { PruningStrategy.Global, "global" },
         { RunKind.RandomReinit, "random-reinit" },
     };
 
@@ -48,7 +46,6 @@ public sealed class SpecNamesTests
         AssertRoundTrips<InitScheme>();
         AssertRoundTrips<OptimizerKind>();
         AssertRoundTrips<LrSchedule>();
-        AssertRoundTrips<PruningStrategy>();
         AssertRoundTrips<DurationUnit>();
         AssertRoundTrips<RunKind>();
     }

@@ -38,6 +38,7 @@ public sealed class SpecValidatorTests
         {
             Training = s.Training with { LrSchedule = LrSchedule.Constant, Milestones = [new Duration(1, DurationUnit.Epochs)] },
         },
+        ["unknown strategy"] = s => s with { Pruning = s.Pruning with { Strategy = "random" } },
         ["rate 0"] = s => s with { Pruning = s.Pruning with { Rate = 0 } },
         ["rate 1"] = s => s with { Pruning = s.Pruning with { Rate = 1 } },
         ["negative output rate"] = s => s with { Pruning = s.Pruning with { OutputRate = -0.1 } },
@@ -78,6 +79,7 @@ public sealed class SpecValidatorTests
         { "gamma above 1", "lottery.search.training.gamma" },
         { "eval interval 0ep", "lottery.search.training.eval-interval" },
         { "milestones with constant schedule", "lottery.search.training.milestones" },
+        { "unknown strategy", "lottery.search.pruning.strategy" },
         { "rate 0", "lottery.search.pruning.rate" },
         { "rate 1", "lottery.search.pruning.rate" },
         { "negative output rate", "lottery.search.pruning.output-rate" },

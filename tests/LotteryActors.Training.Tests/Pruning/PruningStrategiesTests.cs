@@ -1,0 +1,32 @@
+using LotteryActors.Training.Pruning;
+
+namespace LotteryActors.Training.Tests.Pruning;
+
+public sealed class PruningStrategiesTests
+{
+    [Fact]
+    public void NamesASpecMayUseAreThoseOfTheEnumTheRegistryReplaced()
+    {
+        // A name is part of every search id that used it: one renamed or dropped orphans those searches.
+        Assert.Equal(["layer-wise", "global"], PruningStrategies.Names);
+    }
+
+    [Fact]
+    public void EachNameFindsTheStrategyThatBearsIt()
+    {
+        Assert.All(PruningStrategies.Names, name => Assert.Equal(name, PruningStrategies.Get(name).Name));
+        Assert.Same(PruningStrategies.LayerWise, PruningStrategies.Get("layer-wise"));
+        Assert.Same(PruningStrategies.Global, PruningStrategies.Get("global"));
+    }
+
+    [Theory]
+    [InlineData("random")]
+    [InlineData("Global")]
+    [InlineData(" global")]
+    public void AnUnknownNameIsRefusedWithTheAllowedOnes(string name)
+    {
+        Assert.False(PruningStrategies.Exists(name));
+        var error = Assert.Throws<ArgumentException>(() => PruningStrategies.Get(name));
+        Assert.Contains("allowed: layer-wise, global", error.Message);
+    }
+}
