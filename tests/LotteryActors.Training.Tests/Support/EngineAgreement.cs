@@ -1,5 +1,6 @@
 using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Imp;
+using LotteryActors.Training.Pruning;
 using LotteryActors.Training.Spec;
 using static TorchSharp.torch;
 
@@ -58,7 +59,7 @@ internal static class EngineAgreement
     private static int AssertNearTies(ArtifactStore store, PruningSpec pruning, RunResult alone, string otherNext,
         double largest)
     {
-        Xunit.Assert.True(pruning.Strategy == PruningStrategy.LayerWise,
+        Xunit.Assert.True(pruning.Strategy == PruningStrategies.LayerWise.Name,
             "near-ties are measured against each layer's own threshold: a layer-wise spec");
         // Float rounding of |w| itself, on top of the provable 2d.
         var band = 2 * largest + 1e-7;
