@@ -1,7 +1,8 @@
 using System.CommandLine;
 using LotteryActors.Actors.Hosting;
-using LotteryActors.Actors.Persistence;
 using LotteryActors.Actors.Search;
+using LotteryActors.Cluster.Coordinator;
+using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cli.Output;
 using LotteryActors.Cli.Output.Progress;
 using LotteryActors.Training.Spec;
@@ -42,13 +43,39 @@ public static class SearchCommand
             var setup = CommandSetup.Load(parse.GetValue(config));
             var searchId = parse.GetValue(id)!;
             SearchSpec spec;
-            await using (var reader = new SearchJournalReader(setup.Runtime, CommandSetup.AkkaOverrides))
+            bool onCluster;
+            await using (var searches = new JournaledSearches(setup.Runtime, CommandSetup.AkkaOverrides))
             {
-                spec = (await reader.ReadStartedAsync(searchId)).Spec!;
+                spec = (await searches.ReadStartedAsync(searchId)).Spec!;
+                onCluster = searches.SubmittedToCluster(searchId);
             }
-            return await Run(setup, spec, parse.GetValue(json), parse.GetValue(retryFailed), cancel);
+            return onCluster
+                ? await ResumeOnCluster(parse.GetValue(config), spec, parse.GetValue(json), parse.GetValue(retryFailed),
+                    cancel)
+                : await Run(setup, spec, parse.GetValue(json), parse.GetValue(retryFailed), cancel);
         }));
         return command;
+    }
+
+    /// <summary>
+    /// A search the cluster runs goes on there, whoever resumes it: this machine joins as a client, asks the
+    /// coordinator to run the failed tickets again where <paramref name="retryFailed"/> says so, and follows the
+    /// search to its end as <c>submit --wait</c> does.
+    /// </summary>
+    private static Task<int> ResumeOnCluster(string? configPath, SearchSpec spec, bool json, bool retryFailed,
+        CancellationToken cancel)
+    {
+        var setup = ClusterSetup.Load(configPath);
+        return ClusterClient.FollowAsync(setup, spec, json, async node =>
+        {
+            if (!retryFailed)
+                return 0;
+            var answer = await ClusterClient.Ask<WorkMessages.FailedTicketsRetried>(node,
+                new WorkMessages.RetryFailedTickets(spec.SearchId));
+            Serilog.Log.Information("search {SearchId}: {Retried} failed ticket(s) run again on the cluster",
+                spec.SearchId, answer.Retried);
+            return answer.Retried;
+        }, cancel);
     }
 
     /// <summary>

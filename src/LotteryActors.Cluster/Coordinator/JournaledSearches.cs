@@ -56,6 +56,10 @@ public sealed class JournaledSearches : IAsyncDisposable
     /// </summary>
     public bool RunsInCluster(SearchState state) => fromCluster.Contains(state.SearchId!) && !state.Completed;
 
+    /// <summary>Whether a search read here was submitted to a cluster (the coordinator journaled it), finished or
+    /// not: the cluster, not this process, carries on with it.</summary>
+    public bool SubmittedToCluster(string searchId) => fromCluster.Contains(searchId);
+
     private async Task<CoordinatorState> Cluster() =>
         cluster ??= (await reader.EventsAsync(WorkCoordinator.PersistenceIdValue)).OfType<IClusterEvent>()
             .Aggregate(CoordinatorState.Empty, (s, e) => s.Apply(e));

@@ -60,6 +60,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<SubmitSearch>(OnSubmit);
+        Command<RetryFailedTickets>(OnRetryFailed);
         Command<WorkRequested>(OnWorkRequested);
         Command<LeasesHeld>(held =>
         {
@@ -122,6 +123,20 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         Record(events, () =>
         {
             client.Tell(new SearchAccepted(spec.SearchId, AlreadyKnown: events.Count == 0));
+            Dispatch();
+        });
+    }
+
+    private void OnRetryFailed(RetryFailedTickets retry)
+    {
+        var client = Sender;
+        var events = state.RetryFailed(retry.SearchId, Now);
+        var retried = events.OfType<TicketsRetried>().SingleOrDefault()?.Tickets.Count ?? 0;
+        if (retried > 0)
+            log.Info("search {SearchId}: {Count} failed ticket(s) run again", retry.SearchId, retried);
+        Record(events, () =>
+        {
+            client.Tell(new FailedTicketsRetried(retry.SearchId, state.Searches.ContainsKey(retry.SearchId), retried));
             Dispatch();
         });
     }

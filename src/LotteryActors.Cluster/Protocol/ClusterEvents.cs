@@ -1,4 +1,5 @@
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Training.Spec;
 using LotteryActors.Cluster.Work;
 
 namespace LotteryActors.Cluster.Protocol;
@@ -91,6 +92,16 @@ public static class ClusterEvents
         /// </summary>
         public TrainingSetup? Setup { get; init; }
     }
+
+    /// <summary>
+    /// An operator asked to run a search's failed tickets again (<c>resume &lt;id&gt; --retry-failed</c>): each of
+    /// <paramref name="Tickets"/> is open again from its last journaled run, and the units in
+    /// <paramref name="Reopened"/> (the runs or init draws that failed, and the search's ensembles when they were
+    /// evaluated without those tickets) may be queued and journaled once more. Journaled once: a repeated request
+    /// finds no failed ticket and journals nothing.
+    /// </summary>
+    public sealed record TicketsRetried(string SearchId, IReadOnlyList<TicketId> Tickets,
+        IReadOnlyList<string> Reopened, DateTimeOffset OccurredAt) : IClusterEvent;
 
     /// <summary>
     /// The unit was given back for faults outside the run's science as many times as the coordinator allows

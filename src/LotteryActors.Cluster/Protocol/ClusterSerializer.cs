@@ -20,7 +20,7 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     /// remote message gets a new manifest, so that a joining node sees at once that a member speaks one it cannot
     /// read (2: offers and results carry the dataset fingerprint; 3: renewals and progress answers carry each
     /// training run's iterations and examples/s; 4: results carry how their runs were trained; 5: an init draw names
-    /// which of its width's inits it draws). Nodes before it announced their assembly version.
+    /// which of its width's inits it draws, and a client may ask for a search's failed tickets to run again). Nodes before it announced their assembly version.
     /// </summary>
     public const string ProtocolVersion = "5";
 
@@ -40,8 +40,11 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["CoordinatorSnapshot.v2"] = typeof(CoordinatorSnapshot),
         ["TrainerRegistered.v1"] = typeof(TrainerRegistered),
         ["TrainerLeft.v1"] = typeof(TrainerLeft),
+        ["TicketsRetried.v1"] = typeof(TicketsRetried),
         ["SubmitSearch.v1"] = typeof(SubmitSearch),
         ["SearchAccepted.v1"] = typeof(SearchAccepted),
+        ["RetryFailedTickets.v1"] = typeof(RetryFailedTickets),
+        ["FailedTicketsRetried.v1"] = typeof(FailedTicketsRetried),
         ["WorkRequested.v1"] = typeof(WorkRequested),
         // v3: an init draw names its init. Remote, never journaled: a node of the older protocol is refused.
         ["WorkOffered.v3"] = typeof(WorkOffered),

@@ -21,6 +21,16 @@ public static class WorkMessages
     /// <summary>Coordinator to client: the search is journaled; <c>AlreadyKnown</c> when it was before.</summary>
     public sealed record SearchAccepted(string SearchId, bool AlreadyKnown) : IClusterMessage;
 
+    /// <summary>Client to coordinator: run the search's failed tickets again; answered by
+    /// <see cref="FailedTicketsRetried"/>.</summary>
+    public sealed record RetryFailedTickets(string SearchId) : IClusterMessage;
+
+    /// <summary>
+    /// Coordinator to client: <paramref name="Retried"/> failed tickets of the search are open again (0 when none
+    /// had failed, or the request was a repeat); <paramref name="Known"/> is false for a search never submitted.
+    /// </summary>
+    public sealed record FailedTicketsRetried(string SearchId, bool Known, int Retried) : IClusterMessage;
+
     /// <summary>
     /// Trainer node to coordinator, whenever a slot frees and periodically (so a new coordinator learns of it
     /// after a hand-over): the node has <paramref name="Slots"/> slots, <paramref name="Busy"/> of them in use.

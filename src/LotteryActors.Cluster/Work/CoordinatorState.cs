@@ -55,6 +55,12 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
             Queue = Queue.Apply(f),
             Searches = Searches.SetItem(unit.SearchId, Fail(Searches[unit.SearchId], unit.Item, f)),
         },
+        TicketsRetried r when Searches.TryGetValue(r.SearchId, out var search) => this with
+        {
+            Queue = Queue.Apply(r),
+            Searches = Searches.SetItem(r.SearchId,
+                r.Tickets.Aggregate(search, (s, t) => s.Apply(new TicketRetried(t, r.OccurredAt)))),
+        },
         _ => this with { Queue = Queue.Apply(e) },
     };
 
@@ -152,6 +158,32 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
         var searchId = Queue.Open[workId].SearchId;
         var after = events.Aggregate(this, (state, e) => state.Apply(e));
         return [.. events, .. after.EnsemblesDue(now).Where(q => q.SearchId == searchId)];
+    }
+
+    /// <summary>
+    /// An operator's retry of a search's failed tickets (<c>resume &lt;id&gt; --retry-failed</c>): each opens again
+    /// from its last journaled run, and what it waits on is queued again: its next run, or its init's draw where
+    /// that is what failed. Ensembles evaluated without those tickets are evaluated again once they are done.
+    /// Nothing when the search is unknown or has no failed ticket (so a repeated request journals nothing), or while
+    /// its ensembles are being evaluated: they would complete the search with its tickets open again, so the retry
+    /// waits for them to be journaled.
+    /// </summary>
+    public IReadOnlyList<IClusterEvent> RetryFailed(string searchId, DateTimeOffset now)
+    {
+        var ensembles = WorkItem.EnsemblesId(searchId);
+        if (!Searches.TryGetValue(searchId, out var search) || Queue.IsOpen(ensembles))
+            return [];
+        var failed = search.FailedTickets().ToList();
+        if (failed.Count == 0)
+            return [];
+        var open = failed.Aggregate(search, (s, t) => s.Apply(new TicketRetried(t, now)));
+        var waitedOn = failed.Select(t => open.Spec!.InitOf(t) is var init && !open.Inits.ContainsKey(init)
+                ? WorkItem.Init(init)
+                : WorkItem.Train(open.NextUnit(t)!))
+            .Distinct().ToList();
+        var reopened = waitedOn.Select(i => i.IdIn(searchId)).Where(Queue.Done.Contains)
+            .Concat(Queue.Done.Contains(ensembles) ? [ensembles] : []).ToList();
+        return [new TicketsRetried(searchId, failed, reopened, now), .. waitedOn.Select(i => Enqueue(searchId, i, now))];
     }
 
     /// <summary>

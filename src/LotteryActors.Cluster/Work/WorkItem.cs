@@ -58,10 +58,13 @@ public sealed record WorkItem(WorkKind Kind, int WidthIndex, WorkUnit? Run,
     public string IdIn(string searchId) => Kind switch
     {
         WorkKind.Train => $"{searchId}/{Run!.Ticket}/r{Run.Round}/{Training.Spec.SpecNames.Of(Run.Kind)}",
-        WorkKind.Ensemble => $"{searchId}/ensembles",
+        WorkKind.Ensemble => EnsemblesId(searchId),
         // Init 0 keeps the id it had before a width could have several inits.
         _ => InitIndex == 0 ? $"{searchId}/init/w{WidthIndex}" : $"{searchId}/init/w{WidthIndex}/i{InitIndex}",
     };
+
+    /// <summary>The id of a search's ensemble unit, whatever its levels.</summary>
+    public static string EnsemblesId(string searchId) => $"{searchId}/ensembles";
 
     public override string ToString() => Kind switch
     {

@@ -78,6 +78,8 @@ public sealed record WorkQueue(
         },
         WorkCompleted c when Open.ContainsKey(c.WorkId) => Close(c.WorkId),
         WorkFailed f when Open.ContainsKey(f.WorkId) => Close(f.WorkId),
+        // Units done before that an operator's retry runs again: queued again by the events that follow.
+        TicketsRetried r => this with { Done = Done.Except(r.Reopened) },
         // A lease or result for a unit already done or leased elsewhere changes nothing (decisions do not produce
         // them, so this is for safety on replay); a submission is the searches' business, not the queue's.
         _ => this,

@@ -83,8 +83,12 @@ public static class SampleMessages
         "CoordinatorSnapshot.v1" => CoordinatorSnapshot.From(SnapshotState()),
         "TrainerRegistered.v1" => new TrainerRegistered(Node, Slots: 4, T0),
         "TrainerLeft.v1" => new TrainerLeft(Node, T0.AddSeconds(70)),
+        "TicketsRetried.v1" => new TicketsRetried(Spec.SearchId, [new TicketId(0, 1)],
+            [RunId, WorkItem.EnsemblesId(Spec.SearchId)], T0.AddSeconds(80)),
         "SubmitSearch.v1" => new SubmitSearch(CanonicalSpec.ToJson(Spec)),
         "SearchAccepted.v1" => new SearchAccepted(Spec.SearchId, AlreadyKnown: true),
+        "RetryFailedTickets.v1" => new RetryFailedTickets(Spec.SearchId),
+        "FailedTicketsRetried.v1" => new FailedTicketsRetried(Spec.SearchId, Known: true, Retried: 1),
         "WorkRequested.v1" => new WorkRequested(Node, Slots: 4, Busy: 1),
         "WorkOffered.v3" => new WorkOffered(RunId, Spec.SearchId, CanonicalSpec.ToJson(Spec), Run, T0.AddSeconds(60))
         {

@@ -1,0 +1,90 @@
+using Akka.Actor;
+using LotteryActors.Actors.Search;
+using LotteryActors.Cli.Output;
+using LotteryActors.Cli.Output.Progress;
+using LotteryActors.Cluster.Coordinator;
+using LotteryActors.Cluster.Hosting;
+using LotteryActors.Cluster.Protocol;
+using LotteryActors.Training.Spec;
+using static LotteryActors.Cluster.Protocol.WorkMessages;
+
+namespace LotteryActors.Cli.Commands;
+
+/// <summary>
+/// What the commands that talk to a running cluster share (<c>submit</c>, and <c>resume</c> of a search the cluster
+/// runs): a client that joins as a member with no roles, asks the coordinator, follows a search to its end and
+/// prints what <c>search</c> prints, read from the cluster's journal.
+/// </summary>
+public static class ClusterClient
+{
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(30);
+
+    public static Task<ClusterNode> StartAsync(ClusterSetup setup, CancellationToken cancellation) =>
+        NodeLauncher.StartAsync(setup.Cluster with { Roles = [], Port = 0 }, setup.Runtime, CommandSetup.AkkaOverrides,
+            cancellation);
+
+    /// <summary>
+    /// Joins, asks <paramref name="first"/> (a submission, a retry), follows the search to its end and prints it;
+    /// the client leaves the cluster before it reads the journal.
+    /// </summary>
+    public static async Task<int> FollowAsync<T>(ClusterSetup setup, SearchSpec spec, bool json,
+        Func<ClusterNode, Task<T>> first, CancellationToken cancellation)
+    {
+        await using (var node = await StartAsync(setup, cancellation))
+        {
+            await first(node);
+            await Follow(node, spec, json, setup.Log.ProgressEvery, cancellation);
+        }
+        return await PrintOutcome(setup, spec.SearchId, json);
+    }
+
+    public static async Task<T> Ask<T>(ClusterNode node, object message)
+    {
+        try
+        {
+            return await node.Coordinator.Ask<T>(message, AnswerTimeout);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new ClusterUnavailableException($"no coordinator answered within {AnswerTimeout.TotalSeconds:0} s: " +
+                "is a node with the coordinator role up, and its journal database reachable?");
+        }
+    }
+
+    /// <summary>
+    /// The finished search as <c>search</c> prints it, read from the cluster's journal (the coordinator answered
+    /// that it is complete, so its ensembles are journaled): the client left the cluster first.
+    /// </summary>
+    private static async Task<int> PrintOutcome(ClusterSetup setup, string searchId, bool json)
+    {
+        SearchState state;
+        await using (var searches = new JournaledSearches(setup.Runtime, CommandSetup.AkkaOverrides))
+            state = await searches.ReadStartedAsync(searchId);
+        return SearchOutcome.Print(state, json, $"`resume {searchId} --retry-failed` runs them again");
+    }
+
+    /// <summary>
+    /// Asks the coordinator every 2 s how far the search is and shows it as <c>search</c> shows one: live on a
+    /// terminal, otherwise as <see cref="ProgressLines"/> (at least every <c>lottery.log.progress-every</c>). Each
+    /// unit's % and examples/s are its node's, as of its latest lease renewal (<c>renew-every</c>).
+    /// </summary>
+    private static async Task Follow(ClusterNode node, SearchSpec spec, bool json, TimeSpan progressEvery,
+        CancellationToken cancellation)
+    {
+        async Task<WorkMessages.SearchProgress> Poll(IProgressView view)
+        {
+            while (true)
+            {
+                var progress = await Ask<WorkMessages.SearchProgress>(node, new ProgressRequested(spec.SearchId));
+                if (progress.Finished)
+                    return progress;
+                view.Show(ClusterProgress.Snapshot(progress, spec.Training.BatchSize));
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellation);
+            }
+        }
+        if (LiveProgressView.Possible(json))
+            await LiveProgressView.RunAsync(new ProgressSnapshot(0, 0, [], null, null), Poll);
+        else
+            await Poll(new ProgressLines(spec.SearchId, Console.Error, progressEvery, TimeProvider.System));
+    }
+}
