@@ -180,6 +180,46 @@ public sealed class ClusterKillTests : IDisposable
         EveryUnitOnceWithTheBaselinesResults(baseline, expectedUnits);
     }
 
+    /// <summary>
+    /// <c>resume &lt;id&gt; --retry-failed</c> reaches a search the cluster runs, from a machine that only reaches the
+    /// journal and a seed node: the coordinator journals the retry once and runs the failed tickets again (with this
+    /// learning rate they diverge again, so the search ends with exit 4 once more, as a single node's does).
+    /// </summary>
+    [PostgresFact]
+    public void Resume_retry_failed_runs_a_cluster_searchs_diverged_tickets_again_journaling_the_retry_once()
+    {
+        const string diverging = "lottery.search.training.lr = 1e30";
+        cluster = NewCluster(engine: "");
+        var port = FreePort.Next();
+        var seeds = LocalCluster.Seeds([port]);
+        cluster.Start("node", "coordinator,trainer", port, seeds).WaitForLog("is up with roles", Limit);
+        var spec = SpecFile(seeds, diverging);
+
+        var submitted = CliProcess.Run(Limit, "submit", "--config", spec, "--wait", "--json");
+
+        Assert.Equal(4, submitted.ExitCode);
+        var searchId = SearchJson.SearchId(submitted.Stdout);
+        Assert.Contains($"`resume {searchId} --retry-failed`", Assert.Single(submitted.ErrorLines));
+        Assert.Empty(Journal("TicketsRetried.v1"));
+        var diverged = Completed().Count(c => c.GetProperty("Output").GetProperty("Failure").ValueKind ==
+                                              JsonValueKind.String);
+        Assert.Equal(2, diverged);
+
+        var retried = CliProcess.Run(Limit, "resume", searchId, "--config", spec, "--retry-failed", "--json");
+
+        Assert.Equal(4, retried.ExitCode);
+        Assert.Contains("2 failed ticket(s) run again on the cluster", retried.Stderr);
+        var retry = Assert.Single(Journal("TicketsRetried.v1"));
+        Assert.Equal(2, retry.GetProperty("Tickets").GetArrayLength());
+        Assert.Equal(2 * diverged, Completed().Count(c => c.GetProperty("Output").GetProperty("Failure").ValueKind ==
+                                                          JsonValueKind.String));
+        Assert.Equal(2, Completed().Count(c => c.GetProperty("Output").GetProperty("Ensemble").ValueKind ==
+                                               JsonValueKind.Object));
+        Assert.Equal(Canonical(submitted.Stdout), Canonical(retried.Stdout));
+    }
+
+    private static string Canonical(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!.ToJsonString();
+
     private LocalCluster NewCluster(string engine) => new(folder, postgres!.ConnectionString,
         Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf"), NodeHocon + "\n" + engine);
 
