@@ -1,12 +1,7 @@
 using System.CommandLine;
-using Akka.Actor;
 using LotteryActors.Actors.Configuration;
-using LotteryActors.Actors.Search;
 using LotteryActors.Cli.Output;
-using LotteryActors.Cli.Output.Progress;
-using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Hosting;
-using LotteryActors.Cluster.Protocol;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
 
