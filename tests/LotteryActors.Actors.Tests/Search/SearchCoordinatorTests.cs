@@ -7,6 +7,7 @@ using LotteryActors.Training.Engines;
 using LotteryActors.Actors.Tests.Support;
 using LotteryActors.Training.Imp;
 using static LotteryActors.Actors.Protocol.SearchMessages;
+using static LotteryActors.Actors.Protocol.TicketMessages;
 
 namespace LotteryActors.Actors.Tests.Search;
 
@@ -209,6 +210,26 @@ public sealed class SearchCoordinatorTests() : TestKit(TestConfig.Akka + "\n" + 
 
         Assert.Equal(Runs(finished), Runs(recovered));
         Assert.Equal(finished.Ensemble!.Levels, recovered.Ensemble!.Levels);
+    }
+
+    /// <summary>A trainer re-sends a result whose acknowledgement it missed: acknowledged again, journaled once.
+    /// The coordinator publishes <see cref="RunsJournaled"/> once per RoundCompleted it persists.</summary>
+    [Fact]
+    public void A_result_delivered_twice_is_acknowledged_again_and_not_journaled_again()
+    {
+        using var tiny = new TinyNode();
+        var listener = CreateTestProbe();
+        var coordinator = Sys.ActorOf(SearchCoordinator.Props(tiny.Spec, tiny.Node, listener.Ref));
+        var again = listener.ExpectMsg<SearchFinished>(Patience).State.Tickets.Values.First().Runs[0];
+        var journaled = CreateTestProbe();
+        Sys.EventStream.Subscribe(journaled.Ref, typeof(RunsJournaled));
+        var trainer = CreateTestProbe();
+
+        coordinator.Tell(new RunFinished(again), trainer.Ref);
+
+        Assert.Equal(again.Unit, trainer.ExpectMsg<RunRecorded>().Unit);
+        // Published before the acknowledgement, when there is one.
+        journaled.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
     private static SortedDictionary<string, string> Runs(SearchState state) => new(state.Tickets.Values
