@@ -17,6 +17,7 @@ namespace LotteryActors.Cli.Tests.Cluster;
 /// for trainer nodes that stack, against a single node that stacks: a node killed while it holds a stack's runs
 /// loses them to the other, which trains each in its own place of a stack again.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class ClusterKillTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);

@@ -20,6 +20,7 @@ namespace LotteryActors.Cluster.Tests.Coordinator;
 /// Several real nodes in one process (their own ActorSystems on 127.0.0.1, port 0) around the singleton coordinator
 /// on a real PostgreSQL journal, training the synthetic dataset for real.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
     [PostgresFact]
