@@ -46,6 +46,25 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         EveryUnitCompletedOnce(lab, journal, spec);
     }
 
+    /// <summary>
+    /// A node the cluster removes loses its leases at once, not at their deadline, which here is an hour away. The
+    /// lease is taken in the name of a live member that trains nothing (a second coordinator node), which then
+    /// leaves: only its removal can end the lease.
+    /// </summary>
+    [PostgresFact]
+    public async Task A_removed_nodes_leases_end_at_its_removal_long_before_their_deadline()
+    {
+        await using var lab = new Lab(postgres.Server, Lab.Timing with { LeaseTimeout = TimeSpan.FromHours(1) });
+        var coordinator = await lab.Start("coordinator");
+        var leaving = await lab.Start("coordinator");
+        var (offer, _) = await SubmitAndLeaseTheInit(lab, coordinator, Hand.Spec(seed: 13), leaving.Id);
+
+        await leaving.DisposeAsync();
+
+        var ended = Assert.Single((await JournalWhen(lab, j => j.OfType<LeaseEnded>().Any())).OfType<LeaseEnded>());
+        Assert.Equal((offer.WorkId, leaving.Id, LeaseEndReason.NodeLeft), (ended.WorkId, ended.Node, ended.Reason));
+    }
+
     [PostgresFact]
     public async Task A_result_delivered_twice_by_its_node_is_journaled_once_and_acknowledged_twice()
     {
