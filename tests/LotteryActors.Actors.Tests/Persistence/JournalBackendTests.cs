@@ -189,6 +189,7 @@ public sealed class SqliteJournalBackendTests() : JournalBackendTests(runtime =>
 
 /// <summary>The suite on PostgreSQL for the journal and the artifacts, one server for the class, a database each.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class PostgresJournalBackendTests(SharedPostgres postgres)
     : JournalBackendTests(runtime => runtime with
     {

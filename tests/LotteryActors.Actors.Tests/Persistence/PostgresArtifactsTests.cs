@@ -13,6 +13,7 @@ namespace LotteryActors.Actors.Tests.Persistence;
 /// the database; a corrupt cached copy is fetched again and never returned; a corrupt row is a fault naming the
 /// hash; a repair's write restores the row.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class PostgresArtifactsTests(SharedPostgres postgres) : IClassFixture<SharedPostgres>, IDisposable
 {
     private readonly string connection = postgres.NewDatabase();

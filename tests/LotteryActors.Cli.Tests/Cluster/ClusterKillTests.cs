@@ -17,6 +17,7 @@ namespace LotteryActors.Cli.Tests.Cluster;
 /// loses them to the other, which trains each in its own place of a stack again. And a search with several inits
 /// per width runs on the cluster as on a single node.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class ClusterKillTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);

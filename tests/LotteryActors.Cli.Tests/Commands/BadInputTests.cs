@@ -7,6 +7,7 @@ namespace LotteryActors.Cli.Tests.Commands;
 /// Bad input ends with one line on stderr naming what is wrong and what is allowed, exit code 2, and the journal
 /// of an existing search byte-for-byte untouched.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class BadInputTests(CompletedSearch completed) : IClassFixture<CompletedSearch>
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);

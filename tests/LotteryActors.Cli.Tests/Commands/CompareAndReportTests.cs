@@ -4,6 +4,7 @@ using LotteryActors.Cli.Tests.Support;
 namespace LotteryActors.Cli.Tests.Commands;
 
 /// <summary><c>compare</c> and <c>report</c> on a real finished search (2 tickets, 2 rounds, both controls).</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class CompareAndReportTests(CompletedSearch search) : IClassFixture<CompletedSearch>
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);

@@ -11,6 +11,7 @@ namespace LotteryActors.Cli.Tests.Commands;
 /// files are read back by a minimal safetensors reader written here, not the product's, and checked value by value
 /// (bit patterns) against the artifacts the journal names.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class ExportTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);

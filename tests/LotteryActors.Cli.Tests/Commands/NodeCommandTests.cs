@@ -8,6 +8,7 @@ namespace LotteryActors.Cli.Tests.Commands;
 /// <c>lottery node</c> and <c>lottery submit</c> as real processes: what stops a node before it is a member, or a
 /// submission before it reaches the cluster, is one line on stderr and a documented exit code, soon, never a hang.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class NodeCommandTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);

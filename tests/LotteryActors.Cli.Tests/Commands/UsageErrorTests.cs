@@ -6,6 +6,7 @@ namespace LotteryActors.Cli.Tests.Commands;
 /// Misuse of the command line, and config files that cannot be used, end in exactly one line on stderr, nothing on
 /// stdout, exit code 2, and nothing written: no help text, no stack trace, no native abort.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class UsageErrorTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);

@@ -10,6 +10,7 @@ namespace LotteryActors.Cli.Tests.Commands;
 /// --repair</c> regenerates them bit for bit from the journal, and <c>search</c> refuses to print the results of a
 /// search whose artifacts are gone.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class VerifyTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);

@@ -13,6 +13,7 @@ namespace LotteryActors.Cli.Tests.Configuration;
 /// line naming the problem, within a second and without a runaway allocation; a few go through the real CLI.
 /// </summary>
 [Collection(nameof(ConfigFuzzTests))]
+[Trait("Tier", "EndToEnd")]
 public sealed class ConfigFuzzTests : IDisposable
 {
     private const int Seed = 20261125;

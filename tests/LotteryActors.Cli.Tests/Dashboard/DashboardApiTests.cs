@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace LotteryActors.Cli.Tests.Dashboard;
 
 /// <summary>The dashboard's API over a PostgreSQL journal, as a lab has it: another process writes.</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class DashboardApiTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);

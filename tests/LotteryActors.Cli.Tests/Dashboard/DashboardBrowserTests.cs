@@ -9,6 +9,7 @@ namespace LotteryActors.Cli.Tests.Dashboard;
 /// The dashboard in a real browser (Debian's chromium, headless, driven by Playwright; no browser is downloaded)
 /// while a real search runs in another process and <c>lottery serve</c> in a third.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class DashboardBrowserTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);

@@ -12,6 +12,7 @@ namespace LotteryActors.Cli.Tests.Dashboard;
 /// slots and the units it runs as they are leased, pushed without a reload, and a node that leaves as left;
 /// <c>/api/cluster</c> says the same.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class DashboardClusterTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);

@@ -9,6 +9,7 @@ namespace LotteryActors.Cli.Tests.Dashboard;
 /// Scrapes <c>/metrics</c> of a real search (lottery.runtime.metrics.port) and of <c>lottery serve</c> while the
 /// search runs, and reads every scrape with a strict Prometheus text-format parser.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class MetricsTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);

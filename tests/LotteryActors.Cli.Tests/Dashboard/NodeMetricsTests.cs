@@ -9,6 +9,7 @@ namespace LotteryActors.Cli.Tests.Dashboard;
 /// <c>/metrics</c> when lottery.runtime.metrics.port is set: scraped while <c>lottery submit --wait</c> follows a tiny
 /// search, every scrape read with the strict Prometheus text-format parser.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class NodeMetricsTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);

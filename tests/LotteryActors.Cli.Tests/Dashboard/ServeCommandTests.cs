@@ -6,6 +6,7 @@ using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Cli.Tests.Dashboard;
 
+[Trait("Tier", "EndToEnd")]
 public sealed class ServeCommandTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);

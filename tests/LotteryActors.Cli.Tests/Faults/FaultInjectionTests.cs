@@ -9,6 +9,7 @@ namespace LotteryActors.Cli.Tests.Faults;
 /// code 5 and nothing journaled lost or journaled as a ticket's fate; once the fault is removed, the same command
 /// ends with exactly the runs (hashes and accuracies) and ensembles of the undisturbed search (the class fixture).
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class FaultInjectionTests(CompletedSearch undisturbed) : IClassFixture<CompletedSearch>
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);

@@ -7,6 +7,7 @@ namespace LotteryActors.Cli.Tests.Faults;
 /// <c>status</c> reads without writing and tells running from interrupted from completed by the search's lock; a
 /// search whose tickets failed for scientific reasons exits 4, and <c>resume --retry-failed</c> runs them again.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class StatusAndFailedTicketsTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);

@@ -3,6 +3,7 @@ using LotteryActors.Cli.Tests.Support;
 namespace LotteryActors.Cli.Tests.Output;
 
 /// <summary>What a person sees on the console: no Akka internals; an unwritable log file, said once.</summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class ConsoleLoggingTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);

@@ -7,6 +7,7 @@ namespace LotteryActors.Cli.Tests.Output;
 /// A real search logging to Seq (a local listener that speaks its ingestion API): events arrive as CLEF with the
 /// search's properties as properties, not text, and the API key from the environment arrives as Seq's header.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class SeqLoggingTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);

@@ -8,6 +8,7 @@ namespace LotteryActors.Cli.Tests.Search;
 /// keep it) is the same search, while a copy that differs in one label is refused with one line and exit 7,
 /// before anything is trained or journaled.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class DatasetCopyTests : IDisposable
 {
     private const string FashionMnist = "/usr/share/datasets/fashion-mnist";

@@ -6,6 +6,7 @@ namespace LotteryActors.Cli.Tests.Search;
 /// The promise to users: kill -9 a search at any moment, run the same command again, and end with exactly the
 /// results an uninterrupted run gives, with every run journaled once.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class KillAndResumeTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);

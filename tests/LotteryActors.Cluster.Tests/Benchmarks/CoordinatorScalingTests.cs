@@ -12,6 +12,7 @@ namespace LotteryActors.Cluster.Tests.Benchmarks;
 /// The coordinator's scaling simulation at a small size, against a real PostgreSQL: what it reports must be what
 /// its journal holds. Its timings are the bench's business (<c>lottery bench coordinator</c>), not checked here.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class CoordinatorScalingTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
     private const int SnapshotEvery = 40;

@@ -19,6 +19,7 @@ namespace LotteryActors.Cluster.Tests.Coordinator;
 /// Several real nodes in one process (their own ActorSystems on 127.0.0.1, port 0) around the singleton coordinator
 /// on a real PostgreSQL journal, training the synthetic dataset for real.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
     [PostgresFact]
@@ -42,6 +43,25 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         var completed = Assert.Single(journal.OfType<WorkCompleted>(), c => c.WorkId == silent.WorkId);
         Assert.NotEqual("silent", completed.Node);
         EveryUnitCompletedOnce(lab, journal, spec);
+    }
+
+    /// <summary>
+    /// A node the cluster removes loses its leases at once, not at their deadline, which here is an hour away. The
+    /// lease is taken in the name of a live member that trains nothing (a second coordinator node), which then
+    /// leaves: only its removal can end the lease.
+    /// </summary>
+    [PostgresFact]
+    public async Task A_removed_nodes_leases_end_at_its_removal_long_before_their_deadline()
+    {
+        await using var lab = new Lab(postgres.Server, Lab.Timing with { LeaseTimeout = TimeSpan.FromHours(1) });
+        var coordinator = await lab.Start("coordinator");
+        var leaving = await lab.Start("coordinator");
+        var (offer, _) = await SubmitAndLeaseTheInit(lab, coordinator, Hand.Spec(seed: 13), leaving.Id);
+
+        await leaving.DisposeAsync();
+
+        var ended = Assert.Single((await JournalWhen(lab, j => j.OfType<LeaseEnded>().Any())).OfType<LeaseEnded>());
+        Assert.Equal((offer.WorkId, leaving.Id, LeaseEndReason.NodeLeft), (ended.WorkId, ended.Node, ended.Reason));
     }
 
     [PostgresFact]

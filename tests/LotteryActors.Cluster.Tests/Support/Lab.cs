@@ -31,8 +31,13 @@ public sealed class Lab : IAsyncDisposable
     private readonly DatasetSplits data = SyntheticData.Splits();
     private readonly string home = Path.Combine(Path.GetTempPath(), $"lottery-lab-{Guid.NewGuid():N}");
 
-    public Lab(TempPostgres server)
+    private readonly WorkTiming timing;
+
+    /// <param name="timing">The coordinator's clocks; <see cref="Timing"/>'s short ones unless a test needs others.
+    /// </param>
+    public Lab(TempPostgres server, WorkTiming? timing = null)
     {
+        this.timing = timing ?? Timing;
         TorchSharp.torch.set_num_threads(1);
         ConnectionString = server.NewDatabase();
         Store = new ArtifactStore(Path.Combine(home, "artifacts"));
@@ -79,7 +84,7 @@ public sealed class Lab : IAsyncDisposable
     /// <summary>The settings of a node of this lab: its database, home and store, the short clocks.</summary>
     public (ClusterSettings Cluster, RuntimeSettings Runtime) Settings(string roles, int slots, int snapshotEvery) =>
         (new ClusterSettings(roles.Split(','), "127.0.0.1", "127.0.0.1", 0, [], "keep-majority",
-            StableAfter: TimeSpan.FromSeconds(2), JoinTimeout: TimeSpan.FromMinutes(1), Timing, snapshotEvery),
+            StableAfter: TimeSpan.FromSeconds(2), JoinTimeout: TimeSpan.FromMinutes(1), timing, snapshotEvery),
             Runtime(slots));
 
     /// <summary>A lab machine's runtime settings: this lab's journal, home and artifacts.</summary>

@@ -7,6 +7,7 @@ namespace LotteryActors.Cli.Tests.Output.Progress;
 /// A real search whose stderr is a pipe, as in CI: one line per finished run, a progress line on the configured
 /// interval (each well formed; an ETA only with a measured rate), and no per-chunk percentages.
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed partial class NonTerminalProgressTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
