@@ -16,6 +16,7 @@ namespace LotteryActors.Cli.Tests.Compatibility;
 /// <item>uninterrupted.json: what that release's `search --json` printed for the same spec run without a stop.</item>
 /// </list>
 /// </summary>
+[Trait("Tier", "EndToEnd")]
 public sealed class OldJournalTests : IDisposable
 {
     private const string SearchId = "181d5e2f7026faf5";
