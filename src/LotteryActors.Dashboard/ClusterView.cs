@@ -31,7 +31,7 @@ public sealed record ClusterView(IReadOnlyList<NodeView> Nodes, int Waiting)
 
     private static LeasedUnit Unit(OpenUnit unit, Lease lease) => unit.Item.Run is { } run
         ? new LeasedUnit(unit.SearchId, run.Ticket.ToString(), run.Round, SpecNames.Of(run.Kind), lease.Deadline)
-        : new LeasedUnit(unit.SearchId, $"w{unit.Item.WidthIndex}", null, "init", lease.Deadline);
+        : new LeasedUnit(unit.SearchId, unit.Item.InitLabel, null, "init", lease.Deadline);
 }
 
 /// <param name="Node">The node's id: its address and incarnation (a restarted node is a new node).</param>
@@ -42,5 +42,5 @@ public sealed record ClusterView(IReadOnlyList<NodeView> Nodes, int Waiting)
 public sealed record NodeView(string Node, string Address, int? Slots, int Used, int? Free, string State,
     DateTimeOffset? Since, DateTimeOffset? LeftAt, IReadOnlyList<LeasedUnit> Units);
 
-/// <summary>A unit a node holds: a ticket's run (round and kind), or the init draw of a width (no round).</summary>
+/// <summary>A unit a node holds: a ticket's run (round and kind), or an init draw (no round).</summary>
 public sealed record LeasedUnit(string Search, string Ticket, int? Round, string Kind, DateTimeOffset Deadline);

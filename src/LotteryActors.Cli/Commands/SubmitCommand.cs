@@ -36,10 +36,6 @@ public static class SubmitCommand
             var setup = ClusterSetup.Load(parse.GetValue(config));
             // Trainer nodes check the spec against their own copy of the dataset; this machine may have none.
             var spec = SearchSpecReader.Read(setup.Config);
-            // The cluster's work items name an init by its width only (WorkItem.v1), so it draws one init per width.
-            if (spec.Inits > 1)
-                throw new SpecException($"{SpecValidator.Root}.inits-per-width",
-                    $"is {spec.Inits}; a cluster search draws one init per width so far: run it with `lottery search`");
             var client = setup.Cluster with { Roles = [], Port = 0 };
             SearchAccepted accepted;
             await using (var node = await NodeLauncher.StartAsync(client, setup.Runtime, CommandSetup.AkkaOverrides,

@@ -19,29 +19,32 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     /// The version of the cluster protocol, announced by every node as Akka's <c>app-version</c>: raised whenever a
     /// remote message gets a new manifest, so that a joining node sees at once that a member speaks one it cannot
     /// read (2: offers and results carry the dataset fingerprint; 3: renewals and progress answers carry each
-    /// training run's iterations and examples/s; 4: results carry how their runs were trained). Nodes before it
-    /// announced their assembly version.
+    /// training run's iterations and examples/s; 4: results carry how their runs were trained; 5: an init draw names
+    /// which of its width's inits it draws). Nodes before it announced their assembly version.
     /// </summary>
-    public const string ProtocolVersion = "4";
+    public const string ProtocolVersion = "5";
 
     public static readonly IReadOnlyDictionary<string, Type> TypesByManifest = new Dictionary<string, Type>
     {
         ["SearchSubmitted.v1"] = typeof(SearchSubmitted),
-        // v2 of the four below: a unit may be a search's ensembles (WorkItem.Ensembles, WorkOutput.Ensemble).
-        ["WorkQueued.v2"] = typeof(WorkQueued),
+        // v2: a unit may be a search's ensembles (WorkItem.Ensembles, WorkOutput.Ensemble); v3: an init draw names
+        // its init (WorkItem.InitIndex), which an older reader would take for init 0.
+        ["WorkQueued.v3"] = typeof(WorkQueued),
         ["WorkLeased.v1"] = typeof(WorkLeased),
         ["LeasesRenewed.v1"] = typeof(LeasesRenewed),
         ["LeaseEnded.v2"] = typeof(LeaseEnded),
         // v3: a run's completion says how it was trained.
         ["WorkCompleted.v3"] = typeof(WorkCompleted),
         ["WorkFailed.v1"] = typeof(WorkFailed),
-        ["CoordinatorSnapshot.v1"] = typeof(CoordinatorSnapshot),
+        // v2: its queued init draws may name an init other than 0, as WorkQueued.v3.
+        ["CoordinatorSnapshot.v2"] = typeof(CoordinatorSnapshot),
         ["TrainerRegistered.v1"] = typeof(TrainerRegistered),
         ["TrainerLeft.v1"] = typeof(TrainerLeft),
         ["SubmitSearch.v1"] = typeof(SubmitSearch),
         ["SearchAccepted.v1"] = typeof(SearchAccepted),
         ["WorkRequested.v1"] = typeof(WorkRequested),
-        ["WorkOffered.v2"] = typeof(WorkOffered),
+        // v3: an init draw names its init. Remote, never journaled: a node of the older protocol is refused.
+        ["WorkOffered.v3"] = typeof(WorkOffered),
         // v1 had no progress. Remote, never journaled: a node of the older protocol is refused, as below.
         ["LeasesHeld.v2"] = typeof(LeasesHeld),
         // v2 carried no training setup. Remote, never journaled: a node of the older protocol is refused.
@@ -50,21 +53,24 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["WorkAbandoned.v1"] = typeof(WorkAbandoned),
         ["WorkRefused.v1"] = typeof(WorkRefused),
         ["ProgressRequested.v1"] = typeof(ProgressRequested),
-        // v1 had no running units, v2 no progress per unit. A remote message, never journaled: a node of the older
-        // protocol is refused.
-        ["SearchProgress.v3"] = typeof(SearchProgress),
+        // v1 had no running units, v2 no progress per unit, v3 no init index on a running init draw. A remote
+        // message, never journaled: a node of the older protocol is refused.
+        ["SearchProgress.v4"] = typeof(SearchProgress),
     };
 
     /// <summary>
     /// Journal entries written by earlier versions, still read so a journal outlives an upgrade: a v1 completion has
     /// no dataset fingerprint and a v2 one no training setup, a v1 lease end no wrong-dataset reason, and a v1 unit
-    /// or output lacks the ensemble fields, which read as null (no ensemble unit existed). Remote messages get no such
+    /// or output lacks the ensemble fields, which read as null (no ensemble unit existed), and a v2 unit or v1 snapshot
+    /// names no init index, which reads as init 0 (every width had one init). Remote messages get no such
     /// entry: a node of an older protocol version is refused by name rather than trusted with a check it does not
     /// make.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, Type> OlderJournalManifests = new Dictionary<string, Type>
     {
         ["WorkQueued.v1"] = typeof(WorkQueued),
+        ["WorkQueued.v2"] = typeof(WorkQueued),
+        ["CoordinatorSnapshot.v1"] = typeof(CoordinatorSnapshot),
         ["LeaseEnded.v1"] = typeof(LeaseEnded),
         ["WorkCompleted.v1"] = typeof(WorkCompleted),
         ["WorkCompleted.v2"] = typeof(WorkCompleted),

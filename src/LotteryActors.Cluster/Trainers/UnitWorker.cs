@@ -79,7 +79,7 @@ public sealed class UnitWorker : ReceiveActor
         }
         if (unit.Item.Kind == WorkKind.Init)
         {
-            var init = runner.DrawInit(unit.Item.WidthIndex);
+            var init = runner.DrawInit(unit.Item.InitToDraw);
             Finish(WorkOutput.Drawn(init, runner.DenseMask(init)));
             return;
         }

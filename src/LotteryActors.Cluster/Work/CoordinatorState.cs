@@ -59,7 +59,7 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
     };
 
     /// <summary>
-    /// Takes a search: its first units (one init draw per width) are queued. A spec submitted again changes
+    /// Takes a search: its first units (the draw of each width's inits) are queued. A spec submitted again changes
     /// nothing, so a client that re-sends after a lost reply never registers a search twice.
     /// </summary>
     public IReadOnlyList<IClusterEvent> Submit(SearchSpec spec, DateTimeOffset now)
@@ -68,7 +68,7 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
         if (Searches.ContainsKey(id))
             return [];
         var events = new List<IClusterEvent> { new SearchSubmitted(id, CanonicalSpec.ToJson(spec), now) };
-        events.AddRange(Enumerable.Range(0, spec.Model.Widths.Count).Select(w => Enqueue(id, WorkItem.Init(w), now)));
+        events.AddRange(spec.InitIds().Select(i => Enqueue(id, WorkItem.Init(i), now)));
         return events;
     }
 
@@ -126,7 +126,7 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
         var search = after.Searches[unit.SearchId];
         IEnumerable<TicketId> opened = unit.Item.Kind switch
         {
-            WorkKind.Init => search.Spec!.Tickets().Where(t => t.WidthIndex == unit.Item.WidthIndex),
+            WorkKind.Init => search.Spec!.Tickets().Where(t => search.Spec.InitOf(t) == unit.Item.InitToDraw),
             WorkKind.Train => [unit.Item.Run!.Ticket],
             _ => [],
         };
@@ -198,7 +198,8 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
             search = search.Apply(new SetupRecorded(setup, c.OccurredAt));
         var output = c.Output;
         if (output.Init is { } init)
-            return search.Apply(new InitDrawn(item.WidthIndex, init.InitHash, init.DenseMaskHash, c.OccurredAt));
+            return search.Apply(new InitDrawn(item.WidthIndex, init.InitHash, init.DenseMaskHash, c.OccurredAt,
+                item.InitIndex));
         if (output.Ensemble is { } report)
             return search.Apply(new EnsembleEvaluated(report, c.OccurredAt)).Apply(new SearchCompleted(c.OccurredAt));
         var ticket = item.Run!.Ticket;
@@ -208,8 +209,8 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
         return next.NextUnit(ticket) is null ? next.Apply(new TicketFinished(ticket, c.OccurredAt)) : next;
     }
 
-    /// <summary>A unit that failed for good fails what waits on it: its ticket, or every open ticket of the width
-    /// whose init could not be drawn. A search whose ensemble unit failed for good ends without ensembles (its
+    /// <summary>A unit that failed for good fails what waits on it: its ticket, or every open ticket of the init
+    /// that could not be drawn. A search whose ensemble unit failed for good ends without ensembles (its
     /// runs are all journaled; the failure and its reason are in the journal), so no client follows it for ever.
     /// </summary>
     private static SearchState Fail(SearchState search, WorkItem item, WorkFailed f)
@@ -218,7 +219,7 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
             return search.Apply(new SearchCompleted(f.OccurredAt));
         var tickets = item.Run is { } run
             ? [run.Ticket]
-            : search.OpenTickets().Where(t => t.WidthIndex == item.WidthIndex).ToList();
+            : search.OpenTickets().Where(t => search.Spec!.InitOf(t) == item.InitToDraw).ToList();
         var reason = $"{item} was given back {f.GiveBacks} time(s) for faults outside its science; last: {f.Reason}";
         return tickets.Aggregate(search, (s, t) => s.Apply(new TicketFailed(t, reason, f.GiveBacks, f.OccurredAt)));
     }

@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization;
 using LotteryActors.Actors.Ensembles;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Cluster.Work;
 
@@ -23,12 +25,27 @@ public enum WorkKind
 /// <summary>
 /// A unit of work as it crosses nodes and lives in the journal: hashes and numbers only. <see cref="Run"/> is set
 /// for <see cref="WorkKind.Train"/>, <see cref="Ensembles"/> (the planned levels, each a few hashes) for
-/// <see cref="WorkKind.Ensemble"/>, and neither for an init draw.
+/// <see cref="WorkKind.Ensemble"/>, and neither for an init draw, which names its init by
+/// <see cref="WidthIndex"/> and <see cref="InitIndex"/> (inits-per-width; left out of the JSON when 0, so the units
+/// of a search with one init per width are written as before WorkQueued.v3).
 /// </summary>
 public sealed record WorkItem(WorkKind Kind, int WidthIndex, WorkUnit? Run,
-    IReadOnlyList<EnsembleMembers>? Ensembles = null)
+    IReadOnlyList<EnsembleMembers>? Ensembles = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int InitIndex = 0)
 {
-    public static WorkItem Init(int widthIndex) => new(WorkKind.Init, widthIndex, null);
+    public static WorkItem Init(int widthIndex, int initIndex = 0) =>
+        new(WorkKind.Init, widthIndex, null, InitIndex: initIndex);
+
+    public static WorkItem Init(InitId init) => Init(init.WidthIndex, init.Index);
+
+    /// <summary>The init an init draw draws.</summary>
+    [JsonIgnore]
+    public InitId InitToDraw => new(WidthIndex, InitIndex);
+
+    /// <summary>The init draw as progress views name it: "w1" for a width's first init (as before a width could
+    /// have several), "w1-i2" for another.</summary>
+    [JsonIgnore]
+    public string InitLabel => InitIndex == 0 ? $"w{WidthIndex}" : InitToDraw.ToString();
 
     public static WorkItem Train(WorkUnit run) => new(WorkKind.Train, run.Ticket.WidthIndex, run);
 
@@ -42,14 +59,15 @@ public sealed record WorkItem(WorkKind Kind, int WidthIndex, WorkUnit? Run,
     {
         WorkKind.Train => $"{searchId}/{Run!.Ticket}/r{Run.Round}/{Training.Spec.SpecNames.Of(Run.Kind)}",
         WorkKind.Ensemble => $"{searchId}/ensembles",
-        _ => $"{searchId}/init/w{WidthIndex}",
+        // Init 0 keeps the id it had before a width could have several inits.
+        _ => InitIndex == 0 ? $"{searchId}/init/w{WidthIndex}" : $"{searchId}/init/w{WidthIndex}/i{InitIndex}",
     };
 
     public override string ToString() => Kind switch
     {
         WorkKind.Train => Run!.ToString(),
         WorkKind.Ensemble => $"ensembles at {Ensembles!.Count} level(s)",
-        _ => $"init of width {WidthIndex}",
+        _ => InitIndex == 0 ? $"init of width {WidthIndex}" : $"init {InitIndex} of width {WidthIndex}",
     };
 }
 

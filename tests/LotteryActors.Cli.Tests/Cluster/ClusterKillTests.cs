@@ -14,7 +14,8 @@ namespace LotteryActors.Cli.Tests.Cluster;
 /// and with the weights hashes and accuracies of a single-node <c>lottery search</c> of the same spec: a lost
 /// lease, a crashed singleton and its recovery from the journal change nothing a scientist can see. The same holds
 /// for trainer nodes that stack, against a single node that stacks: a node killed while it holds a stack's runs
-/// loses them to the other, which trains each in its own place of a stack again.
+/// loses them to the other, which trains each in its own place of a stack again. And a search with several inits
+/// per width runs on the cluster as on a single node.
 /// </summary>
 public sealed class ClusterKillTests : IDisposable
 {
@@ -152,6 +153,33 @@ public sealed class ClusterKillTests : IDisposable
         EveryUnitOnceWithTheBaselinesResults(baseline, expectedUnits);
     }
 
+    /// <summary>
+    /// Several inits per width, the protocol every fair comparison needs, each with its dense baseline: the cluster
+    /// draws each init as a unit of its own and opens that init's tickets, and the search ends as on a single node.
+    /// </summary>
+    [PostgresFact]
+    public void A_search_with_two_inits_per_width_ends_on_the_cluster_as_on_a_single_node()
+    {
+        const string twoInits = "lottery.search { inits-per-width = 2, baseline { dense-epochs = 1, patience = 2 } }";
+        var baseline = SingleNodeSearch(engine: "", twoInits);
+        Assert.Equal(2, baseline.Inits.Count);
+        var expectedUnits = baseline.Runs.Count + baseline.Inits.Count + 1;
+        cluster = NewCluster(engine: "");
+        var ports = Enumerable.Range(0, 2).Select(_ => FreePort.Next()).ToArray();
+        var seeds = LocalCluster.Seeds(ports);
+        var coordinator = cluster.Start("coordinator", "coordinator,trainer", ports[0], seeds);
+        var trainer = cluster.Start("trainer", "trainer", ports[1], seeds);
+        foreach (var node in new[] { coordinator, trainer })
+            node.WaitForLog("is up with roles", Limit);
+
+        var followed = CliProcess.Run(Limit, "submit", "--config", SpecFile(seeds, twoInits), "--wait", "--json");
+
+        Assert.True(followed.ExitCode == 0, followed.Stderr);
+        Assert.Equal(baseline.SearchJson, followed.Stdout);
+        Assert.Equal(baseline.Readers, Readers(SpecFile(seeds, twoInits), baseline.SearchId));
+        EveryUnitOnceWithTheBaselinesResults(baseline, expectedUnits);
+    }
+
     private LocalCluster NewCluster(string engine) => new(folder, postgres!.ConnectionString,
         Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf"), NodeHocon + "\n" + engine);
 
@@ -165,9 +193,9 @@ public sealed class ClusterKillTests : IDisposable
         Assert.Equal(expectedUnits, completed.Select(c => c.GetProperty("WorkId").GetString()).Distinct().Count());
         Assert.Single(completed,
             c => c.GetProperty("Output").GetProperty("Ensemble").ValueKind == JsonValueKind.Object);
-        var init = Assert.Single(completed, c => c.GetProperty("Output").GetProperty("Init").ValueKind ==
-            JsonValueKind.Object).GetProperty("Output").GetProperty("Init");
-        Assert.Equal(baseline.Init, init.GetProperty("InitHash").GetString());
+        var inits = completed.Select(c => c.GetProperty("Output").GetProperty("Init"))
+            .Where(i => i.ValueKind == JsonValueKind.Object).Select(i => i.GetProperty("InitHash").GetString()!);
+        Assert.Equal(baseline.Inits.Order(), inits.Order());
         var byUnit = completed.Where(c => c.GetProperty("Output").GetProperty("Run").ValueKind == JsonValueKind.Object)
             .ToDictionary(c => UnitKey(c.GetProperty("Output").GetProperty("Run")));
         var leased = Journal("WorkLeased.v1").GroupBy(l => l.GetProperty("WorkId").GetString()!)
@@ -191,16 +219,18 @@ public sealed class ClusterKillTests : IDisposable
     /// <param name="SearchJson">What <c>search --json</c> printed.</param>
     /// <param name="SearchTables">What <c>search</c> printed, run again once the search was complete.</param>
     /// <param name="Readers">What the reading commands print about the search (<see cref="Readers"/>).</param>
-    private sealed record Baseline(string SearchId, string Init, IReadOnlyList<JsonElement> Runs, string SearchJson,
-        string SearchTables, ReaderOutputs Readers);
+    private sealed record Baseline(string SearchId, IReadOnlyList<string> Inits, IReadOnlyList<JsonElement> Runs,
+        string SearchJson, string SearchTables, ReaderOutputs Readers);
 
     /// <summary>What <c>status</c> (tables and --json) and <c>compare --json</c> print about one search.</summary>
     private sealed record ReaderOutputs(string Status, string StatusJson, string CompareJson);
 
-    /// <summary>The reference: <c>lottery search</c> of the same spec in one process on SQLite.</summary>
-    private static Baseline SingleNodeSearch(string engine)
+    /// <summary>The reference: <c>lottery search</c> of the same spec (<see cref="SearchWorkspace.Search"/> with
+    /// <paramref name="search"/>) in one process on SQLite.</summary>
+    private static Baseline SingleNodeSearch(string engine, string search = "")
     {
-        using var workspace = new SearchWorkspace($"lottery.runtime.torch-threads = {TorchThreads}\n{engine}");
+        using var workspace =
+            new SearchWorkspace($"lottery.runtime.torch-threads = {TorchThreads}\n{engine}\n{search}");
         var result = CliProcess.Run(Limit, "search", "--config", workspace.ConfigPath, "--json");
         Assert.True(result.ExitCode == 0, result.Stderr);
         var tables = CliProcess.Run(Limit, "search", "--config", workspace.ConfigPath);
@@ -210,7 +240,7 @@ public sealed class ClusterKillTests : IDisposable
         // The outputs the cluster must match hold ensembles: equal documents without them would prove little.
         Assert.True(JsonDocument.Parse(result.Stdout).RootElement.GetProperty("ensemble").GetProperty("levels")
             .GetArrayLength() > 0, result.Stdout);
-        return new Baseline(searchId, journaled.Init, journaled.Runs, result.Stdout, tables.Stdout,
+        return new Baseline(searchId, journaled.Inits, journaled.Runs, result.Stdout, tables.Stdout,
             Readers(workspace.ConfigPath, searchId));
     }
 
@@ -227,13 +257,15 @@ public sealed class ClusterKillTests : IDisposable
             Run("compare", searchId, "--json"));
     }
 
-    /// <summary>The baseline's own search (<see cref="SearchWorkspace.Search"/>): the same spec, so the same id.</summary>
-    private string SpecFile(string seeds)
+    /// <summary>The baseline's own search (<see cref="SearchWorkspace.Search"/> with <paramref name="search"/>): the
+    /// same spec, so the same id.</summary>
+    private string SpecFile(string seeds, string search = "")
     {
         var spec = Path.Combine(folder, "spec.conf");
         File.WriteAllText(spec, $$"""
             include "{{Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf")}}"
             {{SearchWorkspace.Search}}
+            {{search}}
             lottery.runtime {
               home = "{{Path.Combine(folder, "client")}}"
               connection-string = "{{postgres!.ConnectionString}}"

@@ -101,22 +101,6 @@ public sealed class NodeCommandTests : IDisposable
         Assert.Contains("is a seed node running and reachable", result.Stderr);
     }
 
-    /// <summary>
-    /// Cluster work items name an init by its width only, so a spec with several inits per width must be refused
-    /// before the client joins: the seed node here does not exist, and waiting for it would end in exit 5 instead.
-    /// </summary>
-    [Fact]
-    public void A_submitted_spec_with_several_inits_per_width_is_refused_with_exit_2_before_joining()
-    {
-        var result = Run("submit", $"lottery.search.inits-per-width = 2\nlottery.cluster {{ port = 0, " +
-                                   $"seed-nodes = \"127.0.0.1:{ClosedPort()}\", join-timeout = 60s }}");
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("error: invalid setting 'lottery.search.inits-per-width': is 2", result.Stderr);
-        Assert.Contains("run it with `lottery search`", result.Stderr);
-        Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));
-    }
-
     private CliResult Node(string settings) => Run("node", settings);
 
     private CliResult Run(string command, string settings)

@@ -4,8 +4,12 @@ using Microsoft.Data.Sqlite;
 namespace LotteryActors.Cli.Tests.Support;
 
 /// <summary>The artifact hashes the journal names, read straight from its SQLite rows.</summary>
-internal sealed record Journaled(string Init, IReadOnlyList<JsonElement> Runs, IReadOnlyList<string> All)
+internal sealed record Journaled(IReadOnlyList<string> Inits, IReadOnlyList<JsonElement> Runs,
+    IReadOnlyList<string> All)
 {
+    /// <summary>The search's one shared init (a search of one width and one init per width).</summary>
+    public string Init => Assert.Single(Inits);
+
     public static Journaled Read(string journalPath)
     {
         using var connection = new SqliteConnection($"Data Source={journalPath};Mode=ReadOnly;Pooling=False");
@@ -20,7 +24,7 @@ internal sealed record Journaled(string Init, IReadOnlyList<JsonElement> Runs, I
             .Select(h => h.GetString()!)
             .Distinct()
             .ToList();
-        return new Journaled(Assert.Single(inits).GetProperty("InitHash").GetString()!, runs, all);
+        return new Journaled(inits.Select(i => i.GetProperty("InitHash").GetString()!).ToList(), runs, all);
     }
 
     public string Weights(string ticket, int round, string kind) =>

@@ -49,6 +49,9 @@ public sealed class ClusterSerializerTests() : TestKit(ClusterSerializer.Hocon)
     [InlineData("SearchProgress.v2")]
     // A node from before results said how their runs were trained.
     [InlineData("WorkDone.v2")]
+    // A node from before a width could have several inits: it would draw init 0 for any init.
+    [InlineData("WorkOffered.v2")]
+    [InlineData("SearchProgress.v3")]
     public void A_message_from_another_protocol_version_is_refused_by_name(string manifest)
     {
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new WorkAcknowledged("x"));
@@ -79,7 +82,7 @@ public sealed class ClusterSerializerTests() : TestKit(ClusterSerializer.Hocon)
     [Fact]
     public void An_offer_carries_hashes_and_numbers_well_inside_a_remote_frame()
     {
-        var offer = (WorkOffered)SampleMessages.For("WorkOffered.v2");
+        var offer = (WorkOffered)SampleMessages.For("WorkOffered.v3");
         var bytes = Sys.Serialization.FindSerializerFor(offer).ToBinary(offer);
         Assert.InRange(bytes.Length, 1, 128_000 / 10);
         Assert.Equal(WorkKind.Train, offer.Item.Kind);

@@ -25,14 +25,19 @@ public static class SampleMessages
 
     private static readonly string RunId = Run.IdIn(Spec.SearchId);
 
+    /// <summary>The draw of a width's second init (inits-per-width = 2): pins the init index's place.</summary>
+    private static readonly WorkItem SecondInit = WorkItem.Init(0, 1);
+
     /// <summary>
     /// A registered node and a search whose init is done: one run done, one given back once, and a lease that ended
     /// because the node has another copy of the data (so every part of the state is in the snapshot).
     /// </summary>
-    private static CoordinatorState SnapshotState()
+    /// <param name="inits">Inits per width: with 2, the second init's draw is still queued in the snapshot.</param>
+    private static CoordinatorState SnapshotState(int inits = 1)
     {
         var init = WorkItem.Init(0).IdIn(Spec.SearchId);
-        var state = CoordinatorState.Empty.Fold(CoordinatorState.Empty.Submit(Spec, T0));
+        var spec = inits == 1 ? Spec : Spec with { InitsPerWidth = inits };
+        var state = CoordinatorState.Empty.Fold(CoordinatorState.Empty.Submit(spec, T0));
         state = state.Fold(state.Register(Node, 1, T0));
         state = state.Fold([new WorkLeased(init, Node, T0.AddSeconds(60), T0)]);
         state = state.Fold(state.Complete(Node, init, Output(WorkItem.Init(0)), T0.AddSeconds(10)));
@@ -55,6 +60,7 @@ public static class SampleMessages
     public static object For(string manifest) => manifest switch
     {
         "SearchSubmitted.v1" => new SearchSubmitted(Spec.SearchId, CanonicalSpec.ToJson(Spec), T0),
+        "WorkQueued.v3" => new WorkQueued(SecondInit.IdIn(Spec.SearchId), Spec.SearchId, SecondInit, T0),
         "WorkQueued.v2" => new WorkQueued(EnsemblesId, Spec.SearchId, Ensembles, T0),
         "WorkQueued.v1" => new WorkQueued(RunId, Spec.SearchId, Run, T0),
         "WorkLeased.v1" => new WorkLeased(RunId, Node, T0.AddSeconds(60), T0),
@@ -73,13 +79,14 @@ public static class SampleMessages
         },
         "WorkCompleted.v1" => new WorkCompleted(RunId, Node, Output(Run), T0.AddSeconds(50)),
         "WorkFailed.v1" => new WorkFailed(RunId, "IOException: No space left on device", 3, T0.AddSeconds(55)),
+        "CoordinatorSnapshot.v2" => CoordinatorSnapshot.From(SnapshotState(inits: 2)),
         "CoordinatorSnapshot.v1" => CoordinatorSnapshot.From(SnapshotState()),
         "TrainerRegistered.v1" => new TrainerRegistered(Node, Slots: 4, T0),
         "TrainerLeft.v1" => new TrainerLeft(Node, T0.AddSeconds(70)),
         "SubmitSearch.v1" => new SubmitSearch(CanonicalSpec.ToJson(Spec)),
         "SearchAccepted.v1" => new SearchAccepted(Spec.SearchId, AlreadyKnown: true),
         "WorkRequested.v1" => new WorkRequested(Node, Slots: 4, Busy: 1),
-        "WorkOffered.v2" => new WorkOffered(RunId, Spec.SearchId, CanonicalSpec.ToJson(Spec), Run, T0.AddSeconds(60))
+        "WorkOffered.v3" => new WorkOffered(RunId, Spec.SearchId, CanonicalSpec.ToJson(Spec), Run, T0.AddSeconds(60))
         {
             DatasetFingerprint = Hash("dataset"),
         },
@@ -96,10 +103,11 @@ public static class SampleMessages
             "search ba3371e12189c242 was recorded with a dataset whose fingerprint is 6a1a3ae8a1d1, but the copy " +
             "at data/mnist has 0b5f7e2d9c44; point lottery.search.dataset.path at the same files"),
         "ProgressRequested.v1" => new ProgressRequested(Spec.SearchId),
-        "SearchProgress.v3" => new SearchProgress(Spec.SearchId, Known: true, Done: 5, Total: 14, Finished: false,
+        "SearchProgress.v4" => new SearchProgress(Spec.SearchId, Known: true, Done: 5, Total: 14, Finished: false,
             [
                 new RunningWork(Node, Run, new TrainingProgress(Iteration: 1200, TotalIterations: 3000, 4321.5)),
                 new RunningWork(Node, WorkItem.Init(1), Progress: null),
+                new RunningWork(Node, SecondInit, Progress: null),
             ]),
         _ => throw new ArgumentOutOfRangeException(nameof(manifest), manifest, "no sample for this manifest"),
     };

@@ -16,8 +16,6 @@ namespace LotteryActors.Training.Tests.Engines;
 /// </summary>
 public sealed class StackedEngineTests : IDisposable
 {
-    private const double WeightTolerance = 1e-4;
-
     private static readonly SearchSpec Spec = SyntheticSpec.Search() with
     {
         Dataset = new DatasetSpec(DatasetName.FashionMnist, "/usr/share/datasets/fashion-mnist", 100, 600, 200),
@@ -52,7 +50,7 @@ public sealed class StackedEngineTests : IDisposable
     }
 
     [Fact]
-    public void Every_member_of_a_stack_gets_the_weights_metrics_and_artifacts_it_gets_alone_to_float_tolerance()
+    public void Every_member_of_a_stack_gets_the_weights_metrics_and_masks_it_gets_alone_to_float_tolerance()
     {
         var roundZero = runner.RoundZero();
         var aloneZero = new SeparateEngine(runner).TrainAll(roundZero);
@@ -68,29 +66,14 @@ public sealed class StackedEngineTests : IDisposable
         var together = stacked.TrainAll(units, chunkIterations: 7);
         var alone = aloneZero.Concat(new SeparateEngine(runner).TrainAll(roundOne)).ToList();
 
-        var largest = 0.0;
+        var (largest, nearTies) = (0.0, 0);
         foreach (var (a, s) in alone.Zip(together))
         {
-            Assert.Equal(a.Unit, s.Unit);
-            var (x, y) = (a.Result!, s.Result!);
-            Assert.Equal((x.Density, x.Control), (y.Density, y.Control));
-            var (m, n) = (x.Metrics, y.Metrics);
-            Assert.Equal((m.Iterations, m.EarlyStopIteration), (n.Iterations, n.EarlyStopIteration));
-            foreach (var (p, q) in new[] { (m.ValidationAccuracy, n.ValidationAccuracy),
-                         (m.TestAccuracy, n.TestAccuracy), (m.BestValidationAccuracy, n.BestValidationAccuracy),
-                         (m.TestAccuracyAtEarlyStop, n.TestAccuracyAtEarlyStop) })
-                Assert.Equal(p, q, 1e-9);
-            Assert.Equal(m.ValidationLoss, n.ValidationLoss, 1e-4);
-            Assert.Equal(m.TrainLoss, n.TrainLoss, 1e-4);
-            largest = Math.Max(largest, TensorAssert.LargestDifference(runner.Store, x.WeightsHash, y.WeightsHash));
-            Assert.Equal(x.RewindHash is null, y.RewindHash is null);
-            if (x.RewindHash is not null)
-                largest = Math.Max(largest, TensorAssert.LargestDifference(runner.Store, x.RewindHash, y.RewindHash!));
-            if (x.NextMaskHash is not null)
-                Assert.Equal(x.NextMaskHash, y.NextMaskHash);
+            var agreement = EngineAgreement.Assert(runner.Store, Spec.Pruning, a.Result!, s.Result!);
+            (largest, nearTies) = (Math.Max(largest, agreement.Largest), nearTies + agreement.NearTies);
         }
-        output.WriteLine($"largest weight difference, stacked against alone: {largest:E2}");
-        Assert.InRange(largest, 0, WeightTolerance);
+        output.WriteLine($"largest weight difference, stacked against alone: {largest:E2}; " +
+            $"next-mask entries at the threshold that fell the other way: {nearTies}");
     }
 
     [Fact]

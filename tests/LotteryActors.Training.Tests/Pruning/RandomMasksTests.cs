@@ -6,11 +6,12 @@ namespace LotteryActors.Training.Tests.Pruning;
 
 public sealed class RandomMasksTests
 {
-    /// <summary>Layer "a" keeps 7 of 20 (its first 7), layer "b" keeps 3 of 10 (its first 3).</summary>
+    /// <summary>Layer "a" keeps 2 of 20 (its first 2), layer "b" keeps 9 of 10 (its first 9): 11 of 30 in all, so
+    /// every layer at the overall density would keep 7 and 4, and a per-layer rule shows.</summary>
     private static Mask Ticket() => new(new Dictionary<string, Tensor>
     {
-        ["a"] = tensor(Masks.OnesExcept(20, Enumerable.Range(7, 13).ToArray()), [4, 5]),
-        ["b"] = tensor(Masks.OnesExcept(10, Enumerable.Range(3, 7).ToArray())),
+        ["a"] = tensor(Masks.OnesExcept(20, Enumerable.Range(2, 18).ToArray()), [4, 5]),
+        ["b"] = tensor(Masks.OnesExcept(10, 9)),
     });
 
     [Fact]
@@ -20,8 +21,8 @@ public sealed class RandomMasksTests
 
         using var random = RandomMasks.SameLayerDensities(ticket, 5);
 
-        Assert.Equal(7, random.Kept("a"));
-        Assert.Equal(3, random.Kept("b"));
+        Assert.Equal(2, random.Kept("a"));
+        Assert.Equal(9, random.Kept("b"));
         Assert.Equal([4, 5], random.Layers["a"].shape);
         Assert.Equal([10], random.Layers["b"].shape);
         Assert.All(random.Layers.Values.SelectMany(TensorAssert.Values), v => Assert.True(v is 0f or 1f));

@@ -36,7 +36,7 @@ public static class ClusterProgress
         if (item.Run is not { } run)
             return item.Kind == WorkKind.Ensemble
                 ? new UnitProgress("all", null, "ensembles", node, null, null, null)
-                : new UnitProgress($"w{item.WidthIndex}", null, "init", node, null, null, null);
+                : new UnitProgress(item.InitLabel, null, "init", node, null, null, null);
         // Null where the node has not reported the run yet: no percentage, rate or ETA.
         var progress = running.Progress;
         var rate = progress?.ExamplesPerSecond;
