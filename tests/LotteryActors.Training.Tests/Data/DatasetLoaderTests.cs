@@ -82,7 +82,7 @@ public sealed class DatasetLoaderTests : IDisposable
     }
 
     [Fact]
-    public void NormalisationStatesTheConstantsAndSplitsLoadUses()
+    public void Normalisation_states_the_constants_and_splits_Load_uses()
     {
         WriteMnist();
 

@@ -59,7 +59,7 @@ public sealed class TicketExportTests : IDisposable
     }
 
     [Fact]
-    public void TheCardIsTheGoldenFileOfItsFormat()
+    public void The_card_is_the_golden_file_of_its_format()
     {
         var folder = Path.Combine(temp.Path, "export");
 
@@ -74,7 +74,7 @@ public sealed class TicketExportTests : IDisposable
     }
 
     [Fact]
-    public void TrainedWeightsAreTheRoundsWeightsTimesItsMaskAndOnlyWhenAsked()
+    public void Trained_weights_are_the_rounds_weights_times_its_mask_and_only_when_asked()
     {
         var plain = Path.Combine(temp.Path, "plain");
         var withTrained = Path.Combine(temp.Path, "trained");

@@ -16,7 +16,7 @@ public sealed class LayerStepsTests
     [InlineData(ModelFamily.Conv2)]
     [InlineData(ModelFamily.Conv4)]
     [InlineData(ModelFamily.Conv6)]
-    public void TheStepsComputeWhatForwardComputes(ModelFamily family)
+    public void The_steps_compute_what_forward_computes(ModelFamily family)
     {
         using var network = NetworkFactory.Create(family, 0.125, [1, 28, 28], 10);
         var parameters = network.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
@@ -34,7 +34,7 @@ public sealed class LayerStepsTests
     [Theory]
     [InlineData(ModelFamily.Lenet300100)]
     [InlineData(ModelFamily.Conv4)]
-    public void TheStepsUseEveryParameterOnce(ModelFamily family)
+    public void The_steps_use_every_parameter_once(ModelFamily family)
     {
         using var network = NetworkFactory.Create(family, 0.125, [1, 28, 28], 10);
 
