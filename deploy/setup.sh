@@ -2,7 +2,8 @@
 # Installs what LotteryActors needs on a fresh Debian/Ubuntu machine, and nothing that is already there:
 # the Fashion-MNIST package (real data for searches and integration tests) and the PostgreSQL 15 server binaries
 # (tests start their own throwaway server on 127.0.0.1; no cluster is created or started here), and chromium
-# (the dashboard's browser test; Playwright drives /usr/bin/chromium and never downloads a browser).
+# (the dashboard's browser test; Playwright drives /usr/bin/chromium and never downloads a browser), and PyTorch
+# (python3-torch: the end-to-end test of deploy/pytorch/retrain_ticket.py on an exported ticket).
 # The .NET SDK must be on PATH.
 set -euo pipefail
 
@@ -29,6 +30,12 @@ if ! command -v chromium >/dev/null; then
   echo "setup: installing chromium (Debian package; the dashboard's browser test drives it headless)" >&2
   $(need_root) apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $(need_root) apt-get install -y -qq chromium >/dev/null
+fi
+
+if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  echo "setup: installing python3-torch (Debian package; the PyTorch example is tested on an exported ticket)" >&2
+  $(need_root) apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $(need_root) apt-get install -y -qq python3-torch >/dev/null
 fi
 
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 1; }

@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Text.RegularExpressions;
 using LotteryActors.Actors.Hosting;
 using LotteryActors.Actors.Persistence;
+using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Search;
 using LotteryActors.Cli.Output;
+using LotteryActors.Training.Data;
 using LotteryActors.Training.Export;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
@@ -12,8 +14,10 @@ namespace LotteryActors.Cli.Commands;
 
 /// <summary>
 /// <c>export &lt;id&gt; &lt;ticket&gt; --round R --out DIR</c>: finds one journaled ticket at one round and has
-/// <see cref="TicketExport"/> write it under DIR (safetensors and a card). Reads the journal, writes only under DIR,
-/// and never overwrites: a file already there is refused (exit 2).
+/// <see cref="TicketExport"/> write it under DIR (safetensors and a card; <c>--trained</c> adds the trained weights).
+/// Reads the journal and the search's dataset (for the card's input normalisation; another copy than the one the
+/// search recorded is refused, exit 7), writes only under DIR, and never overwrites: a file already there is
+/// refused (exit 2).
 /// </summary>
 public static partial class ExportCommand
 {
@@ -23,10 +27,14 @@ public static partial class ExportCommand
         var ticket = new Argument<string>("ticket") { Description = "Ticket id as status prints it, such as w0-t1" };
         var round = new Option<int>("--round") { Description = "Pruning round (0 is dense)", Required = true };
         var output = new Option<string>("--out") { Description = "Folder to write the ticket into", Required = true };
+        var trained = new Option<bool>("--trained")
+        {
+            Description = "Also write the weights the round trained to, times its mask (trained.safetensors)",
+        };
         var config = CommonOptions.Config();
         var command = new Command("export", "Write one ticket at one round as safetensors with a JSON card")
         {
-            id, ticket, round, output, config,
+            id, ticket, round, output, trained, config,
         };
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {
@@ -38,9 +46,12 @@ public static partial class ExportCommand
             await using (var reader = new SearchJournalReader(setup.Runtime, CommandSetup.AkkaOverrides))
                 state = await reader.ReadStartedAsync(parse.GetValue(id)!);
             var run = Find(state, ticketId, parse.GetValue(round));
+            var normalisation = DatasetLoader.Normalisation(state.Spec!.Dataset);
+            if (state.DatasetMismatch(normalisation.Fingerprint, state.Spec.Dataset.Path) is { } mismatch)
+                throw new DatasetMismatchException(mismatch);
             using var store = NodeBuilder.OpenArtifactStore(setup.Runtime);
-            TicketExport.Write(store, new TicketSource(state.SearchId!, state.Spec!, run,
-                state.InitOf(run.Unit.Ticket).InitHash), folder);
+            TicketExport.Write(store, new TicketSource(state.SearchId!, state.Spec, run,
+                state.InitOf(run.Unit.Ticket).InitHash, normalisation), folder, parse.GetValue(trained));
             Results.Out.WriteLine($"exported {ticketId} round {run.Unit.Round} of search {state.SearchId} " +
                                   $"(density {run.Density:F4}) to {Path.GetFullPath(folder)}");
             return ExitCodes.Success;

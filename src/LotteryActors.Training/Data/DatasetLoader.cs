@@ -10,13 +10,38 @@ namespace LotteryActors.Training.Data;
 /// </summary>
 public static class DatasetLoader
 {
+    /// <summary>Every dataset read here has ten classes (Fashion-MNIST, MNIST, CIFAR-10).</summary>
+    public const int Classes = 10;
+
     public static DatasetSplits Load(DatasetSpec spec, Device? device = null)
     {
-        var (train, test, channels, size) = spec.Name switch
-        {
-            DatasetName.Cifar10 => ReadCifar10(spec.Path),
-            _ => ReadIdx(spec.Path),
-        };
+        var (train, test, channels, size) = Read(spec);
+        var n = Normalise(spec, train, test, channels, size);
+        return new DatasetSplits(
+            ToTensors(train, 0, n.Fit, channels, size, n.Mean, n.Std, device),
+            ToTensors(train, n.Fit, n.Validation, channels, size, n.Mean, n.Std, device),
+            ToTensors(test, 0, n.Test, channels, size, n.Mean, n.Std, device),
+            Classes,
+            n.Fingerprint);
+    }
+
+    /// <summary>The constants and splits <see cref="Load"/> normalises with, without building the tensors: what an
+    /// exported ticket's card tells another framework.</summary>
+    public static PixelNormalisation Normalisation(DatasetSpec spec)
+    {
+        var (train, test, channels, size) = Read(spec);
+        return Normalise(spec, train, test, channels, size);
+    }
+
+    private static (RawSplit Train, RawSplit Test, int Channels, int Size) Read(DatasetSpec spec) => spec.Name switch
+    {
+        DatasetName.Cifar10 => ReadCifar10(spec.Path),
+        _ => ReadIdx(spec.Path),
+    };
+
+    private static PixelNormalisation Normalise(DatasetSpec spec, RawSplit train, RawSplit test, int channels,
+        int size)
+    {
         var trainCount = train.Labels.Length;
         if (spec.TrainSubset > 0)
             trainCount = Math.Min(trainCount, spec.TrainSubset);
@@ -27,11 +52,7 @@ public static class DatasetLoader
 
         var fitCount = trainCount - spec.ValidationSize;
         var (mean, std) = PixelStatistics(train.Pixels, fitCount, channels, size);
-        return new DatasetSplits(
-            ToTensors(train, 0, fitCount, channels, size, mean, std, device),
-            ToTensors(train, fitCount, spec.ValidationSize, channels, size, mean, std, device),
-            ToTensors(test, 0, testCount, channels, size, mean, std, device),
-            classes: 10,
+        return new PixelNormalisation(mean, std, [channels, size, size], fitCount, spec.ValidationSize, testCount,
             DatasetFingerprint.Of(train.Pixels, train.Labels, test.Pixels, test.Labels));
     }
 

@@ -5,7 +5,9 @@ namespace LotteryActors.Training.Export;
 
 /// <summary>
 /// card.json beside an exported ticket: which search, ticket and round it is, the spec that made it, its density and
-/// accuracies, and hashes that tie each file to the journal. <see cref="Format"/> changes when a field does.
+/// accuracies, how its inputs were made and what network its tensors belong to (enough to use it from PyTorch without
+/// reading C#), and hashes that tie each file to the journal. <see cref="Format"/> changes when a field does:
+/// 1 had no <see cref="Preprocessing"/> and <see cref="Architecture"/>; 2 added them (and trained.safetensors).
 /// </summary>
 public sealed record TicketCard(
     int Format,
@@ -20,8 +22,13 @@ public sealed record TicketCard(
     long KeptWeights,
     long PrunableWeights,
     RunMetrics Metrics,
+    TicketPreprocessing Preprocessing,
+    TicketArchitecture Architecture,
     TicketCardHashes Hashes,
-    IReadOnlyDictionary<string, string> Files);
+    IReadOnlyDictionary<string, string> Files)
+{
+    public const int CurrentFormat = 2;
+}
 
 /// <summary>
 /// The journaled artifacts the export came from (SHA-256 of their files, as the journal names them):

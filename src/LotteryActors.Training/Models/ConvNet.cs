@@ -45,6 +45,15 @@ public sealed class ConvNet : PrunableNetwork
 
     public override long ForwardMacsPerExample { get; }
 
+    public override IReadOnlyList<LayerStep> Steps => Enumerable.Range(0, convs.Count)
+        .SelectMany(i => (LayerStep[])(i % 2 == 1
+            ? [LayerStep.Conv2d($"{nameof(convs)}.{i}", 3, 1), LayerStep.Relu, LayerStep.MaxPool2d(2)]
+            : [LayerStep.Conv2d($"{nameof(convs)}.{i}", 3, 1), LayerStep.Relu]))
+        .Concat([
+            LayerStep.Flatten, LayerStep.Linear(nameof(fc1)), LayerStep.Relu, LayerStep.Linear(nameof(fc2)),
+            LayerStep.Relu, LayerStep.Linear(nameof(fc3)),
+        ]).ToList();
+
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();

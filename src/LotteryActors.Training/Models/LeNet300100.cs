@@ -24,6 +24,12 @@ public sealed class LeNet300100 : PrunableNetwork
 
     public override long ForwardMacsPerExample { get; }
 
+    public override IReadOnlyList<LayerStep> Steps { get; } =
+    [
+        LayerStep.Flatten, LayerStep.Linear(nameof(fc1)), LayerStep.Relu, LayerStep.Linear(nameof(fc2)),
+        LayerStep.Relu, LayerStep.Linear(nameof(fc3)),
+    ];
+
     public override Tensor forward(Tensor input)
     {
         using var flat = input.flatten(1);

@@ -15,6 +15,11 @@ public abstract class PrunableNetwork(string name) : nn.Module<Tensor, Tensor>(n
 
     public string OutputWeight => PrunableWeights[^1];
 
+    /// <summary>The forward pass as framework-neutral steps over the state-dict names; <c>forward</c> must do exactly
+    /// this (a test runs the steps against it), because an exported ticket's card tells PyTorch users the same.
+    /// </summary>
+    public abstract IReadOnlyList<LayerStep> Steps { get; }
+
     /// <summary>Multiply-adds of one forward pass over one example, counted densely as the kernels run them.</summary>
     public abstract long ForwardMacsPerExample { get; }
 

@@ -82,6 +82,24 @@ public sealed class DatasetLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Normalisation_states_the_constants_and_splits_Load_uses()
+    {
+        WriteMnist();
+
+        var n = DatasetLoader.Normalisation(Mnist(validation: 4, trainSubset: 20, testSubset: 6));
+        using var splits = DatasetLoader.Load(Mnist(validation: 4, trainSubset: 20, testSubset: 6));
+
+        Assert.Equal((16, 4, 6), (n.Fit, n.Validation, n.Test));
+        Assert.Equal([1, 28, 28], n.ExampleShape);
+        Assert.Equal(splits.Fingerprint, n.Fingerprint);
+        // Another framework applying the stated formula in float32 gets the very inputs the trainer saw.
+        using var pixels = tensor(Enumerable.Range(0, 6 * Plane).Select(i => Pixel(1000 + i / Plane, i % Plane))
+            .ToArray()).reshape(6, 1, 28, 28);
+        using var inputs = pixels.to(ScalarType.Float32).div(255f).sub(n.Mean[0]).div(n.Std[0]);
+        Assert.True(TensorAssert.SameBits(splits.Test.Images, inputs), "the stated normalisation is not Load's");
+    }
+
+    [Fact]
     public void FitImagesHaveZeroMeanAndUnitVariance()
     {
         WriteMnist();
