@@ -182,11 +182,10 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     private void OnWorkAbandoned(WorkAbandoned abandoned)
     {
         log.Warning("{Node} gave back {WorkId}: {Reason}", abandoned.Node, abandoned.WorkId, abandoned.Reason);
-        var events = state.GiveBack(abandoned.Node, abandoned.WorkId, abandoned.Reason, timing.MaxGiveBacks,
-            Now);
-        if (events.OfType<WorkFailed>().Any())
-            log.Error("{WorkId} was given back {Count} time(s); it fails instead of running again: {Reason}",
-                abandoned.WorkId, timing.MaxGiveBacks, abandoned.Reason);
+        var events = state.GiveBack(abandoned.Node, abandoned.WorkId, abandoned.Reason, timing.GiveBacks, Now);
+        if (events.OfType<WorkFailed>().FirstOrDefault() is { } failed)
+            log.Error("{WorkId} was given back {Count} time(s) by different nodes; it fails instead of running " +
+                      "again: {Reason}", abandoned.WorkId, failed.GiveBacks, abandoned.Reason);
         Record(events, Dispatch);
     }
 
@@ -251,7 +250,8 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         var leases = new List<IClusterEvent>();
         foreach (var (node, puller) in pullers)
         {
-            var granted = planned.Request(node, puller.Slots, puller.Busy, Now, timing.LeaseTimeout);
+            var granted = planned.Request(node, puller.Slots, puller.Busy, Now, timing.LeaseTimeout,
+                timing.GiveBacks);
             leases.AddRange(granted);
             planned = granted.Aggregate(planned, (s, e) => s.Apply(e));
         }

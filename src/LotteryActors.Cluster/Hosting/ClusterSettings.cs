@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Cluster.Coordinator;
+using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Cluster.Hosting;
@@ -59,10 +60,13 @@ public sealed record ClusterSettings(
         var work = new WorkTiming(c.Time("work.lease-timeout"), c.Time("work.expiry-check"),
             c.Time("work.renew-every"), c.Time("work.pull-every"), c.Time("work.redeliver-every"))
         {
-            MaxGiveBacks = c.Int("work.max-give-backs"),
+            GiveBacks = new GiveBackRule(c.Int("work.give-back-nodes"), c.Int("work.max-give-backs"),
+                c.Time("work.give-back-backoff")),
         };
-        Require(work.MaxGiveBacks >= 1, "work.max-give-backs",
-            $"is {work.MaxGiveBacks}; allowed: 1 or more (1: a unit fails at its first give-back)");
+        Require(work.GiveBacks.Total >= 1, "work.max-give-backs",
+            $"is {work.GiveBacks.Total}; allowed: 1 or more (1: a unit may fail at its first give-back)");
+        Require(work.GiveBacks.Nodes >= 1, "work.give-back-nodes",
+            $"is {work.GiveBacks.Nodes}; allowed: 1 or more (1: one node's give-backs may fail a unit)");
         Require(work.RenewEvery * 2 <= work.LeaseTimeout, "work.renew-every",
             $"is {work.RenewEvery}; allowed: at most half of work.lease-timeout ({work.LeaseTimeout}), " +
             "so one lost renewal does not cost a lease");

@@ -93,8 +93,8 @@ public static class ClusterEvents
     }
 
     /// <summary>
-    /// The unit was given back for faults outside the run's science as many times as the coordinator allows
-    /// (<c>lottery.cluster.work.max-give-backs</c>): it will not run again, and its ticket (a run) or its width's
+    /// The unit was given back for faults outside the run's science as many times, and by as many different nodes,
+    /// as the coordinator allows (<see cref="GiveBackRule"/>): it will not run again, and its ticket (a run) or its width's
     /// tickets (an init draw) fail with <paramref name="Reason"/>, the last node's cause, so a unit that always
     /// trips a bug or a broken machine ends instead of going round for ever.
     /// </summary>

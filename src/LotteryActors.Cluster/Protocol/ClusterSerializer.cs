@@ -35,7 +35,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         // v3: a run's completion says how it was trained.
         ["WorkCompleted.v3"] = typeof(WorkCompleted),
         ["WorkFailed.v1"] = typeof(WorkFailed),
-        ["CoordinatorSnapshot.v1"] = typeof(CoordinatorSnapshot),
+        // v2: give-backs by node as well as per unit.
+        ["CoordinatorSnapshot.v2"] = typeof(CoordinatorSnapshot),
         ["TrainerRegistered.v1"] = typeof(TrainerRegistered),
         ["TrainerLeft.v1"] = typeof(TrainerLeft),
         ["SubmitSearch.v1"] = typeof(SubmitSearch),
@@ -58,9 +59,9 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     /// <summary>
     /// Journal entries written by earlier versions, still read so a journal outlives an upgrade: a v1 completion has
     /// no dataset fingerprint and a v2 one no training setup, a v1 lease end no wrong-dataset reason, and a v1 unit
-    /// or output lacks the ensemble fields, which read as null (no ensemble unit existed). Remote messages get no such
-    /// entry: a node of an older protocol version is refused by name rather than trusted with a check it does not
-    /// make.
+    /// or output lacks the ensemble fields, which read as null (no ensemble unit existed), and a v1 snapshot has its
+    /// give-backs per unit only. Remote messages get no such entry: a node of an older protocol version is refused
+    /// by name rather than trusted with a check it does not make.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, Type> OlderJournalManifests = new Dictionary<string, Type>
     {
@@ -68,6 +69,7 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["LeaseEnded.v1"] = typeof(LeaseEnded),
         ["WorkCompleted.v1"] = typeof(WorkCompleted),
         ["WorkCompleted.v2"] = typeof(WorkCompleted),
+        ["CoordinatorSnapshot.v1"] = typeof(CoordinatorSnapshot),
     };
 
     /// <summary>The manifest <typeparamref name="T"/> is written under today, for readers of the journal's rows.

@@ -20,6 +20,13 @@ public sealed record CoordinatorSnapshot(
     IReadOnlyList<WrongCopy> WrongData,
     IReadOnlyList<KnownTrainer> Trainers) : IClusterJournalEntry
 {
+    /// <summary>
+    /// Which nodes gave each open unit back, how often and when last (v2): a unit fails only when enough different
+    /// nodes gave it back, and a node is kept away from a unit it gave back for a while. Null in a v1 snapshot, whose
+    /// give-backs are counted per unit only: they still count towards the total, but no node for them.
+    /// </summary>
+    public IReadOnlyList<GivenBack>? GivenBackBy { get; init; }
+
     public static CoordinatorSnapshot From(CoordinatorState state) => new(
         state.Searches.Values.Select(SearchSnapshot.From).ToList(),
         state.Queue.Open.Values.OrderBy(u => u.Order).ToList(),
@@ -31,7 +38,12 @@ public sealed record CoordinatorSnapshot(
             .OrderBy(g => g.WorkId, StringComparer.Ordinal).ToList(),
         state.Queue.WrongData.Select(w => new WrongCopy(w.Node, w.SearchId))
             .OrderBy(w => w.Node, StringComparer.Ordinal).ThenBy(w => w.SearchId, StringComparer.Ordinal).ToList(),
-        state.Trainers.Select(p => new KnownTrainer(p.Key, p.Value.Slots, p.Value.Since, p.Value.LeftAt)).ToList());
+        state.Trainers.Select(p => new KnownTrainer(p.Key, p.Value.Slots, p.Value.Since, p.Value.LeftAt)).ToList())
+    {
+        GivenBackBy = state.Queue.GivenBackBy
+            .SelectMany(u => u.Value.Select(n => new GivenBack(u.Key, n.Key, n.Value.Count, n.Value.Last)))
+            .OrderBy(g => g.WorkId, StringComparer.Ordinal).ThenBy(g => g.Node, StringComparer.Ordinal).ToList(),
+    };
 
     public CoordinatorState ToState()
     {
@@ -45,6 +57,8 @@ public sealed record CoordinatorSnapshot(
         {
             GiveBacks = GiveBacks.ToImmutableDictionary(g => g.WorkId, g => g.Count),
             WrongData = WrongData.Select(w => (w.Node, w.SearchId)).ToImmutableHashSet(),
+            GivenBackBy = (GivenBackBy ?? []).GroupBy(g => g.WorkId).ToImmutableDictionary(g => g.Key,
+                g => g.ToImmutableDictionary(n => n.Node, n => new NodeGiveBacks(n.Count, n.LastAt))),
         };
         return new CoordinatorState(queue,
             Searches.Select(s => s.ToState()).ToImmutableSortedDictionary(s => s.SearchId!, s => s))
@@ -60,6 +74,9 @@ public sealed record HeldLease(string WorkId, string Node, DateTimeOffset Deadli
 
 /// <summary>How many times an open unit was given back, so a successor does not restart its count.</summary>
 public sealed record UnitGiveBacks(string WorkId, int Count);
+
+/// <summary>How many times a node gave an open unit back, and when it last did.</summary>
+public sealed record GivenBack(string WorkId, string Node, int Count, DateTimeOffset LastAt);
 
 /// <summary>A node whose dataset differs from the search's, so a successor does not lease it that search again.
 /// </summary>

@@ -25,7 +25,8 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
 
     /// <summary>
     /// Every trainer node that registered, present or gone, by node id. What the work needs is in the queue; this is
-    /// for those who watch the cluster (the dashboard), so no decision about work reads it.
+    /// for those who watch the cluster (the dashboard), and for one decision: how many different nodes a unit can
+    /// be given back by before it fails (<see cref="GiveBackRule"/>).
     /// </summary>
     public ImmutableSortedDictionary<string, TrainerNode> Trainers { get; init; } =
         ImmutableSortedDictionary<string, TrainerNode>.Empty;
@@ -77,8 +78,10 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
     /// coordinator counts the node's leases too and trusts the larger number, so a repeated request (the node's
     /// periodic re-registration) never leases more units than the node has slots.
     /// </summary>
-    public IReadOnlyList<WorkLeased> Request(string node, int slots, int busy, DateTimeOffset now, TimeSpan timeout) =>
-        Queue.Lease(node, slots - Math.Max(busy, Queue.LeasesOf(node)), now, timeout);
+    /// <param name="rule">Keeps the node away from units it gave back lately; none without one.</param>
+    public IReadOnlyList<WorkLeased> Request(string node, int slots, int busy, DateTimeOffset now, TimeSpan timeout,
+        GiveBackRule? rule = null) =>
+        Queue.Lease(node, slots - Math.Max(busy, Queue.LeasesOf(node)), now, timeout, rule);
 
     /// <summary>
     /// A trainer node asked for work: journaled when it is new, back after it was recorded as gone, or has another
@@ -140,13 +143,14 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
     }
 
     /// <summary>
-    /// The node gives a unit back (<see cref="WorkQueue.GiveBack"/>). When that fails the unit for good and so ends
-    /// the search's last open ticket, the search's ensemble unit is queued with it, as after a last result.
+    /// The node gives a unit back (<see cref="WorkQueue.GiveBack"/>, judged by <paramref name="rule"/> against the
+    /// trainer nodes present). When that fails the unit for good and so ends the search's last open ticket, the
+    /// search's ensemble unit is queued with it, as after a last result.
     /// </summary>
-    public IReadOnlyList<IClusterEvent> GiveBack(string node, string workId, string reason, int limit,
+    public IReadOnlyList<IClusterEvent> GiveBack(string node, string workId, string reason, GiveBackRule rule,
         DateTimeOffset now)
     {
-        var events = Queue.GiveBack(node, workId, reason, limit, now);
+        var events = Queue.GiveBack(node, workId, reason, rule, Trainers.Values.Count(t => t.Present), now);
         if (!events.OfType<WorkFailed>().Any())
             return events;
         var searchId = Queue.Open[workId].SearchId;

@@ -34,6 +34,15 @@ public sealed record WorkQueue(
     public ImmutableDictionary<string, int> GiveBacks { get; init; } = ImmutableDictionary<string, int>.Empty;
 
     /// <summary>
+    /// The same give-backs by node: which nodes gave each open unit back, how often and when last. A unit fails only
+    /// when enough different nodes gave it back (<see cref="GiveBackRule"/>), and a node is kept away from a unit it
+    /// gave back for a while, so one broken node cannot fail a ticket by taking its unit back at once, again and
+    /// again.
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableDictionary<string, NodeGiveBacks>> GivenBackBy { get; init; } =
+        ImmutableDictionary<string, ImmutableDictionary<string, NodeGiveBacks>>.Empty;
+
+    /// <summary>
     /// Nodes whose copy of a search's dataset differs from the one it recorded, with that search: none of its units
     /// is leased to them again (a node is named with its incarnation, so a restarted node, its data fixed, may).
     /// </summary>
@@ -72,6 +81,7 @@ public sealed record WorkQueue(
             GiveBacks = end.Reason == LeaseEndReason.Abandoned
                 ? GiveBacks.SetItem(end.WorkId, GiveBacks.GetValueOrDefault(end.WorkId) + 1)
                 : GiveBacks,
+            GivenBackBy = end.Reason == LeaseEndReason.Abandoned ? GivenBack(end) : GivenBackBy,
             WrongData = end.Reason == LeaseEndReason.WrongDataset
                 ? WrongData.Add((end.Node, Open[end.WorkId].SearchId))
                 : WrongData,
@@ -92,22 +102,40 @@ public sealed record WorkQueue(
         Leases = Leases.Remove(workId),
         Done = Done.Add(workId),
         GiveBacks = GiveBacks.Remove(workId),
+        GivenBackBy = GivenBackBy.Remove(workId),
     };
+
+    private ImmutableDictionary<string, ImmutableDictionary<string, NodeGiveBacks>> GivenBack(LeaseEnded end)
+    {
+        var byNode = GivenBackBy.GetValueOrDefault(end.WorkId, ImmutableDictionary<string, NodeGiveBacks>.Empty);
+        var count = byNode.GetValueOrDefault(end.Node)?.Count ?? 0;
+        return GivenBackBy.SetItem(end.WorkId, byNode.SetItem(end.Node, new NodeGiveBacks(count + 1, end.OccurredAt)));
+    }
 
     /// <summary>
     /// The node gives a unit it holds back (a fault outside the run's science): its lease ends and the unit is
-    /// queued again, unless this was give-back number <paramref name="limit"/>, when the unit fails with
+    /// queued again, unless <paramref name="rule"/> says this give-back fails it (enough give-backs, by enough
+    /// different nodes of the <paramref name="presentNodes"/> trainer nodes), when the unit fails with
     /// <paramref name="reason"/> instead. Nothing if the node no longer holds the lease (expired, reassigned).
     /// </summary>
-    public IReadOnlyList<IClusterEvent> GiveBack(string node, string workId, string reason, int limit,
-        DateTimeOffset now)
+    public IReadOnlyList<IClusterEvent> GiveBack(string node, string workId, string reason, GiveBackRule rule,
+        int presentNodes, DateTimeOffset now)
     {
         if (!Leases.TryGetValue(workId, out var held) || held.Node != node)
             return [];
         var ended = new LeaseEnded(workId, node, LeaseEndReason.Abandoned, now);
-        var count = GiveBacks.GetValueOrDefault(workId) + 1;
-        return count < limit ? [ended] : [ended, new WorkFailed(workId, reason, count, now)];
+        var after = Apply(ended);
+        var count = after.GiveBacks[workId];
+        return rule.FailsAfter(after.GivenBackBy[workId].Count, count, presentNodes)
+            ? [ended, new WorkFailed(workId, reason, count, now)]
+            : [ended];
     }
+
+    /// <summary>True while <paramref name="node"/> is kept away from a unit it gave back (<see cref="GiveBackRule"/>).
+    /// </summary>
+    public bool KeptAway(string node, string workId, GiveBackRule rule, DateTimeOffset now) =>
+        GivenBackBy.TryGetValue(workId, out var byNode) && byNode.TryGetValue(node, out var mine)
+        && now < rule.ExcludedUntil(mine);
 
     /// <summary>
     /// The node's copy of the unit's dataset is not the search's: the lease ends without counting against the
@@ -122,9 +150,11 @@ public sealed record WorkQueue(
     /// Leases up to <paramref name="free"/> waiting units to <paramref name="node"/>. Fair across searches: each
     /// lease goes to the search with the fewest units leased right now (least served first), and within a search
     /// to its oldest waiting unit; ties go to the search whose oldest unit waited longest. Searches whose dataset
-    /// the node does not have (<see cref="WrongData"/>) are skipped.
+    /// the node does not have (<see cref="WrongData"/>) are skipped, and so are units the node gave back while
+    /// <paramref name="rule"/> keeps it away from them (none without a rule).
     /// </summary>
-    public IReadOnlyList<WorkLeased> Lease(string node, int free, DateTimeOffset now, TimeSpan timeout)
+    public IReadOnlyList<WorkLeased> Lease(string node, int free, DateTimeOffset now, TimeSpan timeout,
+        GiveBackRule? rule = null)
     {
         var leases = new List<WorkLeased>();
         var queue = this;
@@ -133,7 +163,8 @@ public sealed record WorkQueue(
             var leased = queue.Leases.Keys.GroupBy(id => queue.Open[id].SearchId)
                 .ToDictionary(g => g.Key, g => g.Count());
             var next = queue.Pending.Values.Select(id => queue.Open[id])
-                .Where(u => !WrongData.Contains((node, u.SearchId)))
+                .Where(u => !WrongData.Contains((node, u.SearchId))
+                            && (rule is null || !KeptAway(node, u.WorkId, rule, now)))
                 .GroupBy(u => u.SearchId)
                 .Select(g => g.First())
                 .OrderBy(u => leased.GetValueOrDefault(u.SearchId))

@@ -1,5 +1,6 @@
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Cluster.Hosting;
+using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Cluster.Tests.Hosting;
@@ -19,6 +20,7 @@ public sealed class ClusterSettingsTests
         Assert.Equal("keep-majority", cluster.DowningStrategy);
         Assert.Equal(cluster.Hostname, cluster.PublicHostname);
         Assert.Equal(TimeSpan.FromSeconds(60), cluster.Work.LeaseTimeout);
+        Assert.Equal(GiveBackRule.Default, cluster.Work.GiveBacks);
     }
 
     [Fact]
@@ -40,6 +42,7 @@ public sealed class ClusterSettingsTests
     [InlineData("lottery.cluster.downing = auto-down", "lottery.cluster.downing", "keep-majority")]
     [InlineData("lottery.cluster.work.renew-every = 40s", "lottery.cluster.work.renew-every", "at most half")]
     [InlineData("lottery.cluster.work.max-give-backs = 0", "lottery.cluster.work.max-give-backs", "1 or more")]
+    [InlineData("lottery.cluster.work.give-back-nodes = 0", "lottery.cluster.work.give-back-nodes", "1 or more")]
     public void A_bad_cluster_setting_names_its_key_and_what_is_allowed(string line, string key, string allowed)
     {
         var config = LotteryConfig.FromText(

@@ -41,7 +41,8 @@ public static class SampleMessages
         state = state.Fold(state.Complete(Node, first, Output(state.Queue.Open[first].Item), T0.AddSeconds(30)));
         state = state.Fold(state.Request(Node, 1, 0, T0.AddSeconds(40), LeaseTimeout));
         var second = state.Queue.Leases.Keys.Single();
-        state = state.Fold(state.Queue.GiveBack(Node, second, "IOException: disk full", limit: 3, T0.AddSeconds(45)));
+        state = state.Fold(state.Queue.GiveBack(Node, second, "IOException: disk full", GiveBackRule.Default,
+            presentNodes: 1, T0.AddSeconds(45)));
         state = state.Fold(state.Request(Node, 1, 0, T0.AddSeconds(50), LeaseTimeout));
         return state.Fold(state.Queue.WrongDataset(Node, state.Queue.Leases.Keys.Single(), T0.AddSeconds(55)));
     }
@@ -73,7 +74,8 @@ public static class SampleMessages
         },
         "WorkCompleted.v1" => new WorkCompleted(RunId, Node, Output(Run), T0.AddSeconds(50)),
         "WorkFailed.v1" => new WorkFailed(RunId, "IOException: No space left on device", 3, T0.AddSeconds(55)),
-        "CoordinatorSnapshot.v1" => CoordinatorSnapshot.From(SnapshotState()),
+        "CoordinatorSnapshot.v2" => CoordinatorSnapshot.From(SnapshotState()),
+        "CoordinatorSnapshot.v1" => CoordinatorSnapshot.From(SnapshotState()) with { GivenBackBy = null },
         "TrainerRegistered.v1" => new TrainerRegistered(Node, Slots: 4, T0),
         "TrainerLeft.v1" => new TrainerLeft(Node, T0.AddSeconds(70)),
         "SubmitSearch.v1" => new SubmitSearch(CanonicalSpec.ToJson(Spec)),
