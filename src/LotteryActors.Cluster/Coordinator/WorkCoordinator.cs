@@ -70,6 +70,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         Command<WorkAbandoned>(OnWorkAbandoned);
         Command<WorkRefused>(OnWorkRefused);
         Command<ProgressRequested>(OnProgressRequested);
+        Command<UncordonRequested>(OnUncordonRequested);
         Command<ClusterEvent.MemberRemoved>(removed => OnNodeLeft(NodeId.Of(removed.Member.UniqueAddress)));
         Command<CheckLeases>(_ => OnCheckLeases());
         // The journal is kept whole (it is the searches' record, read by status and reports); only the snapshots
@@ -186,6 +187,9 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         if (events.OfType<WorkFailed>().FirstOrDefault() is { } failed)
             log.Error("{WorkId} was given back {Count} time(s) by different nodes; it fails instead of running " +
                       "again: {Reason}", abandoned.WorkId, failed.GiveBacks, abandoned.Reason);
+        if (events.OfType<NodeCordoned>().FirstOrDefault() is { } cordoned)
+            log.Error("{Node} is cordoned, it takes no new units until an operator lifts the cordon: {Reason}",
+                abandoned.Node, cordoned.Reason);
         Record(events, Dispatch);
     }
 
@@ -193,6 +197,23 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     {
         log.Warning("{Node} refused {WorkId}: {Reason}", refused.Node, refused.WorkId, refused.Reason);
         Record(state.Queue.WrongDataset(refused.Node, refused.WorkId, Now), Dispatch);
+    }
+
+    /// <summary>An operator lifts a cordon, naming the node by its id or by host:port (every incarnation there).
+    /// </summary>
+    private void OnUncordonRequested(UncordonRequested request)
+    {
+        var operatorRef = Sender;
+        var lifted = state.Cordoned.Keys
+            .Where(node => node == request.Node || NodeId.HostPort(node) == request.Node)
+            .SelectMany(node => state.Uncordon(node, Now)).ToList();
+        foreach (var node in lifted)
+            log.Info("{Node}: cordon lifted by an operator", node.Node);
+        Record(lifted, () =>
+        {
+            operatorRef.Tell(new Uncordoned([.. lifted.Select(u => u.Node)]));
+            Dispatch();
+        });
     }
 
     private void OnProgressRequested(ProgressRequested request)

@@ -61,12 +61,18 @@ public sealed record ClusterSettings(
             c.Time("work.renew-every"), c.Time("work.pull-every"), c.Time("work.redeliver-every"))
         {
             GiveBacks = new GiveBackRule(c.Int("work.give-back-nodes"), c.Int("work.max-give-backs"),
-                c.Time("work.give-back-backoff")),
+                c.Time("work.give-back-backoff"))
+            {
+                CordonAfter = c.Int("work.cordon-after"),
+                CordonWindow = c.Time("work.cordon-window"),
+            },
         };
         Require(work.GiveBacks.Total >= 1, "work.max-give-backs",
             $"is {work.GiveBacks.Total}; allowed: 1 or more (1: a unit may fail at its first give-back)");
         Require(work.GiveBacks.Nodes >= 1, "work.give-back-nodes",
             $"is {work.GiveBacks.Nodes}; allowed: 1 or more (1: one node's give-backs may fail a unit)");
+        Require(work.GiveBacks.CordonAfter is >= 0 and <= GiveBackRule.RememberedPerNode, "work.cordon-after",
+            $"is {work.GiveBacks.CordonAfter}; allowed: 0 (never cordon) to {GiveBackRule.RememberedPerNode}");
         Require(work.RenewEvery * 2 <= work.LeaseTimeout, "work.renew-every",
             $"is {work.RenewEvery}; allowed: at most half of work.lease-timeout ({work.LeaseTimeout}), " +
             "so one lost renewal does not cost a lease");

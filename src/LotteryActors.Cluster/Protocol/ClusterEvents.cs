@@ -71,6 +71,16 @@ public static class ClusterEvents
     public sealed record TrainerLeft(string Node, DateTimeOffset OccurredAt) : IClusterEvent;
 
     /// <summary>
+    /// The node gave units back (faults outside their science) too often within the cordon window: it takes no new
+    /// units until an operator lifts the cordon (<see cref="NodeUncordoned"/>); what it runs now may still finish.
+    /// <paramref name="Reason"/> says why in one line, with the last give-back's cause.
+    /// </summary>
+    public sealed record NodeCordoned(string Node, string Reason, DateTimeOffset OccurredAt) : IClusterEvent;
+
+    /// <summary>An operator lifted the node's cordon: it takes units again, its earlier give-backs forgiven.</summary>
+    public sealed record NodeUncordoned(string Node, DateTimeOffset OccurredAt) : IClusterEvent;
+
+    /// <summary>
     /// A unit's output, from whichever node delivered it first; its artifacts are in the store. Journaled once
     /// per unit: a second delivery (a slow node whose lease was reassigned) is acknowledged and dropped.
     /// </summary>

@@ -19,10 +19,10 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     /// The version of the cluster protocol, announced by every node as Akka's <c>app-version</c>: raised whenever a
     /// remote message gets a new manifest, so that a joining node sees at once that a member speaks one it cannot
     /// read (2: offers and results carry the dataset fingerprint; 3: renewals and progress answers carry each
-    /// training run's iterations and examples/s; 4: results carry how their runs were trained). Nodes before it
-    /// announced their assembly version.
+    /// training run's iterations and examples/s; 4: results carry how their runs were trained; 5: an operator lifts
+    /// a node's cordon). Nodes before it announced their assembly version.
     /// </summary>
-    public const string ProtocolVersion = "4";
+    public const string ProtocolVersion = "5";
 
     public static readonly IReadOnlyDictionary<string, Type> TypesByManifest = new Dictionary<string, Type>
     {
@@ -35,8 +35,10 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         // v3: a run's completion says how it was trained.
         ["WorkCompleted.v3"] = typeof(WorkCompleted),
         ["WorkFailed.v1"] = typeof(WorkFailed),
-        // v2: give-backs by node as well as per unit.
-        ["CoordinatorSnapshot.v2"] = typeof(CoordinatorSnapshot),
+        // v2: give-backs by node as well as per unit; v3: cordoned nodes and each node's recent give-backs.
+        ["CoordinatorSnapshot.v3"] = typeof(CoordinatorSnapshot),
+        ["NodeCordoned.v1"] = typeof(NodeCordoned),
+        ["NodeUncordoned.v1"] = typeof(NodeUncordoned),
         ["TrainerRegistered.v1"] = typeof(TrainerRegistered),
         ["TrainerLeft.v1"] = typeof(TrainerLeft),
         ["SubmitSearch.v1"] = typeof(SubmitSearch),
@@ -54,14 +56,16 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         // v1 had no running units, v2 no progress per unit. A remote message, never journaled: a node of the older
         // protocol is refused.
         ["SearchProgress.v3"] = typeof(SearchProgress),
+        ["UncordonRequested.v1"] = typeof(UncordonRequested),
+        ["Uncordoned.v1"] = typeof(Uncordoned),
     };
 
     /// <summary>
     /// Journal entries written by earlier versions, still read so a journal outlives an upgrade: a v1 completion has
     /// no dataset fingerprint and a v2 one no training setup, a v1 lease end no wrong-dataset reason, and a v1 unit
     /// or output lacks the ensemble fields, which read as null (no ensemble unit existed), and a v1 snapshot has its
-    /// give-backs per unit only. Remote messages get no such entry: a node of an older protocol version is refused
-    /// by name rather than trusted with a check it does not make.
+    /// give-backs per unit only and a v2 one no cordons. Remote messages get no such entry: a node of an older
+    /// protocol version is refused by name rather than trusted with a check it does not make.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, Type> OlderJournalManifests = new Dictionary<string, Type>
     {
@@ -70,6 +74,7 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["WorkCompleted.v1"] = typeof(WorkCompleted),
         ["WorkCompleted.v2"] = typeof(WorkCompleted),
         ["CoordinatorSnapshot.v1"] = typeof(CoordinatorSnapshot),
+        ["CoordinatorSnapshot.v2"] = typeof(CoordinatorSnapshot),
     };
 
     /// <summary>The manifest <typeparamref name="T"/> is written under today, for readers of the journal's rows.

@@ -27,6 +27,12 @@ public sealed record CoordinatorSnapshot(
     /// </summary>
     public IReadOnlyList<GivenBack>? GivenBackBy { get; init; }
 
+    /// <summary>The nodes cordoned (v3); null in older snapshots, written before nodes were cordoned.</summary>
+    public IReadOnlyList<CordonedNode>? Cordoned { get; init; }
+
+    /// <summary>When each node last gave units back (v3), what cordoning counts; null in older snapshots.</summary>
+    public IReadOnlyList<NodeGiveBackTimes>? RecentGiveBacks { get; init; }
+
     public static CoordinatorSnapshot From(CoordinatorState state) => new(
         state.Searches.Values.Select(SearchSnapshot.From).ToList(),
         state.Queue.Open.Values.OrderBy(u => u.Order).ToList(),
@@ -43,6 +49,9 @@ public sealed record CoordinatorSnapshot(
         GivenBackBy = state.Queue.GivenBackBy
             .SelectMany(u => u.Value.Select(n => new GivenBack(u.Key, n.Key, n.Value.Count, n.Value.Last)))
             .OrderBy(g => g.WorkId, StringComparer.Ordinal).ThenBy(g => g.Node, StringComparer.Ordinal).ToList(),
+        Cordoned = state.Cordoned.Values.Select(c => new CordonedNode(c.Node, c.Reason, c.OccurredAt)).ToList(),
+        RecentGiveBacks = state.RecentGiveBacks.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => new NodeGiveBackTimes(p.Key, p.Value)).ToList(),
     };
 
     public CoordinatorState ToState()
@@ -65,6 +74,10 @@ public sealed record CoordinatorSnapshot(
         {
             Trainers = Trainers.ToImmutableSortedDictionary(t => t.Node,
                 t => new TrainerNode(t.Slots, t.Since, t.LeftAt)),
+            Cordoned = (Cordoned ?? []).ToImmutableSortedDictionary(c => c.Node,
+                c => new ClusterEvents.NodeCordoned(c.Node, c.Reason, c.Since)),
+            RecentGiveBacks =
+                (RecentGiveBacks ?? []).ToImmutableDictionary(n => n.Node, n => n.Times.ToImmutableList()),
         };
     }
 }
@@ -77,6 +90,12 @@ public sealed record UnitGiveBacks(string WorkId, int Count);
 
 /// <summary>How many times a node gave an open unit back, and when it last did.</summary>
 public sealed record GivenBack(string WorkId, string Node, int Count, DateTimeOffset LastAt);
+
+/// <summary>A cordoned node, why and since when.</summary>
+public sealed record CordonedNode(string Node, string Reason, DateTimeOffset Since);
+
+/// <summary>When a node last gave units back, oldest first.</summary>
+public sealed record NodeGiveBackTimes(string Node, IReadOnlyList<DateTimeOffset> Times);
 
 /// <summary>A node whose dataset differs from the search's, so a successor does not lease it that search again.
 /// </summary>

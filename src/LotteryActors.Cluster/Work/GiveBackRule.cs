@@ -16,6 +16,18 @@ public sealed record GiveBackRule(int Nodes, int Total, TimeSpan Backoff)
 {
     public static readonly GiveBackRule Default = new(Nodes: 3, Total: 3, Backoff: TimeSpan.FromSeconds(30));
 
+    /// <summary>Give-backs by one node, of any units, within <see cref="CordonWindow"/> after which the node is
+    /// cordoned: it takes no new units until an operator lifts the cordon (<c>cordon-after</c>; 0: never).
+    /// </summary>
+    public int CordonAfter { get; init; } = 3;
+
+    /// <summary>The window <see cref="CordonAfter"/> counts in (<c>cordon-window</c>).</summary>
+    public TimeSpan CordonWindow { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The most give-backs per node the state remembers for cordoning: <see cref="CordonAfter"/> may not
+    /// be larger.</summary>
+    public const int RememberedPerNode = 32;
+
     // Doubling stops here (64 backoffs), so a node is never kept away for longer than about half an hour by default.
     private const int MaxDoublings = 6;
 
@@ -23,6 +35,11 @@ public sealed record GiveBackRule(int Nodes, int Total, TimeSpan Backoff)
     /// nodes fails, on a cluster with <paramref name="presentNodes"/> trainer nodes.</summary>
     public bool FailsAfter(int nodes, int total, int presentNodes) =>
         total >= Total && nodes >= Math.Min(Nodes, Math.Max(1, presentNodes));
+
+    /// <summary>True when a node whose latest give-backs were at <paramref name="times"/> (oldest first) is to be
+    /// cordoned at <paramref name="now"/>.</summary>
+    public bool Cordons(IReadOnlyCollection<DateTimeOffset> times, DateTimeOffset now) =>
+        CordonAfter > 0 && times.Count(t => t > now - CordonWindow) >= CordonAfter;
 
     /// <summary>Until when a node with these give-backs of a unit gets no lease on it.</summary>
     public DateTimeOffset ExcludedUntil(NodeGiveBacks byNode) =>

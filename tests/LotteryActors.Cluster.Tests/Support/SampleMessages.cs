@@ -44,8 +44,12 @@ public static class SampleMessages
         state = state.Fold(state.Queue.GiveBack(Node, second, "IOException: disk full", GiveBackRule.Default,
             presentNodes: 1, T0.AddSeconds(45)));
         state = state.Fold(state.Request(Node, 1, 0, T0.AddSeconds(50), LeaseTimeout));
-        return state.Fold(state.Queue.WrongDataset(Node, state.Queue.Leases.Keys.Single(), T0.AddSeconds(55)));
+        state = state.Fold(state.Queue.WrongDataset(Node, state.Queue.Leases.Keys.Single(), T0.AddSeconds(55)));
+        return state.Apply(Cordoned);
     }
+
+    private static readonly NodeCordoned Cordoned = new(Node,
+        "3 or more give-backs within 00:10:00; last: IOException: disk full", T0.AddSeconds(56));
 
     /// <summary>A search's ensembles at one level of two members: pins the shape of a planned level.</summary>
     private static readonly WorkItem Ensembles = WorkItem.Ensemble(
@@ -74,8 +78,22 @@ public static class SampleMessages
         },
         "WorkCompleted.v1" => new WorkCompleted(RunId, Node, Output(Run), T0.AddSeconds(50)),
         "WorkFailed.v1" => new WorkFailed(RunId, "IOException: No space left on device", 3, T0.AddSeconds(55)),
-        "CoordinatorSnapshot.v2" => CoordinatorSnapshot.From(SnapshotState()),
-        "CoordinatorSnapshot.v1" => CoordinatorSnapshot.From(SnapshotState()) with { GivenBackBy = null },
+        "CoordinatorSnapshot.v3" => CoordinatorSnapshot.From(SnapshotState()),
+        "CoordinatorSnapshot.v2" => CoordinatorSnapshot.From(SnapshotState()) with
+        {
+            Cordoned = null,
+            RecentGiveBacks = null,
+        },
+        "CoordinatorSnapshot.v1" => CoordinatorSnapshot.From(SnapshotState()) with
+        {
+            GivenBackBy = null,
+            Cordoned = null,
+            RecentGiveBacks = null,
+        },
+        "NodeCordoned.v1" => Cordoned,
+        "NodeUncordoned.v1" => new NodeUncordoned(Node, T0.AddMinutes(30)),
+        "UncordonRequested.v1" => new UncordonRequested("10.0.0.7:4053"),
+        "Uncordoned.v1" => new Uncordoned([Node]),
         "TrainerRegistered.v1" => new TrainerRegistered(Node, Slots: 4, T0),
         "TrainerLeft.v1" => new TrainerLeft(Node, T0.AddSeconds(70)),
         "SubmitSearch.v1" => new SubmitSearch(CanonicalSpec.ToJson(Spec)),
