@@ -34,6 +34,8 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     private readonly HashSet<string> otherProtocol = [];
     // Searches whose runs came from more than one setup, already said in the log.
     private readonly HashSet<string> mixedSetups = [];
+    // Results from nodes that did not hold the unit's lease, already said in the log.
+    private readonly HashSet<(string Node, string WorkId)> foreignResults = [];
     private CoordinatorState state = CoordinatorState.Empty;
     // In memory only: the journaled state and its snapshots never hold it (see LeaseProgress).
     private LeaseProgress progress = LeaseProgress.Empty;
@@ -154,7 +156,13 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         var events = state.Complete(done.Node, done.WorkId, done.Output, Now, done.DatasetFingerprint, done.Setup);
         if (events is [WorkCompleted { Setup: { } setup }, ..])
             WarnOfAnotherSetup(done, setup);
-        if (events.Count == 0)
+        if (events.Count == 0 && state.FromAnotherNode(done.Node, done.WorkId))
+        {
+            // Acknowledged, so the node stops re-sending it; said once per node and unit.
+            if (foreignResults.Add((done.Node, done.WorkId)))
+                log.Warning("{WorkId} from {Node}, which does not hold its lease, is ignored", done.WorkId, done.Node);
+        }
+        else if (events.Count == 0)
             log.Debug("{WorkId} from {Node} was journaled before; acknowledged again", done.WorkId, done.Node);
         else if (events is [LeaseEnded { Reason: LeaseEndReason.WrongDataset }])
             log.Warning("{Node} computed {WorkId} from a dataset whose fingerprint is {Fingerprint}, not the " +

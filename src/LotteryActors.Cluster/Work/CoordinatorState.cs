@@ -129,10 +129,12 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
             .Select(t => new TrainerLeft(t.Key, now)).ToList();
 
     /// <summary>
-    /// A node delivered a unit's output. The first delivery is journaled with the units it makes possible (an init
-    /// opens its tickets' first runs; a run opens its ticket's next run, or, once every ticket is done, the search's
-    /// ensemble unit); a later one, from a slow node whose lease was reassigned, or a retry whose acknowledgement
-    /// was lost, returns nothing. An output computed from another dataset than the search recorded (two nodes with
+    /// A node delivered a unit's output. It counts only from the node holding the unit's lease: the first such
+    /// delivery is journaled with the units it makes possible (an init opens its tickets' first runs; a run opens
+    /// its ticket's next run, or, once every ticket is done, the search's ensemble unit); a later one (a retry whose
+    /// acknowledgement was lost), or one from a node that no longer holds the lease (expired, reassigned, the unit
+    /// waiting again), returns nothing (<see cref="FromAnotherNode"/> tells the two apart for the log). An output
+    /// computed from another dataset than the search recorded (two nodes with
     /// different copies took its first units at once) is not journaled: the node's lease ends as
     /// <see cref="LeaseEndReason.WrongDataset"/> and the unit runs elsewhere.
     /// </summary>
@@ -142,7 +144,7 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
     public IReadOnlyList<IClusterEvent> Complete(string node, string workId, WorkOutput output, DateTimeOffset now,
         string? datasetFingerprint = null, TrainingSetup? setup = null)
     {
-        if (!Queue.Open.TryGetValue(workId, out var unit))
+        if (!Queue.Open.TryGetValue(workId, out var unit) || FromAnotherNode(node, workId))
             return [];
         if (Searches[unit.SearchId].DatasetFingerprint is { } recorded && datasetFingerprint is not null
             && datasetFingerprint != recorded)
@@ -168,6 +170,11 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
             .. after.EnsemblesDue(now).Where(q => q.SearchId == unit.SearchId),
         ];
     }
+
+    /// <summary>True when <paramref name="node"/> delivers a result for an open unit whose lease it does not hold.
+    /// </summary>
+    public bool FromAnotherNode(string node, string workId) =>
+        Queue.IsOpen(workId) && !(Queue.Leases.TryGetValue(workId, out var lease) && lease.Node == node);
 
     /// <summary>
     /// The node gives a unit back (<see cref="WorkQueue.GiveBack"/>, judged by <paramref name="rule"/> against the

@@ -208,7 +208,7 @@ public sealed class GiveBackTests
         while (state.Queue.Pending.Count > 0)
         {
             var unit = state.Queue.Open[state.Queue.Pending.Values.First()];
-            state = state.Fold(state.Complete(A, unit.WorkId, Output(unit.Item), T0));
+            state = state.CompletedBy(A, unit.WorkId);
         }
         return state;
     }
