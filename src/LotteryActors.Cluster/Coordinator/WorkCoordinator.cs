@@ -98,8 +98,9 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
 
     /// <summary>
-    /// After a hand-over the journal's deadlines ran on while nobody could hear the trainers' renewals: every open
-    /// lease gets a full timeout again; a node that left meanwhile renews nothing and loses its leases at the deadline.
+    /// After a hand-over the journal's deadlines ran on while nobody could hear the trainers' renewals: the leases of
+    /// nodes that are members now get a full timeout again, and those of nodes that are not (they died with the old
+    /// coordinator, or left meanwhile) end at once, so their units run elsewhere without waiting for a deadline.
     /// A search whose tickets were all done before its ensembles became a unit gets that unit now.
     /// </summary>
     private void OnRecovered()
@@ -109,7 +110,16 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
                  "from the snapshot at event {SnapshotAt} and {Replayed} event(s) after it",
             searches, open, state.Queue.Leases.Count, recoveredFrom?.ToString(CultureInfo.InvariantCulture) ?? "none",
             eventsSinceSnapshot);
-        Record([.. state.Queue.RenewAll(Now, timing.LeaseTimeout), .. state.EnsemblesDue(Now)]);
+        var members = Members();
+        var orphaned = state.Queue.Orphaned(members, Now);
+        if (orphaned.Count > 0)
+            log.Warning("{Count} unit(s) leased to nodes that are no members any more go back to the queue",
+                orphaned.Count);
+        Record([
+            .. orphaned,
+            .. state.Queue.RenewAll(Now, timing.LeaseTimeout).Where(r => members.Contains(r.Node)),
+            .. state.EnsemblesDue(Now),
+        ]);
         Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self,
             ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
         Timers.StartPeriodicTimer(nameof(CheckLeases), CheckLeases.Instance, timing.ExpiryCheck);

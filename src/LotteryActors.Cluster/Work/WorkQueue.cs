@@ -190,6 +190,15 @@ public sealed record WorkQueue(
             .Select(p => new LeaseEnded(p.Key, node, LeaseEndReason.NodeLeft, now)).ToList();
 
     /// <summary>
+    /// At a coordinator's take-over: the leases of nodes that are not <paramref name="members"/> of the cluster any
+    /// more (they died with the old coordinator, or were removed while no coordinator was there to hear it) end now
+    /// and their units wait again, instead of waiting for a deadline that a successor would otherwise extend.
+    /// </summary>
+    public IReadOnlyList<LeaseEnded> Orphaned(IReadOnlySet<string> members, DateTimeOffset now) =>
+        Leases.Where(p => !members.Contains(p.Value.Node)).OrderBy(p => Open[p.Key].Order)
+            .Select(p => new LeaseEnded(p.Key, p.Value.Node, LeaseEndReason.NodeLeft, now)).ToList();
+
+    /// <summary>
     /// Extends the leases the node still holds among <paramref name="workIds"/>; ids it no longer holds (done, or
     /// reassigned after expiry) are left alone, so a late heartbeat cannot take a unit back.
     /// </summary>

@@ -75,6 +75,18 @@ public sealed class WorkQueueTests
         Assert.Equal(B, state.Queue.Leases[lease.WorkId].Node);
     }
 
+    [Fact]
+    public void At_a_take_over_only_the_leases_of_nodes_that_are_no_members_any_more_end()
+    {
+        var state = RunToTrainUnits(Submitted(Spec(tickets: 2)));
+        state = state.Fold([.. state.Request(A, 1, 0, T0, LeaseTimeout), .. state.Request(B, 1, 0, T0, LeaseTimeout)]);
+
+        var ended = Assert.Single(state.Queue.Orphaned(new HashSet<string> { A }, T0.AddMinutes(1)));
+
+        Assert.Equal((B, LeaseEndReason.NodeLeft), (ended.Node, ended.Reason));
+        Assert.Contains(ended.WorkId, state.Apply(ended).Queue.Pending.Values);
+    }
+
     /// <summary>
     /// A result counts only from the node holding the unit's lease: another node's (a misrouted or stale sender)
     /// and the former holder's, once its lease expired and the unit waits again, are ignored; the holder's counts.
