@@ -22,7 +22,8 @@ public sealed record ClusterSettings(
     public const string TrainerRole = "trainer";
     private const string Root = "lottery.cluster";
     private static readonly string[] KnownRoles = [CoordinatorSingleton.Role, TrainerRole];
-    private static readonly string[] Strategies = ["keep-majority", "keep-oldest", "static-quorum"];
+    public const string StaticQuorum = "static-quorum";
+    private static readonly string[] Strategies = ["keep-majority", "keep-oldest", StaticQuorum];
 
     public bool IsCoordinator => Roles.Contains(CoordinatorSingleton.Role);
 
@@ -31,6 +32,10 @@ public sealed record ClusterSettings(
     /// <summary>The lab's PKCS#12 certificate for TLS between nodes (<see cref="ClusterTls"/>); empty: no TLS.
     /// </summary>
     public string TlsCertificate { get; init; } = "";
+
+    /// <summary>The members a <c>static-quorum</c> cluster keeps running with (<c>quorum-size</c>); 0 otherwise.
+    /// </summary>
+    public int QuorumSize { get; init; }
 
     /// <summary>
     /// Reads <c>lottery.cluster</c> and refuses a node that cannot share the cluster's journal: every coordinator
@@ -57,6 +62,11 @@ public sealed record ClusterSettings(
         var strategy = c.Text("downing");
         Require(Strategies.Contains(strategy), "downing",
             $"is '{strategy}'; allowed: {string.Join(", ", Strategies)}");
+        var quorum = c.Int("quorum-size");
+        Require(quorum >= 0, "quorum-size", $"is {quorum}; allowed: 0 (unset) or more");
+        Require(strategy != StaticQuorum || quorum >= 1, "quorum-size",
+            "is 0; downing = static-quorum needs the number of members the cluster keeps running with, more than " +
+            "half of them (2 of 3, 3 of 5)");
         var work = new WorkTiming(c.Time("work.lease-timeout"), c.Time("work.expiry-check"),
             c.Time("work.renew-every"), c.Time("work.pull-every"), c.Time("work.redeliver-every"))
         {
@@ -83,6 +93,7 @@ public sealed record ClusterSettings(
             strategy, c.Time("stable-after"), c.Time("join-timeout"), work, snapshotEvery)
         {
             TlsCertificate = c.Text("tls.certificate"),
+            QuorumSize = quorum,
         };
     }
 
