@@ -16,10 +16,11 @@ namespace LotteryActors.Cluster.Coordinator;
 
 /// <summary>
 /// The cluster's one coordinator (a cluster singleton on <c>coordinator</c> nodes): it journals every search
-/// submitted, every lease and every result, folds them into a <see cref="CoordinatorState"/> and hands out work to
-/// the trainer nodes that ask. It holds no dataset and does no tensor work. When its node dies the singleton starts
-/// on the next coordinator node, recovers the same state from the journal and gives every open lease a fresh
-/// deadline; trainers re-register and re-send unacknowledged results through the singleton proxy.
+/// submitted, every lease and every result (not the renewals: they move deadlines in memory), folds them into a
+/// <see cref="CoordinatorState"/> and hands out work to the trainer nodes that ask. It holds no dataset and does no
+/// tensor work. When its node dies the singleton starts on the next coordinator node, recovers the same state from
+/// the journal, ends the leases of nodes that are gone and gives every live node's leases a fresh deadline; trainers
+/// re-register and re-send unacknowledged results through the singleton proxy.
 /// Decisions are the state's; this actor only persists, applies and tells.
 /// </summary>
 public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
@@ -37,8 +38,9 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     // Results from nodes that did not hold the unit's lease, already said in the log.
     private readonly HashSet<(string Node, string WorkId)> foreignResults = [];
     private CoordinatorState state = CoordinatorState.Empty;
-    // In memory only: the journaled state and its snapshots never hold it (see LeaseProgress).
+    // In memory only: the journaled state and its snapshots never hold them (see LeaseProgress, LeaseClock).
     private LeaseProgress progress = LeaseProgress.Empty;
+    private LeaseClock deadlines = LeaseClock.Empty;
     private long? recoveredFrom;
     private int eventsSinceSnapshot;
 
@@ -63,10 +65,11 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
 
         Command<SubmitSearch>(OnSubmit);
         Command<WorkRequested>(OnWorkRequested);
+        // A renewal moves deadlines in memory only (see LeaseClock): nothing is journaled.
         Command<LeasesHeld>(held =>
         {
             progress = progress.Reported(held.Node, held.Progress, state.Queue);
-            Record(state.Queue.Renew(held.Node, held.WorkIds, Now, timing.LeaseTimeout));
+            deadlines = deadlines.Renewed(state.Queue.Renew(held.Node, held.WorkIds, Now, timing.LeaseTimeout));
         });
         Command<WorkDone>(OnWorkDone);
         Command<WorkAbandoned>(OnWorkAbandoned);
@@ -98,9 +101,10 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
 
     /// <summary>
-    /// After a hand-over the journal's deadlines ran on while nobody could hear the trainers' renewals: the leases of
-    /// nodes that are members now get a full timeout again, and those of nodes that are not (they died with the old
-    /// coordinator, or left meanwhile) end at once, so their units run elsewhere without waiting for a deadline.
+    /// After a hand-over the journal's deadlines ran on while nobody could hear the trainers' renewals (which are
+    /// never journaled): the leases of nodes that are members now get a full timeout again, in memory, and those of
+    /// nodes that are not (they died with the old coordinator, or left meanwhile) end at once, journaled, so their
+    /// units run elsewhere without waiting for a deadline.
     /// A search whose tickets were all done before its ensembles became a unit gets that unit now.
     /// </summary>
     private void OnRecovered()
@@ -115,11 +119,9 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         if (orphaned.Count > 0)
             log.Warning("{Count} unit(s) leased to nodes that are no members any more go back to the queue",
                 orphaned.Count);
-        Record([
-            .. orphaned,
-            .. state.Queue.RenewAll(Now, timing.LeaseTimeout).Where(r => members.Contains(r.Node)),
-            .. state.EnsemblesDue(Now),
-        ]);
+        deadlines = deadlines.Renewed(
+            state.Queue.RenewAll(Now, timing.LeaseTimeout).Where(r => members.Contains(r.Node)));
+        Record([.. orphaned, .. state.EnsemblesDue(Now)]);
         Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self,
             ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
         Timers.StartPeriodicTimer(nameof(CheckLeases), CheckLeases.Instance, timing.ExpiryCheck);
@@ -253,7 +255,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     /// </summary>
     private void OnCheckLeases()
     {
-        var expired = state.Queue.Expire(Now);
+        var expired = state.Queue.Expire(Now, deadlines);
         foreach (var lease in expired)
         {
             log.Warning("{Node} did not renew its lease on {WorkId}; the unit goes back to the queue",
@@ -318,6 +320,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
             Measure(e, Stopwatch.GetElapsedTime(asked));
             state = state.Apply(e);
             progress = progress.After(e);
+            deadlines = deadlines.After(e);
             SnapshotWhenDue();
             if (e is WorkLeased lease)
                 Offer(lease);

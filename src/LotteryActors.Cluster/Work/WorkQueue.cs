@@ -179,9 +179,11 @@ public sealed record WorkQueue(
         return leases;
     }
 
-    /// <summary>The leases whose deadline has passed: each ends, and its unit is queued again.</summary>
-    public IReadOnlyList<LeaseEnded> Expire(DateTimeOffset now) =>
-        Leases.Where(p => p.Value.Deadline < now).OrderBy(p => Open[p.Key].Order)
+    /// <summary>The leases whose deadline has passed: each ends, and its unit is queued again. The deadlines are
+    /// the journaled ones, or later ones that renewals set in <paramref name="clock"/>.</summary>
+    public IReadOnlyList<LeaseEnded> Expire(DateTimeOffset now, LeaseClock? clock = null) =>
+        Leases.Where(p => (clock?.DeadlineOf(p.Key, p.Value) ?? p.Value.Deadline) < now)
+            .OrderBy(p => Open[p.Key].Order)
             .Select(p => new LeaseEnded(p.Key, p.Value.Node, LeaseEndReason.Expired, now)).ToList();
 
     /// <summary>Every lease of a node that left or was downed ends; its units are queued again.</summary>
@@ -200,7 +202,8 @@ public sealed record WorkQueue(
 
     /// <summary>
     /// Extends the leases the node still holds among <paramref name="workIds"/>; ids it no longer holds (done, or
-    /// reassigned after expiry) are left alone, so a late heartbeat cannot take a unit back.
+    /// reassigned after expiry) are left alone, so a late heartbeat cannot take a unit back. The coordinator keeps
+    /// the result in its <see cref="LeaseClock"/> rather than journaling it.
     /// </summary>
     public IReadOnlyList<LeasesRenewed> Renew(string node, IEnumerable<string> workIds, DateTimeOffset now,
         TimeSpan timeout)
@@ -211,7 +214,7 @@ public sealed record WorkQueue(
 
     /// <summary>
     /// After a coordinator hand-over every lease gets a full timeout again: the deadlines in the journal ran on
-    /// while no coordinator was there to receive the nodes' renewals.
+    /// while no coordinator was there to receive the nodes' renewals (kept in a <see cref="LeaseClock"/>).
     /// </summary>
     public IReadOnlyList<LeasesRenewed> RenewAll(DateTimeOffset now, TimeSpan timeout) =>
         Leases.GroupBy(p => p.Value.Node)
