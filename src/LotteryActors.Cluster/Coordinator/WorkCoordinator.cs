@@ -68,7 +68,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         // A renewal moves deadlines in memory only (see LeaseClock): nothing is journaled.
         Command<LeasesHeld>(held =>
         {
-            progress = progress.Reported(held.Node, held.Progress, state.Queue);
+            progress = progress.Reported(held.Node, held.Progress, state.Queue, Now);
             deadlines = deadlines.Renewed(state.Queue.Renew(held.Node, held.WorkIds, Now, timing.LeaseTimeout));
         });
         Command<WorkDone>(OnWorkDone);
@@ -249,8 +249,9 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// Expired leases go back to the queue, and their nodes are forgotten until they ask again: a hung node that
-    /// is still a member would otherwise be handed the same unit over and over. A live puller re-registers every
+    /// Expired leases, and those whose run stalled (renewed but not moving for the stall timeout), go back to the
+    /// queue, and their nodes are forgotten until they ask again: a hung node that is still a member would otherwise
+    /// be handed the same unit over and over. A live puller re-registers every
     /// pull interval. Registered trainers that are no longer members are recorded as gone here too.
     /// </summary>
     private void OnCheckLeases()
@@ -262,7 +263,15 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
                 lease.Node, lease.WorkId);
             pullers.Remove(lease.Node);
         }
-        Record([.. expired, .. state.Gone(Members(), Now)], Dispatch);
+        var stalled = state.Queue.Stall(progress.Stalled(Now, timing.StallTimeout)
+            .Where(id => expired.All(e => e.WorkId != id)), Now);
+        foreach (var lease in stalled)
+        {
+            log.Warning("{Node} renews its lease on {WorkId} but its run has not moved for {Timeout}; the unit goes " +
+                        "back to the queue", lease.Node, lease.WorkId, timing.StallTimeout);
+            pullers.Remove(lease.Node);
+        }
+        Record([.. expired, .. stalled, .. state.Gone(Members(), Now)], Dispatch);
     }
 
     private void OnNodeLeft(string node)

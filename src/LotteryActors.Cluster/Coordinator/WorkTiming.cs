@@ -18,4 +18,8 @@ public sealed record WorkTiming(
     /// gave it back is kept away from it (<c>give-back-nodes</c>, <c>max-give-backs</c>, <c>give-back-backoff</c>):
     /// a unit that always trips a bug must not go round for ever, nor must one broken node fail it.</summary>
     public GiveBackRule GiveBacks { get; init; } = GiveBackRule.Default;
+
+    /// <summary>A run whose node renews its lease but reports no progress for this long loses the lease
+    /// (<c>stall-timeout</c>); zero: never.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromMinutes(30);
 }

@@ -76,7 +76,10 @@ public sealed record ClusterSettings(
                 CordonAfter = c.Int("work.cordon-after"),
                 CordonWindow = c.Time("work.cordon-window"),
             },
+            StallTimeout = c.Time("work.stall-timeout"),
         };
+        Require(work.StallTimeout == TimeSpan.Zero || work.StallTimeout > work.RenewEvery * 3, "work.stall-timeout",
+            $"is {work.StallTimeout}; allowed: 0s (never) or more than three renewals ({work.RenewEvery * 3})");
         Require(work.GiveBacks.Total >= 1, "work.max-give-backs",
             $"is {work.GiveBacks.Total}; allowed: 1 or more (1: a unit may fail at its first give-back)");
         Require(work.GiveBacks.Nodes >= 1, "work.give-back-nodes",

@@ -32,6 +32,12 @@ public enum LeaseEndReason
     /// counting against it, and no unit of that search is leased to that node again (new in v2).
     /// </summary>
     WrongDataset,
+
+    /// <summary>
+    /// The node kept renewing the lease, but its run reported no progress for the stall timeout (a hung run): the
+    /// unit runs elsewhere, without counting against it (new in v3).
+    /// </summary>
+    Stalled,
 }
 
 public static class ClusterEvents
@@ -53,7 +59,7 @@ public static class ClusterEvents
         : IClusterEvent;
 
     /// <summary>A lease ended without a result; the unit is queued again. v2 added
-    /// <see cref="LeaseEndReason.WrongDataset"/>.</summary>
+    /// <see cref="LeaseEndReason.WrongDataset"/>, v3 <see cref="LeaseEndReason.Stalled"/>.</summary>
     public sealed record LeaseEnded(string WorkId, string Node, LeaseEndReason Reason, DateTimeOffset OccurredAt)
         : IClusterEvent;
 

@@ -31,7 +31,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["WorkQueued.v2"] = typeof(WorkQueued),
         ["WorkLeased.v1"] = typeof(WorkLeased),
         ["LeasesRenewed.v1"] = typeof(LeasesRenewed),
-        ["LeaseEnded.v2"] = typeof(LeaseEnded),
+        // v3: a lease may end because its run stalled.
+        ["LeaseEnded.v3"] = typeof(LeaseEnded),
         // v3: a run's completion says how it was trained.
         ["WorkCompleted.v3"] = typeof(WorkCompleted),
         ["WorkFailed.v1"] = typeof(WorkFailed),
@@ -71,6 +72,7 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     {
         ["WorkQueued.v1"] = typeof(WorkQueued),
         ["LeaseEnded.v1"] = typeof(LeaseEnded),
+        ["LeaseEnded.v2"] = typeof(LeaseEnded),
         ["WorkCompleted.v1"] = typeof(WorkCompleted),
         ["WorkCompleted.v2"] = typeof(WorkCompleted),
         ["CoordinatorSnapshot.v1"] = typeof(CoordinatorSnapshot),

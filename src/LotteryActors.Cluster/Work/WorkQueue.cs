@@ -186,6 +186,12 @@ public sealed record WorkQueue(
             .OrderBy(p => Open[p.Key].Order)
             .Select(p => new LeaseEnded(p.Key, p.Value.Node, LeaseEndReason.Expired, now)).ToList();
 
+    /// <summary>The leases of the stalled units among <paramref name="workIds"/> (<see cref="LeaseProgress.Stalled"/>)
+    /// end; their units are queued again, without counting against them.</summary>
+    public IReadOnlyList<LeaseEnded> Stall(IEnumerable<string> workIds, DateTimeOffset now) =>
+        workIds.Where(Leases.ContainsKey).OrderBy(id => Open[id].Order)
+            .Select(id => new LeaseEnded(id, Leases[id].Node, LeaseEndReason.Stalled, now)).ToList();
+
     /// <summary>Every lease of a node that left or was downed ends; its units are queued again.</summary>
     public IReadOnlyList<LeaseEnded> NodeLeft(string node, DateTimeOffset now) =>
         Leases.Where(p => p.Value.Node == node).OrderBy(p => Open[p.Key].Order)

@@ -21,6 +21,7 @@ public sealed class ClusterSettingsTests
         Assert.Equal(cluster.Hostname, cluster.PublicHostname);
         Assert.Equal(TimeSpan.FromSeconds(60), cluster.Work.LeaseTimeout);
         Assert.Equal(GiveBackRule.Default, cluster.Work.GiveBacks);
+        Assert.Equal(TimeSpan.FromMinutes(30), cluster.Work.StallTimeout);
     }
 
     [Fact]
@@ -42,6 +43,7 @@ public sealed class ClusterSettingsTests
     [InlineData("lottery.cluster.downing = auto-down", "lottery.cluster.downing", "keep-majority")]
     [InlineData("lottery.cluster.work.renew-every = 40s", "lottery.cluster.work.renew-every", "at most half")]
     [InlineData("lottery.cluster.work.max-give-backs = 0", "lottery.cluster.work.max-give-backs", "1 or more")]
+    [InlineData("lottery.cluster.work.stall-timeout = 20s", "lottery.cluster.work.stall-timeout", "three renewals")]
     [InlineData("lottery.cluster.downing = static-quorum", "lottery.cluster.quorum-size", "static-quorum needs")]
     [InlineData("lottery.cluster.work.give-back-nodes = 0", "lottery.cluster.work.give-back-nodes", "1 or more")]
     public void A_bad_cluster_setting_names_its_key_and_what_is_allowed(string line, string key, string allowed)
