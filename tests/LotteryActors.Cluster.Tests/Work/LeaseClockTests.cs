@@ -13,10 +13,7 @@ public sealed class LeaseClockTests
     [Fact]
     public void A_renewal_kept_in_memory_holds_a_lease_past_its_journaled_deadline_until_it_runs_out()
     {
-        var state = Submitted(Spec());
-        var lease = Assert.Single(state.Request(A, 1, 0, T0, LeaseTimeout));
-        state = state.Apply(lease);
-        var clock = LeaseClock.Empty.Renewed(state.Queue.Renew(A, [lease.WorkId], T0.AddSeconds(20), LeaseTimeout));
+        var (state, lease, clock) = Renewed(at: T0.AddSeconds(20));
         var pastJournaled = lease.Deadline.AddSeconds(5);
 
         Assert.Single(state.Queue.Expire(pastJournaled));
@@ -27,15 +24,21 @@ public sealed class LeaseClockTests
     [Fact]
     public void A_lease_that_ends_or_begins_again_forgets_its_renewed_deadline()
     {
-        var state = Submitted(Spec());
-        var lease = Assert.Single(state.Request(A, 1, 0, T0, LeaseTimeout));
-        state = state.Apply(lease);
-        var clock = LeaseClock.Empty.Renewed(state.Queue.Renew(A, [lease.WorkId], T0.AddMinutes(5), LeaseTimeout));
+        var (_, lease, clock) = Renewed(at: T0.AddMinutes(5));
 
         var ended = new LeaseEnded(lease.WorkId, A, LeaseEndReason.Abandoned, T0.AddMinutes(6));
 
         Assert.Empty(clock.After(ended).Deadlines);
         Assert.Empty(clock.After(lease).Deadlines);
         Assert.Single(clock.After(new TrainerRegistered(A, 1, T0)).Deadlines);
+    }
+
+    /// <summary>A unit leased to A at T0, its lease renewed in memory <paramref name="at"/>.</summary>
+    private static (CoordinatorState State, WorkLeased Lease, LeaseClock Clock) Renewed(DateTimeOffset at)
+    {
+        var state = Submitted(Spec());
+        var lease = Assert.Single(state.Request(A, 1, 0, T0, LeaseTimeout));
+        state = state.Apply(lease);
+        return (state, lease, LeaseClock.Empty.Renewed(state.Queue.Renew(A, [lease.WorkId], at, LeaseTimeout)));
     }
 }
