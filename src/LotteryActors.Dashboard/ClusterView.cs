@@ -23,7 +23,8 @@ public sealed record ClusterView(IReadOnlyList<NodeView> Nodes, int Waiting)
             var units = leased.GetValueOrDefault(node) ?? [];
             return new NodeView(node, NodeId.HostPort(node), trainer?.Slots, units.Count,
                 trainer is { Present: true } ? trainer.Slots - units.Count : null,
-                trainer is { Present: false } ? "left" : "up", trainer?.Since, trainer?.LeftAt,
+                trainer is { Present: false } ? "left" : state.Cordoned.ContainsKey(node) ? "cordoned" : "up",
+                trainer?.Since, trainer?.LeftAt,
                 [.. units.OrderBy(u => u.Search).ThenBy(u => u.Ticket).ThenBy(u => u.Round)]);
         }).ToList();
         return new ClusterView(nodes, queue.Pending.Count);
@@ -38,7 +39,8 @@ public sealed record ClusterView(IReadOnlyList<NodeView> Nodes, int Waiting)
 /// <param name="Address">host:port, what a person reads.</param>
 /// <param name="Slots">Null for a node known only from its leases.</param>
 /// <param name="Free">Slots less the units leased to it; null where the slots are unknown or the node left.</param>
-/// <param name="State">up, or left (it left the cluster or was downed).</param>
+/// <param name="State">up; cordoned (it gave units back too often and takes no new ones until an operator lifts
+/// the cordon); or left (it left the cluster or was downed).</param>
 public sealed record NodeView(string Node, string Address, int? Slots, int Used, int? Free, string State,
     DateTimeOffset? Since, DateTimeOffset? LeftAt, IReadOnlyList<LeasedUnit> Units);
 

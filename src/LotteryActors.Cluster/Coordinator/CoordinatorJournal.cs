@@ -59,6 +59,9 @@ public static class CoordinatorJournal
         return connection;
     }
 
+    /// <summary>An entry under today's manifest or an older one still read (a snapshot saved before an upgrade).
+    /// </summary>
     private static object Decode(string manifest, byte[] bytes) =>
-        JsonSerializer.Deserialize(bytes, ClusterSerializer.TypesByManifest[manifest], SpecNames.Json)!;
+        JsonSerializer.Deserialize(bytes, ClusterSerializer.TypesByManifest.GetValueOrDefault(manifest)
+            ?? ClusterSerializer.OlderJournalManifests[manifest], SpecNames.Json)!;
 }

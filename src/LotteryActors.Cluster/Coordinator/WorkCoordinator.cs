@@ -16,10 +16,11 @@ namespace LotteryActors.Cluster.Coordinator;
 
 /// <summary>
 /// The cluster's one coordinator (a cluster singleton on <c>coordinator</c> nodes): it journals every search
-/// submitted, every lease and every result, folds them into a <see cref="CoordinatorState"/> and hands out work to
-/// the trainer nodes that ask. It holds no dataset and does no tensor work. When its node dies the singleton starts
-/// on the next coordinator node, recovers the same state from the journal and gives every open lease a fresh
-/// deadline; trainers re-register and re-send unacknowledged results through the singleton proxy.
+/// submitted, every lease and every result (not the renewals: they move deadlines in memory), folds them into a
+/// <see cref="CoordinatorState"/> and hands out work to the trainer nodes that ask. It holds no dataset and does no
+/// tensor work. When its node dies the singleton starts on the next coordinator node, recovers the same state from
+/// the journal, ends the leases of nodes that are gone and gives every live node's leases a fresh deadline; trainers
+/// re-register and re-send unacknowledged results through the singleton proxy.
 /// Decisions are the state's; this actor only persists, applies and tells.
 /// </summary>
 public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
@@ -34,9 +35,12 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     private readonly HashSet<string> otherProtocol = [];
     // Searches whose runs came from more than one setup, already said in the log.
     private readonly HashSet<string> mixedSetups = [];
+    // Results from nodes that did not hold the unit's lease, already said in the log.
+    private readonly HashSet<(string Node, string WorkId)> foreignResults = [];
     private CoordinatorState state = CoordinatorState.Empty;
-    // In memory only: the journaled state and its snapshots never hold it (see LeaseProgress).
+    // In memory only: the journaled state and its snapshots never hold them (see LeaseProgress, LeaseClock).
     private LeaseProgress progress = LeaseProgress.Empty;
+    private LeaseClock deadlines = LeaseClock.Empty;
     private long? recoveredFrom;
     private int eventsSinceSnapshot;
 
@@ -62,15 +66,17 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         Command<SubmitSearch>(OnSubmit);
         Command<RetryFailedTickets>(OnRetryFailed);
         Command<WorkRequested>(OnWorkRequested);
+        // A renewal moves deadlines in memory only (see LeaseClock): nothing is journaled.
         Command<LeasesHeld>(held =>
         {
-            progress = progress.Reported(held.Node, held.Progress, state.Queue);
-            Record(state.Queue.Renew(held.Node, held.WorkIds, Now, timing.LeaseTimeout));
+            progress = progress.Reported(held.Node, held.Progress, state.Queue, Now);
+            deadlines = deadlines.Renewed(state.Queue.Renew(held.Node, held.WorkIds, Now, timing.LeaseTimeout));
         });
         Command<WorkDone>(OnWorkDone);
         Command<WorkAbandoned>(OnWorkAbandoned);
         Command<WorkRefused>(OnWorkRefused);
         Command<ProgressRequested>(OnProgressRequested);
+        Command<UncordonRequested>(OnUncordonRequested);
         Command<ClusterEvent.MemberRemoved>(removed => OnNodeLeft(NodeId.Of(removed.Member.UniqueAddress)));
         Command<CheckLeases>(_ => OnCheckLeases());
         // The journal is kept whole (it is the searches' record, read by status and reports); only the snapshots
@@ -96,8 +102,10 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
 
     /// <summary>
-    /// After a hand-over the journal's deadlines ran on while nobody could hear the trainers' renewals: every open
-    /// lease gets a full timeout again; a node that left meanwhile renews nothing and loses its leases at the deadline.
+    /// After a hand-over the journal's deadlines ran on while nobody could hear the trainers' renewals (which are
+    /// never journaled): the leases of nodes that are members now get a full timeout again, in memory, and those of
+    /// nodes that are not (they died with the old coordinator, or left meanwhile) end at once, journaled, so their
+    /// units run elsewhere without waiting for a deadline.
     /// A search whose tickets were all done before its ensembles became a unit gets that unit now.
     /// </summary>
     private void OnRecovered()
@@ -107,7 +115,14 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
                  "from the snapshot at event {SnapshotAt} and {Replayed} event(s) after it",
             searches, open, state.Queue.Leases.Count, recoveredFrom?.ToString(CultureInfo.InvariantCulture) ?? "none",
             eventsSinceSnapshot);
-        Record([.. state.Queue.RenewAll(Now, timing.LeaseTimeout), .. state.EnsemblesDue(Now)]);
+        var members = Members();
+        var orphaned = state.Queue.Orphaned(members, Now);
+        if (orphaned.Count > 0)
+            log.Warning("{Count} unit(s) leased to nodes that are no members any more go back to the queue",
+                orphaned.Count);
+        deadlines = deadlines.Renewed(
+            state.Queue.RenewAll(Now, timing.LeaseTimeout).Where(r => members.Contains(r.Node)));
+        Record([.. orphaned, .. state.EnsemblesDue(Now)]);
         Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self,
             ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
         Timers.StartPeriodicTimer(nameof(CheckLeases), CheckLeases.Instance, timing.ExpiryCheck);
@@ -168,7 +183,13 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         var events = state.Complete(done.Node, done.WorkId, done.Output, Now, done.DatasetFingerprint, done.Setup);
         if (events is [WorkCompleted { Setup: { } setup }, ..])
             WarnOfAnotherSetup(done, setup);
-        if (events.Count == 0)
+        if (events.Count == 0 && state.FromAnotherNode(done.Node, done.WorkId))
+        {
+            // Acknowledged, so the node stops re-sending it; said once per node and unit.
+            if (foreignResults.Add((done.Node, done.WorkId)))
+                log.Warning("{WorkId} from {Node}, which does not hold its lease, is ignored", done.WorkId, done.Node);
+        }
+        else if (events.Count == 0)
             log.Debug("{WorkId} from {Node} was journaled before; acknowledged again", done.WorkId, done.Node);
         else if (events is [LeaseEnded { Reason: LeaseEndReason.WrongDataset }])
             log.Warning("{Node} computed {WorkId} from a dataset whose fingerprint is {Fingerprint}, not the " +
@@ -197,11 +218,13 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     private void OnWorkAbandoned(WorkAbandoned abandoned)
     {
         log.Warning("{Node} gave back {WorkId}: {Reason}", abandoned.Node, abandoned.WorkId, abandoned.Reason);
-        var events = state.GiveBack(abandoned.Node, abandoned.WorkId, abandoned.Reason, timing.MaxGiveBacks,
-            Now);
-        if (events.OfType<WorkFailed>().Any())
-            log.Error("{WorkId} was given back {Count} time(s); it fails instead of running again: {Reason}",
-                abandoned.WorkId, timing.MaxGiveBacks, abandoned.Reason);
+        var events = state.GiveBack(abandoned.Node, abandoned.WorkId, abandoned.Reason, timing.GiveBacks, Now);
+        if (events.OfType<WorkFailed>().FirstOrDefault() is { } failed)
+            log.Error("{WorkId} was given back {Count} time(s) by different nodes; it fails instead of running " +
+                      "again: {Reason}", abandoned.WorkId, failed.GiveBacks, abandoned.Reason);
+        if (events.OfType<NodeCordoned>().FirstOrDefault() is { } cordoned)
+            log.Error("{Node} is cordoned, it takes no new units until an operator lifts the cordon: {Reason}",
+                abandoned.Node, cordoned.Reason);
         Record(events, Dispatch);
     }
 
@@ -209,6 +232,23 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     {
         log.Warning("{Node} refused {WorkId}: {Reason}", refused.Node, refused.WorkId, refused.Reason);
         Record(state.Queue.WrongDataset(refused.Node, refused.WorkId, Now), Dispatch);
+    }
+
+    /// <summary>An operator lifts a cordon, naming the node by its id or by host:port (every incarnation there).
+    /// </summary>
+    private void OnUncordonRequested(UncordonRequested request)
+    {
+        var operatorRef = Sender;
+        var lifted = state.Cordoned.Keys
+            .Where(node => node == request.Node || NodeId.HostPort(node) == request.Node)
+            .SelectMany(node => state.Uncordon(node, Now)).ToList();
+        foreach (var node in lifted)
+            log.Info("{Node}: cordon lifted by an operator", node.Node);
+        Record(lifted, () =>
+        {
+            operatorRef.Tell(new Uncordoned([.. lifted.Select(u => u.Node)]));
+            Dispatch();
+        });
     }
 
     private void OnProgressRequested(ProgressRequested request)
@@ -224,20 +264,29 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// Expired leases go back to the queue, and their nodes are forgotten until they ask again: a hung node that
-    /// is still a member would otherwise be handed the same unit over and over. A live puller re-registers every
+    /// Expired leases, and those whose run stalled (renewed but not moving for the stall timeout), go back to the
+    /// queue, and their nodes are forgotten until they ask again: a hung node that is still a member would otherwise
+    /// be handed the same unit over and over. A live puller re-registers every
     /// pull interval. Registered trainers that are no longer members are recorded as gone here too.
     /// </summary>
     private void OnCheckLeases()
     {
-        var expired = state.Queue.Expire(Now);
+        var expired = state.Queue.Expire(Now, deadlines);
         foreach (var lease in expired)
         {
             log.Warning("{Node} did not renew its lease on {WorkId}; the unit goes back to the queue",
                 lease.Node, lease.WorkId);
             pullers.Remove(lease.Node);
         }
-        Record([.. expired, .. state.Gone(Members(), Now)], Dispatch);
+        var stalled = state.Queue.Stall(progress.Stalled(Now, timing.StallTimeout)
+            .Where(id => expired.All(e => e.WorkId != id)), Now);
+        foreach (var lease in stalled)
+        {
+            log.Warning("{Node} renews its lease on {WorkId} but its run has not moved for {Timeout}; the unit goes " +
+                        "back to the queue", lease.Node, lease.WorkId, timing.StallTimeout);
+            pullers.Remove(lease.Node);
+        }
+        Record([.. expired, .. stalled, .. state.Gone(Members(), Now)], Dispatch);
     }
 
     private void OnNodeLeft(string node)
@@ -266,7 +315,8 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         var leases = new List<IClusterEvent>();
         foreach (var (node, puller) in pullers)
         {
-            var granted = planned.Request(node, puller.Slots, puller.Busy, Now, timing.LeaseTimeout);
+            var granted = planned.Request(node, puller.Slots, puller.Busy, Now, timing.LeaseTimeout,
+                timing.GiveBacks);
             leases.AddRange(granted);
             planned = granted.Aggregate(planned, (s, e) => s.Apply(e));
         }
@@ -294,6 +344,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
             Measure(e, Stopwatch.GetElapsedTime(asked));
             state = state.Apply(e);
             progress = progress.After(e);
+            deadlines = deadlines.After(e);
             SnapshotWhenDue();
             if (e is WorkLeased lease)
                 Offer(lease);

@@ -1,3 +1,5 @@
+using LotteryActors.Cluster.Work;
+
 namespace LotteryActors.Cluster.Coordinator;
 
 /// <summary>
@@ -12,7 +14,12 @@ public sealed record WorkTiming(
     TimeSpan PullEvery,
     TimeSpan RedeliverEvery)
 {
-    /// <summary>Give-backs (faults outside the run's science) after which a unit fails instead of being queued
-    /// again (<c>max-give-backs</c>): a unit that always trips a bug must not go round for ever.</summary>
-    public int MaxGiveBacks { get; init; } = 3;
+    /// <summary>When a unit given back by its nodes fails instead of being queued again, and how long a node that
+    /// gave it back is kept away from it (<c>give-back-nodes</c>, <c>max-give-backs</c>, <c>give-back-backoff</c>):
+    /// a unit that always trips a bug must not go round for ever, nor must one broken node fail it.</summary>
+    public GiveBackRule GiveBacks { get; init; } = GiveBackRule.Default;
+
+    /// <summary>A run whose node renews its lease but reports no progress for this long loses the lease
+    /// (<c>stall-timeout</c>); zero: never.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromMinutes(30);
 }

@@ -47,6 +47,8 @@ public static class ClusterHocon
                 split-brain-resolver {
                   active-strategy = {{cluster.DowningStrategy}}
                   stable-after = {{Seconds(cluster.StableAfter)}}
+                  # Read only by static-quorum, which cannot start without it (Akka's default is "undefined").
+                  static-quorum.quorum-size = {{cluster.QuorumSize}}
                 }
               }
             }

@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Cluster.Coordinator;
+using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Cluster.Hosting;
@@ -21,7 +22,8 @@ public sealed record ClusterSettings(
     public const string TrainerRole = "trainer";
     private const string Root = "lottery.cluster";
     private static readonly string[] KnownRoles = [CoordinatorSingleton.Role, TrainerRole];
-    private static readonly string[] Strategies = ["keep-majority", "keep-oldest", "static-quorum"];
+    public const string StaticQuorum = "static-quorum";
+    private static readonly string[] Strategies = ["keep-majority", "keep-oldest", StaticQuorum];
 
     public bool IsCoordinator => Roles.Contains(CoordinatorSingleton.Role);
 
@@ -30,6 +32,10 @@ public sealed record ClusterSettings(
     /// <summary>The lab's PKCS#12 certificate for TLS between nodes (<see cref="ClusterTls"/>); empty: no TLS.
     /// </summary>
     public string TlsCertificate { get; init; } = "";
+
+    /// <summary>The members a <c>static-quorum</c> cluster keeps running with (<c>quorum-size</c>); 0 otherwise.
+    /// </summary>
+    public int QuorumSize { get; init; }
 
     /// <summary>
     /// Reads <c>lottery.cluster</c> and refuses a node that cannot share the cluster's journal: every coordinator
@@ -56,13 +62,30 @@ public sealed record ClusterSettings(
         var strategy = c.Text("downing");
         Require(Strategies.Contains(strategy), "downing",
             $"is '{strategy}'; allowed: {string.Join(", ", Strategies)}");
+        var quorum = c.Int("quorum-size");
+        Require(quorum >= 0, "quorum-size", $"is {quorum}; allowed: 0 (unset) or more");
+        Require(strategy != StaticQuorum || quorum >= 1, "quorum-size",
+            "is 0; downing = static-quorum needs the number of members the cluster keeps running with, more than " +
+            "half of them (2 of 3, 3 of 5)");
         var work = new WorkTiming(c.Time("work.lease-timeout"), c.Time("work.expiry-check"),
             c.Time("work.renew-every"), c.Time("work.pull-every"), c.Time("work.redeliver-every"))
         {
-            MaxGiveBacks = c.Int("work.max-give-backs"),
+            GiveBacks = new GiveBackRule(c.Int("work.give-back-nodes"), c.Int("work.max-give-backs"),
+                c.Time("work.give-back-backoff"))
+            {
+                CordonAfter = c.Int("work.cordon-after"),
+                CordonWindow = c.Time("work.cordon-window"),
+            },
+            StallTimeout = c.Time("work.stall-timeout"),
         };
-        Require(work.MaxGiveBacks >= 1, "work.max-give-backs",
-            $"is {work.MaxGiveBacks}; allowed: 1 or more (1: a unit fails at its first give-back)");
+        Require(work.StallTimeout == TimeSpan.Zero || work.StallTimeout > work.RenewEvery * 3, "work.stall-timeout",
+            $"is {work.StallTimeout}; allowed: 0s (never) or more than three renewals ({work.RenewEvery * 3})");
+        Require(work.GiveBacks.Total >= 1, "work.max-give-backs",
+            $"is {work.GiveBacks.Total}; allowed: 1 or more (1: a unit may fail at its first give-back)");
+        Require(work.GiveBacks.Nodes >= 1, "work.give-back-nodes",
+            $"is {work.GiveBacks.Nodes}; allowed: 1 or more (1: one node's give-backs may fail a unit)");
+        Require(work.GiveBacks.CordonAfter is >= 0 and <= GiveBackRule.RememberedPerNode, "work.cordon-after",
+            $"is {work.GiveBacks.CordonAfter}; allowed: 0 (never cordon) to {GiveBackRule.RememberedPerNode}");
         Require(work.RenewEvery * 2 <= work.LeaseTimeout, "work.renew-every",
             $"is {work.RenewEvery}; allowed: at most half of work.lease-timeout ({work.LeaseTimeout}), " +
             "so one lost renewal does not cost a lease");
@@ -73,6 +96,7 @@ public sealed record ClusterSettings(
             strategy, c.Time("stable-after"), c.Time("join-timeout"), work, snapshotEvery)
         {
             TlsCertificate = c.Text("tls.certificate"),
+            QuorumSize = quorum,
         };
     }
 

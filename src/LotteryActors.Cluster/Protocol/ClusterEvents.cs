@@ -33,6 +33,12 @@ public enum LeaseEndReason
     /// counting against it, and no unit of that search is leased to that node again (new in v2).
     /// </summary>
     WrongDataset,
+
+    /// <summary>
+    /// The node kept renewing the lease, but its run reported no progress for the stall timeout (a hung run): the
+    /// unit runs elsewhere, without counting against it (new in v3).
+    /// </summary>
+    Stalled,
 }
 
 public static class ClusterEvents
@@ -54,7 +60,7 @@ public static class ClusterEvents
         : IClusterEvent;
 
     /// <summary>A lease ended without a result; the unit is queued again. v2 added
-    /// <see cref="LeaseEndReason.WrongDataset"/>.</summary>
+    /// <see cref="LeaseEndReason.WrongDataset"/>, v3 <see cref="LeaseEndReason.Stalled"/>.</summary>
     public sealed record LeaseEnded(string WorkId, string Node, LeaseEndReason Reason, DateTimeOffset OccurredAt)
         : IClusterEvent;
 
@@ -70,6 +76,16 @@ public static class ClusterEvents
     /// was there to hear it); its leases end by their own <see cref="LeaseEnded"/>.
     /// </summary>
     public sealed record TrainerLeft(string Node, DateTimeOffset OccurredAt) : IClusterEvent;
+
+    /// <summary>
+    /// The node gave units back (faults outside their science) too often within the cordon window: it takes no new
+    /// units until an operator lifts the cordon (<see cref="NodeUncordoned"/>); what it runs now may still finish.
+    /// <paramref name="Reason"/> says why in one line, with the last give-back's cause.
+    /// </summary>
+    public sealed record NodeCordoned(string Node, string Reason, DateTimeOffset OccurredAt) : IClusterEvent;
+
+    /// <summary>An operator lifted the node's cordon: it takes units again, its earlier give-backs forgiven.</summary>
+    public sealed record NodeUncordoned(string Node, DateTimeOffset OccurredAt) : IClusterEvent;
 
     /// <summary>
     /// A unit's output, from whichever node delivered it first; its artifacts are in the store. Journaled once
@@ -104,9 +120,9 @@ public static class ClusterEvents
         IReadOnlyList<string> Reopened, DateTimeOffset OccurredAt) : IClusterEvent;
 
     /// <summary>
-    /// The unit was given back for faults outside the run's science as many times as the coordinator allows
-    /// (<c>lottery.cluster.work.max-give-backs</c>): it will not run again, and its ticket (a run) or its width's
-    /// tickets (an init draw) fail with <paramref name="Reason"/>, the last node's cause, so a unit that always
+    /// The unit was given back for faults outside the run's science as many times, and by as many different nodes,
+    /// as the coordinator allows (<see cref="GiveBackRule"/>): it will not run again, and its ticket (a run) or its
+    /// init's tickets (an init draw) fail with <paramref name="Reason"/>, the last node's cause, so a unit that always
     /// trips a bug or a broken machine ends instead of going round for ever.
     /// </summary>
     public sealed record WorkFailed(string WorkId, string Reason, int GiveBacks, DateTimeOffset OccurredAt)

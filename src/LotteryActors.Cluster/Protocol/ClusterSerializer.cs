@@ -20,7 +20,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     /// remote message gets a new manifest, so that a joining node sees at once that a member speaks one it cannot
     /// read (2: offers and results carry the dataset fingerprint; 3: renewals and progress answers carry each
     /// training run's iterations and examples/s; 4: results carry how their runs were trained; 5: an init draw names
-    /// which of its width's inits it draws, and a client may ask for a search's failed tickets to run again). Nodes before it announced their assembly version.
+    /// which of its width's inits it draws, a client may ask for a search's failed tickets to run again, and an
+    /// operator lifts a node's cordon). Nodes before it announced their assembly version.
     /// </summary>
     public const string ProtocolVersion = "5";
 
@@ -32,12 +33,16 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["WorkQueued.v3"] = typeof(WorkQueued),
         ["WorkLeased.v1"] = typeof(WorkLeased),
         ["LeasesRenewed.v1"] = typeof(LeasesRenewed),
-        ["LeaseEnded.v2"] = typeof(LeaseEnded),
+        // v3: a lease may end because its run stalled.
+        ["LeaseEnded.v3"] = typeof(LeaseEnded),
         // v3: a run's completion says how it was trained.
         ["WorkCompleted.v3"] = typeof(WorkCompleted),
         ["WorkFailed.v1"] = typeof(WorkFailed),
-        // v2: its queued init draws may name an init other than 0, as WorkQueued.v3.
-        ["CoordinatorSnapshot.v2"] = typeof(CoordinatorSnapshot),
+        // v2: give-backs by node as well as per unit; v3: cordoned nodes and each node's recent give-backs; v4: its
+        // queued init draws may name an init other than 0, as WorkQueued.v3.
+        ["CoordinatorSnapshot.v4"] = typeof(CoordinatorSnapshot),
+        ["NodeCordoned.v1"] = typeof(NodeCordoned),
+        ["NodeUncordoned.v1"] = typeof(NodeUncordoned),
         ["TrainerRegistered.v1"] = typeof(TrainerRegistered),
         ["TrainerLeft.v1"] = typeof(TrainerLeft),
         ["TicketsRetried.v1"] = typeof(TicketsRetried),
@@ -59,24 +64,29 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         // v1 had no running units, v2 no progress per unit, v3 no init index on a running init draw. A remote
         // message, never journaled: a node of the older protocol is refused.
         ["SearchProgress.v4"] = typeof(SearchProgress),
+        ["UncordonRequested.v1"] = typeof(UncordonRequested),
+        ["Uncordoned.v1"] = typeof(Uncordoned),
     };
 
     /// <summary>
     /// Journal entries written by earlier versions, still read so a journal outlives an upgrade: a v1 completion has
     /// no dataset fingerprint and a v2 one no training setup, a v1 lease end no wrong-dataset reason, and a v1 unit
-    /// or output lacks the ensemble fields, which read as null (no ensemble unit existed), and a v2 unit or v1 snapshot
-    /// names no init index, which reads as init 0 (every width had one init). Remote messages get no such
-    /// entry: a node of an older protocol version is refused by name rather than trusted with a check it does not
-    /// make.
+    /// or output lacks the ensemble fields, which read as null (no ensemble unit existed), a v2 unit names no init
+    /// index, which reads as init 0 (every width had one init), and a v1 snapshot has its give-backs per unit only, a
+    /// v2 one no cordons and a v3 one no init index. Remote messages get no such entry: a node of an older protocol
+    /// version is refused by name rather than trusted with a check it does not make.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, Type> OlderJournalManifests = new Dictionary<string, Type>
     {
         ["WorkQueued.v1"] = typeof(WorkQueued),
         ["WorkQueued.v2"] = typeof(WorkQueued),
-        ["CoordinatorSnapshot.v1"] = typeof(CoordinatorSnapshot),
         ["LeaseEnded.v1"] = typeof(LeaseEnded),
+        ["LeaseEnded.v2"] = typeof(LeaseEnded),
         ["WorkCompleted.v1"] = typeof(WorkCompleted),
         ["WorkCompleted.v2"] = typeof(WorkCompleted),
+        ["CoordinatorSnapshot.v1"] = typeof(CoordinatorSnapshot),
+        ["CoordinatorSnapshot.v2"] = typeof(CoordinatorSnapshot),
+        ["CoordinatorSnapshot.v3"] = typeof(CoordinatorSnapshot),
     };
 
     /// <summary>The manifest <typeparamref name="T"/> is written under today, for readers of the journal's rows.

@@ -20,6 +20,19 @@ public sealed record CoordinatorSnapshot(
     IReadOnlyList<WrongCopy> WrongData,
     IReadOnlyList<KnownTrainer> Trainers) : IClusterJournalEntry
 {
+    /// <summary>
+    /// Which nodes gave each open unit back, how often and when last (v2): a unit fails only when enough different
+    /// nodes gave it back, and a node is kept away from a unit it gave back for a while. Null in a v1 snapshot, whose
+    /// give-backs are counted per unit only: they still count towards the total, but no node for them.
+    /// </summary>
+    public IReadOnlyList<GivenBack>? GivenBackBy { get; init; }
+
+    /// <summary>The nodes cordoned (v3); null in older snapshots, written before nodes were cordoned.</summary>
+    public IReadOnlyList<CordonedNode>? Cordoned { get; init; }
+
+    /// <summary>When each node last gave units back (v3), what cordoning counts; null in older snapshots.</summary>
+    public IReadOnlyList<NodeGiveBackTimes>? RecentGiveBacks { get; init; }
+
     public static CoordinatorSnapshot From(CoordinatorState state) => new(
         state.Searches.Values.Select(SearchSnapshot.From).ToList(),
         state.Queue.Open.Values.OrderBy(u => u.Order).ToList(),
@@ -31,7 +44,15 @@ public sealed record CoordinatorSnapshot(
             .OrderBy(g => g.WorkId, StringComparer.Ordinal).ToList(),
         state.Queue.WrongData.Select(w => new WrongCopy(w.Node, w.SearchId))
             .OrderBy(w => w.Node, StringComparer.Ordinal).ThenBy(w => w.SearchId, StringComparer.Ordinal).ToList(),
-        state.Trainers.Select(p => new KnownTrainer(p.Key, p.Value.Slots, p.Value.Since, p.Value.LeftAt)).ToList());
+        state.Trainers.Select(p => new KnownTrainer(p.Key, p.Value.Slots, p.Value.Since, p.Value.LeftAt)).ToList())
+    {
+        GivenBackBy = state.Queue.GivenBackBy
+            .SelectMany(u => u.Value.Select(n => new GivenBack(u.Key, n.Key, n.Value.Count, n.Value.Last)))
+            .OrderBy(g => g.WorkId, StringComparer.Ordinal).ThenBy(g => g.Node, StringComparer.Ordinal).ToList(),
+        Cordoned = state.Cordoned.Values.Select(c => new CordonedNode(c.Node, c.Reason, c.OccurredAt)).ToList(),
+        RecentGiveBacks = state.RecentGiveBacks.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => new NodeGiveBackTimes(p.Key, p.Value)).ToList(),
+    };
 
     public CoordinatorState ToState()
     {
@@ -45,12 +66,18 @@ public sealed record CoordinatorSnapshot(
         {
             GiveBacks = GiveBacks.ToImmutableDictionary(g => g.WorkId, g => g.Count),
             WrongData = WrongData.Select(w => (w.Node, w.SearchId)).ToImmutableHashSet(),
+            GivenBackBy = (GivenBackBy ?? []).GroupBy(g => g.WorkId).ToImmutableDictionary(g => g.Key,
+                g => g.ToImmutableDictionary(n => n.Node, n => new NodeGiveBacks(n.Count, n.LastAt))),
         };
         return new CoordinatorState(queue,
             Searches.Select(s => s.ToState()).ToImmutableSortedDictionary(s => s.SearchId!, s => s))
         {
             Trainers = Trainers.ToImmutableSortedDictionary(t => t.Node,
                 t => new TrainerNode(t.Slots, t.Since, t.LeftAt)),
+            Cordoned = (Cordoned ?? []).ToImmutableSortedDictionary(c => c.Node,
+                c => new ClusterEvents.NodeCordoned(c.Node, c.Reason, c.Since)),
+            RecentGiveBacks =
+                (RecentGiveBacks ?? []).ToImmutableDictionary(n => n.Node, n => n.Times.ToImmutableList()),
         };
     }
 }
@@ -60,6 +87,15 @@ public sealed record HeldLease(string WorkId, string Node, DateTimeOffset Deadli
 
 /// <summary>How many times an open unit was given back, so a successor does not restart its count.</summary>
 public sealed record UnitGiveBacks(string WorkId, int Count);
+
+/// <summary>How many times a node gave an open unit back, and when it last did.</summary>
+public sealed record GivenBack(string WorkId, string Node, int Count, DateTimeOffset LastAt);
+
+/// <summary>A cordoned node, why and since when.</summary>
+public sealed record CordonedNode(string Node, string Reason, DateTimeOffset Since);
+
+/// <summary>When a node last gave units back, oldest first.</summary>
+public sealed record NodeGiveBackTimes(string Node, IReadOnlyList<DateTimeOffset> Times);
 
 /// <summary>A node whose dataset differs from the search's, so a successor does not lease it that search again.
 /// </summary>

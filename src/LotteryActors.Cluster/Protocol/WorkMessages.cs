@@ -103,6 +103,14 @@ public static class WorkMessages
         string SearchId, bool Known, int Done, int Total, bool Finished, IReadOnlyList<RunningWork> Running)
         : IClusterMessage;
 
+    /// <summary>Operator to coordinator: lift the cordon of <paramref name="Node"/>, a node id or its host:port.
+    /// Answered with <see cref="Uncordoned"/>.</summary>
+    public sealed record UncordonRequested(string Node) : IClusterMessage;
+
+    /// <summary>Coordinator to operator: the node ids whose cordon was lifted (empty: none matched a cordoned node).
+    /// </summary>
+    public sealed record Uncordoned(IReadOnlyList<string> Nodes) : IClusterMessage;
+
     /// <summary>A unit leased to <paramref name="Node"/> (a node id: address and incarnation), with the progress
     /// its node reported at its latest renewal (null before one, and for a unit that is not a training run).
     /// </summary>

@@ -25,10 +25,22 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
 
     /// <summary>
     /// Every trainer node that registered, present or gone, by node id. What the work needs is in the queue; this is
-    /// for those who watch the cluster (the dashboard), so no decision about work reads it.
+    /// for those who watch the cluster (the dashboard), and for one decision: how many different nodes a unit can
+    /// be given back by before it fails (<see cref="GiveBackRule"/>).
     /// </summary>
     public ImmutableSortedDictionary<string, TrainerNode> Trainers { get; init; } =
         ImmutableSortedDictionary<string, TrainerNode>.Empty;
+
+    /// <summary>The nodes cordoned now (<see cref="NodeCordoned"/>): they take no new units until an operator lifts
+    /// the cordon. A node that leaves is no longer cordoned (a restarted node is a new node).</summary>
+    public ImmutableSortedDictionary<string, NodeCordoned> Cordoned { get; init; } =
+        ImmutableSortedDictionary<string, NodeCordoned>.Empty;
+
+    /// <summary>When each node last gave units back, oldest first, at most
+    /// <see cref="GiveBackRule.RememberedPerNode"/>: what cordoning counts. Forgotten when its cordon is lifted or
+    /// the node leaves.</summary>
+    public ImmutableDictionary<string, ImmutableList<DateTimeOffset>> RecentGiveBacks { get; init; } =
+        ImmutableDictionary<string, ImmutableList<DateTimeOffset>>.Empty;
 
     public CoordinatorState Apply(IClusterEvent e) => e switch
     {
@@ -39,6 +51,20 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
         TrainerLeft l when Trainers.TryGetValue(l.Node, out var trainer) => this with
         {
             Trainers = Trainers.SetItem(l.Node, trainer with { LeftAt = l.OccurredAt }),
+            Cordoned = Cordoned.Remove(l.Node),
+            RecentGiveBacks = RecentGiveBacks.Remove(l.Node),
+        },
+        LeaseEnded { Reason: LeaseEndReason.Abandoned } end
+            when Queue.Leases.TryGetValue(end.WorkId, out var held) && held.Node == end.Node => this with
+        {
+            Queue = Queue.Apply(end),
+            RecentGiveBacks = RecentGiveBacks.SetItem(end.Node, Remembered(end.Node, end.OccurredAt)),
+        },
+        NodeCordoned c => this with { Cordoned = Cordoned.SetItem(c.Node, c) },
+        NodeUncordoned u => this with
+        {
+            Cordoned = Cordoned.Remove(u.Node),
+            RecentGiveBacks = RecentGiveBacks.Remove(u.Node),
         },
         SearchSubmitted s => this with
         {
@@ -81,10 +107,14 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
     /// <summary>
     /// A node's request: it has <paramref name="slots"/> slots and says <paramref name="busy"/> are in use. The
     /// coordinator counts the node's leases too and trusts the larger number, so a repeated request (the node's
-    /// periodic re-registration) never leases more units than the node has slots.
+    /// periodic re-registration) never leases more units than the node has slots. A cordoned node gets none.
     /// </summary>
-    public IReadOnlyList<WorkLeased> Request(string node, int slots, int busy, DateTimeOffset now, TimeSpan timeout) =>
-        Queue.Lease(node, slots - Math.Max(busy, Queue.LeasesOf(node)), now, timeout);
+    /// <param name="rule">Keeps the node away from units it gave back lately; none without one.</param>
+    public IReadOnlyList<WorkLeased> Request(string node, int slots, int busy, DateTimeOffset now, TimeSpan timeout,
+        GiveBackRule? rule = null) =>
+        Cordoned.ContainsKey(node)
+            ? []
+            : Queue.Lease(node, slots - Math.Max(busy, Queue.LeasesOf(node)), now, timeout, rule);
 
     /// <summary>
     /// A trainer node asked for work: journaled when it is new, back after it was recorded as gone, or has another
@@ -105,10 +135,12 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
             .Select(t => new TrainerLeft(t.Key, now)).ToList();
 
     /// <summary>
-    /// A node delivered a unit's output. The first delivery is journaled with the units it makes possible (an init
-    /// opens its tickets' first runs; a run opens its ticket's next run, or, once every ticket is done, the search's
-    /// ensemble unit); a later one, from a slow node whose lease was reassigned, or a retry whose acknowledgement
-    /// was lost, returns nothing. An output computed from another dataset than the search recorded (two nodes with
+    /// A node delivered a unit's output. It counts only from the node holding the unit's lease: the first such
+    /// delivery is journaled with the units it makes possible (an init opens its tickets' first runs; a run opens
+    /// its ticket's next run, or, once every ticket is done, the search's ensemble unit); a later one (a retry whose
+    /// acknowledgement was lost), or one from a node that no longer holds the lease (expired, reassigned, the unit
+    /// waiting again), returns nothing (<see cref="FromAnotherNode"/> tells the two apart for the log). An output
+    /// computed from another dataset than the search recorded (two nodes with
     /// different copies took its first units at once) is not journaled: the node's lease ends as
     /// <see cref="LeaseEndReason.WrongDataset"/> and the unit runs elsewhere.
     /// </summary>
@@ -118,7 +150,7 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
     public IReadOnlyList<IClusterEvent> Complete(string node, string workId, WorkOutput output, DateTimeOffset now,
         string? datasetFingerprint = null, TrainingSetup? setup = null)
     {
-        if (!Queue.Open.TryGetValue(workId, out var unit))
+        if (!Queue.Open.TryGetValue(workId, out var unit) || FromAnotherNode(node, workId))
             return [];
         if (Searches[unit.SearchId].DatasetFingerprint is { } recorded && datasetFingerprint is not null
             && datasetFingerprint != recorded)
@@ -145,20 +177,41 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
         ];
     }
 
-    /// <summary>
-    /// The node gives a unit back (<see cref="WorkQueue.GiveBack"/>). When that fails the unit for good and so ends
-    /// the search's last open ticket, the search's ensemble unit is queued with it, as after a last result.
+    /// <summary>True when <paramref name="node"/> delivers a result for an open unit whose lease it does not hold.
     /// </summary>
-    public IReadOnlyList<IClusterEvent> GiveBack(string node, string workId, string reason, int limit,
+    public bool FromAnotherNode(string node, string workId) =>
+        Queue.IsOpen(workId) && !(Queue.Leases.TryGetValue(workId, out var lease) && lease.Node == node);
+
+    /// <summary>
+    /// The node gives a unit back (<see cref="WorkQueue.GiveBack"/>, judged by <paramref name="rule"/> against the
+    /// trainer nodes present). When that fails the unit for good and so ends the search's last open ticket, the
+    /// search's ensemble unit is queued with it, as after a last result. A node that gives units back too often
+    /// within the rule's window is cordoned with it, unless it is the last trainer node taking work: a cordon there
+    /// would stop the lab, and its units end by the give-back rule instead.
+    /// </summary>
+    public IReadOnlyList<IClusterEvent> GiveBack(string node, string workId, string reason, GiveBackRule rule,
         DateTimeOffset now)
     {
-        var events = Queue.GiveBack(node, workId, reason, limit, now);
-        if (!events.OfType<WorkFailed>().Any())
+        var events = Queue.GiveBack(node, workId, reason, rule, Trainers.Values.Count(t => t.Present), now);
+        if (events.Count == 0)
             return events;
         var searchId = Queue.Open[workId].SearchId;
         var after = events.Aggregate(this, (state, e) => state.Apply(e));
-        return [.. events, .. after.EnsemblesDue(now).Where(q => q.SearchId == searchId)];
+        var othersTakeWork = Trainers.Any(t => t.Value.Present && t.Key != node && !Cordoned.ContainsKey(t.Key));
+        IReadOnlyList<IClusterEvent> cordon = !Cordoned.ContainsKey(node) && othersTakeWork
+                                              && rule.Cordons(after.RecentGiveBacks[node], now)
+            ? [new NodeCordoned(node, $"{rule.CordonAfter} or more give-backs within {rule.CordonWindow}; last: " +
+                                      reason, now)]
+            : [];
+        return events.OfType<WorkFailed>().Any()
+            ? [.. events, .. cordon, .. after.EnsemblesDue(now).Where(q => q.SearchId == searchId)]
+            : [.. events, .. cordon];
     }
+
+    /// <summary>An operator lifts the cordon of <paramref name="node"/> (a node id); nothing if it has none.
+    /// </summary>
+    public IReadOnlyList<NodeUncordoned> Uncordon(string node, DateTimeOffset now) =>
+        Cordoned.ContainsKey(node) ? [new NodeUncordoned(node, now)] : [];
 
     /// <summary>
     /// An operator's retry of a search's failed tickets (<c>resume &lt;id&gt; --retry-failed</c>): each opens again
@@ -214,6 +267,12 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
             .Where(l => l.Unit.SearchId == searchId)
             .OrderBy(l => l.Unit.Order)
             .Select(l => new RunningWork(l.Lease.Node, l.Unit.Item, progress.Of(l.Unit.WorkId))).ToList();
+
+    private ImmutableList<DateTimeOffset> Remembered(string node, DateTimeOffset at)
+    {
+        var times = RecentGiveBacks.GetValueOrDefault(node, []).Add(at);
+        return times.Count > GiveBackRule.RememberedPerNode ? times.RemoveAt(0) : times;
+    }
 
     private static WorkQueued Enqueue(string searchId, WorkItem item, DateTimeOffset now) =>
         new(item.IdIn(searchId), searchId, item, now);

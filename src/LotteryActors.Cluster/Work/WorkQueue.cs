@@ -34,6 +34,15 @@ public sealed record WorkQueue(
     public ImmutableDictionary<string, int> GiveBacks { get; init; } = ImmutableDictionary<string, int>.Empty;
 
     /// <summary>
+    /// The same give-backs by node: which nodes gave each open unit back, how often and when last. A unit fails only
+    /// when enough different nodes gave it back (<see cref="GiveBackRule"/>), and a node is kept away from a unit it
+    /// gave back for a while, so one broken node cannot fail a ticket by taking its unit back at once, again and
+    /// again.
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableDictionary<string, NodeGiveBacks>> GivenBackBy { get; init; } =
+        ImmutableDictionary<string, ImmutableDictionary<string, NodeGiveBacks>>.Empty;
+
+    /// <summary>
     /// Nodes whose copy of a search's dataset differs from the one it recorded, with that search: none of its units
     /// is leased to them again (a node is named with its incarnation, so a restarted node, its data fixed, may).
     /// </summary>
@@ -72,6 +81,7 @@ public sealed record WorkQueue(
             GiveBacks = end.Reason == LeaseEndReason.Abandoned
                 ? GiveBacks.SetItem(end.WorkId, GiveBacks.GetValueOrDefault(end.WorkId) + 1)
                 : GiveBacks,
+            GivenBackBy = end.Reason == LeaseEndReason.Abandoned ? GivenBack(end) : GivenBackBy,
             WrongData = end.Reason == LeaseEndReason.WrongDataset
                 ? WrongData.Add((end.Node, Open[end.WorkId].SearchId))
                 : WrongData,
@@ -94,22 +104,40 @@ public sealed record WorkQueue(
         Leases = Leases.Remove(workId),
         Done = Done.Add(workId),
         GiveBacks = GiveBacks.Remove(workId),
+        GivenBackBy = GivenBackBy.Remove(workId),
     };
+
+    private ImmutableDictionary<string, ImmutableDictionary<string, NodeGiveBacks>> GivenBack(LeaseEnded end)
+    {
+        var byNode = GivenBackBy.GetValueOrDefault(end.WorkId, ImmutableDictionary<string, NodeGiveBacks>.Empty);
+        var count = byNode.GetValueOrDefault(end.Node)?.Count ?? 0;
+        return GivenBackBy.SetItem(end.WorkId, byNode.SetItem(end.Node, new NodeGiveBacks(count + 1, end.OccurredAt)));
+    }
 
     /// <summary>
     /// The node gives a unit it holds back (a fault outside the run's science): its lease ends and the unit is
-    /// queued again, unless this was give-back number <paramref name="limit"/>, when the unit fails with
+    /// queued again, unless <paramref name="rule"/> says this give-back fails it (enough give-backs, by enough
+    /// different nodes of the <paramref name="presentNodes"/> trainer nodes), when the unit fails with
     /// <paramref name="reason"/> instead. Nothing if the node no longer holds the lease (expired, reassigned).
     /// </summary>
-    public IReadOnlyList<IClusterEvent> GiveBack(string node, string workId, string reason, int limit,
-        DateTimeOffset now)
+    public IReadOnlyList<IClusterEvent> GiveBack(string node, string workId, string reason, GiveBackRule rule,
+        int presentNodes, DateTimeOffset now)
     {
         if (!Leases.TryGetValue(workId, out var held) || held.Node != node)
             return [];
         var ended = new LeaseEnded(workId, node, LeaseEndReason.Abandoned, now);
-        var count = GiveBacks.GetValueOrDefault(workId) + 1;
-        return count < limit ? [ended] : [ended, new WorkFailed(workId, reason, count, now)];
+        var after = Apply(ended);
+        var count = after.GiveBacks[workId];
+        return rule.FailsAfter(after.GivenBackBy[workId].Count, count, presentNodes)
+            ? [ended, new WorkFailed(workId, reason, count, now)]
+            : [ended];
     }
+
+    /// <summary>True while <paramref name="node"/> is kept away from a unit it gave back (<see cref="GiveBackRule"/>).
+    /// </summary>
+    public bool KeptAway(string node, string workId, GiveBackRule rule, DateTimeOffset now) =>
+        GivenBackBy.TryGetValue(workId, out var byNode) && byNode.TryGetValue(node, out var mine)
+        && now < rule.ExcludedUntil(mine);
 
     /// <summary>
     /// The node's copy of the unit's dataset is not the search's: the lease ends without counting against the
@@ -124,9 +152,11 @@ public sealed record WorkQueue(
     /// Leases up to <paramref name="free"/> waiting units to <paramref name="node"/>. Fair across searches: each
     /// lease goes to the search with the fewest units leased right now (least served first), and within a search
     /// to its oldest waiting unit; ties go to the search whose oldest unit waited longest. Searches whose dataset
-    /// the node does not have (<see cref="WrongData"/>) are skipped.
+    /// the node does not have (<see cref="WrongData"/>) are skipped, and so are units the node gave back while
+    /// <paramref name="rule"/> keeps it away from them (none without a rule).
     /// </summary>
-    public IReadOnlyList<WorkLeased> Lease(string node, int free, DateTimeOffset now, TimeSpan timeout)
+    public IReadOnlyList<WorkLeased> Lease(string node, int free, DateTimeOffset now, TimeSpan timeout,
+        GiveBackRule? rule = null)
     {
         var leases = new List<WorkLeased>();
         var queue = this;
@@ -135,7 +165,8 @@ public sealed record WorkQueue(
             var leased = queue.Leases.Keys.GroupBy(id => queue.Open[id].SearchId)
                 .ToDictionary(g => g.Key, g => g.Count());
             var next = queue.Pending.Values.Select(id => queue.Open[id])
-                .Where(u => !WrongData.Contains((node, u.SearchId)))
+                .Where(u => !WrongData.Contains((node, u.SearchId))
+                            && (rule is null || !KeptAway(node, u.WorkId, rule, now)))
                 .GroupBy(u => u.SearchId)
                 .Select(g => g.First())
                 .OrderBy(u => leased.GetValueOrDefault(u.SearchId))
@@ -150,10 +181,18 @@ public sealed record WorkQueue(
         return leases;
     }
 
-    /// <summary>The leases whose deadline has passed: each ends, and its unit is queued again.</summary>
-    public IReadOnlyList<LeaseEnded> Expire(DateTimeOffset now) =>
-        Leases.Where(p => p.Value.Deadline < now).OrderBy(p => Open[p.Key].Order)
+    /// <summary>The leases whose deadline has passed: each ends, and its unit is queued again. The deadlines are
+    /// the journaled ones, or later ones that renewals set in <paramref name="clock"/>.</summary>
+    public IReadOnlyList<LeaseEnded> Expire(DateTimeOffset now, LeaseClock? clock = null) =>
+        Leases.Where(p => (clock?.DeadlineOf(p.Key, p.Value) ?? p.Value.Deadline) < now)
+            .OrderBy(p => Open[p.Key].Order)
             .Select(p => new LeaseEnded(p.Key, p.Value.Node, LeaseEndReason.Expired, now)).ToList();
+
+    /// <summary>The leases of the stalled units among <paramref name="workIds"/> (<see cref="LeaseProgress.Stalled"/>)
+    /// end; their units are queued again, without counting against them.</summary>
+    public IReadOnlyList<LeaseEnded> Stall(IEnumerable<string> workIds, DateTimeOffset now) =>
+        workIds.Where(Leases.ContainsKey).OrderBy(id => Open[id].Order)
+            .Select(id => new LeaseEnded(id, Leases[id].Node, LeaseEndReason.Stalled, now)).ToList();
 
     /// <summary>Every lease of a node that left or was downed ends; its units are queued again.</summary>
     public IReadOnlyList<LeaseEnded> NodeLeft(string node, DateTimeOffset now) =>
@@ -161,8 +200,18 @@ public sealed record WorkQueue(
             .Select(p => new LeaseEnded(p.Key, node, LeaseEndReason.NodeLeft, now)).ToList();
 
     /// <summary>
+    /// At a coordinator's take-over: the leases of nodes that are not <paramref name="members"/> of the cluster any
+    /// more (they died with the old coordinator, or were removed while no coordinator was there to hear it) end now
+    /// and their units wait again, instead of waiting for a deadline that a successor would otherwise extend.
+    /// </summary>
+    public IReadOnlyList<LeaseEnded> Orphaned(IReadOnlySet<string> members, DateTimeOffset now) =>
+        Leases.Where(p => !members.Contains(p.Value.Node)).OrderBy(p => Open[p.Key].Order)
+            .Select(p => new LeaseEnded(p.Key, p.Value.Node, LeaseEndReason.NodeLeft, now)).ToList();
+
+    /// <summary>
     /// Extends the leases the node still holds among <paramref name="workIds"/>; ids it no longer holds (done, or
-    /// reassigned after expiry) are left alone, so a late heartbeat cannot take a unit back.
+    /// reassigned after expiry) are left alone, so a late heartbeat cannot take a unit back. The coordinator keeps
+    /// the result in its <see cref="LeaseClock"/> rather than journaling it.
     /// </summary>
     public IReadOnlyList<LeasesRenewed> Renew(string node, IEnumerable<string> workIds, DateTimeOffset now,
         TimeSpan timeout)
@@ -173,7 +222,7 @@ public sealed record WorkQueue(
 
     /// <summary>
     /// After a coordinator hand-over every lease gets a full timeout again: the deadlines in the journal ran on
-    /// while no coordinator was there to receive the nodes' renewals.
+    /// while no coordinator was there to receive the nodes' renewals (kept in a <see cref="LeaseClock"/>).
     /// </summary>
     public IReadOnlyList<LeasesRenewed> RenewAll(DateTimeOffset now, TimeSpan timeout) =>
         Leases.GroupBy(p => p.Value.Node)

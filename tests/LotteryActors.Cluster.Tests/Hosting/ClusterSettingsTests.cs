@@ -1,5 +1,6 @@
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Cluster.Hosting;
+using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Cluster.Tests.Hosting;
@@ -19,6 +20,8 @@ public sealed class ClusterSettingsTests
         Assert.Equal("keep-majority", cluster.DowningStrategy);
         Assert.Equal(cluster.Hostname, cluster.PublicHostname);
         Assert.Equal(TimeSpan.FromSeconds(60), cluster.Work.LeaseTimeout);
+        Assert.Equal(GiveBackRule.Default, cluster.Work.GiveBacks);
+        Assert.Equal(TimeSpan.FromMinutes(30), cluster.Work.StallTimeout);
     }
 
     [Fact]
@@ -40,6 +43,9 @@ public sealed class ClusterSettingsTests
     [InlineData("lottery.cluster.downing = auto-down", "lottery.cluster.downing", "keep-majority")]
     [InlineData("lottery.cluster.work.renew-every = 40s", "lottery.cluster.work.renew-every", "at most half")]
     [InlineData("lottery.cluster.work.max-give-backs = 0", "lottery.cluster.work.max-give-backs", "1 or more")]
+    [InlineData("lottery.cluster.work.stall-timeout = 20s", "lottery.cluster.work.stall-timeout", "three renewals")]
+    [InlineData("lottery.cluster.downing = static-quorum", "lottery.cluster.quorum-size", "static-quorum needs")]
+    [InlineData("lottery.cluster.work.give-back-nodes = 0", "lottery.cluster.work.give-back-nodes", "1 or more")]
     public void A_bad_cluster_setting_names_its_key_and_what_is_allowed(string line, string key, string allowed)
     {
         var config = LotteryConfig.FromText(
@@ -49,6 +55,30 @@ public sealed class ClusterSettingsTests
 
         Assert.Equal(key, refused.Key);
         Assert.Contains(allowed, refused.Message);
+    }
+
+    /// <summary>
+    /// A static-quorum node starts: its quorum size reaches Akka's split brain resolver, which refuses to start the
+    /// cluster without one (before, validation passed and the node could not start).
+    /// </summary>
+    [Fact]
+    public async Task A_static_quorum_node_with_its_quorum_size_starts_its_cluster()
+    {
+        var config = LotteryConfig.FromText("""
+            lottery.cluster { downing = static-quorum, quorum-size = 2, port = 0 }
+            lottery.runtime { journal = postgresql, connection-string = "Host=x" }
+            """);
+        var runtime = RuntimeSettings.Read(config);
+        var akka = ClusterHocon.For(ClusterSettings.Read(config, runtime), runtime);
+
+        // What the resolver reads when its node starts; "undefined" (nothing written) throws here.
+        var resolver = new Akka.Cluster.SBR.SplitBrainResolverSettings(akka);
+        using var system = Akka.Actor.ActorSystem.Create(ClusterHocon.SystemName, akka);
+        var cluster = Akka.Cluster.Cluster.Get(system);
+
+        Assert.Equal(2, resolver.StaticQuorumSettings.Size);
+        Assert.NotNull(cluster.DowningProvider.DowningActorProps);
+        await system.Terminate();
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using LotteryActors.Benchmarks.Cluster;
 using LotteryActors.Cluster.Protocol;
+using LotteryActors.Actors.Protocol;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
@@ -30,8 +31,17 @@ public static class Hand
     public static CoordinatorState RunToTrainUnits(CoordinatorState state)
     {
         foreach (var unit in state.Queue.Open.Values.Where(u => u.Item.Kind == WorkKind.Init).ToList())
-            state = state.Fold(state.Complete("drawer", unit.WorkId, Output(unit.Item), T0));
+            state = state.CompletedBy("drawer", unit.WorkId);
         return state;
+    }
+
+    /// <summary>The unit leased to <paramref name="node"/>, which delivers its output: a result counts only from
+    /// the lease holder.</summary>
+    public static CoordinatorState CompletedBy(this CoordinatorState state, string node, string workId,
+        TrainingSetup? setup = null)
+    {
+        state = state.Apply(new ClusterEvents.WorkLeased(workId, node, T0 + LeaseTimeout, T0));
+        return state.Fold(state.Complete(node, workId, Output(state.Queue.Open[workId].Item), T0, setup: setup));
     }
 
     public static string Hash(string text) => SimulatedWork.Hash(text);

@@ -56,12 +56,16 @@ public sealed class Lab : IAsyncDisposable
     /// terminated (no graceful leave), as a machine that loses power. <paramref name="runners"/> replaces the lab's
     /// (a machine with its own copy of the data); <paramref name="appVersion"/> plays a node of another release.
     /// A coordinator node saves a snapshot every <paramref name="snapshotEvery"/> events. A node given a
-    /// <paramref name="stackSize"/> trains on the stacked engine, in stacks of that size.
+    /// <paramref name="stackSize"/> trains on the stacked engine, in stacks of that size. <paramref name="timing"/>
+    /// replaces the lab's short clocks.
     /// </summary>
     public async Task<ClusterNode> Start(string roles, int slots = 1, bool crashes = false,
-        RunnerSource? runners = null, string? appVersion = null, int snapshotEvery = 1000, int? stackSize = null)
+        RunnerSource? runners = null, string? appVersion = null, int snapshotEvery = 1000, int? stackSize = null,
+        WorkTiming? timing = null)
     {
         var (cluster, runtime) = Settings(roles, slots, snapshotEvery);
+        if (timing is not null)
+            cluster = cluster with { Work = timing };
         if (stackSize is { } size)
             runtime = runtime with
             {

@@ -25,6 +25,10 @@ public static class SameState
         Assert.Equal(e.NextOrder, a.NextOrder);
         Assert.True(e.GiveBacks.OrderBy(p => p.Key).SequenceEqual(a.GiveBacks.OrderBy(p => p.Key)),
             $"{where}: give-backs");
+        var (es, @as) = (CoordinatorSnapshot.From(expected), CoordinatorSnapshot.From(actual));
+        Assert.True(Json(es.GivenBackBy!) == Json(@as.GivenBackBy!), $"{where}: give-backs by node");
+        Assert.True(Json(es.Cordoned!) == Json(@as.Cordoned!), $"{where}: cordoned nodes");
+        Assert.True(Json(es.RecentGiveBacks!) == Json(@as.RecentGiveBacks!), $"{where}: each node's give-backs");
         Assert.True(e.WrongData.SetEquals(a.WrongData), $"{where}: nodes with another dataset");
         Assert.True(expected.Trainers.SequenceEqual(actual.Trainers), $"{where}: trainers");
         Assert.Equal(expected.Searches.Keys, actual.Searches.Keys);

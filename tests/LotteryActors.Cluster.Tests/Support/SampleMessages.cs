@@ -46,10 +46,15 @@ public static class SampleMessages
         state = state.Fold(state.Complete(Node, first, Output(state.Queue.Open[first].Item), T0.AddSeconds(30)));
         state = state.Fold(state.Request(Node, 1, 0, T0.AddSeconds(40), LeaseTimeout));
         var second = state.Queue.Leases.Keys.Single();
-        state = state.Fold(state.Queue.GiveBack(Node, second, "IOException: disk full", limit: 3, T0.AddSeconds(45)));
+        state = state.Fold(state.Queue.GiveBack(Node, second, "IOException: disk full", GiveBackRule.Default,
+            presentNodes: 1, T0.AddSeconds(45)));
         state = state.Fold(state.Request(Node, 1, 0, T0.AddSeconds(50), LeaseTimeout));
-        return state.Fold(state.Queue.WrongDataset(Node, state.Queue.Leases.Keys.Single(), T0.AddSeconds(55)));
+        state = state.Fold(state.Queue.WrongDataset(Node, state.Queue.Leases.Keys.Single(), T0.AddSeconds(55)));
+        return state.Apply(Cordoned);
     }
+
+    private static readonly NodeCordoned Cordoned = new(Node,
+        "3 or more give-backs within 00:10:00; last: IOException: disk full", T0.AddSeconds(56));
 
     /// <summary>A search's ensembles at one level of two members: pins the shape of a planned level.</summary>
     private static readonly WorkItem Ensembles = WorkItem.Ensemble(
@@ -66,6 +71,7 @@ public static class SampleMessages
         "WorkLeased.v1" => new WorkLeased(RunId, Node, T0.AddSeconds(60), T0),
         "LeasesRenewed.v1" => new LeasesRenewed(Node, [RunId, WorkItem.Init(0).IdIn(Spec.SearchId)],
             T0.AddSeconds(90), T0.AddSeconds(30)),
+        "LeaseEnded.v3" => new LeaseEnded(RunId, Node, LeaseEndReason.Stalled, T0.AddSeconds(40)),
         "LeaseEnded.v2" => new LeaseEnded(RunId, Node, LeaseEndReason.WrongDataset, T0.AddSeconds(40)),
         "LeaseEnded.v1" => new LeaseEnded(RunId, Node, LeaseEndReason.NodeLeft, T0.AddSeconds(40)),
         "WorkCompleted.v3" => new WorkCompleted(RunId, Node, Output(Run), T0.AddSeconds(70))
@@ -79,8 +85,23 @@ public static class SampleMessages
         },
         "WorkCompleted.v1" => new WorkCompleted(RunId, Node, Output(Run), T0.AddSeconds(50)),
         "WorkFailed.v1" => new WorkFailed(RunId, "IOException: No space left on device", 3, T0.AddSeconds(55)),
-        "CoordinatorSnapshot.v2" => CoordinatorSnapshot.From(SnapshotState(inits: 2)),
-        "CoordinatorSnapshot.v1" => CoordinatorSnapshot.From(SnapshotState()),
+        "CoordinatorSnapshot.v4" => CoordinatorSnapshot.From(SnapshotState(inits: 2)),
+        "CoordinatorSnapshot.v3" => CoordinatorSnapshot.From(SnapshotState()),
+        "CoordinatorSnapshot.v2" => CoordinatorSnapshot.From(SnapshotState()) with
+        {
+            Cordoned = null,
+            RecentGiveBacks = null,
+        },
+        "CoordinatorSnapshot.v1" => CoordinatorSnapshot.From(SnapshotState()) with
+        {
+            GivenBackBy = null,
+            Cordoned = null,
+            RecentGiveBacks = null,
+        },
+        "NodeCordoned.v1" => Cordoned,
+        "NodeUncordoned.v1" => new NodeUncordoned(Node, T0.AddMinutes(30)),
+        "UncordonRequested.v1" => new UncordonRequested("10.0.0.7:4053"),
+        "Uncordoned.v1" => new Uncordoned([Node]),
         "TrainerRegistered.v1" => new TrainerRegistered(Node, Slots: 4, T0),
         "TrainerLeft.v1" => new TrainerLeft(Node, T0.AddSeconds(70)),
         "TicketsRetried.v1" => new TicketsRetried(Spec.SearchId, [new TicketId(0, 1)],

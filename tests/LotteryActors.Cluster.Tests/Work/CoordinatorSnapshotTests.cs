@@ -82,7 +82,7 @@ public sealed class CoordinatorSnapshotTests
             {
                 case < 3:
                     Take(state.Register(node, 2, now));
-                    Take(state.Request(node, 2, 0, now, LeaseTimeout));
+                    Take(state.Request(node, 2, 0, now, LeaseTimeout, GiveBackRule.Default));
                     break;
                 case < 7 when held.Count > 0:
                     Take(state.Complete(node, held[0], Output(state.Queue.Open[held[0]].Item), now));
@@ -98,7 +98,7 @@ public sealed class CoordinatorSnapshotTests
                     Take(state.Gone(Nodes.Where(n => n != node).ToHashSet(), now));
                     break;
                 case 10 when held.Count > 0:
-                    Take(state.Queue.GiveBack(node, held[0], "IOException: disk full", limit: 3, now));
+                    Take(state.GiveBack(node, held[0], "IOException: disk full", GiveBackRule.Default, now));
                     break;
                 // Only one node has another copy of the data, so every search still has nodes to run it.
                 case 11 when node == "node-c" && held.Count > 0:

@@ -14,7 +14,8 @@ public sealed class GiveBackTests
 {
     private const string A = "node-a";
     private const string B = "node-b";
-    private const int Limit = 3;
+    private const string C = "node-c";
+    private static readonly GiveBackRule Rule = GiveBackRule.Default;
 
     [Fact]
     public void A_run_given_back_up_to_the_limit_fails_its_ticket_with_the_last_cause_and_the_search_still_ends()
@@ -23,20 +24,20 @@ public sealed class GiveBackTests
         var state = RunToTrainUnits(Submitted(spec));
         var unit = state.Queue.Open.Values.First(u => u.Item.Kind == WorkKind.Train);
 
-        for (var giveBack = 1; giveBack < Limit; giveBack++)
+        for (var giveBack = 1; giveBack < Rule.Total; giveBack++)
         {
             state = LeaseTo(state, A, unit.WorkId);
-            var back = state.GiveBack(A, unit.WorkId, $"IOException: disk full ({giveBack})", Limit, T0);
+            var back = state.GiveBack(A, unit.WorkId, $"IOException: disk full ({giveBack})", Rule, T0);
             Assert.Equal(LeaseEndReason.Abandoned, Assert.IsType<LeaseEnded>(Assert.Single(back)).Reason);
             state = state.Fold(back);
             Assert.Contains(unit.WorkId, state.Queue.Pending.Values);
         }
         state = LeaseTo(state, A, unit.WorkId);
-        var last = state.GiveBack(A, unit.WorkId, "IOException: disk full (3)", Limit, T0);
+        var last = state.GiveBack(A, unit.WorkId, "IOException: disk full (3)", Rule, T0);
         state = state.Fold(last);
 
         var failed = Assert.Single(last.OfType<WorkFailed>());
-        Assert.Equal((unit.WorkId, Limit), (failed.WorkId, failed.GiveBacks));
+        Assert.Equal((unit.WorkId, Rule.Total), (failed.WorkId, failed.GiveBacks));
         Assert.False(state.Queue.IsOpen(unit.WorkId));
         Assert.DoesNotContain(unit.WorkId, state.Queue.Pending.Values);
         var ticket = state.Searches[spec.SearchId].Ticket(unit.Item.Run!.Ticket);
@@ -48,6 +49,60 @@ public sealed class GiveBackTests
         Assert.Single(state.Searches[spec.SearchId].FailedTickets());
     }
 
+    /// <summary>
+    /// One broken node (a full disk, a failing cache) gives the same unit back again and again, each time its
+    /// backoff is over: while other trainer nodes are present that never fails the unit; it fails only once
+    /// <see cref="GiveBackRule.Nodes"/> different nodes gave it back. (Counted per unit, as before, the broken node
+    /// alone failed it at its third give-back.)
+    /// </summary>
+    [Fact]
+    public void One_node_giving_a_unit_back_again_and_again_never_fails_it_but_three_different_nodes_do()
+    {
+        var state = RunToTrainUnits(Submitted(Spec()));
+        state = state.Fold([.. state.Register(A, 1, T0), .. state.Register(B, 1, T0), .. state.Register(C, 1, T0)]);
+        var unit = state.Queue.Open.Values.First(u => u.Item.Kind == WorkKind.Train).WorkId;
+        var now = T0;
+        for (var giveBack = 0; giveBack < 2 * Rule.Total; giveBack++)
+        {
+            now = now.AddHours(1);
+            state = LeaseTo(state, A, unit);
+            var back = state.GiveBack(A, unit, "IOException: cache directory is read-only", Rule, now);
+            Assert.Empty(back.OfType<WorkFailed>());
+            state = state.Fold(back);
+        }
+
+        state = LeaseTo(state, B, unit);
+        state = state.Fold(state.GiveBack(B, unit, "IOException", Rule, now));
+        Assert.True(state.Queue.IsOpen(unit));
+        state = LeaseTo(state, C, unit);
+        var last = state.GiveBack(C, unit, "IOException: disk full", Rule, now);
+
+        Assert.Equal(2 * Rule.Total + 2, Assert.Single(last.OfType<WorkFailed>()).GiveBacks);
+    }
+
+    /// <summary>
+    /// A node that gave a unit back gets no lease on it during its backoff, while another node does; after the
+    /// backoff it may take it again, and its next give-back keeps it away twice as long.
+    /// </summary>
+    [Fact]
+    public void A_node_that_gave_a_unit_back_is_kept_away_from_it_for_a_doubling_backoff_and_others_get_it()
+    {
+        var state = Submitted(Spec());
+        var init = Assert.Single(state.Queue.Open.Values).WorkId;
+        state = LeaseTo(state, A, init);
+        state = state.Fold(state.GiveBack(A, init, "IOException", Rule, T0));
+
+        Assert.Empty(state.Request(A, 1, 0, T0 + Rule.Backoff / 2, LeaseTimeout, Rule));
+        Assert.Equal(init, Assert.Single(state.Request(B, 1, 0, T0 + Rule.Backoff / 2, LeaseTimeout, Rule)).WorkId);
+        var later = T0 + Rule.Backoff;
+        state = state.Fold(state.Request(A, 1, 0, later, LeaseTimeout, Rule));
+        Assert.Equal(A, state.Queue.Leases[init].Node);
+
+        state = state.Fold(state.GiveBack(A, init, "IOException", Rule, later));
+        Assert.Empty(state.Request(A, 1, 0, later + Rule.Backoff, LeaseTimeout, Rule));
+        Assert.Single(state.Request(A, 1, 0, later + 2 * Rule.Backoff, LeaseTimeout, Rule));
+    }
+
     [Fact]
     public void An_init_draw_that_fails_for_good_fails_every_ticket_of_its_width()
     {
@@ -55,10 +110,10 @@ public sealed class GiveBackTests
         var state = Submitted(spec);
         var init = Assert.Single(state.Queue.Open.Values);
 
-        for (var giveBack = 0; giveBack < Limit; giveBack++)
+        for (var giveBack = 0; giveBack < Rule.Total; giveBack++)
         {
             state = LeaseTo(state, A, init.WorkId);
-            state = state.Fold(state.GiveBack(A, init.WorkId, "bug", Limit, T0));
+            state = state.Fold(state.GiveBack(A, init.WorkId, "bug", Rule, T0));
         }
 
         Assert.Equal(2, state.Searches[spec.SearchId].FailedTickets().Count());
@@ -73,7 +128,7 @@ public sealed class GiveBackTests
     {
         var state = Submitted(Spec());
         var init = Assert.Single(state.Queue.Open.Values).WorkId;
-        for (var round = 0; round < Limit; round++)
+        for (var round = 0; round < Rule.Total; round++)
         {
             state = LeaseTo(state, A, init);
             state = state.Fold(state.Queue.Expire(T0.AddHours(1)));
@@ -85,7 +140,7 @@ public sealed class GiveBackTests
 
         Assert.Empty(state.Queue.GiveBacks);
         state = LeaseTo(state, A, init);
-        Assert.Single(state.Queue.GiveBack(A, init, "first real give-back", Limit, T0));
+        Assert.Single(state.GiveBack(A, init, "first real give-back", Rule, T0));
     }
 
     [Fact]
@@ -97,7 +152,7 @@ public sealed class GiveBackTests
         state = state.Fold(state.Queue.Expire(T0.AddHours(1)));
         state = LeaseTo(state, B, init);
 
-        Assert.Empty(state.Queue.GiveBack(A, init, "late", Limit, T0));
+        Assert.Empty(state.GiveBack(A, init, "late", Rule, T0));
         Assert.Empty(state.Queue.WrongDataset(A, init, T0));
     }
 
@@ -153,7 +208,7 @@ public sealed class GiveBackTests
         while (state.Queue.Pending.Count > 0)
         {
             var unit = state.Queue.Open[state.Queue.Pending.Values.First()];
-            state = state.Fold(state.Complete(A, unit.WorkId, Output(unit.Item), T0));
+            state = state.CompletedBy(A, unit.WorkId);
         }
         return state;
     }

@@ -33,6 +33,7 @@ public sealed class InitsPerWidthTests
     {
         var state = Submitted(TwoInits);
         var second = Draws(state)[1];
+        state = state.Apply(new WorkLeased(second.WorkId, "drawer", T0 + LeaseTimeout, T0));
 
         var events = state.Complete("drawer", second.WorkId, WorkOutput.Drawn(Hash("init 1"), Hash("dense")), T0);
         state = state.Fold(events);

@@ -36,7 +36,7 @@ public sealed class LeaseProgressTests
         // A speaks of its unit, of B's, and of a unit nobody holds: only its own is taken.
         var progress = LeaseProgress.Empty.Reported(A,
             new Dictionary<string, TrainingProgress> { [ofA] = Halfway, [ofB] = Halfway, ["gone"] = Halfway },
-            state.Queue);
+            state.Queue, T0);
 
         var searchId = state.Searches.Keys.Single();
         var running = state.Running(searchId, progress).ToDictionary(r => r.Node);
@@ -52,10 +52,34 @@ public sealed class LeaseProgressTests
         var later = Halfway with { Iteration = 750 };
 
         var progress = LeaseProgress.Empty
-            .Reported(A, new Dictionary<string, TrainingProgress> { [ofA] = Halfway }, state.Queue)
-            .Reported(A, new Dictionary<string, TrainingProgress> { [ofA] = later }, state.Queue);
+            .Reported(A, new Dictionary<string, TrainingProgress> { [ofA] = Halfway }, state.Queue, T0)
+            .Reported(A, new Dictionary<string, TrainingProgress> { [ofA] = later }, state.Queue, T0);
 
         Assert.Equal(later, progress.Of(ofA));
+    }
+
+    /// <summary>
+    /// A run whose node keeps renewing its lease but whose iteration does not move for the stall timeout is stalled;
+    /// one that moved within it is not, and a unit that never reported (an init draw) is never judged.
+    /// </summary>
+    [Fact]
+    public void A_unit_reported_at_the_same_iteration_for_the_stall_timeout_is_stalled_and_one_that_moves_is_not()
+    {
+        var (state, ofA, ofB) = TwoLeases();
+        var stall = TimeSpan.FromMinutes(30);
+        var progress = LeaseProgress.Empty;
+        for (var minute = 0; minute <= 40; minute += 10)
+            progress = progress.Reported(A, new Dictionary<string, TrainingProgress> { [ofA] = Halfway }, state.Queue,
+                T0.AddMinutes(minute)).Reported(B, new Dictionary<string, TrainingProgress>
+            {
+                [ofB] = Halfway with { Iteration = minute },
+            }, state.Queue, T0.AddMinutes(minute));
+
+        Assert.Equal([ofA], progress.Stalled(T0.AddMinutes(40), stall));
+        Assert.Empty(progress.Stalled(T0.AddMinutes(29), stall));
+        Assert.Empty(progress.Stalled(T0.AddMinutes(40), TimeSpan.Zero));
+        var ended = progress.After(new LeaseEnded(ofA, A, LeaseEndReason.Stalled, T0));
+        Assert.DoesNotContain(ofA, ended.Stalled(T0.AddHours(9), stall));
     }
 
     public static TheoryData<string> LeaseChanges => ["ended", "leased", "completed", "failed"];
@@ -66,7 +90,7 @@ public sealed class LeaseProgressTests
     {
         var (state, ofA, _) = TwoLeases();
         var progress = LeaseProgress.Empty.Reported(A,
-            new Dictionary<string, TrainingProgress> { [ofA] = Halfway }, state.Queue);
+            new Dictionary<string, TrainingProgress> { [ofA] = Halfway }, state.Queue, T0);
         IClusterEvent e = change switch
         {
             "ended" => new LeaseEnded(ofA, A, LeaseEndReason.Expired, T0),

@@ -24,10 +24,12 @@ public sealed class TrainingSetupTests
         var (first, second) = (state.Queue.Pending.Values.First(), state.Queue.Pending.Values.Last());
         Assert.Null(state.Searches[spec.SearchId].Setup); // an init draw carries none
 
+        state = state.Apply(new WorkLeased(first, "a", T0 + LeaseTimeout, T0));
         var one = state.Complete("a", first, Output(state.Queue.Open[first].Item), T0, setup: Separate);
         state = state.Fold(one);
         Assert.Equal(Separate, Assert.IsType<WorkCompleted>(one[0]).Setup);
         Assert.Equal(Separate, state.Searches[spec.SearchId].Setup);
+        state = state.Apply(new WorkLeased(second, "b", T0 + LeaseTimeout, T0));
         var two = state.Complete("b", second, Output(state.Queue.Open[second].Item), T0, setup: Stacked);
         state = state.Fold(two);
 
@@ -42,10 +44,10 @@ public sealed class TrainingSetupTests
         var spec = Spec();
         var state = RunToTrainUnits(Submitted(spec));
         var first = state.Queue.Pending.Values.First();
-        state = state.Fold(state.Complete("a", first, Output(state.Queue.Open[first].Item), T0, setup: Separate));
+        state = state.CompletedBy("a", first, Separate);
         var second = state.Queue.Pending.Values.First();
 
-        state = state.Fold(state.Complete("old", second, Output(state.Queue.Open[second].Item), T0));
+        state = state.CompletedBy("old", second);
 
         Assert.Equal(Separate, state.Searches[spec.SearchId].Setup);
     }

@@ -76,6 +76,39 @@ public sealed class WorkQueueTests
     }
 
     [Fact]
+    public void At_a_take_over_only_the_leases_of_nodes_that_are_no_members_any_more_end()
+    {
+        var state = RunToTrainUnits(Submitted(Spec(tickets: 2)));
+        state = state.Fold([.. state.Request(A, 1, 0, T0, LeaseTimeout), .. state.Request(B, 1, 0, T0, LeaseTimeout)]);
+
+        var ended = Assert.Single(state.Queue.Orphaned(new HashSet<string> { A }, T0.AddMinutes(1)));
+
+        Assert.Equal((B, LeaseEndReason.NodeLeft), (ended.Node, ended.Reason));
+        Assert.Contains(ended.WorkId, state.Apply(ended).Queue.Pending.Values);
+    }
+
+    /// <summary>
+    /// A result counts only from the node holding the unit's lease: another node's (a misrouted or stale sender)
+    /// and the former holder's, once its lease expired and the unit waits again, are ignored; the holder's counts.
+    /// </summary>
+    [Fact]
+    public void A_result_from_a_node_that_does_not_hold_the_units_lease_is_ignored_and_the_holders_counts()
+    {
+        var state = Submitted(Spec());
+        var lease = Assert.Single(state.Request(A, 1, 0, T0, LeaseTimeout));
+        state = state.Apply(lease);
+        var output = Output(state.Queue.Open[lease.WorkId].Item);
+
+        Assert.Empty(state.Complete(B, lease.WorkId, output, T0.AddSeconds(5)));
+        Assert.True(state.FromAnotherNode(B, lease.WorkId));
+        var expired = state.Fold(state.Queue.Expire(T0.AddHours(1)));
+        Assert.Empty(expired.Complete(A, lease.WorkId, output, T0.AddHours(1)));
+
+        var completed = Assert.IsType<WorkCompleted>(state.Complete(A, lease.WorkId, output, T0.AddSeconds(6))[0]);
+        Assert.Equal(A, completed.Node);
+    }
+
+    [Fact]
     public void A_result_delivered_twice_by_a_slow_node_and_its_replacement_is_journaled_once()
     {
         var state = Submitted(Spec());
