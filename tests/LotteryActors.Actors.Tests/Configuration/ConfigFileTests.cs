@@ -18,7 +18,7 @@ public sealed class ConfigFileTests : IDisposable
     }
 
     [Fact]
-    public void IncludesResolveRelativeToTheIncludingFileAndMergeAtTheirPlace()
+    public void Includes_resolve_relative_to_the_including_file_and_merge_at_their_place()
     {
         Write("parts/training.conf", "duration = \"2ep\"\ninclude \"seeds.conf\"\n");
         Write("parts/seeds.conf", "batch-size = 30\n");
@@ -37,7 +37,7 @@ public sealed class ConfigFileTests : IDisposable
     }
 
     [Fact]
-    public void AMissingIncludeIsOneLineNamingTheFileAndWhereItWasIncluded()
+    public void A_missing_include_is_one_line_naming_the_file_and_where_it_was_included()
     {
         var main = Write("main.conf", "lottery.search.name = x\n  include \"parts/nowhere.conf\"\n");
         var error = Assert.Throws<ConfigFileException>(() => LotteryConfig.FromFile(main));
@@ -46,7 +46,7 @@ public sealed class ConfigFileTests : IDisposable
     }
 
     [Fact]
-    public void ABrokenIncludedFileIsNamedWithItsOwnLine()
+    public void A_broken_included_file_is_named_with_its_own_line()
     {
         var part = Write("parts/broken.conf", "lottery.search {\n  name = \"x\n}\n");
         var main = Write("main.conf", "include \"parts/broken.conf\"\n");
@@ -55,7 +55,7 @@ public sealed class ConfigFileTests : IDisposable
     }
 
     [Fact]
-    public void AFileThatIncludesItselfIsRefused()
+    public void A_file_that_includes_itself_is_refused()
     {
         Write("a.conf", "include \"b.conf\"\nlottery.search.name = a\n");
         Write("b.conf", "include \"a.conf\"\n");
@@ -67,7 +67,7 @@ public sealed class ConfigFileTests : IDisposable
     [InlineData("lotery.search { name = x }", "1:1", "unknown root 'lotery'")]
     [InlineData("lottery.search.name = x\nakka.loglevel = DEBUG", "2:1", "unknown root 'akka'")]
     [InlineData("lottery = 5", "1:1", "'lottery' must be an object")]
-    public void RootsOtherThanLotteryAreRefusedByName(string hocon, string at, string problem)
+    public void Roots_other_than_lottery_are_refused_by_name(string hocon, string at, string problem)
     {
         var path = Write("root.conf", hocon);
         var error = Assert.Throws<ConfigFileException>(() => LotteryConfig.FromFile(path));
@@ -79,7 +79,7 @@ public sealed class ConfigFileTests : IDisposable
     [InlineData("# only a comment\n")]
     [InlineData("lottery.search {}")]
     [InlineData("lottery { }")]
-    public void AFileThatSetsNothingIsRefused(string hocon)
+    public void A_file_that_sets_nothing_is_refused(string hocon)
     {
         var path = Write("empty.conf", hocon);
         var error = Assert.Throws<ConfigFileException>(() => LotteryConfig.FromFile(path));
@@ -99,7 +99,7 @@ public sealed class ConfigFileTests : IDisposable
     [InlineData("lottery.log.progress-every = 0s", "lottery.log.progress-every", "allowed: a time above 0")]
     [InlineData("lottery.log.progress-every = often", "lottery.log.progress-every", "a time such as 100ms")]
     [InlineData("lottery.runtime.device = \"cuda:0\"", "lottery.runtime.device", "libtorch finds no CUDA device")]
-    public void AValueOfTheWrongShapeNamesItsKey(string hocon, string key, string problem)
+    public void A_value_of_the_wrong_shape_names_its_key(string hocon, string key, string problem)
     {
         var path = Write("shape.conf", hocon);
         var error = Assert.ThrowsAny<SpecException>(() =>
@@ -114,7 +114,7 @@ public sealed class ConfigFileTests : IDisposable
     }
 
     [Fact]
-    public void RandomBytesAreRefusedAsNotText()
+    public void Random_bytes_are_refused_as_not_text()
     {
         var path = Path.Combine(folder, "bytes.conf");
         File.WriteAllBytes(path, [.. "lottery.search.name = x\n"u8, 0xff, 0xfe, 0x00]);

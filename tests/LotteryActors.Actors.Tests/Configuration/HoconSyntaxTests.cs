@@ -11,7 +11,7 @@ public sealed class HoconSyntaxTests
 
     [Theory]
     [MemberData(nameof(ShippedConfigs))]
-    public void EveryShippedConfigPassesTheStrictCheck(string file)
+    public void Every_shipped_config_passes_the_strict_check(string file)
     {
         var outline = HoconSyntax.Check(File.ReadAllText(Hocon(file)), file);
         // A file may only combine others (quickstart-cluster.conf): then what it includes must be shipped too.
@@ -39,7 +39,8 @@ public sealed class HoconSyntaxTests
     [InlineData("lottery.search.name = x\rlottery.search.name = y", "1:24", "a carriage return without a line feed")]
     [InlineData("lottery.search.name = a\u00A0b", "1:24", "the whitespace character U+00A0")]
     [InlineData("lottery.search.name = a\u0001b", "1:24", "U+0001")]
-    public void BrokenHoconIsOneLineWithItsLineColumnAndWhatWasExpected(string hocon, string at, string problem)
+    public void Broken_HOCON_is_one_line_with_its_line_column_and_what_was_expected(
+        string hocon, string at, string problem)
     {
         var error = Assert.Throws<ConfigFileException>(() => HoconSyntax.Check(hocon, "bad.conf"));
         Assert.StartsWith($"bad.conf:{at}: ", error.Message);
@@ -48,7 +49,7 @@ public sealed class HoconSyntaxTests
     }
 
     [Fact]
-    public void NestingDeeperThanTheLimitIsRefusedInsteadOfExhaustingTheStack()
+    public void Nesting_deeper_than_the_limit_is_refused_instead_of_exhausting_the_stack()
     {
         var deep = "lottery.search.model.widths = " + new string('[', 100_000);
         var error = Assert.Throws<ConfigFileException>(() => HoconSyntax.Check(deep, "deep.conf"));
@@ -56,7 +57,7 @@ public sealed class HoconSyntaxTests
     }
 
     [Fact]
-    public void TheHoconThisProjectWritesIsAccepted()
+    public void The_HOCON_this_project_writes_is_accepted()
     {
         const string hocon = """"
             # comment

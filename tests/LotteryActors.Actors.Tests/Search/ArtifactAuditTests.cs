@@ -23,7 +23,7 @@ public sealed class ArtifactAuditTests
     }
 
     [Fact]
-    public void EveryArtifactOfACompletedTicketIsNamedOnceWithItsProducer()
+    public void Every_artifact_of_a_completed_ticket_is_named_once_with_its_producer()
     {
         var round0 = SampleEvents.Round(0);
         var round1 = SampleEvents.Round(1, density: 0.8);
@@ -50,7 +50,7 @@ public sealed class ArtifactAuditTests
     }
 
     [Fact]
-    public void ALateRewindingPointIsNamedAsTheRoundZeroRunsOutputNotAsAnUnknownStart()
+    public void A_late_rewinding_point_is_named_as_the_round_zero_runs_output_not_as_an_unknown_start()
     {
         var rewind = Hash('w');
         var round0 = new RoundCompleted(SampleEvents.Round(0).Result with { RewindHash = rewind }, SampleEvents.T0);
@@ -65,7 +65,7 @@ public sealed class ArtifactAuditTests
     }
 
     [Fact]
-    public void AnInputThatNoJournaledStepProducedIsNamedWithoutAProducer()
+    public void An_input_that_no_journaled_step_produced_is_named_without_a_producer()
     {
         var state = Fold(SampleEvents.Started(), SampleEvents.Round(1, RunKind.RandomMask, 0.8));
 
@@ -79,7 +79,7 @@ public sealed class ArtifactAuditTests
     }
 
     [Fact]
-    public void ARandomReinitNamesTheInitItDrewAsItsOutputAndNotTheSharedInitAsAnInput()
+    public void A_random_reinit_names_the_init_it_drew_as_its_output_and_not_the_shared_init_as_an_input()
     {
         var reinit = SampleEvents.Round(1, RunKind.RandomReinit, 0.8);
         var state = Fold(SampleEvents.Started(), reinit);
@@ -92,7 +92,7 @@ public sealed class ArtifactAuditTests
     }
 
     [Fact]
-    public void AControlJournaledBeforeV2NamesNoDrawAndStillAudits()
+    public void A_control_journaled_before_v2_names_no_draw_and_still_audits()
     {
         var old = SampleEvents.Round(1, RunKind.RandomMask, 0.8);
         var state = Fold(SampleEvents.Started(), old with { Result = old.Result with { Control = null } });
@@ -101,6 +101,6 @@ public sealed class ArtifactAuditTests
     }
 
     [Fact]
-    public void AStartedSearchWithoutInitsNamesNothing() =>
+    public void A_started_search_without_inits_names_nothing() =>
         Assert.Empty(ArtifactAudit.Of(Fold(SampleEvents.Started())));
 }

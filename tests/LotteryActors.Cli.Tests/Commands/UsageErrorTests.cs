@@ -46,11 +46,11 @@ public sealed class UsageErrorTests : IDisposable
     [InlineData("--epochs is 0; allowed: 1 or more", "bench", "--epochs", "0")]
     [InlineData("--epochs is -2; allowed: 1 or more", "bench", "--epochs", "-2")]
     [InlineData("--repeats is 0; allowed: 1 or more", "bench", "--repeats", "0")]
-    public void ArgumentMisuseIsOneLineAndExitCode2(string expected, params string[] args) =>
+    public void Argument_misuse_is_one_line_and_exit_code_2(string expected, params string[] args) =>
         AssertOneLineExit2(expected, args);
 
     [Fact]
-    public void AReportIntoAnExistingFileIsRefusedBeforeAnythingRuns()
+    public void A_report_into_an_existing_file_is_refused_before_anything_runs()
     {
         var file = Path.Combine(folder, "report.html");
         File.WriteAllText(file, "keep me");
@@ -59,7 +59,7 @@ public sealed class UsageErrorTests : IDisposable
     }
 
     [Fact]
-    public void AMissingIncludeIsOneLineNamingIt() =>
+    public void A_missing_include_is_one_line_naming_it() =>
         AssertOneLineExit2($"included file not found: {Path.Combine(folder, "shared", "recipe.conf")}",
             "search", "--config", Config("include \"shared/recipe.conf\""));
 
@@ -69,7 +69,7 @@ public sealed class UsageErrorTests : IDisposable
     [InlineData("lottery.search.dataset.test-subset = 20000", "the test set in /usr/share/datasets/fashion-mnist has")]
     [InlineData("lottery.runtime.device = \"cuda:0\"", "libtorch finds no CUDA device")]
     [InlineData("lotery.search.name = typo", "unknown root 'lotery'")]
-    public void ACrossFieldOrRootErrorFailsBeforeTheSearchStarts(string hocon, string expected) =>
+    public void A_cross_field_or_root_error_fails_before_the_search_starts(string hocon, string expected) =>
         AssertOneLineExit2(expected, "search", "--config", Config(hocon));
 
     public void Dispose() => Directory.Delete(folder, recursive: true);

@@ -22,7 +22,7 @@ public sealed class VerifyTests
         """;
 
     [Fact]
-    public void VerifyNamesDamagedArtifactsRepairRestoresThemBitForBitAndSearchRefusesAMissingOne()
+    public void Verify_names_damaged_artifacts_repair_restores_them_bit_for_bit_and_search_refuses_a_missing_one()
     {
         using var workspace = new SearchWorkspace(SmallDeterministicSearch);
         var search = CliProcess.Run(Limit, "search", "--config", workspace.ConfigPath, "--json");

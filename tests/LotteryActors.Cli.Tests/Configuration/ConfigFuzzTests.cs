@@ -38,7 +38,7 @@ public sealed class ConfigFuzzTests : IDisposable
         Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "hocon"), "*.conf").Order(StringComparer.Ordinal);
 
     [Fact]
-    public void EveryMutationOfTheShippedConfigsLoadsOrFailsWithOneLineQuickly()
+    public void Every_mutation_of_the_shipped_configs_loads_or_fails_with_one_line_quickly()
     {
         var random = new Random(Seed);
         var outcomes = new Dictionary<string, int>();
@@ -61,7 +61,7 @@ public sealed class ConfigFuzzTests : IDisposable
     }
 
     [Fact]
-    public void MutatedConfigsThroughTheCliExitWith2OneLineAndWriteNothing()
+    public void Mutated_configs_through_the_CLI_exit_with_2_one_line_and_write_nothing()
     {
         var random = new Random(Seed + 1);
         var home = Path.Combine(folder, "home");

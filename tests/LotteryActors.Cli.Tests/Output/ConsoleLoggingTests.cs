@@ -32,7 +32,7 @@ public sealed class ConsoleLoggingTests : IDisposable
     }
 
     [Fact]
-    public void AkkaStartAndShutdownStayOffTheConsoleButReachTheLogFile()
+    public void Akka_start_and_shutdown_stay_off_the_console_but_reach_the_log_file()
     {
         var result = SearchLoggingTo(Path.Combine(folder, "lottery.log"));
 
@@ -44,7 +44,7 @@ public sealed class ConsoleLoggingTests : IDisposable
     }
 
     [Fact]
-    public void ALogFileThatCannotBeWrittenIsOneWarningAndTheCommandStillWorks()
+    public void A_log_file_that_cannot_be_written_is_one_warning_and_the_command_still_works()
     {
         // A regular file where the log's folder should be: no user, root included, can create a file inside it.
         var blocker = Path.Combine(folder, "not-a-folder");

@@ -24,7 +24,7 @@ public sealed class SeqLoggingTests
         e.TryGetProperty(property, out var value) ? value.ToString() : null;
 
     [Fact]
-    public void EventsOfASearchArriveWithItsSearchTicketAndRoundAsProperties()
+    public void Events_of_a_search_arrive_with_its_search_ticket_and_round_as_properties()
     {
         using var seq = new SeqListener();
         using var workspace = new SearchWorkspace($"lottery.runtime.seq.url = \"{seq.Url}\"");
@@ -53,7 +53,7 @@ public sealed class SeqLoggingTests
     }
 
     [Fact]
-    public void TheApiKeyFromTheEnvironmentArrivesAsSeqsHeaderAndNowhereElse()
+    public void The_API_key_from_the_environment_arrives_as_Seqs_header_and_nowhere_else()
     {
         using var seq = new SeqListener();
         using var workspace = new SearchWorkspace($"lottery.runtime.seq.url = \"{seq.Url}\"");
@@ -71,7 +71,7 @@ public sealed class SeqLoggingTests
 
     /// <summary>What the README's query for "all failures of search X" selects: warnings and errors by SearchId.</summary>
     [Fact]
-    public void EveryFailureOfASearchIsAWarningOrErrorCarryingItsSearchAndTicket()
+    public void Every_failure_of_a_search_is_a_warning_or_error_carrying_its_search_and_ticket()
     {
         using var seq = new SeqListener();
         using var workspace = new SearchWorkspace(

@@ -24,7 +24,7 @@ public sealed class ReportTableTests
     }
 
     [Fact]
-    public void ANarrowConsoleGetsPanelsThatFitAndRepeatTheKeyColumns()
+    public void A_narrow_console_gets_panels_that_fit_and_repeat_the_key_columns()
     {
         var lines = Render(Table(keys: 2), width: 50);
 
@@ -39,7 +39,7 @@ public sealed class ReportTableTests
     }
 
     [Fact]
-    public void WideOutputKeepsEveryColumnOnOneLineAndTheNoteWhole()
+    public void Wide_output_keeps_every_column_on_one_line_and_the_note_whole()
     {
         var lines = Render(Table(keys: 2), width: null);
 
@@ -50,7 +50,7 @@ public sealed class ReportTableTests
     }
 
     [Fact]
-    public void ALongNoteIsWrappedAtSpaces()
+    public void A_long_note_is_wrapped_at_spaces()
     {
         var lines = Render(Table(keys: 1), width: 40);
         var note = lines.SkipWhile(l => !l.StartsWith("a note", StringComparison.Ordinal)).ToList();

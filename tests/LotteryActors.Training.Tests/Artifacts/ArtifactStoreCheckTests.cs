@@ -31,13 +31,13 @@ public sealed class ArtifactStoreCheckTests : IDisposable
     [Theory]
     [InlineData(ArtifactCheck.Layout)]
     [InlineData(ArtifactCheck.Content)]
-    public void AFileAsStoredIsIntact(ArtifactCheck check) =>
+    public void A_file_as_stored_is_intact(ArtifactCheck check) =>
         Assert.Equal(ArtifactCondition.Intact, store.Check(hash, check));
 
     [Theory]
     [InlineData(ArtifactCheck.Layout)]
     [InlineData(ArtifactCheck.Content)]
-    public void ADeletedFileIsMissing(ArtifactCheck check)
+    public void A_deleted_file_is_missing(ArtifactCheck check)
     {
         File.Delete(store.PathOf(hash));
 
@@ -45,13 +45,13 @@ public sealed class ArtifactStoreCheckTests : IDisposable
     }
 
     [Fact]
-    public void AnArtifactWhoseFolderIsGoneIsMissing() =>
+    public void An_artifact_whose_folder_is_gone_is_missing() =>
         Assert.Equal(ArtifactCondition.Missing, store.Check(new string('f', 64), ArtifactCheck.Layout));
 
     [Theory]
     [InlineData(ArtifactCheck.Layout)]
     [InlineData(ArtifactCheck.Content)]
-    public void ATruncatedFileIsCorrupt(ArtifactCheck check)
+    public void A_truncated_file_is_corrupt(ArtifactCheck check)
     {
         Rewrite(bytes => bytes[..^1]);
 
@@ -61,7 +61,7 @@ public sealed class ArtifactStoreCheckTests : IDisposable
     [Theory]
     [InlineData(ArtifactCheck.Layout)]
     [InlineData(ArtifactCheck.Content)]
-    public void AFileWithBytesAppendedIsCorrupt(ArtifactCheck check)
+    public void A_file_with_bytes_appended_is_corrupt(ArtifactCheck check)
     {
         Rewrite(bytes => [.. bytes, 0]);
 
@@ -71,7 +71,7 @@ public sealed class ArtifactStoreCheckTests : IDisposable
     [Theory]
     [InlineData(ArtifactCheck.Layout)]
     [InlineData(ArtifactCheck.Content)]
-    public void AFileWithADamagedHeaderIsCorrupt(ArtifactCheck check)
+    public void A_file_with_a_damaged_header_is_corrupt(ArtifactCheck check)
     {
         Rewrite(bytes =>
         {
@@ -83,7 +83,7 @@ public sealed class ArtifactStoreCheckTests : IDisposable
     }
 
     [Fact]
-    public void AHeaderThatMisstatesATensorsSizeIsCorruptToTheLayoutCheck()
+    public void A_header_that_misstates_a_tensors_size_is_corrupt_to_the_layout_check()
     {
         // Shape [2, 2] becomes [2, 3]: the header no longer accounts for the data, though the file keeps its length.
         Rewrite(bytes =>
@@ -98,7 +98,7 @@ public sealed class ArtifactStoreCheckTests : IDisposable
     }
 
     [Fact]
-    public void AFlippedBitInTheDataIsFoundByHashingOnly()
+    public void A_flipped_bit_in_the_data_is_found_by_hashing_only()
     {
         Rewrite(bytes =>
         {

@@ -26,7 +26,7 @@ public sealed class ArtifactStoreTests : IDisposable
     private string[] StoredFiles() => Directory.GetFiles(store.Root, "*", SearchOption.AllDirectories);
 
     [Fact]
-    public void PutReturnsTheSha256OfTheStoredFile()
+    public void Put_returns_the_SHA256_of_the_stored_file()
     {
         var hash = store.Put(tensors);
 
@@ -37,7 +37,7 @@ public sealed class ArtifactStoreTests : IDisposable
     }
 
     [Fact]
-    public void PuttingTheSameContentTwiceKeepsOneFile()
+    public void Putting_the_same_content_twice_keeps_one_file()
     {
         var first = store.Put(tensors);
         var second = store.Put(tensors);
@@ -47,13 +47,13 @@ public sealed class ArtifactStoreTests : IDisposable
     }
 
     [Fact]
-    public void MetadataIsPartOfTheContent()
+    public void Metadata_is_part_of_the_content()
     {
         Assert.NotEqual(store.Put(tensors), store.Put(tensors, new Dictionary<string, string> { ["kind"] = "mask" }));
     }
 
     [Fact]
-    public void GetReturnsWhatWasPut()
+    public void Get_returns_what_was_put()
     {
         var back = store.Get(store.Put(tensors));
 
@@ -62,7 +62,7 @@ public sealed class ArtifactStoreTests : IDisposable
     }
 
     [Fact]
-    public void LeavesNoTemporaryFiles()
+    public void Leaves_no_temporary_files()
     {
         store.Put(tensors);
         store.Put(tensors);
@@ -71,7 +71,7 @@ public sealed class ArtifactStoreTests : IDisposable
     }
 
     [Fact]
-    public void GetRefusesAFileWithAFlippedByte()
+    public void Get_refuses_a_file_with_a_flipped_byte()
     {
         var hash = store.Put(tensors);
         var bytes = File.ReadAllBytes(store.PathOf(hash));
@@ -84,7 +84,7 @@ public sealed class ArtifactStoreTests : IDisposable
     }
 
     [Fact]
-    public void GetRefusesAMissingArtifact()
+    public void Get_refuses_a_missing_artifact()
     {
         var hash = new string('a', 64);
 
@@ -95,7 +95,7 @@ public sealed class ArtifactStoreTests : IDisposable
     }
 
     [Fact]
-    public void PutRepairsACorruptedFile()
+    public void Put_repairs_a_corrupted_file()
     {
         var hash = store.Put(tensors);
         File.WriteAllBytes(store.PathOf(hash), [1, 2, 3]);
@@ -111,7 +111,7 @@ public sealed class ArtifactStoreTests : IDisposable
     [InlineData(new byte[] { 1, 2, 3 })]
     [InlineData(new byte[] { 2, 0, 0, 0, 0, 0, 0, 0, (byte)'{', (byte)'x' })]
     [InlineData(new byte[] { 7, 0, 0, 0, 0, 0, 0, 0, (byte)'{', (byte)'"', (byte)'x', (byte)'"', (byte)':', (byte)'5', (byte)'}' })]
-    public void GetRefusesAnIntactFileThatIsNotSafetensors(byte[] bytes)
+    public void Get_refuses_an_intact_file_that_is_not_safetensors(byte[] bytes)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
         Directory.CreateDirectory(Path.GetDirectoryName(store.PathOf(hash))!);

@@ -33,7 +33,7 @@ public sealed class SafeTensorsTests
     }
 
     [Fact]
-    public void RoundTripsFloatBoolAndLongTensors()
+    public void Round_trips_float_bool_and_long_tensors()
     {
         var tensors = ThreeDtypes();
 
@@ -48,7 +48,7 @@ public sealed class SafeTensorsTests
     }
 
     [Fact]
-    public void HeaderIsAPaddedLengthPrefixedJsonObjectWithSortedKeys()
+    public void Header_is_a_padded_length_prefixed_JSON_object_with_sorted_keys()
     {
         var tensors = ThreeDtypes();
 
@@ -70,7 +70,7 @@ public sealed class SafeTensorsTests
     }
 
     [Fact]
-    public void DataIsRawLittleEndianInKeyOrder()
+    public void Data_is_raw_little_endian_in_key_order()
     {
         var tensors = new Dictionary<string, Tensor> { ["b"] = tensor(new[] { 1f }), ["a"] = tensor(new[] { 2L }) };
 
@@ -82,7 +82,7 @@ public sealed class SafeTensorsTests
     }
 
     [Fact]
-    public void InsertionOrderDoesNotChangeTheBytes()
+    public void Insertion_order_does_not_change_the_bytes()
     {
         var forward = ThreeDtypes();
         var reversed = forward.Reverse().ToDictionary(p => p.Key, p => p.Value);
@@ -92,7 +92,7 @@ public sealed class SafeTensorsTests
     }
 
     [Fact]
-    public void MetadataReadsBackAndIsAbsentWhenNoneWasGiven()
+    public void Metadata_reads_back_and_is_absent_when_none_was_given()
     {
         using var one = tensor(new[] { 1f });
         var tensors = new Dictionary<string, Tensor> { ["x"] = one };
@@ -104,7 +104,7 @@ public sealed class SafeTensorsTests
     }
 
     [Fact]
-    public void RefusesDtypesItCannotWrite()
+    public void Refuses_dtypes_it_cannot_write()
     {
         using var doubles = tensor(new[] { 1.0 });
 
@@ -112,13 +112,13 @@ public sealed class SafeTensorsTests
     }
 
     [Fact]
-    public void RefusesAFileShorterThanItsLengthPrefix()
+    public void Refuses_a_file_shorter_than_its_length_prefix()
     {
         Assert.Throws<InvalidDataException>(() => SafeTensors.Deserialize(new byte[7]));
     }
 
     [Fact]
-    public void RefusesAHeaderLongerThanTheFile()
+    public void Refuses_a_header_longer_than_the_file()
     {
         var bytes = WithHeader("{}", []);
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, 1000);
@@ -131,7 +131,7 @@ public sealed class SafeTensorsTests
     [InlineData("""{"x":{"dtype":"F32","shape":[3],"data_offsets":[0,4]}}""")]
     [InlineData("""{"x":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}""")]
     [InlineData("""{"x":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}}""")]
-    public void RefusesTensorsWhoseBytesDoNotMatchTheHeader(string header)
+    public void Refuses_tensors_whose_bytes_do_not_match_the_header(string header)
     {
         Assert.Throws<InvalidDataException>(() => SafeTensors.Deserialize(WithHeader(header, new byte[8])));
     }
@@ -142,7 +142,7 @@ public sealed class SafeTensorsTests
     [InlineData("""{"x":{"dtype":"F32","data_offsets":[0,4]}}""")]
     [InlineData("""{"x":{"dtype":7,"shape":[1],"data_offsets":[0,4]}}""")]
     [InlineData("""[1,2]""")]
-    public void RefusesAMalformedHeaderAsInvalidData(string header)
+    public void Refuses_a_malformed_header_as_invalid_data(string header)
     {
         Assert.Throws<InvalidDataException>(() => SafeTensors.Deserialize(WithHeader(header, new byte[8])));
     }

@@ -9,7 +9,7 @@ public sealed class StackedThroughputTests
     /// <summary>On the CPU members stacked stay within float tolerance of their separate runs, as
     /// StackedSessionTests require of the session itself.</summary>
     [Fact]
-    public void EachStackSizeReportsThroughputAndHowFarItsMembersEndedFromTheirSeparateRuns()
+    public void Each_stack_size_reports_throughput_and_how_far_its_members_ended_from_their_separate_runs()
     {
         using var data = SyntheticData.Splits();
 

@@ -32,7 +32,7 @@ public sealed class TrainerConcurrencyTests : IDisposable
     }
 
     [Fact]
-    public void PlainThreadsTrainTheSameWeightsAsOneAfterAnother()
+    public void Plain_threads_train_the_same_weights_as_one_after_another()
     {
         var (runner, units) = ThreeTickets();
 
@@ -49,7 +49,7 @@ public sealed class TrainerConcurrencyTests : IDisposable
     }
 
     [Fact]
-    public void PeakMemoryOfThisProcessIsReadFromTheKernel()
+    public void Peak_memory_of_this_process_is_read_from_the_kernel()
     {
         var peak = PeakMemory.OfThisProcess();
 

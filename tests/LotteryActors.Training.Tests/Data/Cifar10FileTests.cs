@@ -10,7 +10,7 @@ public sealed class Cifar10FileTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Fact]
-    public void ReadsLabelsAndImagesOfAllBatchesInOrder()
+    public void Reads_labels_and_images_of_all_batches_in_order()
     {
         var first = temp.Write("a.bin", CifarBytes.Batch([3, 9], fill: 10));
         var second = temp.Write("b.bin", CifarBytes.Batch([0], fill: 50));
@@ -25,7 +25,7 @@ public sealed class Cifar10FileTests : IDisposable
     }
 
     [Fact]
-    public void KeepsThePixelOrderOfARecord()
+    public void Keeps_the_pixel_order_of_a_record()
     {
         var batch = CifarBytes.Batch([1]);
         batch[1] = 200;
@@ -40,7 +40,7 @@ public sealed class Cifar10FileTests : IDisposable
     [Theory]
     [InlineData(-1)]
     [InlineData(1)]
-    public void RefusesAPartialRecord(int extraBytes)
+    public void Refuses_a_partial_record(int extraBytes)
     {
         var path = temp.Write("a.bin", new byte[2 * CifarBytes.RecordBytes + extraBytes]);
 
@@ -50,7 +50,7 @@ public sealed class Cifar10FileTests : IDisposable
     }
 
     [Fact]
-    public void RefusesAnEmptyFile()
+    public void Refuses_an_empty_file()
     {
         var path = temp.Write("a.bin", []);
 
@@ -58,7 +58,7 @@ public sealed class Cifar10FileTests : IDisposable
     }
 
     [Fact]
-    public void RefusesALabelAboveNine()
+    public void Refuses_a_label_above_nine()
     {
         var path = temp.Write("a.bin", CifarBytes.Batch([9, 10]));
 
@@ -68,7 +68,7 @@ public sealed class Cifar10FileTests : IDisposable
     }
 
     [Fact]
-    public void ReportsAMissingBatch()
+    public void Reports_a_missing_batch()
     {
         var path = Path.Combine(temp.Path, "data_batch_1.bin");
 

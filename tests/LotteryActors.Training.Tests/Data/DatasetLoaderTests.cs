@@ -35,7 +35,7 @@ public sealed class DatasetLoaderTests : IDisposable
         new(DatasetName.Mnist, temp.Path, validation, trainSubset, testSubset);
 
     [Fact]
-    public void SplitsTheTrainingSetIntoFitAndValidation()
+    public void Splits_the_training_set_into_fit_and_validation()
     {
         WriteMnist();
 
@@ -52,7 +52,7 @@ public sealed class DatasetLoaderTests : IDisposable
     }
 
     [Fact]
-    public void ValidationIsTheLastExamplesOfTheTrainingSet()
+    public void Validation_is_the_last_examples_of_the_training_set()
     {
         WriteMnist();
 
@@ -64,7 +64,7 @@ public sealed class DatasetLoaderTests : IDisposable
     }
 
     [Fact]
-    public void NormalisesEverySplitWithTheFitPixelsStatistics()
+    public void Normalises_every_split_with_the_fit_pixels_statistics()
     {
         WriteMnist();
         var fitPixels = Enumerable.Range(0, 25 * Plane).Select(i => Pixel(i / Plane, i % Plane) / 255.0).ToArray();
@@ -100,7 +100,7 @@ public sealed class DatasetLoaderTests : IDisposable
     }
 
     [Fact]
-    public void FitImagesHaveZeroMeanAndUnitVariance()
+    public void Fit_images_have_zero_mean_and_unit_variance()
     {
         WriteMnist();
 
@@ -113,7 +113,7 @@ public sealed class DatasetLoaderTests : IDisposable
     }
 
     [Fact]
-    public void SubsetsTakeTheFirstExamplesAndCarveValidationFromThem()
+    public void Subsets_take_the_first_examples_and_carve_validation_from_them()
     {
         WriteMnist();
 
@@ -125,7 +125,7 @@ public sealed class DatasetLoaderTests : IDisposable
     }
 
     [Fact]
-    public void LoadingTwiceGivesIdenticalTensors()
+    public void Loading_twice_gives_identical_tensors()
     {
         WriteMnist();
 
@@ -141,7 +141,7 @@ public sealed class DatasetLoaderTests : IDisposable
     [InlineData(30, 0)]
     [InlineData(31, 0)]
     [InlineData(10, 10)]
-    public void RefusesAValidationSplitThatLeavesNoTrainingData(int validation, int trainSubset)
+    public void Refuses_a_validation_split_that_leaves_no_training_data(int validation, int trainSubset)
     {
         WriteMnist();
 
@@ -151,7 +151,7 @@ public sealed class DatasetLoaderTests : IDisposable
     }
 
     [Fact]
-    public void RefusesALabelAboveNine()
+    public void Refuses_a_label_above_nine()
     {
         WriteMnist(badLabel: 10);
 
@@ -161,7 +161,7 @@ public sealed class DatasetLoaderTests : IDisposable
     }
 
     [Fact]
-    public void RefusesImagesThatAreNot28By28()
+    public void Refuses_images_that_are_not_28_by_28()
     {
         WriteMnist(rows: 27);
 
@@ -171,7 +171,7 @@ public sealed class DatasetLoaderTests : IDisposable
     }
 
     [Fact]
-    public void RefusesMoreImagesThanLabels()
+    public void Refuses_more_images_than_labels()
     {
         WriteMnist(trainLabels: 29);
 
@@ -181,7 +181,7 @@ public sealed class DatasetLoaderTests : IDisposable
     }
 
     [Fact]
-    public void NamesTheMissingFile()
+    public void Names_the_missing_file()
     {
         WriteMnist();
         File.Delete(Path.Combine(temp.Path, "t10k-labels-idx1-ubyte"));
@@ -192,7 +192,7 @@ public sealed class DatasetLoaderTests : IDisposable
     }
 
     [Fact]
-    public void LoadsCifar10WithPerChannelNormalisation()
+    public void Loads_CIFAR10_with_per_channel_normalisation()
     {
         for (var batch = 1; batch <= 5; batch++)
             temp.Write($"data_batch_{batch}.bin", CifarBytes.Batch([(byte)batch, 0], fill: (byte)(batch * 10)));

@@ -12,7 +12,7 @@ public sealed class IdxFileTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Fact]
-    public void ReadsARawImageFile()
+    public void Reads_a_raw_image_file()
     {
         var contents = IdxFile.Read(temp.Write("images", TwoImages));
 
@@ -21,7 +21,7 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
-    public void ReadsAGzipFileAsItsRawTwin()
+    public void Reads_a_gzip_file_as_its_raw_twin()
     {
         var raw = IdxFile.Read(temp.Write("images", TwoImages));
         var gzip = IdxFile.Read(temp.Write("images.gz", IdxBytes.Gzip(TwoImages)));
@@ -31,7 +31,7 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
-    public void ReadsALabelFile()
+    public void Reads_a_label_file()
     {
         var contents = IdxFile.Read(temp.Write("labels", IdxBytes.Labels([7, 0, 9])));
 
@@ -40,7 +40,7 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
-    public void MissingFileIsReportedAsNotFound()
+    public void Missing_file_is_reported_as_not_found()
     {
         var path = Path.Combine(temp.Path, "absent");
 
@@ -50,7 +50,7 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
-    public void TruncatedDataIsReportedAsTruncated()
+    public void Truncated_data_is_reported_as_truncated()
     {
         var path = temp.Write("images", TwoImages[..^1]);
 
@@ -60,7 +60,7 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
-    public void TruncatedHeaderIsReportedAsTruncated()
+    public void Truncated_header_is_reported_as_truncated()
     {
         var path = temp.Write("images", TwoImages[..10]);
 
@@ -70,7 +70,7 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
-    public void TruncatedGzipFileIsRefused()
+    public void Truncated_gzip_file_is_refused()
     {
         var gzip = IdxBytes.Gzip(TwoImages);
         var path = temp.Write("images.gz", gzip[..(gzip.Length / 2)]);
@@ -86,7 +86,7 @@ public sealed class IdxFileTests : IDisposable
     [InlineData(0x00000800)]
     [InlineData(0x00000805)]
     [InlineData(0x01000803)]
-    public void WrongMagicIsReportedWithTheNumberFound(int magic)
+    public void Wrong_magic_is_reported_with_the_number_found(int magic)
     {
         var path = temp.Write("images", IdxBytes.Of(magic, [1], [0]));
 
@@ -96,7 +96,7 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
-    public void ZeroDimensionIsRefused()
+    public void Zero_dimension_is_refused()
     {
         var path = temp.Write("labels", IdxBytes.Of(IdxBytes.LabelsMagic, [0], []));
 

@@ -67,7 +67,7 @@ public sealed class StackedSessionTests : IDisposable
     [Theory]
     [InlineData(OptimizerKind.Adam, 0.01)]
     [InlineData(OptimizerKind.Sgd, 0.05)]
-    public void EachMemberOfAStackTrainsAsItWouldAloneToFloatTolerance(OptimizerKind optimizer, double rate)
+    public void Each_member_of_a_stack_trains_as_it_would_alone_to_float_tolerance(OptimizerKind optimizer, double rate)
     {
         var recipe = SyntheticSpec.Recipe(optimizer, rate) with { WeightDecay = 1e-4 };
         var members = new[] { Member(0, 0), Member(1, 0.5), Member(2, 0.2) };
@@ -88,7 +88,7 @@ public sealed class StackedSessionTests : IDisposable
     }
 
     [Fact]
-    public void PrunedWeightsOfEveryMemberStayExactlyZero()
+    public void Pruned_weights_of_every_member_stay_exactly_zero()
     {
         var members = new[] { Member(0, 0.5), Member(1, 0.2) };
 
@@ -104,7 +104,7 @@ public sealed class StackedSessionTests : IDisposable
     }
 
     [Fact]
-    public void AMembersBitsDoNotDependOnItsCompanions()
+    public void A_members_bits_do_not_depend_on_its_companions()
     {
         var recipe = SyntheticSpec.Recipe(OptimizerKind.Adam, 0.01);
         var member = Member(0, 0.5);

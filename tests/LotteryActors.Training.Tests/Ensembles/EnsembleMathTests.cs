@@ -31,7 +31,7 @@ public sealed class EnsembleMathTests
     }
 
     [Fact]
-    public void LogitAverageFollowsTheMeanLogits()
+    public void LogitAverage_follows_the_mean_logits()
     {
         var members = Disagreeing();
 
@@ -42,7 +42,7 @@ public sealed class EnsembleMathTests
     }
 
     [Fact]
-    public void ProbabilityAverageFollowsTheMeanProbabilities()
+    public void ProbabilityAverage_follows_the_mean_probabilities()
     {
         var members = Disagreeing();
 
@@ -53,7 +53,7 @@ public sealed class EnsembleMathTests
     }
 
     [Fact]
-    public void MeanProbabilitiesAverageTheMembersSoftmax()
+    public void MeanProbabilities_average_the_members_softmax()
     {
         var members = Disagreeing();
 
@@ -70,7 +70,7 @@ public sealed class EnsembleMathTests
     }
 
     [Fact]
-    public void MajorityVoteCountsEachMembersArgmax()
+    public void MajorityVote_counts_each_members_argmax()
     {
         var members = Disagreeing();
 
@@ -81,7 +81,7 @@ public sealed class EnsembleMathTests
     }
 
     [Fact]
-    public void AThreeWayTieGoesToTheHighestMeanProbability()
+    public void A_three_way_tie_goes_to_the_highest_mean_probability()
     {
         var members = Members([[1f, 0f, 0f]], [[0f, 1f, 0f]], [[0f, 0f, 5f]]);
 
@@ -92,7 +92,7 @@ public sealed class EnsembleMathTests
     }
 
     [Fact]
-    public void ATieIsBrokenOnlyAmongTheTiedClasses()
+    public void A_tie_is_broken_only_among_the_tied_classes()
     {
         var members = Members(
             [[MathF.Log(0.40f), MathF.Log(0.21f), MathF.Log(0.39f)]],
@@ -109,7 +109,7 @@ public sealed class EnsembleMathTests
     }
 
     [Fact]
-    public void AccuracyIsTheFractionOfCorrectPredictions()
+    public void Accuracy_is_the_fraction_of_correct_predictions()
     {
         using var predictions = tensor(new[] { 0L, 1L, 2L, 1L });
         using var labels = tensor(new[] { 0L, 1L, 1L, 1L });
@@ -118,7 +118,7 @@ public sealed class EnsembleMathTests
     }
 
     [Fact]
-    public void EnsembleAccuraciesDifferOnTheDisagreeingExamples()
+    public void Ensemble_accuracies_differ_on_the_disagreeing_examples()
     {
         var members = Disagreeing();
         using var labels = tensor(new[] { 1L, 1L, 0L });

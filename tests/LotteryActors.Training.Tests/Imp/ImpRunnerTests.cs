@@ -46,7 +46,7 @@ public sealed class ImpRunnerTests : IDisposable
         results.Single(r => r.Unit.Round == round && r.Unit.Kind == kind);
 
     [Fact]
-    public void DensityShrinksByThePruningRateEveryRound()
+    public void Density_shrinks_by_the_pruning_rate_every_round()
     {
         var (_, results) = RunTicket(Runner(SyntheticSpec.Search()));
 
@@ -58,7 +58,7 @@ public sealed class ImpRunnerTests : IDisposable
     }
 
     [Fact]
-    public void RunningTheSameUnitsAgainStoresIdenticalArtifacts()
+    public void Running_the_same_units_again_stores_identical_artifacts()
     {
         var (_, first) = RunTicket(Runner(SyntheticSpec.Search(), "first"));
         var (_, second) = RunTicket(Runner(SyntheticSpec.Search(), "second"));
@@ -70,7 +70,7 @@ public sealed class ImpRunnerTests : IDisposable
     }
 
     [Fact]
-    public void OnlyTicketRoundsBeforeTheLastNameANextMask()
+    public void Only_ticket_rounds_before_the_last_name_a_next_mask()
     {
         var (_, results) = RunTicket(Runner(SyntheticSpec.Search()));
 
@@ -89,8 +89,8 @@ public sealed class ImpRunnerTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Families))]
-    public void TheNextMaskIsTheMagnitudePruningOfTheTrainedWeightsAtEachLayerTypesRate(ModelFamily family,
-        double? convRate)
+    public void The_next_mask_is_the_magnitude_pruning_of_the_trained_weights_at_each_layer_types_rate(
+        ModelFamily family, double? convRate)
     {
         var spec = SyntheticSpec.Search() with
         {
@@ -125,7 +125,7 @@ public sealed class ImpRunnerTests : IDisposable
     }
 
     [Fact]
-    public void TicketsOfOneWidthShareTheInitButEachShufflesWithItsOwnDataOrderSeed()
+    public void Tickets_of_one_width_share_the_init_but_each_shuffles_with_its_own_data_order_seed()
     {
         var spec = SyntheticSpec.Search() with { TicketsPerWidth = 2 };
         var runner = Runner(spec);
@@ -147,7 +147,7 @@ public sealed class ImpRunnerTests : IDisposable
     }
 
     [Fact]
-    public void ControlsTrainToDifferentWeightsThanTheTicket()
+    public void Controls_train_to_different_weights_than_the_ticket()
     {
         var (_, results) = RunTicket(Runner(SyntheticSpec.Search()));
 
@@ -157,7 +157,7 @@ public sealed class ImpRunnerTests : IDisposable
     }
 
     [Fact]
-    public void ARandomReinitStoresTheInitItDrewFromItsRecordedSeedAndTrainsFromIt()
+    public void A_random_reinit_stores_the_init_it_drew_from_its_recorded_seed_and_trains_from_it()
     {
         var runner = Runner(SyntheticSpec.Search());
         var (init, results) = RunTicket(runner);
@@ -177,7 +177,7 @@ public sealed class ImpRunnerTests : IDisposable
     }
 
     [Fact]
-    public void ARandomMaskStoresTheMaskItDrewAndItsWeightsAreZeroOutsideIt()
+    public void A_random_mask_stores_the_mask_it_drew_and_its_weights_are_zero_outside_it()
     {
         var runner = Runner(SyntheticSpec.Search());
         var (_, results) = RunTicket(runner);
@@ -201,7 +201,7 @@ public sealed class ImpRunnerTests : IDisposable
     }
 
     [Fact]
-    public void WithoutLateRewindingLaterRoundsRestartFromTheInit()
+    public void Without_late_rewinding_later_rounds_restart_from_the_init()
     {
         var (init, results) = RunTicket(Runner(SyntheticSpec.Search()));
 
@@ -211,7 +211,7 @@ public sealed class ImpRunnerTests : IDisposable
     }
 
     [Fact]
-    public void LateRewindingRecordsTheRewindPointInRoundZeroAndStartsLaterRoundsThere()
+    public void Late_rewinding_records_the_rewind_point_in_round_zero_and_starts_later_rounds_there()
     {
         var spec = SyntheticSpec.Search() with
         {
@@ -233,7 +233,7 @@ public sealed class ImpRunnerTests : IDisposable
     }
 
     [Fact]
-    public void DrawInitIsStoredOncePerSeedAndDiffersAcrossWidths()
+    public void DrawInit_is_stored_once_per_seed_and_differs_across_widths()
     {
         var spec = SyntheticSpec.Search() with { Model = SyntheticSpec.Search().Model with { Widths = [0.25, 0.5] } };
         var runner = Runner(spec);
@@ -246,7 +246,7 @@ public sealed class ImpRunnerTests : IDisposable
     }
 
     [Fact]
-    public void DenseMaskKeepsEveryWeightAndNoBias()
+    public void Dense_mask_keeps_every_weight_and_no_bias()
     {
         var runner = Runner(SyntheticSpec.Search());
 

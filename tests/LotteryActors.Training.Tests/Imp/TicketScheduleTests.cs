@@ -21,7 +21,7 @@ public sealed class TicketScheduleTests
         new(unit, 1.0, Metrics, $"weights of {unit}", nextMask, rewind);
 
     [Fact]
-    public void RoundZeroComesFirstThenEachRoundsTicketAndItsControls()
+    public void Round_zero_comes_first_then_each_rounds_ticket_and_its_controls()
     {
         Assert.Equal(
             [
@@ -33,7 +33,7 @@ public sealed class TicketScheduleTests
     }
 
     [Fact]
-    public void DisabledControlsAreLeftOut()
+    public void Disabled_controls_are_left_out()
     {
         Assert.Equal(
             [new(0, RunKind.Ticket), new(1, RunKind.Ticket), new(1, RunKind.RandomMask), new(2, RunKind.Ticket), new RunSlot(2, RunKind.RandomMask)],
@@ -41,13 +41,13 @@ public sealed class TicketScheduleTests
     }
 
     [Fact]
-    public void ZeroRoundsIsRoundZeroAlone()
+    public void Zero_rounds_is_round_zero_alone()
     {
         Assert.Equal([new RunSlot(0, RunKind.Ticket)], TicketSchedule.For(Spec(rounds: 0), Ticket));
     }
 
     [Fact]
-    public void FirstUnitIsRoundZeroFromTheInitUnderTheDenseMask()
+    public void First_unit_is_round_zero_from_the_init_under_the_dense_mask()
     {
         var unit = TicketSchedule.NextUnit(Spec(), Ticket, Init, Dense, []);
 
@@ -55,7 +55,7 @@ public sealed class TicketScheduleTests
     }
 
     [Fact]
-    public void RoundOneTrainsUnderTheMaskRoundZeroPrunedTo()
+    public void Round_one_trains_under_the_mask_round_zero_pruned_to()
     {
         var roundZero = Done(new WorkUnit(Ticket, 0, RunKind.Ticket, Init, Dense), "m1");
 
@@ -65,7 +65,7 @@ public sealed class TicketScheduleTests
     }
 
     [Fact]
-    public void ControlsFollowTheirRoundsTicketUnderTheSameMask()
+    public void Controls_follow_their_rounds_ticket_under_the_same_mask()
     {
         var done = new List<RunResult>
         {
@@ -85,7 +85,7 @@ public sealed class TicketScheduleTests
     }
 
     [Fact]
-    public void LaterRoundsStartFromTheRewindPointExceptTheReinitControl()
+    public void Later_rounds_start_from_the_rewind_point_except_the_reinit_control()
     {
         var done = new List<RunResult>
         {
@@ -105,7 +105,7 @@ public sealed class TicketScheduleTests
     }
 
     [Fact]
-    public void NothingIsLeftOnceEverySlotIsDone()
+    public void Nothing_is_left_once_every_slot_is_done()
     {
         var done = TicketSchedule.For(Spec(rounds: 1), Ticket)
             .Select(s => Done(new WorkUnit(Ticket, s.Round, s.Kind, Init, Dense), s.Round == 0 ? "m1" : null))
@@ -115,7 +115,7 @@ public sealed class TicketScheduleTests
     }
 
     [Fact]
-    public void APreviousRoundWithoutANextMaskIsAnError()
+    public void A_previous_round_without_a_next_mask_is_an_error()
     {
         var roundZero = Done(new WorkUnit(Ticket, 0, RunKind.Ticket, Init, Dense), nextMask: null);
 

@@ -9,7 +9,7 @@ public sealed class ConvNetTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void ForwardOnMnistShapedInputGivesClassLogits(int pairs)
+    public void Forward_on_MNIST_shaped_input_gives_class_logits(int pairs)
     {
         using var network = new ConvNet(pairs, [1, 28, 28], 0.125, 10);
         using var input = randn(2, 1, 28, 28);
@@ -23,7 +23,7 @@ public sealed class ConvNetTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void PrunesEveryConvolutionAndDenseLayerWithTheOutputLast(int pairs)
+    public void Prunes_every_convolution_and_dense_layer_with_the_output_last(int pairs)
     {
         using var network = new ConvNet(pairs, [3, 32, 32], 0.125, 10);
 
@@ -33,7 +33,7 @@ public sealed class ConvNetTests
     }
 
     [Fact]
-    public void Conv2CountsConvolutionAndDenseMultiplyAdds()
+    public void Conv2_counts_convolution_and_dense_multiply_adds()
     {
         using var network = new ConvNet(1, [1, 28, 28], 1, 10);
 
@@ -44,7 +44,7 @@ public sealed class ConvNetTests
     }
 
     [Fact]
-    public void WidthScalesTheChannelsOfEveryLayer()
+    public void Width_scales_the_channels_of_every_layer()
     {
         using var network = new ConvNet(2, [3, 32, 32], 0.5, 10);
 
@@ -59,7 +59,7 @@ public sealed class ConvNetTests
     [Theory]
     [InlineData(0)]
     [InlineData(4)]
-    public void RefusesPairCountsOtherThanOneToThree(int pairs)
+    public void Refuses_pair_counts_other_than_one_to_three(int pairs)
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ConvNet(pairs, [1, 28, 28], 1, 10));
     }

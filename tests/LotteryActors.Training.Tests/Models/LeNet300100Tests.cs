@@ -10,7 +10,7 @@ public sealed class LeNet300100Tests
         network.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
 
     [Fact]
-    public void HalfWidthHas150And50HiddenUnits()
+    public void Half_width_has_150_and_50_hidden_units()
     {
         using var network = new LeNet300100(784, 0.5, 10);
 
@@ -23,7 +23,7 @@ public sealed class LeNet300100Tests
     }
 
     [Fact]
-    public void TinyWidthKeepsAtLeastOneUnit()
+    public void Tiny_width_keeps_at_least_one_unit()
     {
         using var network = new LeNet300100(784, 0.001, 10);
 
@@ -32,7 +32,7 @@ public sealed class LeNet300100Tests
     }
 
     [Fact]
-    public void PrunableWeightsAreTheThreeMatricesWithTheOutputLast()
+    public void Prunable_weights_are_the_three_matrices_with_the_output_last()
     {
         using var network = new LeNet300100(784, 1, 10);
 
@@ -41,7 +41,7 @@ public sealed class LeNet300100Tests
     }
 
     [Fact]
-    public void CountsDenseMultiplyAddsOfOneForwardPass()
+    public void Counts_dense_multiply_adds_of_one_forward_pass()
     {
         using var network = new LeNet300100(784, 1, 10);
 
@@ -49,7 +49,7 @@ public sealed class LeNet300100Tests
     }
 
     [Fact]
-    public void ForwardFlattensImagesToClassLogits()
+    public void Forward_flattens_images_to_class_logits()
     {
         using var network = new LeNet300100(784, 0.5, 10);
         using var input = zeros(2, 1, 28, 28);
@@ -60,7 +60,7 @@ public sealed class LeNet300100Tests
     }
 
     [Fact]
-    public void LoadStateCopiesValuesAndCaptureStateReturnsThem()
+    public void LoadState_copies_values_and_CaptureState_returns_them()
     {
         using var network = new LeNet300100(36, 0.1, 10);
         var state = network.named_parameters().ToDictionary(p => p.name, p => full(p.parameter.shape, 0.25f));
@@ -74,7 +74,7 @@ public sealed class LeNet300100Tests
     }
 
     [Fact]
-    public void CapturedStateIsACopyNotAView()
+    public void Captured_state_is_a_copy_not_a_view()
     {
         using var network = new LeNet300100(36, 0.1, 10);
         var captured = network.CaptureState();
@@ -86,7 +86,7 @@ public sealed class LeNet300100Tests
     }
 
     [Fact]
-    public void LoadStateRefusesAMissingTensor()
+    public void LoadState_refuses_a_missing_tensor()
     {
         using var network = new LeNet300100(36, 0.1, 10);
         var state = network.CaptureState();
@@ -100,7 +100,7 @@ public sealed class LeNet300100Tests
     }
 
     [Fact]
-    public void LoadStateRefusesAWrongShape()
+    public void LoadState_refuses_a_wrong_shape()
     {
         using var network = new LeNet300100(36, 0.1, 10);
         var state = network.CaptureState();

@@ -12,7 +12,7 @@ public sealed class NetworkFactoryTests
     [InlineData(ModelFamily.Conv2, typeof(ConvNet), 5)]
     [InlineData(ModelFamily.Conv4, typeof(ConvNet), 7)]
     [InlineData(ModelFamily.Conv6, typeof(ConvNet), 9)]
-    public void CreatesTheFamilysNetwork(ModelFamily family, Type type, int prunableLayers)
+    public void Creates_the_familys_network(ModelFamily family, Type type, int prunableLayers)
     {
         using var network = NetworkFactory.Create(family, 0.125, [1, 28, 28], 10);
 
@@ -21,7 +21,7 @@ public sealed class NetworkFactoryTests
     }
 
     [Fact]
-    public void LeNetInputsAreThePixelsOfOneExample()
+    public void LeNet_inputs_are_the_pixels_of_one_example()
     {
         using var network = NetworkFactory.Create(ModelFamily.Lenet300100, 1, [3, 32, 32], 10);
 
@@ -29,7 +29,7 @@ public sealed class NetworkFactoryTests
     }
 
     [Fact]
-    public void DrawInitIsDeterministicPerSeed()
+    public void DrawInit_is_deterministic_per_seed()
     {
         using var network = new LeNet300100(36, 0.5, 10);
 
@@ -42,7 +42,7 @@ public sealed class NetworkFactoryTests
     }
 
     [Fact]
-    public void DrawInitDiffersAcrossSeedsInEveryWeight()
+    public void DrawInit_differs_across_seeds_in_every_weight()
     {
         using var network = new LeNet300100(36, 0.5, 10);
 
@@ -55,7 +55,7 @@ public sealed class NetworkFactoryTests
     }
 
     [Fact]
-    public void DrawInitIgnoresTheGlobalGenerator()
+    public void DrawInit_ignores_the_global_generator()
     {
         using var network = new LeNet300100(36, 0.5, 10);
 
@@ -70,7 +70,7 @@ public sealed class NetworkFactoryTests
     }
 
     [Fact]
-    public void DrawInitZeroesEveryBiasAndCoversEveryParameter()
+    public void DrawInit_zeroes_every_bias_and_covers_every_parameter()
     {
         using var network = new ConvNet(1, [1, 28, 28], 0.125, 10);
 
@@ -87,7 +87,7 @@ public sealed class NetworkFactoryTests
     [InlineData(InitScheme.GlorotNormal, "fc1.weight", 2.0 / (784 + 300))]
     [InlineData(InitScheme.GlorotNormal, "fc2.weight", 2.0 / (300 + 100))]
     [InlineData(InitScheme.KaimingNormal, "fc1.weight", 2.0 / 784)]
-    public void DenseWeightsHaveTheSchemesStandardDeviation(InitScheme scheme, string layer, double variance)
+    public void Dense_weights_have_the_schemes_standard_deviation(InitScheme scheme, string layer, double variance)
     {
         using var network = new LeNet300100(784, 1, 10);
 
@@ -100,7 +100,7 @@ public sealed class NetworkFactoryTests
     [Theory]
     [InlineData(InitScheme.GlorotNormal, 2.0 / (64 * 9 + 64 * 9))]
     [InlineData(InitScheme.KaimingNormal, 2.0 / (64 * 9))]
-    public void ConvolutionFansCountTheKernelArea(InitScheme scheme, double variance)
+    public void Convolution_fans_count_the_kernel_area(InitScheme scheme, double variance)
     {
         using var network = new ConvNet(1, [1, 28, 28], 1, 10);
 

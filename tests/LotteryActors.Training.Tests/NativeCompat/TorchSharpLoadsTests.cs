@@ -9,7 +9,7 @@ namespace LotteryActors.Training.Tests.NativeCompat;
 public sealed class TorchSharpLoadsTests
 {
     [Fact]
-    public void MatmulRunsThroughTheNativeLibrary()
+    public void Matmul_runs_through_the_native_library()
     {
         using var ones = torch.ones(2, 2);
         using var threes = torch.full(2, 2, 3f);

@@ -105,7 +105,8 @@ public sealed class MaskedOptimizerTests
     [InlineData(OptimizerKind.Adam, false)]
     [InlineData(OptimizerKind.Sgd, true)]
     [InlineData(OptimizerKind.Sgd, false)]
-    public void MatchesTorchSharpsOptimizerWithMaskedGradientsToFloatTolerance(OptimizerKind kind, bool fuseOnCpu)
+    public void Matches_TorchSharps_optimizer_with_masked_gradients_to_float_tolerance(
+        OptimizerKind kind, bool fuseOnCpu)
     {
         using var problem = new Problem(seed: 5);
 
@@ -124,7 +125,7 @@ public sealed class MaskedOptimizerTests
     [Theory]
     [InlineData(OptimizerKind.Adam)]
     [InlineData(OptimizerKind.Sgd)]
-    public void PrunedWeightsStayExactlyZero(OptimizerKind kind)
+    public void Pruned_weights_stay_exactly_zero(OptimizerKind kind)
     {
         using var problem = new Problem(seed: 6);
 
@@ -144,7 +145,7 @@ public sealed class MaskedOptimizerTests
     [InlineData(OptimizerKind.Adam, false)]
     [InlineData(OptimizerKind.Sgd, true)]
     [InlineData(OptimizerKind.Sgd, false)]
-    public void PrunedWeightsArePositiveZeroAndTheirMomentsStayZero(OptimizerKind kind, bool fuseOnCpu)
+    public void Pruned_weights_are_positive_zero_and_their_moments_stay_zero(OptimizerKind kind, bool fuseOnCpu)
     {
         using var problem = new Problem(seed: 8);
         var parameters = problem.FreshParameters();
@@ -187,7 +188,7 @@ public sealed class MaskedOptimizerTests
     [Theory]
     [InlineData(OptimizerKind.Adam)]
     [InlineData(OptimizerKind.Sgd)]
-    public void TheFusedStepIsBitwiseDeterministic(OptimizerKind kind)
+    public void The_fused_step_is_bitwise_deterministic(OptimizerKind kind)
     {
         using var problem = new Problem(seed: 7);
 
@@ -202,7 +203,7 @@ public sealed class MaskedOptimizerTests
     [Theory]
     [InlineData(OptimizerKind.Adam)]
     [InlineData(OptimizerKind.Sgd)]
-    public void EveryVectorWidthGivesTheSameBits(OptimizerKind kind)
+    public void Every_vector_width_gives_the_same_bits(OptimizerKind kind)
     {
         using var problem = new Problem(seed: 9);
 

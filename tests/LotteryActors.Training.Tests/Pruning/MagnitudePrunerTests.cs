@@ -23,7 +23,7 @@ public sealed class MagnitudePrunerTests
         Masks.Weights(("h1", Hidden1), ("h2", Hidden2), (Output, OutputWeights));
 
     [Fact]
-    public void LayerWiseRemovesTheSmallestMagnitudesOfEachLayerAtItsRate()
+    public void LayerWise_removes_the_smallest_magnitudes_of_each_layer_at_its_rate()
     {
         using var mask = DenseThreeLayers();
         var weights = ThreeLayerWeights();
@@ -37,7 +37,7 @@ public sealed class MagnitudePrunerTests
     }
 
     [Fact]
-    public void PruningLeavesTheCurrentMaskUntouched()
+    public void Pruning_leaves_the_current_mask_untouched()
     {
         using var mask = DenseThreeLayers();
         var weights = ThreeLayerWeights();
@@ -50,7 +50,7 @@ public sealed class MagnitudePrunerTests
     }
 
     [Fact]
-    public void MaskValuesStayExactlyZeroOrOne()
+    public void Mask_values_stay_exactly_zero_or_one()
     {
         using var mask = DenseThreeLayers();
         var weights = ThreeLayerWeights();
@@ -62,7 +62,7 @@ public sealed class MagnitudePrunerTests
     }
 
     [Fact]
-    public void AlreadyPrunedWeightsStayPrunedAndAreNotCountedAgain()
+    public void Already_pruned_weights_stay_pruned_and_are_not_counted_again()
     {
         using var mask = Masks.Of(("h1", Masks.OnesExcept(10, 4, 7)), (Output, Masks.Ones(10)));
         var weights = Masks.Weights(("h1", Hidden1), (Output, OutputWeights));
@@ -74,7 +74,7 @@ public sealed class MagnitudePrunerTests
     }
 
     [Fact]
-    public void APrunedWeightThatTrainingLeftNonZeroStaysPruned()
+    public void A_pruned_weight_that_training_left_non_zero_stays_pruned()
     {
         using var mask = Masks.Of(("h1", Masks.OnesExcept(10, 4)), (Output, Masks.Ones(10)));
         var weights = Masks.Weights(("h1", Hidden1), (Output, OutputWeights));
@@ -87,7 +87,7 @@ public sealed class MagnitudePrunerTests
     }
 
     [Fact]
-    public void GlobalPoolsHiddenLayersSoAnAllSmallLayerLosesMore()
+    public void Global_pools_hidden_layers_so_an_all_small_layer_loses_more()
     {
         var small = Enumerable.Range(1, 10).Select(i => i * 0.01f).ToArray();
         var large = Enumerable.Range(1, 20).Select(i => 1 + i * 0.05f).ToArray();
@@ -107,7 +107,7 @@ public sealed class MagnitudePrunerTests
     }
 
     [Fact]
-    public void GlobalNeverPoolsTheOutputLayer()
+    public void Global_never_pools_the_output_layer()
     {
         var tiny = Enumerable.Repeat(1e-6f, 10).ToArray();
         using var mask = Masks.Of(("h1", Masks.Ones(10)), (Output, Masks.Ones(10)));
@@ -121,7 +121,7 @@ public sealed class MagnitudePrunerTests
     }
 
     [Fact]
-    public void TiesGoToTheEarlierPosition()
+    public void Ties_go_to_the_earlier_position()
     {
         using var mask = Masks.Of(("h1", Masks.Ones(6)), (Output, Masks.Ones(4)));
         var weights = Masks.Weights(("h1", [1f, -1f, 1f, 1f, -1f, 1f]), (Output, [2f, 2f, -2f, 2f]));
@@ -134,7 +134,7 @@ public sealed class MagnitudePrunerTests
     }
 
     [Fact]
-    public void GlobalTiesGoToTheEarlierLayer()
+    public void Global_ties_go_to_the_earlier_layer()
     {
         using var mask = Masks.Of(("first", Masks.Ones(3)), ("second", Masks.Ones(3)), (Output, Masks.Ones(2)));
         var weights = Masks.Weights(("first", [0.5f, 0.5f, 0.5f]), ("second", [0.5f, 0.5f, 0.5f]), (Output, [1f, 1f]));
@@ -152,7 +152,7 @@ public sealed class MagnitudePrunerTests
     [InlineData(7, 4)]
     [InlineData(3, 2)]
     [InlineData(1, 0)]
-    public void AHalfwayCountRoundsToEven(int remaining, int expectedPruned)
+    public void A_halfway_count_rounds_to_even(int remaining, int expectedPruned)
     {
         var values = Enumerable.Range(1, remaining).Select(i => (float)i).ToArray();
         using var mask = Masks.Of(("h1", Masks.Ones(remaining)), (Output, Masks.Ones(2)));
@@ -165,7 +165,7 @@ public sealed class MagnitudePrunerTests
     }
 
     [Fact]
-    public void PruningTheSameWeightsTwiceGivesTheSameMask()
+    public void Pruning_the_same_weights_twice_gives_the_same_mask()
     {
         using var mask = DenseThreeLayers();
         var weights = ThreeLayerWeights();
@@ -178,7 +178,7 @@ public sealed class MagnitudePrunerTests
     }
 
     [Fact]
-    public void TwoDimensionalWeightsArePrunedByFlatPosition()
+    public void Two_dimensional_weights_are_pruned_by_flat_position()
     {
         using var mask = new Mask(new Dictionary<string, TorchSharp.torch.Tensor>
         {
@@ -202,7 +202,7 @@ public sealed class MagnitudePrunerTests
     [Theory]
     [InlineData("layer-wise")]
     [InlineData("global")]
-    public void NoLayerIsEverPrunedToZeroWeights(string strategy)
+    public void No_layer_is_ever_pruned_to_zero_weights(string strategy)
     {
         using var mask = Masks.Of(("h1", Masks.OnesExcept(10, 0, 1, 2, 3, 4, 5, 6, 7)), (Output, Masks.Ones(2)));
         var weights = Masks.Weights(("h1", Hidden1), (Output, [1f, 2f]));
@@ -218,7 +218,8 @@ public sealed class MagnitudePrunerTests
     [Theory]
     [InlineData("layer-wise")]
     [InlineData("global")]
-    public void ConvLayersArePrunedAtTheirOwnRateApartFromTheFullyConnectedAndOutputLayers(string strategy)
+    public void Conv_layers_are_pruned_at_their_own_rate_apart_from_the_fully_connected_and_output_layers(
+        string strategy)
     {
         // One conv layer (20 weights, 4-D), one fully connected (10) and the output (10), with |w| growing with the
         // flat index in every layer: each rate shows as a prefix of its own layer.

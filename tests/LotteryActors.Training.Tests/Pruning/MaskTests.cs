@@ -7,7 +7,7 @@ namespace LotteryActors.Training.Tests.Pruning;
 public sealed class MaskTests
 {
     [Fact]
-    public void DensityIsTheFractionOfPrunableWeightsKept()
+    public void Density_is_the_fraction_of_prunable_weights_kept()
     {
         using var mask = Masks.Of(("a", Masks.OnesExcept(4, 2)), ("b", Masks.OnesExcept(6, 0, 1, 5)));
 
@@ -19,7 +19,7 @@ public sealed class MaskTests
     }
 
     [Fact]
-    public void DenseCoversOnlyThePrunableLayersWithOnes()
+    public void Dense_covers_only_the_prunable_layers_with_ones()
     {
         var init = new Dictionary<string, Tensor> { ["w"] = randn(3, 4), ["b"] = randn(3) };
 
@@ -32,7 +32,7 @@ public sealed class MaskTests
     }
 
     [Fact]
-    public void CloneIsIndependentOfTheOriginal()
+    public void Clone_is_independent_of_the_original()
     {
         using var mask = Masks.Of(("a", Masks.Ones(4)));
         using var clone = mask.Clone();

@@ -15,7 +15,7 @@ public sealed class RandomMasksTests
     });
 
     [Fact]
-    public void KeepsTheTicketsCountAndShapeInEveryLayer()
+    public void Keeps_the_tickets_count_and_shape_in_every_layer()
     {
         using var ticket = Ticket();
 
@@ -29,7 +29,7 @@ public sealed class RandomMasksTests
     }
 
     [Fact]
-    public void IsDeterministicPerSeed()
+    public void Is_deterministic_per_seed()
     {
         using var ticket = Ticket();
 
@@ -40,7 +40,7 @@ public sealed class RandomMasksTests
     }
 
     [Fact]
-    public void DiffersAcrossSeedsAndFromTheTicket()
+    public void Differs_across_seeds_and_from_the_ticket()
     {
         using var ticket = Ticket();
 
@@ -52,7 +52,7 @@ public sealed class RandomMasksTests
     }
 
     [Fact]
-    public void LeavesTheTicketUntouched()
+    public void Leaves_the_ticket_untouched()
     {
         using var ticket = Ticket();
         using var before = ticket.Clone();
@@ -63,7 +63,7 @@ public sealed class RandomMasksTests
     }
 
     [Fact]
-    public void FullyPrunedAndDenseLayersStaySo()
+    public void Fully_pruned_and_dense_layers_stay_so()
     {
         using var ticket = Masks.Of(("empty", new float[8]), ("dense", Masks.Ones(8)));
 

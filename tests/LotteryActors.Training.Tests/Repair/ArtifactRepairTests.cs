@@ -59,7 +59,7 @@ public sealed class ArtifactRepairTests : IDisposable
         Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Store.PathOf(hash))));
 
     [Fact]
-    public void TheCheckReportsOnlyTheDamagedArtifactsAndCountsAllOfThem()
+    public void The_check_reports_only_the_damaged_artifacts_and_counts_all_of_them()
     {
         File.Delete(Store.PathOf(round1.WeightsHash));
         Damage(init, bytes => bytes[..^4]);
@@ -75,7 +75,7 @@ public sealed class ArtifactRepairTests : IDisposable
     }
 
     [Fact]
-    public void DamagedArtifactsAreRestoredBitForBitByRerunningOnlyTheirProducersInputsFirst()
+    public void Damaged_artifacts_are_restored_bit_for_bit_by_rerunning_only_their_producers_inputs_first()
     {
         File.Delete(Store.PathOf(round1.WeightsHash));
         Damage(round0.NextMaskHash!, bytes =>
@@ -109,7 +109,7 @@ public sealed class ArtifactRepairTests : IDisposable
     }
 
     [Fact]
-    public void ADenseMaskIsRestoredFromItsInitOnceTheInitIsRestored()
+    public void A_dense_mask_is_restored_from_its_init_once_the_init_is_restored()
     {
         File.Delete(Store.PathOf(denseMask));
         File.Delete(Store.PathOf(init));
@@ -128,7 +128,7 @@ public sealed class ArtifactRepairTests : IDisposable
     }
 
     [Fact]
-    public void ControlRunsRestoreTheirWeightsAndTheInitAndMaskTheyDrew()
+    public void Control_runs_restore_their_weights_and_the_init_and_mask_they_drew()
     {
         var unit = TicketSchedule.NextUnit(runner.Spec, Ticket, init, denseMask, [round0, round1])!;
         var reinit = runner.Run(unit with { Kind = RunKind.RandomReinit }, 7);
@@ -155,7 +155,7 @@ public sealed class ArtifactRepairTests : IDisposable
     }
 
     [Fact]
-    public void AStepWhoseInputCannotBeRestoredIsNotRun()
+    public void A_step_whose_input_cannot_be_restored_is_not_run()
     {
         File.Delete(Store.PathOf(round0.NextMaskHash!));
         File.Delete(Store.PathOf(round1.WeightsHash));
@@ -179,7 +179,7 @@ public sealed class ArtifactRepairTests : IDisposable
     }
 
     [Fact]
-    public void AStepThatProducesOtherContentIsReportedAndWritesNothingUnderTheJournaledHash()
+    public void A_step_that_produces_other_content_is_reported_and_writes_nothing_under_the_journaled_hash()
     {
         var journaled = new string('e', 64);
         var damaged = new DamagedArtifact(Init with { Hash = journaled }, ArtifactCondition.Missing);

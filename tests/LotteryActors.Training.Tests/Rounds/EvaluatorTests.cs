@@ -10,7 +10,7 @@ namespace LotteryActors.Training.Tests.Rounds;
 public sealed class EvaluatorTests
 {
     [Fact]
-    public void LogitsCoverEveryExampleAcrossBatchesAndRestoreTrainingMode()
+    public void Logits_cover_every_example_across_batches_and_restore_training_mode()
     {
         using var data = SyntheticData.Splits(train: 2, validation: 2, test: 2500);
         using var network = NetworkFactory.Create(ModelFamily.Lenet300100, 0.25, SyntheticData.ExampleShape, SyntheticData.Classes);
@@ -25,7 +25,7 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
-    public void AccuracyIsTheFractionOfArgmaxHitsAndLossIsMeanCrossEntropy()
+    public void Accuracy_is_the_fraction_of_argmax_hits_and_loss_is_mean_cross_entropy()
     {
         using var network = NetworkFactory.Create(ModelFamily.Lenet300100, 0.25, SyntheticData.ExampleShape, SyntheticData.Classes);
         using var data = SyntheticData.Splits(train: 2, validation: 2, test: 300);

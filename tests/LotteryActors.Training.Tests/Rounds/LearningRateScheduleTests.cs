@@ -19,7 +19,7 @@ public sealed class LearningRateScheduleTests
     [InlineData(3, 0.1)]
     [InlineData(4, 0.1)]
     [InlineData(1000, 0.1)]
-    public void WarmupRisesLinearlyToTheBaseRate(int iteration, double expected)
+    public void Warmup_rises_linearly_to_the_base_rate(int iteration, double expected)
     {
         var schedule = Schedule(LrSchedule.Constant, new Duration(4, DurationUnit.Iterations));
 
@@ -33,7 +33,7 @@ public sealed class LearningRateScheduleTests
     [InlineData(24, 0.01)]
     [InlineData(25, 0.001)]
     [InlineData(500, 0.001)]
-    public void StepMultipliesByGammaAtEachMilestonePassedInAnyOrder(int iteration, double expected)
+    public void Step_multiplies_by_gamma_at_each_milestone_passed_in_any_order(int iteration, double expected)
     {
         var schedule = Schedule(LrSchedule.Step, Duration.Zero, new Duration(25, DurationUnit.Iterations), new Duration(1, DurationUnit.Epochs));
 
@@ -44,7 +44,7 @@ public sealed class LearningRateScheduleTests
     [InlineData(0, 0.05)]
     [InlineData(1, 0.01)]
     [InlineData(2, 0.01)]
-    public void WarmupAndStepCombine(int iteration, double expected)
+    public void Warmup_and_step_combine(int iteration, double expected)
     {
         var schedule = Schedule(LrSchedule.Step, new Duration(2, DurationUnit.Iterations), new Duration(1, DurationUnit.Iterations));
 
@@ -52,7 +52,7 @@ public sealed class LearningRateScheduleTests
     }
 
     [Fact]
-    public void ConstantScheduleIgnoresMilestones()
+    public void Constant_schedule_ignores_milestones()
     {
         var schedule = Schedule(LrSchedule.Constant, Duration.Zero, new Duration(1, DurationUnit.Iterations));
 
@@ -60,7 +60,7 @@ public sealed class LearningRateScheduleTests
     }
 
     [Fact]
-    public void WarmupInEpochsScalesWithTheEpochLength()
+    public void Warmup_in_epochs_scales_with_the_epoch_length()
     {
         var schedule = Schedule(LrSchedule.Constant, new Duration(1, DurationUnit.Epochs));
 

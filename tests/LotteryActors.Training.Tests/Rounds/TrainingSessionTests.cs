@@ -66,7 +66,7 @@ public sealed class TrainingSessionTests : IDisposable
     [Theory]
     [InlineData(OptimizerKind.Sgd)]
     [InlineData(OptimizerKind.Adam)]
-    public void PrunedWeightsAreExactlyZeroAfterTraining(OptimizerKind optimizer)
+    public void Pruned_weights_are_exactly_zero_after_training(OptimizerKind optimizer)
     {
         var recipe = SyntheticSpec.Recipe(optimizer, optimizer == OptimizerKind.Adam ? 0.01 : 0.05) with { WeightDecay = 1e-3 };
         using var setup = new Setup(halfPruned: true);
@@ -90,7 +90,7 @@ public sealed class TrainingSessionTests : IDisposable
     [Theory]
     [InlineData(OptimizerKind.Sgd)]
     [InlineData(OptimizerKind.Adam)]
-    public void SameSeedGivesBitwiseIdenticalWeights(OptimizerKind optimizer)
+    public void Same_seed_gives_bitwise_identical_weights(OptimizerKind optimizer)
     {
         using var first = Train(SyntheticSpec.Recipe(optimizer, 0.01), halfPruned: true);
         using var second = Train(SyntheticSpec.Recipe(optimizer, 0.01), halfPruned: true);
@@ -100,7 +100,7 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     [Fact]
-    public void DifferentDataOrderSeedGivesDifferentWeights()
+    public void Different_data_order_seed_gives_different_weights()
     {
         using var first = Train(SyntheticSpec.Recipe());
         using var second = Train(SyntheticSpec.Recipe(), dataOrderSeed: DataOrderSeed + 1);
@@ -109,7 +109,7 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     [Fact]
-    public void ChunkedTrainingEqualsOneRunBitwise()
+    public void Chunked_training_equals_one_run_bitwise()
     {
         using var whole = Train(SyntheticSpec.Recipe(OptimizerKind.Adam, 0.01));
         using var chunked = Train(SyntheticSpec.Recipe(OptimizerKind.Adam, 0.01), chunk: 7);
@@ -122,7 +122,7 @@ public sealed class TrainingSessionTests : IDisposable
     [Theory]
     [InlineData(OptimizerKind.Sgd)]
     [InlineData(OptimizerKind.Adam)]
-    public void OnTheCpuEveryParameterTakesTheFusedUpdate(OptimizerKind optimizer)
+    public void On_the_CPU_every_parameter_takes_the_fused_update(OptimizerKind optimizer)
     {
         using var setup = new Setup(halfPruned: true);
         using var session = new TrainingSession(setup.Network, data, SyntheticSpec.Recipe(optimizer), setup.Mask,
@@ -132,7 +132,7 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     [Fact]
-    public void ARunToTheEndChunkAfterAPartialChunkFinishes()
+    public void A_run_to_the_end_chunk_after_a_partial_chunk_finishes()
     {
         using var setup = new Setup(halfPruned: false);
         using var session = new TrainingSession(setup.Network, data, SyntheticSpec.Recipe(), setup.Mask, setup.Init, DataOrderSeed, 0);
@@ -145,7 +145,7 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     [Fact]
-    public void AHugeLearningRateThrowsDivergence()
+    public void A_huge_learning_rate_throws_divergence()
     {
         var error = Assert.Throws<DivergenceException>(() => Train(SyntheticSpec.Recipe(learningRate: 1e30)).Dispose());
 
@@ -154,7 +154,7 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     [Fact]
-    public void ANonFiniteLossFailsTheChunkAndNamesItsFirstIterationThoughLossesAreReadLate()
+    public void A_non_finite_loss_fails_the_chunk_and_names_its_first_iteration_though_losses_are_read_late()
     {
         using var poisoned = SyntheticData.Splits();
         using (no_grad())
@@ -171,7 +171,7 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     [Fact]
-    public void CountsIterationsFromEpochsAndEvaluatesAtEveryInterval()
+    public void Counts_iterations_from_epochs_and_evaluates_at_every_interval()
     {
         using var outcome = Train(SyntheticSpec.Recipe());
 
@@ -184,7 +184,7 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     [Fact]
-    public void TestAccuracyAtEarlyStopIsTheTestAccuracyOfTheWeightsAtTheEarlyStopIteration()
+    public void Test_accuracy_at_early_stop_is_the_test_accuracy_of_the_weights_at_the_early_stop_iteration()
     {
         // 400 test examples so that two different weights rarely score alike; Adam at a high rate peaks early.
         using var wide = SyntheticData.Splits(test: 400);
@@ -204,7 +204,7 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     [Fact]
-    public void TrainingOnALearnableTaskBeatsChance()
+    public void Training_on_a_learnable_task_beats_chance()
     {
         using var outcome = Train(SyntheticSpec.Recipe(OptimizerKind.Adam, 0.01) with { Duration = new Duration(10, DurationUnit.Epochs) });
 
@@ -212,7 +212,7 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     [Fact]
-    public void IterationsPerEpochIsWholeBatchesAndAtLeastOne()
+    public void IterationsPerEpoch_is_whole_batches_and_at_least_one()
     {
         using var odd = SyntheticData.Splits(train: 59, validation: 1, test: 1);
 
@@ -221,7 +221,7 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     [Fact]
-    public void CapturesTheWeightsReachedAtTheRewindIteration()
+    public void Captures_the_weights_reached_at_the_rewind_iteration()
     {
         using var reference = new Setup(halfPruned: false);
         using var referenceSession = new TrainingSession(reference.Network, data, SyntheticSpec.Recipe(), reference.Mask, reference.Init, DataOrderSeed, 0);
@@ -239,7 +239,7 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     [Fact]
-    public void ResumingFromTheRewindPointReplaysTheSameDataOrder()
+    public void Resuming_from_the_rewind_point_replays_the_same_data_order()
     {
         var plainSgd = SyntheticSpec.Recipe() with { Momentum = 0 };
         using var setup = new Setup(halfPruned: true);
@@ -257,7 +257,7 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     [Fact]
-    public void RefusesAStartAtOrAfterTheEnd()
+    public void Refuses_a_start_at_or_after_the_end()
     {
         using var setup = new Setup(halfPruned: false);
 
@@ -266,7 +266,7 @@ public sealed class TrainingSessionTests : IDisposable
     }
 
     [Fact]
-    public void CompleteRefusesAnUnfinishedSession()
+    public void Complete_refuses_an_unfinished_session()
     {
         using var setup = new Setup(halfPruned: false);
         using var session = new TrainingSession(setup.Network, data, SyntheticSpec.Recipe(), setup.Mask, setup.Init, DataOrderSeed, 0);

@@ -36,7 +36,7 @@ public sealed class CanonicalSpecTests
     public static TheoryData<string> ChangeNames => new(ScientificChanges.Keys);
 
     [Fact]
-    public void HashIsStableAcrossEqualSpecs()
+    public void Hash_is_stable_across_equal_specs()
     {
         var hash = CanonicalSpec.Hash(SyntheticSpec.Search());
 
@@ -45,7 +45,7 @@ public sealed class CanonicalSpecTests
     }
 
     [Fact]
-    public void SearchIdIsTheHash()
+    public void SearchId_is_the_hash()
     {
         var spec = SyntheticSpec.Search();
 
@@ -53,7 +53,7 @@ public sealed class CanonicalSpecTests
     }
 
     [Fact]
-    public void RenamingOrMovingTheDataKeepsTheHash()
+    public void Renaming_or_moving_the_data_keeps_the_hash()
     {
         var spec = SyntheticSpec.Search();
         var moved = spec with { Name = "renamed", Dataset = spec.Dataset with { Path = "/elsewhere/mnist" } };
@@ -63,7 +63,7 @@ public sealed class CanonicalSpecTests
 
     [Theory]
     [MemberData(nameof(ChangeNames))]
-    public void AnyScientificChangeChangesTheHash(string change)
+    public void Any_scientific_change_changes_the_hash(string change)
     {
         var spec = SyntheticSpec.Search();
 
@@ -71,7 +71,7 @@ public sealed class CanonicalSpecTests
     }
 
     [Fact]
-    public void JsonRoundTripGivesAnEqualSpec()
+    public void JSON_round_trip_gives_an_equal_spec()
     {
         var spec = SyntheticSpec.Search() with
         {
@@ -98,7 +98,7 @@ public sealed class CanonicalSpecTests
     }
 
     [Fact]
-    public void JsonSpellsEnumsAsTheSpecDoes()
+    public void JSON_spells_enums_as_the_spec_does()
     {
         var json = CanonicalSpec.ToJson(SyntheticSpec.Search() with
         {
@@ -113,7 +113,7 @@ public sealed class CanonicalSpecTests
     }
 
     [Fact]
-    public void FromJsonRefusesNull()
+    public void FromJson_refuses_null()
     {
         Assert.Throws<InvalidDataException>(() => CanonicalSpec.FromJson("null"));
     }

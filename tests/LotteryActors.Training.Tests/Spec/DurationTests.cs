@@ -9,7 +9,7 @@ public sealed class DurationTests
     [InlineData("500it", 500, DurationUnit.Iterations)]
     [InlineData("0it", 0, DurationUnit.Iterations)]
     [InlineData("  7ep ", 7, DurationUnit.Epochs)]
-    public void TryParseReadsTheCountAndTheUnit(string text, int value, DurationUnit unit)
+    public void TryParse_reads_the_count_and_the_unit(string text, int value, DurationUnit unit)
     {
         Assert.True(Duration.TryParse(text, out var duration));
         Assert.Equal(new Duration(value, unit), duration);
@@ -29,26 +29,26 @@ public sealed class DurationTests
     [InlineData("20epochs")]
     [InlineData("tenit")]
     [InlineData("99999999999it")]
-    public void TryParseRefusesAnythingElseAndLeavesZero(string text)
+    public void TryParse_refuses_anything_else_and_leaves_zero(string text)
     {
         Assert.False(Duration.TryParse(text, out var duration));
         Assert.Equal(Duration.Zero, duration);
     }
 
     [Fact]
-    public void EpochsConvertToIterationsPerEpochTimesTheCount()
+    public void Epochs_convert_to_iterations_per_epoch_times_the_count()
     {
         Assert.Equal(1000, new Duration(20, DurationUnit.Epochs).ToIterations(50));
     }
 
     [Fact]
-    public void IterationsIgnoreTheEpochLength()
+    public void Iterations_ignore_the_epoch_length()
     {
         Assert.Equal(500, new Duration(500, DurationUnit.Iterations).ToIterations(50));
     }
 
     [Fact]
-    public void ToIterationsRefusesToOverflow()
+    public void ToIterations_refuses_to_overflow()
     {
         Assert.Throws<OverflowException>(() => new Duration(int.MaxValue, DurationUnit.Epochs).ToIterations(2));
     }
@@ -56,7 +56,7 @@ public sealed class DurationTests
     [Theory]
     [InlineData("20ep")]
     [InlineData("500it")]
-    public void ToStringWritesWhatTryParseReads(string text)
+    public void ToString_writes_what_TryParse_reads(string text)
     {
         Assert.True(Duration.TryParse(text, out var duration));
         Assert.Equal(text, duration.ToString());

@@ -36,7 +36,8 @@ public sealed class RoundAndDatasetChecksTests
     [Theory]
     [InlineData(3, 3)]
     [InlineData(3, 30)]
-    public void ARewindPointAtOrPastTheEndOfARoundIsRefusedWithoutTheDataset(int roundEpochs, int rewindEpochs)
+    public void A_rewind_point_at_or_past_the_end_of_a_round_is_refused_without_the_dataset(
+        int roundEpochs, int rewindEpochs)
     {
         var spec = Spec(Ep(roundEpochs), rewind: Ep(rewindEpochs));
         var error = Assert.Throws<SpecException>(() => SpecValidator.Validate(spec));
@@ -45,7 +46,7 @@ public sealed class RoundAndDatasetChecksTests
     }
 
     [Fact]
-    public void ARewindPointInIterationsIsComparedWithARoundInEpochsOnceTheDatasetIsKnown()
+    public void A_rewind_point_in_iterations_is_compared_with_a_round_in_epochs_once_the_dataset_is_known()
     {
         var spec = Spec(Ep(3), rewind: It(24));
         SpecValidator.Validate(spec);
@@ -57,7 +58,7 @@ public sealed class RoundAndDatasetChecksTests
     }
 
     [Fact]
-    public void AMilestoneThatNeverAppliesIsRefused()
+    public void A_milestone_that_never_applies_is_refused()
     {
         Assert.Throws<SpecException>(() => SpecValidator.Validate(Spec(Ep(3), milestones: [Ep(1), Ep(3)])));
         var mixed = Spec(Ep(3), milestones: [It(8), It(30)]);
@@ -68,7 +69,7 @@ public sealed class RoundAndDatasetChecksTests
     }
 
     [Fact]
-    public void AWarmupLongerThanARoundIsRefused()
+    public void A_warmup_longer_than_a_round_is_refused()
     {
         var spec = Spec(It(10), warmup: Ep(2));
         var error = Assert.Throws<SpecException>(() => SpecValidator.ValidateAgainst(spec, Synthetic));
@@ -80,7 +81,7 @@ public sealed class RoundAndDatasetChecksTests
     [InlineData(201, 0, 40, "lottery.search.dataset.train-subset", "has 200 examples")]
     [InlineData(0, 101, 40, "lottery.search.dataset.test-subset", "has 100 examples")]
     [InlineData(0, 0, 200, "lottery.search.dataset.validation-size", "out of the 200 in use")]
-    public void SubsetsTheDatasetCannotFillAreRefused(
+    public void Subsets_the_dataset_cannot_fill_are_refused(
         int trainSubset, int testSubset, int validation, string key, string problem)
     {
         var spec = SyntheticSpec.Search();
@@ -97,7 +98,7 @@ public sealed class RoundAndDatasetChecksTests
     }
 
     [Fact]
-    public void ARoundOfMoreIterationsThanTheTrainerCanCountIsRefused()
+    public void A_round_of_more_iterations_than_the_trainer_can_count_is_refused()
     {
         var spec = Spec(Ep(int.MaxValue / 2));
         var error = Assert.Throws<SpecException>(() => SpecValidator.ValidateAgainst(spec, Synthetic));
@@ -105,7 +106,7 @@ public sealed class RoundAndDatasetChecksTests
     }
 
     [Fact]
-    public void TheDatasetSizeIsReadFromTheFileHeadersAlone()
+    public void The_dataset_size_is_read_from_the_file_headers_alone()
     {
         using var dir = new TempDirectory();
         var labels = IdxBytes.Gzip(IdxBytes.Labels(new byte[70]));

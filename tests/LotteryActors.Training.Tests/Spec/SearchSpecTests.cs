@@ -12,7 +12,7 @@ public sealed class SearchSpecTests
     };
 
     [Fact]
-    public void TicketsAreOrderedWidthMajorTicketMinor()
+    public void Tickets_are_ordered_width_major_ticket_minor()
     {
         Assert.Equal(
             [new(0, 0), new(0, 1), new(0, 2), new(1, 0), new(1, 1), new TicketId(1, 2)],
@@ -20,7 +20,7 @@ public sealed class SearchSpecTests
     }
 
     [Fact]
-    public void EveryTicketHasItsOwnDataOrderSeed()
+    public void Every_ticket_has_its_own_data_order_seed()
     {
         var seeds = TwoWidthsThreeTickets.Tickets().Select(TwoWidthsThreeTickets.DataOrderSeed).ToList();
 
@@ -29,7 +29,7 @@ public sealed class SearchSpecTests
     }
 
     [Fact]
-    public void WidthLooksUpTheTicketsMultiplier()
+    public void Width_looks_up_the_tickets_multiplier()
     {
         Assert.Equal(2, TwoWidthsThreeTickets.Width(new TicketId(1, 0)));
     }

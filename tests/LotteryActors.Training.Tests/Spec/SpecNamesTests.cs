@@ -26,20 +26,20 @@ public sealed class SpecNamesTests
 
     [Theory]
     [MemberData(nameof(Spellings))]
-    public void EachValueHasItsKebabCaseName(Enum value, string name)
+    public void Each_value_has_its_kebab_case_name(Enum value, string name)
     {
         Assert.Equal(name, NameOf(value));
     }
 
     [Theory]
     [MemberData(nameof(Spellings))]
-    public void JsonSpellsEachValueAsSpecNamesDoes(Enum value, string name)
+    public void JSON_spells_each_value_as_spec_names_does(Enum value, string name)
     {
         Assert.Equal($"\"{name}\"", JsonSerializer.Serialize(value, value.GetType(), SpecNames.Json));
     }
 
     [Fact]
-    public void EveryNameOfEveryEnumParsesBackToItsValue()
+    public void Every_name_of_every_enum_parses_back_to_its_value()
     {
         AssertRoundTrips<DatasetName>();
         AssertRoundTrips<ModelFamily>();
@@ -51,7 +51,7 @@ public sealed class SpecNamesTests
     }
 
     [Fact]
-    public void AllListsEveryMemberOnce()
+    public void All_lists_every_member_once()
     {
         Assert.Equal(["lenet-300-100", "conv-2", "conv-4", "conv-6"], SpecNames.All<ModelFamily>());
     }
@@ -59,7 +59,7 @@ public sealed class SpecNamesTests
     [Theory]
     [InlineData(" cifar-10 ", DatasetName.Cifar10)]
     [InlineData("fashion-mnist", DatasetName.FashionMnist)]
-    public void TryParseAcceptsSurroundingWhitespace(string text, DatasetName expected)
+    public void TryParse_accepts_surrounding_whitespace(string text, DatasetName expected)
     {
         Assert.True(SpecNames.TryParse<DatasetName>(text, out var value));
         Assert.Equal(expected, value);
@@ -71,7 +71,7 @@ public sealed class SpecNamesTests
     [InlineData("CIFAR-10")]
     [InlineData("fashion_mnist")]
     [InlineData("")]
-    public void TryParseRefusesOtherSpellings(string text)
+    public void TryParse_refuses_other_spellings(string text)
     {
         Assert.False(SpecNames.TryParse<DatasetName>(text, out _));
     }

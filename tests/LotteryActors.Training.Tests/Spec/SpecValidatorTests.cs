@@ -91,14 +91,14 @@ public sealed class SpecValidatorTests
     };
 
     [Fact]
-    public void EveryBreakageHasAnExpectedKey()
+    public void Every_breakage_has_an_expected_key()
     {
         Assert.Equal(Breakages.Keys.Order(), Cases.Select(c => (string)c[0]).Order());
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void RejectsTheBadValueNamingItsFullHoconKey(string breakage, string key)
+    public void Rejects_the_bad_value_naming_its_full_HOCON_key(string breakage, string key)
     {
         var spec = Breakages[breakage](SyntheticSpec.Search());
 
@@ -109,7 +109,7 @@ public sealed class SpecValidatorTests
     }
 
     [Fact]
-    public void AcceptsAValidSpecAndReturnsIt()
+    public void Accepts_a_valid_spec_and_returns_it()
     {
         var spec = SyntheticSpec.Search();
 
@@ -117,7 +117,7 @@ public sealed class SpecValidatorTests
     }
 
     [Fact]
-    public void AcceptsTheBoundaryValues()
+    public void Accepts_the_boundary_values()
     {
         var spec = SyntheticSpec.Search() with
         {

@@ -19,7 +19,7 @@ public sealed partial class NonTerminalProgressTests
     private static partial Regex FinishedRunLine();
 
     [Fact]
-    public void APipedSearchPrintsEachFinishedRunOnceAndProgressLinesWithoutPerChunkNoise()
+    public void A_piped_search_prints_each_finished_run_once_and_progress_lines_without_per_chunk_noise()
     {
         using var workspace = new SearchWorkspace("lottery.log.progress-every = 1s");
 

@@ -24,7 +24,7 @@ public sealed class ProgressViewTests
     private static string[] Words(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     [Fact]
-    public void OneRowPerRunningUnitAndOneOverallLine()
+    public void One_row_per_running_unit_and_one_overall_line()
     {
         var drawn = Draw(new ProgressSnapshot(3, 26,
         [
@@ -40,7 +40,7 @@ public sealed class ProgressViewTests
     }
 
     [Fact]
-    public void NoEtaIsDrawnUntilOneIsEstimated()
+    public void No_ETA_is_drawn_until_one_is_estimated()
     {
         var lines = Draw(new ProgressSnapshot(0, 26, [], null, null)).Split('\n', StringSplitOptions.TrimEntries);
 

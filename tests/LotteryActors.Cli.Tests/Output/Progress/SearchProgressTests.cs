@@ -18,7 +18,7 @@ public sealed class SearchProgressTests
     private static DateTimeOffset At(double seconds) => T0.AddSeconds(seconds);
 
     [Fact]
-    public void NothingIsEstimatedBeforeAnIterationHasBeenTrained()
+    public void Nothing_is_estimated_before_an_iteration_has_been_trained()
     {
         var progress = new SearchProgress(BatchSize, "node-1");
         Assert.Null(progress.Snapshot(At(5)).Eta);
@@ -37,7 +37,7 @@ public sealed class SearchProgressTests
     }
 
     [Fact]
-    public void AUnitsPaceAndEtaComeFromTheIterationsItTrainedSinceItWasFirstSeen()
+    public void A_units_pace_and_ETA_come_from_the_iterations_it_trained_since_it_was_first_seen()
     {
         var progress = new SearchProgress(BatchSize, "node-1");
         progress.Progressed(A, 200, 1000, At(0));
@@ -51,7 +51,7 @@ public sealed class SearchProgressTests
     }
 
     [Fact]
-    public void TheOverallEtaIsTheWorkLeftAtTheThroughputMeasuredSinceTheFirstIteration()
+    public void The_overall_ETA_is_the_work_left_at_the_throughput_measured_since_the_first_iteration()
     {
         var progress = new SearchProgress(BatchSize, "node-1");
         progress.Journaled(2, 10);
@@ -70,7 +70,7 @@ public sealed class SearchProgressTests
     }
 
     [Fact]
-    public void AFinishedRunLeavesTheViewAndCountsAsDoneBeforeItsJournalEntryArrives()
+    public void A_finished_run_leaves_the_view_and_counts_as_done_before_its_journal_entry_arrives()
     {
         var progress = new SearchProgress(BatchSize, "node-1");
         progress.Journaled(0, 2);
@@ -88,7 +88,7 @@ public sealed class SearchProgressTests
     }
 
     [Fact]
-    public void ARestartedRunStartsItsPaceOverWithoutCountingItsIterationsTwice()
+    public void A_restarted_run_starts_its_pace_over_without_counting_its_iterations_twice()
     {
         var progress = new SearchProgress(BatchSize, "node-1");
         progress.Journaled(0, 1);
