@@ -33,7 +33,7 @@ public static class ClusterClient
         await using (var node = await StartAsync(setup, cancellation))
         {
             await first(node);
-            await Follow(node, spec, json, setup.Log.ProgressEvery, cancellation);
+            await Follow(node, spec, json, setup, cancellation);
         }
         return await PrintOutcome(setup, spec.SearchId, json);
     }
@@ -66,16 +66,27 @@ public static class ClusterClient
     /// <summary>
     /// Asks the coordinator every 2 s how far the search is and shows it as <c>search</c> shows one: live on a
     /// terminal, otherwise as <see cref="ProgressLines"/> (at least every <c>lottery.log.progress-every</c>). Each
-    /// unit's % and examples/s are its node's, as of its latest lease renewal (<c>renew-every</c>).
+    /// unit's % and examples/s are its node's, as of its latest lease renewal (<c>renew-every</c>). While no
+    /// coordinator answers (a hand-over is under way) it keeps asking for <c>lottery.cluster.follow-patience</c>.
     /// </summary>
-    private static async Task Follow(ClusterNode node, SearchSpec spec, bool json, TimeSpan progressEvery,
+    private static async Task Follow(ClusterNode node, SearchSpec spec, bool json, ClusterSetup setup,
         CancellationToken cancellation)
     {
         async Task<WorkMessages.SearchProgress> Poll(IProgressView view)
         {
+            var silence = new CoordinatorSilence(setup.Cluster.FollowPatience, spec.SearchId);
             while (true)
             {
-                var progress = await Ask<WorkMessages.SearchProgress>(node, new ProgressRequested(spec.SearchId));
+                WorkMessages.SearchProgress progress;
+                try
+                {
+                    progress = await Ask<WorkMessages.SearchProgress>(node, new ProgressRequested(spec.SearchId));
+                }
+                catch (ClusterUnavailableException unanswered) when (silence.Waits(unanswered))
+                {
+                    continue;
+                }
+                silence.Ended();
                 if (progress.Finished)
                     return progress;
                 view.Show(ClusterProgress.Snapshot(progress, spec.Training.BatchSize));
@@ -85,6 +96,31 @@ public static class ClusterClient
         if (LiveProgressView.Possible(json))
             await LiveProgressView.RunAsync(new ProgressSnapshot(0, 0, [], null, null), Poll);
         else
-            await Poll(new ProgressLines(spec.SearchId, Console.Error, progressEvery, TimeProvider.System));
+            await Poll(new ProgressLines(spec.SearchId, Console.Error, setup.Log.ProgressEvery, TimeProvider.System));
+    }
+
+    /// <summary>
+    /// Unanswered questions to the coordinator in a row: a hand-over is waited out (said once per silence) until
+    /// the patience is spent, counted from the first question that went unanswered.
+    /// </summary>
+    private sealed class CoordinatorSilence(TimeSpan patience, string searchId)
+    {
+        private DateTimeOffset? since;
+
+        /// <summary>True to ask again; false once the patience is spent, so the failure ends the command.</summary>
+        public bool Waits(ClusterUnavailableException unanswered)
+        {
+            var now = TimeProvider.System.GetUtcNow();
+            if (since is null)
+            {
+                since = now - AnswerTimeout;
+                Serilog.Log.Warning("search {SearchId}: {Unanswered}; a coordinator hand-over may be under way, so " +
+                                    "this keeps following it for up to {Patience}", searchId, unanswered.Message,
+                    patience);
+            }
+            return now - since < patience;
+        }
+
+        public void Ended() => since = null;
     }
 }

@@ -38,6 +38,12 @@ public sealed record ClusterSettings(
     public int QuorumSize { get; init; }
 
     /// <summary>
+    /// How long a client following a search (<c>submit --wait</c>, <c>resume</c>) keeps asking while no coordinator
+    /// answers (<c>follow-patience</c>): a hand-over to the next coordinator node takes tens of seconds.
+    /// </summary>
+    public TimeSpan FollowPatience { get; init; }
+
+    /// <summary>
     /// Reads <c>lottery.cluster</c> and refuses a node that cannot share the cluster's journal: every coordinator
     /// node must recover the same searches, which an embedded SQLite file on one machine cannot give.
     /// </summary>
@@ -91,12 +97,16 @@ public sealed record ClusterSettings(
             "so one lost renewal does not cost a lease");
         var snapshotEvery = c.Int("snapshot-every");
         Require(snapshotEvery >= 1, "snapshot-every", $"is {snapshotEvery}; allowed: 1 or more");
+        var followPatience = c.Time("follow-patience");
+        Require(followPatience >= TimeSpan.Zero, "follow-patience",
+            $"is {followPatience}; allowed: 0s (give up at the first unanswered question) or more");
         var publicHostname = c.Text("public-hostname");
         return new ClusterSettings(roles, hostname, publicHostname.Length > 0 ? publicHostname : hostname, port, seeds,
             strategy, c.Time("stable-after"), c.Time("join-timeout"), work, snapshotEvery)
         {
             TlsCertificate = c.Text("tls.certificate"),
             QuorumSize = quorum,
+            FollowPatience = followPatience,
         };
     }
 

@@ -95,6 +95,8 @@ public sealed class ClusterKillTests : IDisposable
         Assert.True(submitted.ExitCode == 0, submitted.Stderr);
         var searchId = JsonDocument.Parse(submitted.Stdout).RootElement.GetProperty("searchId").GetString()!;
         Assert.Equal(baseline.SearchId, searchId);
+        // A user follows the search through both deaths and the coordinator's hand-over.
+        using var watching = CliProcess.Start("submit", "--config", SpecFile(seeds), "--wait", "--json");
 
         // A trainer node dies in the middle of a training unit: its lease must end and the unit run elsewhere.
         var (victim, victimPort) = WaitForTraining([(first, trainerA), (second, trainerB)], fromLine: 0);
@@ -109,6 +111,9 @@ public sealed class ClusterKillTests : IDisposable
         replacement.WaitForLog("coordinator recovered: 1 search(es)", Limit);
 
         WaitFor(() => Completed().Count >= expectedUnits, $"{expectedUnits} units to be journaled");
+        var watched = watching.WaitForExit(Limit);
+        Assert.True(watched.ExitCode == 0, watched.Stderr);
+        Assert.Equal(baseline.SearchJson, watched.Stdout);
         // The coordinator agrees the search is done (an answer from the recovered singleton, not only rows), and
         // submit --wait prints what `search` prints, document and tables, read from the cluster's journal.
         var followed = CliProcess.Run(Limit, "submit", "--config", SpecFile(seeds), "--wait", "--json");
