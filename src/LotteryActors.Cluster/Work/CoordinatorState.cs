@@ -236,7 +236,11 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
             .Distinct().ToList();
         var reopened = waitedOn.Select(i => i.IdIn(searchId)).Where(Queue.Done.Contains)
             .Concat(Queue.Done.Contains(ensembles) ? [ensembles] : []).ToList();
-        return [new TicketsRetried(searchId, failed, reopened, now), .. waitedOn.Select(i => Enqueue(searchId, i, now))];
+        return
+        [
+            new TicketsRetried(searchId, failed, reopened, now),
+            .. waitedOn.Select(i => Enqueue(searchId, i, now)),
+        ];
     }
 
     /// <summary>
