@@ -15,7 +15,7 @@ public static class ArtifactVerifier
 {
     public static ArtifactCheckReport Check(SearchState state, RuntimeSettings runtime, ArtifactCheck check)
     {
-        using var store = NodeBuilder.OpenArtifactStore(runtime);
+        using var store = ArtifactBackends.Open(runtime);
         return ArtifactCheckReport.Run(ArtifactAudit.Of(state), store, check);
     }
 

@@ -28,7 +28,7 @@ public sealed class NodeBuilder : IDisposable
         // CPU run is reproducible bit for bit only at the thread count it was made with.
         set_num_threads(torchThreads ?? runtime.TorchThreads);
         Device = new Device(runtime.Device);
-        Store = OpenArtifactStore(runtime);
+        Store = ArtifactBackends.Open(runtime);
     }
 
     public RuntimeSettings Runtime { get; }
@@ -36,15 +36,6 @@ public sealed class NodeBuilder : IDisposable
     public Device Device { get; }
 
     public ArtifactStore Store { get; }
-
-    /// <summary>The configured artifact store alone, for work that reads no dataset (checking artifacts).</summary>
-    public static ArtifactStore OpenArtifactStore(RuntimeSettings runtime)
-    {
-        var local = new ArtifactDirectory(runtime.ArtifactsDirectory);
-        return runtime.ArtifactBackend == ArtifactBackendKind.Postgresql
-            ? new ArtifactStore(new PostgresArtifacts(runtime.ConnectionString, local))
-            : new ArtifactStore(local);
-    }
 
     /// <summary>The dataset on this node's device, loaded on first use and shared afterwards.</summary>
     public DatasetSplits Dataset(DatasetSpec spec)

@@ -49,7 +49,7 @@ public static partial class ExportCommand
             var normalisation = DatasetLoader.Normalisation(state.Spec!.Dataset);
             if (state.DatasetMismatch(normalisation.Fingerprint, state.Spec.Dataset.Path) is { } mismatch)
                 throw new DatasetMismatchException(mismatch);
-            using var store = NodeBuilder.OpenArtifactStore(setup.Runtime);
+            using var store = ArtifactBackends.Open(setup.Runtime);
             TicketExport.Write(store, new TicketSource(state.SearchId!, state.Spec, run,
                 state.InitOf(run.Unit.Ticket).InitHash, normalisation), folder, parse.GetValue(trained));
             Results.Out.WriteLine($"exported {ticketId} round {run.Unit.Round} of search {state.SearchId} " +

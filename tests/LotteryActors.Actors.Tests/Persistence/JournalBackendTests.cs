@@ -48,7 +48,7 @@ public abstract class JournalBackendTests : IDisposable
     private TrainingNode Node(DatasetSplits? data = null, string cache = "artifacts")
     {
         var runtime = Runtime with { ArtifactsDirectory = Path.Combine(Runtime.Home, cache) };
-        var store = NodeBuilder.OpenArtifactStore(runtime);
+        var store = ArtifactBackends.Open(runtime);
         owned.Add(store);
         return new TrainingNode(new ImpRunner(tiny.Spec, data ?? tiny.Node.Runner.Data, store), runtime);
     }

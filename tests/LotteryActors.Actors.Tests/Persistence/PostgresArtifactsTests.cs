@@ -32,7 +32,7 @@ public sealed class PostgresArtifactsTests(SharedPostgres postgres) : IClassFixt
         var home = Path.Combine(folder, name);
         var runtime = new RuntimeSettings(home, Path.Combine(home, "cache"), 1, 1, "cpu", 10, 0, TimeSpan.Zero,
             TimeSpan.Zero, 5, JournalBackend.Postgresql, connection, ArtifactBackendKind.Postgresql);
-        var store = NodeBuilder.OpenArtifactStore(runtime);
+        var store = ArtifactBackends.Open(runtime);
         lock (opened)
             opened.Add(store);
         return store;
