@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Installs what LotteryActors needs on a fresh Debian/Ubuntu machine, and nothing that is already there:
 # the Fashion-MNIST package (real data for searches and integration tests) and the PostgreSQL 15 server binaries
-# (tests start their own throwaway server on 127.0.0.1; no cluster is created or started here), and chromium
-# (the dashboard's browser test; Playwright drives /usr/bin/chromium and never downloads a browser), and PyTorch
-# (python3-torch: the end-to-end test of deploy/pytorch/retrain_ticket.py on an exported ticket).
+# (tests and `lottery bench coordinator` start their own throwaway server on 127.0.0.1; no cluster is created or
+# started here). With --tests (deploy/test.sh) also what only the tests need: chromium (the dashboard's browser test;
+# Playwright drives /usr/bin/chromium and never downloads a browser) and PyTorch (python3-torch: the end-to-end test
+# of deploy/pytorch/retrain_ticket.py on an exported ticket), so the main job does not wait minutes for them.
 # The .NET SDK must be on PATH.
 set -euo pipefail
+
+tests=false
+case "${1:-}" in
+  "") ;;
+  --tests) tests=true ;;
+  *) echo "usage: bash deploy/setup.sh [--tests]" >&2; exit 2 ;;
+esac
 
 need_root() { if [ "$(id -u)" -ne 0 ]; then echo "sudo"; fi; }
 
@@ -26,13 +34,13 @@ if [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
     -o Dpkg::Options::=--force-confold postgresql-15 >/dev/null
 fi
 
-if ! command -v chromium >/dev/null; then
+if $tests && ! command -v chromium >/dev/null; then
   echo "setup: installing chromium (Debian package; the dashboard's browser test drives it headless)" >&2
   $(need_root) apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $(need_root) apt-get install -y -qq chromium >/dev/null
 fi
 
-if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+if $tests && ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
   echo "setup: installing python3-torch (Debian package; the PyTorch example is tested on an exported ticket)" >&2
   $(need_root) apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $(need_root) apt-get install -y -qq python3-torch >/dev/null

@@ -10,7 +10,7 @@ case "${1:-}" in
   --fast) filter=(--filter "Tier!=EndToEnd") ;;
   *) echo "usage: bash deploy/test.sh [--fast]" >&2; exit 2 ;;
 esac
-bash deploy/setup.sh || exit 1
+bash deploy/setup.sh --tests || exit 1
 
 dotnet build LotteryActors.sln -c Release -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
 

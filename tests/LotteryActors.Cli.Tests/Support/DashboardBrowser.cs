@@ -29,7 +29,7 @@ public sealed class DashboardBrowser : IAsyncDisposable
     /// <summary>Opens <paramref name="url"/> at 1200 x 900 and waits until the page says it is live.</summary>
     public static async Task<DashboardBrowser> OpenAsync(string url)
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: deploy/setup.sh installs Debian's chromium");
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: deploy/setup.sh --tests installs Debian's chromium");
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(
             new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true });
