@@ -31,7 +31,12 @@ public sealed class TempPostgres : IDisposable
 
     public int Port { get; }
 
-    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres";
+    /// <summary>
+    /// Named after this server's folder: Npgsql pools connections by connection string, and a port the OS hands out
+    /// again after another server in this process stopped must not bring that server's dead pooled connections along.
+    /// </summary>
+    public string ConnectionString =>
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Application Name={Path.GetFileName(folder)}";
 
     /// <summary>Creates an empty database on this server and returns its connection string: starting a server takes
     /// seconds, creating a database a fraction of one.</summary>
