@@ -3,13 +3,15 @@ using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Hosting;
+using LotteryActors.Cluster.Arbiter;
 using LotteryActors.Cluster.Protocol;
 
 namespace LotteryActors.Cluster.Hosting;
 
 /// <summary>
 /// The Akka settings of a cluster node: remoting bound only to the configured address, roles, seeds, the split
-/// brain resolver, the cluster serializer, and everything a single node has (journal, trainer dispatcher).
+/// brain resolver, the database lease (<see cref="DatabaseLease"/>), the cluster serializer, and everything a single
+/// node has (journal, trainer dispatcher).
 /// </summary>
 public static class ClusterHocon
 {
@@ -41,24 +43,26 @@ public static class ClusterHocon
                 app-version = {{Quote(ClusterSerializer.ProtocolVersion)}}
                 seed-nodes = [{{string.Join(", ", seeds)}}]
                 # A node that cannot reach a seed gives up instead of retrying for ever; `lottery node` says so.
-                shutdown-after-unsuccessful-join-seed-nodes = {{Seconds(cluster.JoinTimeout)}}
-                failure-detector.acceptable-heartbeat-pause = {{Seconds(AcceptableHeartbeatPause)}}
+                shutdown-after-unsuccessful-join-seed-nodes = {{Duration(cluster.JoinTimeout)}}
+                down-removal-margin = {{Duration(cluster.DownRemovalMargin)}}
+                failure-detector.acceptable-heartbeat-pause = {{Duration(AcceptableHeartbeatPause)}}
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
                 split-brain-resolver {
                   active-strategy = {{cluster.DowningStrategy}}
-                  stable-after = {{Seconds(cluster.StableAfter)}}
+                  stable-after = {{Duration(cluster.StableAfter)}}
                   # Read only by static-quorum, which cannot start without it (Akka's default is "undefined").
                   static-quorum.quorum-size = {{cluster.QuorumSize}}
                 }
               }
             }
             """;
-        return ConfigurationFactory.ParseString(string.Join('\n', remoting, ClusterSerializer.Hocon))
+        var lease = cluster.Lease?.Hocon(runtime.ConnectionString, cluster.DowningStrategy) ?? "";
+        return ConfigurationFactory.ParseString(string.Join('\n', remoting, lease, ClusterSerializer.Hocon))
             .WithFallback(SearchHost.AkkaConfig(runtime))
             .WithFallback(ClusterSingleton.DefaultConfig());
     }
 
-    private static string Quote(string text) => JsonSerializer.Serialize(text);
+    internal static string Quote(string text) => JsonSerializer.Serialize(text);
 
-    private static string Seconds(TimeSpan time) => $"{time.TotalMilliseconds:0}ms";
+    internal static string Duration(TimeSpan time) => $"{time.TotalMilliseconds:0}ms";
 }

@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Cluster.Arbiter;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
@@ -23,7 +24,8 @@ public sealed record ClusterSettings(
     private const string Root = "lottery.cluster";
     private static readonly string[] KnownRoles = [CoordinatorSingleton.Role, TrainerRole];
     public const string StaticQuorum = "static-quorum";
-    private static readonly string[] Strategies = ["keep-majority", "keep-oldest", StaticQuorum];
+    private static readonly string[] Strategies =
+        [DatabaseLease.LeaseMajority, "keep-majority", "keep-oldest", StaticQuorum];
 
     public bool IsCoordinator => Roles.Contains(CoordinatorSingleton.Role);
 
@@ -42,6 +44,14 @@ public sealed record ClusterSettings(
     /// answers (<c>follow-patience</c>): a hand-over to the next coordinator node takes tens of seconds.
     /// </summary>
     public TimeSpan FollowPatience { get; init; }
+
+    /// <summary>The database lease that guards the coordinator singleton and, with <c>lease-majority</c>, downing
+    /// (<c>lease</c>); null: none (nodes built in a test without a lease table).</summary>
+    public DatabaseLease? Lease { get; init; }
+
+    /// <summary>How long a downed member stays before it is removed (<c>down-removal-margin</c>); zero: Akka's
+    /// default, <see cref="StableAfter"/>.</summary>
+    public TimeSpan DownRemovalMargin { get; init; }
 
     /// <summary>
     /// Reads <c>lottery.cluster</c> and refuses a node that cannot share the cluster's journal: every coordinator
@@ -100,14 +110,44 @@ public sealed record ClusterSettings(
         var followPatience = c.Time("follow-patience");
         Require(followPatience >= TimeSpan.Zero, "follow-patience",
             $"is {followPatience}; allowed: 0s (give up at the first unanswered question) or more");
+        var stableAfter = c.Time("stable-after");
+        var lease = ReadLease(c, strategy, stableAfter);
+        var removalMargin = c.Time("down-removal-margin");
+        Require(removalMargin > TimeSpan.Zero, "down-removal-margin",
+            $"is {removalMargin}; allowed: more than 0s (a few gossip rounds, so every member learns of the downing)");
         var publicHostname = c.Text("public-hostname");
         return new ClusterSettings(roles, hostname, publicHostname.Length > 0 ? publicHostname : hostname, port, seeds,
-            strategy, c.Time("stable-after"), c.Time("join-timeout"), work, snapshotEvery)
+            strategy, stableAfter, c.Time("join-timeout"), work, snapshotEvery)
         {
+            Lease = lease,
+            DownRemovalMargin = removalMargin,
             TlsCertificate = c.Text("tls.certificate"),
             QuorumSize = quorum,
             FollowPatience = followPatience,
         };
+    }
+
+    /// <summary>
+    /// The lease's clocks. Under <c>lease-majority</c> a crashed holder's row must have expired by the time the
+    /// survivors decide (failure detection plus <c>stable-after</c>): the resolver does not retry, and a side that
+    /// cannot take the lease downs itself.
+    /// </summary>
+    private static DatabaseLease ReadLease(SettingsSection c, string strategy, TimeSpan stableAfter)
+    {
+        var lease = new DatabaseLease(c.Time("lease.heartbeat-timeout"), c.Time("lease.heartbeat-interval"),
+            c.Time("lease.operation-timeout"));
+        Require(lease.HeartbeatInterval > TimeSpan.Zero && lease.HeartbeatInterval * 2 < lease.HeartbeatTimeout,
+            "lease.heartbeat-interval", $"is {lease.HeartbeatInterval}; allowed: more than 0s and less than half of " +
+            $"lease.heartbeat-timeout ({lease.HeartbeatTimeout})");
+        Require(lease.OperationTimeout > TimeSpan.Zero && lease.OperationTimeout < lease.HeartbeatTimeout,
+            "lease.operation-timeout", $"is {lease.OperationTimeout}; allowed: more than 0s and less than " +
+            $"lease.heartbeat-timeout ({lease.HeartbeatTimeout})");
+        var decided = stableAfter + ClusterHocon.AcceptableHeartbeatPause;
+        Require(strategy != DatabaseLease.LeaseMajority || lease.HeartbeatTimeout < decided,
+            "lease.heartbeat-timeout", $"is {lease.HeartbeatTimeout}; allowed with downing = lease-majority: less " +
+            $"than stable-after plus the failure detector's {ClusterHocon.AcceptableHeartbeatPause.TotalSeconds:0} s " +
+            $"({decided}), so a crashed holder's lease has expired when the survivors decide");
+        return lease;
     }
 
     private static List<string> List(string text) =>

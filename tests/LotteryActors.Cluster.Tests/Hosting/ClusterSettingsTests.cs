@@ -1,4 +1,5 @@
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Cluster.Arbiter;
 using LotteryActors.Cluster.Hosting;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
@@ -10,14 +11,17 @@ public sealed class ClusterSettingsTests
     private static readonly string ClusterConf = Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf");
 
     [Fact]
-    public void The_shipped_cluster_conf_makes_a_coordinator_and_trainer_node_on_postgresql_with_keep_majority()
+    public void The_shipped_cluster_conf_makes_a_coordinator_and_trainer_node_on_postgresql_with_lease_majority()
     {
         var config = LotteryConfig.FromFile(ClusterConf);
         var cluster = ClusterSettings.Read(config, RuntimeSettings.Read(config));
 
         Assert.True(cluster.IsCoordinator && cluster.IsTrainer);
         Assert.Equal(["127.0.0.1:4053"], cluster.SeedNodes);
-        Assert.Equal("keep-majority", cluster.DowningStrategy);
+        Assert.Equal("lease-majority", cluster.DowningStrategy);
+        Assert.Equal(new DatabaseLease(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)),
+            cluster.Lease);
+        Assert.Equal(TimeSpan.FromSeconds(5), cluster.DownRemovalMargin);
         Assert.Equal(cluster.Hostname, cluster.PublicHostname);
         Assert.Equal(TimeSpan.FromSeconds(60), cluster.Work.LeaseTimeout);
         Assert.Equal(GiveBackRule.Default, cluster.Work.GiveBacks);
@@ -46,6 +50,13 @@ public sealed class ClusterSettingsTests
     [InlineData("lottery.cluster.work.stall-timeout = 20s", "lottery.cluster.work.stall-timeout", "three renewals")]
     [InlineData("lottery.cluster.downing = static-quorum", "lottery.cluster.quorum-size", "static-quorum needs")]
     [InlineData("lottery.cluster.work.give-back-nodes = 0", "lottery.cluster.work.give-back-nodes", "1 or more")]
+    [InlineData("lottery.cluster.lease.heartbeat-interval = 10s", "lottery.cluster.lease.heartbeat-interval",
+        "less than half of lease.heartbeat-timeout")]
+    [InlineData("lottery.cluster.lease.operation-timeout = 0s", "lottery.cluster.lease.operation-timeout",
+        "more than 0s")]
+    [InlineData("lottery.cluster.lease.heartbeat-timeout = 30s", "lottery.cluster.lease.heartbeat-timeout",
+        "has expired when the survivors decide")]
+    [InlineData("lottery.cluster.down-removal-margin = 0s", "lottery.cluster.down-removal-margin", "more than 0s")]
     public void A_bad_cluster_setting_names_its_key_and_what_is_allowed(string line, string key, string allowed)
     {
         var config = LotteryConfig.FromText(
@@ -116,7 +127,30 @@ public sealed class ClusterSettingsTests
         Assert.Equal("10.1.2.3", akka.GetString("akka.remote.dot-netty.tcp.hostname"));
         Assert.Equal("node.lab", akka.GetString("akka.remote.dot-netty.tcp.public-hostname"));
         Assert.Equal(["akka.tcp://lottery@127.0.0.1:4053"], akka.GetStringList("akka.cluster.seed-nodes"));
-        Assert.Equal("keep-majority", akka.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        Assert.Equal("lease-majority", akka.GetString("akka.cluster.split-brain-resolver.active-strategy"));
         Assert.Contains("SplitBrainResolverProvider", akka.GetString("akka.cluster.downing-provider-class"));
+    }
+
+    /// <summary>
+    /// The coordinator singleton and the resolver both take the database lease, and only coordinator-role members
+    /// count for majority: a role-less client (<c>submit</c>, <c>status</c>) never tips a decision.
+    /// </summary>
+    [Fact]
+    public void The_singleton_and_the_resolver_take_the_database_lease_and_only_coordinators_count()
+    {
+        var config = LotteryConfig.FromFile(ClusterConf);
+        var runtime = RuntimeSettings.Read(config);
+
+        var akka = ClusterHocon.For(ClusterSettings.Read(config, runtime), runtime);
+
+        Assert.Equal(DatabaseLease.ConfigPath, akka.GetString("akka.cluster.singleton.use-lease"));
+        var resolver = new Akka.Cluster.SBR.SplitBrainResolverSettings(akka).LeaseMajoritySettings;
+        Assert.Equal(DatabaseLease.ConfigPath, resolver.LeaseImplementation);
+        Assert.Equal("coordinator", resolver.Role);
+        var lease = akka.GetConfig(DatabaseLease.ConfigPath);
+        Assert.Equal(typeof(PostgresLease), Type.GetType(lease.GetString("lease-class"), throwOnError: true));
+        Assert.Equal(runtime.ConnectionString, lease.GetString("connection-string"));
+        Assert.Equal(TimeSpan.FromSeconds(20), lease.GetTimeSpan("heartbeat-timeout"));
+        Assert.Equal(TimeSpan.FromSeconds(5), akka.GetTimeSpan("akka.cluster.down-removal-margin"));
     }
 }
