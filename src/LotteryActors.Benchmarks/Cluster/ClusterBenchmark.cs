@@ -88,10 +88,10 @@ public static class ClusterBenchmark
 
     /// <summary>
     /// A coordinator node started first (the oldest, so it hosts the singleton) with the highest port, so that when
-    /// it dies the survivor (a tie of one against one under keep-majority, which keeps the lower address) stays up
-    /// and takes the singleton over; a coordinator+trainer node; a trainer node. The coordinator trains nothing:
-    /// a search of two tickets keeps two slots busy, and a third slot on the oldest node, which asks first, would
-    /// leave the trainer node idle.
+    /// it dies the survivors stay up and take the singleton over under either downing (lease-majority: they take
+    /// the database lease; keep-majority: a tie keeps the lower address); a coordinator+trainer node; a trainer
+    /// node. The coordinator trains nothing: a search of two tickets keeps two slots busy, and a third slot on the
+    /// oldest node, which asks first, would leave the trainer node idle.
     /// </summary>
     private static KillTimes Kills(TempPostgres server, string folder, string config)
     {

@@ -141,6 +141,7 @@ public sealed class DashboardClusterTests(ITestOutputHelper output) : IDisposabl
               port = {{port}}
               seed-nodes = "{{seeds}}"
               stable-after = 3s
+              lease { heartbeat-timeout = 6s, heartbeat-interval = 1s }
               work { lease-timeout = 8s, expiry-check = 1s, renew-every = 2s, pull-every = 1s, redeliver-every = 1s }
             }
             """);

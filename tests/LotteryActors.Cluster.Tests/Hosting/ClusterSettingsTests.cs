@@ -147,6 +147,8 @@ public sealed class ClusterSettingsTests
         var resolver = new Akka.Cluster.SBR.SplitBrainResolverSettings(akka).LeaseMajoritySettings;
         Assert.Equal(DatabaseLease.ConfigPath, resolver.LeaseImplementation);
         Assert.Equal("coordinator", resolver.Role);
+        // Losses that keep coming (two machines dying seconds apart) are decided by the lease, not by downing all.
+        Assert.Equal(TimeSpan.Zero, new Akka.Cluster.SBR.SplitBrainResolverSettings(akka).DownAllWhenUnstable);
         var lease = akka.GetConfig(DatabaseLease.ConfigPath);
         Assert.Equal(typeof(PostgresLease), Type.GetType(lease.GetString("lease-class"), throwOnError: true));
         Assert.Equal(runtime.ConnectionString, lease.GetString("connection-string"));
