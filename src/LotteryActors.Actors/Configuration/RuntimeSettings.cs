@@ -98,7 +98,11 @@ public sealed record RuntimeSettings(
             snapshotEvery,
             journal,
             connection,
-            store) { Metrics = MetricsSettings.Read(config), Engine = EngineSettings.Read(config) };
+            store)
+        {
+            Metrics = MetricsSettings.Read(config, Environment.GetEnvironmentVariable(MetricsSettings.TokenVariable)),
+            Engine = EngineSettings.Read(config),
+        };
     }
 
     /// <summary>
