@@ -22,6 +22,7 @@ public sealed class PostgresArtifacts : IArtifactBackend
 
     private static readonly ILogger Log = Serilog.Log.ForContext<PostgresArtifacts>();
     private readonly NpgsqlDataSource database;
+    private int cacheFailed;
 
     public PostgresArtifacts(string connectionString, ArtifactDirectory cache)
     {
@@ -57,7 +58,7 @@ public sealed class PostgresArtifacts : IArtifactBackend
             command.Parameters.AddWithValue(NpgsqlDbType.Bytea, bytes);
             command.ExecuteNonQuery();
         }
-        Local.Write(hash, bytes);
+        Cache(hash, bytes);
     }
 
     public byte[] Read(string hash)
@@ -76,7 +77,7 @@ public sealed class PostgresArtifacts : IArtifactBackend
             }
         }
         var bytes = Fetch(hash);
-        Local.Write(hash, bytes);
+        Cache(hash, bytes);
         return bytes;
     }
 
@@ -98,6 +99,25 @@ public sealed class PostgresArtifacts : IArtifactBackend
     }
 
     public void Dispose() => database.Dispose();
+
+    /// <summary>
+    /// The database holds the copy every node reads, so a cache that cannot be written (a full or read-only disk)
+    /// costs only a later fetch: failing the unit for it would fail the science for a fault outside it. Said once per
+    /// node, not per artifact, so a dead cache disk does not flood the log.
+    /// </summary>
+    private void Cache(string hash, byte[] bytes)
+    {
+        try
+        {
+            Local.Write(hash, bytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (Interlocked.Exchange(ref cacheFailed, 1) == 0)
+                Log.Warning("cannot cache artifacts in {Cache} ({Cause}); reading them from the database instead " +
+                            "(said once)", Local.Root, e.Message);
+        }
+    }
 
     private byte[] Fetch(string hash)
     {
