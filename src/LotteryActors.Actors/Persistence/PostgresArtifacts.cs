@@ -22,11 +22,14 @@ public sealed class PostgresArtifacts : IArtifactBackend
 
     private static readonly ILogger Log = Serilog.Log.ForContext<PostgresArtifacts>();
     private readonly NpgsqlDataSource database;
+    private readonly ArtifactCacheBound bound;
     private int cacheFailed;
 
-    public PostgresArtifacts(string connectionString, ArtifactDirectory cache)
+    /// <param name="cacheLimit">The most bytes <paramref name="cache"/> may hold; 0 for no limit.</param>
+    public PostgresArtifacts(string connectionString, ArtifactDirectory cache, long cacheLimit = 0)
     {
         Local = cache;
+        bound = new ArtifactCacheBound(cache, cacheLimit);
         database = NpgsqlDataSource.Create(connectionString);
         try
         {
@@ -67,7 +70,9 @@ public sealed class PostgresArtifacts : IArtifactBackend
         {
             try
             {
-                return Local.Read(hash);
+                var cached = Local.Read(hash);
+                bound.Used(hash);
+                return cached;
             }
             catch (CorruptArtifactException e)
             {
@@ -110,6 +115,7 @@ public sealed class PostgresArtifacts : IArtifactBackend
         try
         {
             Local.Write(hash, bytes);
+            bound.Added(bytes.LongLength);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -27,11 +27,14 @@ public sealed class PostgresArtifactsTests(SharedPostgres postgres) : IClassFixt
     }
 
     /// <summary>A node's store, as <see cref="NodeBuilder"/> opens it from HOCON-read settings.</summary>
-    private ArtifactStore Node(string name)
+    private ArtifactStore Node(string name, long cacheLimit = 0)
     {
         var home = Path.Combine(folder, name);
         var runtime = new RuntimeSettings(home, Path.Combine(home, "cache"), 1, 1, "cpu", 10, 0, TimeSpan.Zero,
-            TimeSpan.Zero, 5, JournalBackend.Postgresql, connection, ArtifactBackendKind.Postgresql);
+            TimeSpan.Zero, 5, JournalBackend.Postgresql, connection, ArtifactBackendKind.Postgresql)
+        {
+            ArtifactCacheLimit = cacheLimit,
+        };
         var store = ArtifactBackends.Open(runtime);
         lock (opened)
             opened.Add(store);
@@ -145,6 +148,18 @@ public sealed class PostgresArtifactsTests(SharedPostgres postgres) : IClassFixt
         Assert.Equal(3.5f, Read(node, hash));
         Assert.Equal(3.5f, Read(node, hash));
         Assert.False(Directory.Exists(cache));
+    }
+
+    [Fact]
+    public void A_node_keeps_its_cache_under_its_limit_and_reads_trimmed_artifacts_from_the_database()
+    {
+        var node = Node("node", cacheLimit: 1);
+
+        var hash = PutSample(node, 4.5f);
+
+        Assert.False(File.Exists(node.PathOf(hash)));
+        Assert.Equal(4.5f, Read(node, hash));
+        Assert.Equal(ArtifactCondition.Intact, node.Check(hash, ArtifactCheck.Content));
     }
 
     [Fact]
