@@ -1,6 +1,5 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
+using LotteryActors.Actors.Observability;
 using LotteryActors.Training.Spec;
 using Microsoft.AspNetCore.Http;
 
@@ -46,13 +45,13 @@ public static class DashboardAccess
     public static RequestDelegate Require(string token, RequestDelegate next) => async context =>
     {
         var request = context.Request;
-        var header = request.Headers.Authorization.ToString();
-        var bearer = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : null;
+        var bearer = BearerToken.Of(request);
         var query = request.Query["token"].ToString();
-        if (Matches(query, token))
+        if (BearerToken.Matches(query, token))
             context.Response.Cookies.Append(Cookie, token,
                 new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = request.IsHttps });
-        if (Matches(bearer, token) || Matches(query, token) || Matches(request.Cookies[Cookie], token))
+        if (BearerToken.Matches(bearer, token) || BearerToken.Matches(query, token)
+            || BearerToken.Matches(request.Cookies[Cookie], token))
         {
             await next(context);
             return;
@@ -61,8 +60,4 @@ public static class DashboardAccess
         await context.Response.WriteAsync($"this dashboard needs its token ({TokenVariable}): " +
             "an Authorization: Bearer header, or ?token= once in a browser\n");
     };
-
-    private static bool Matches(string? given, string token) =>
-        !string.IsNullOrEmpty(given)
-        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token));
 }

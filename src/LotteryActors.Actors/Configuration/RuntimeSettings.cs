@@ -33,6 +33,12 @@ public sealed record RuntimeSettings(
     /// <summary>This node's Prometheus endpoint (<c>lottery.runtime.metrics</c>); off by default.</summary>
     public MetricsSettings Metrics { get; init; } = MetricsSettings.Off;
 
+    /// <summary>
+    /// The most bytes this node's cache of database artifacts may hold (<c>lottery.runtime.artifact-cache-size</c>);
+    /// 0 for no limit. The directory store is never trimmed: its files are the only copy.
+    /// </summary>
+    public long ArtifactCacheLimit { get; init; }
+
     /// <summary>How the device trains: each run alone or stacked (<c>lottery.runtime.engine</c>).</summary>
     public EngineSettings Engine { get; init; } = EngineSettings.Default;
 
@@ -85,6 +91,8 @@ public sealed record RuntimeSettings(
         Require(store != ArtifactBackendKind.Postgresql || journal == JournalBackend.Postgresql, "artifact-store",
             "is postgresql, but the journal is not; artifacts live in the journal's database, so set " +
             "journal = postgresql too");
+        var cacheLimit = c.Bytes("artifact-cache-size");
+        Require(cacheLimit >= 0, "artifact-cache-size", $"is {cacheLimit}; allowed: 0 (no limit) or a size");
         return new RuntimeSettings(
             home,
             string.IsNullOrEmpty(artifacts) ? Path.Combine(home, "artifacts") : Path.GetFullPath(artifacts),
@@ -98,7 +106,12 @@ public sealed record RuntimeSettings(
             snapshotEvery,
             journal,
             connection,
-            store) { Metrics = MetricsSettings.Read(config), Engine = EngineSettings.Read(config) };
+            store)
+        {
+            Metrics = MetricsSettings.Read(config, Environment.GetEnvironmentVariable(MetricsSettings.TokenVariable)),
+            Engine = EngineSettings.Read(config),
+            ArtifactCacheLimit = cacheLimit,
+        };
     }
 
     /// <summary>

@@ -49,6 +49,20 @@ public sealed class SettingsSection(Config config, string root)
         var other => throw new SpecException(Key(key), $"is '{other}'; allowed: true, false"),
     };
 
+    /// <summary>A HOCON size in bytes such as <c>512 MiB</c> or <c>10 GiB</c>, or a plain number of bytes.</summary>
+    public long Bytes(string key)
+    {
+        var text = Text(key);
+        try
+        {
+            return Config.GetByteSize(key) ?? throw new FormatException();
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+        {
+            throw new SpecException(Key(key), $"is '{text}'; allowed: a size such as 0, 512 MiB or 10 GiB");
+        }
+    }
+
     /// <summary>A HOCON duration such as <c>100ms</c>, <c>1s</c> or <c>30 s</c>.</summary>
     public TimeSpan Time(string key)
     {

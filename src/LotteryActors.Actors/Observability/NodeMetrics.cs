@@ -1,6 +1,11 @@
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Protocol;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Prometheus;
 using static LotteryActors.Actors.Protocol.SearchEvents;
 
@@ -60,15 +65,33 @@ public static class NodeMetrics
     {
         if (!settings.Enabled)
             return null;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://{settings.Host}:{settings.Port}");
+        var app = builder.Build();
+        if (settings.Token is { } token)
+            app.Use(next => context => BearerToken.Matches(BearerToken.Of(context.Request), token)
+                ? next(context)
+                : Unauthorized(context));
+        app.MapMetrics();
         try
         {
-            return new KestrelMetricServer(settings.Host, settings.Port).Start();
+            app.Start();
+            return app;
         }
         catch (IOException e) when (e.InnerException is AddressInUseException)
         {
+            ((IDisposable)app).Dispose();
             throw new IOException($"port {settings.Port} on {settings.Host} is in use (another search or node?); " +
                 $"set {MetricsSettings.PortKey} to a free port, or 0 for no metrics", e);
         }
+    }
+
+    private static Task Unauthorized(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return context.Response.WriteAsync(
+            $"these metrics need their token ({MetricsSettings.TokenVariable}) in an Authorization: Bearer header\n");
     }
 
     /// <summary>A search event the journal confirmed, <paramref name="latency"/> after it was handed to it.</summary>

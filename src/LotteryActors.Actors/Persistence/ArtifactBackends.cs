@@ -20,7 +20,8 @@ public static class ArtifactBackends
         return runtime.ArtifactBackend switch
         {
             ArtifactBackendKind.Directory => new ArtifactStore(local),
-            ArtifactBackendKind.Postgresql => new ArtifactStore(new PostgresArtifacts(runtime.ConnectionString, local)),
+            ArtifactBackendKind.Postgresql => new ArtifactStore(
+                new PostgresArtifacts(runtime.ConnectionString, local, runtime.ArtifactCacheLimit)),
             _ => throw new ArgumentOutOfRangeException(nameof(runtime), runtime.ArtifactBackend, "no such backend"),
         };
     }

@@ -22,10 +22,14 @@ public sealed class PostgresArtifacts : IArtifactBackend
 
     private static readonly ILogger Log = Serilog.Log.ForContext<PostgresArtifacts>();
     private readonly NpgsqlDataSource database;
+    private readonly ArtifactCacheBound bound;
+    private int cacheFailed;
 
-    public PostgresArtifacts(string connectionString, ArtifactDirectory cache)
+    /// <param name="cacheLimit">The most bytes <paramref name="cache"/> may hold; 0 for no limit.</param>
+    public PostgresArtifacts(string connectionString, ArtifactDirectory cache, long cacheLimit = 0)
     {
         Local = cache;
+        bound = new ArtifactCacheBound(cache, cacheLimit);
         database = NpgsqlDataSource.Create(connectionString);
         try
         {
@@ -57,7 +61,7 @@ public sealed class PostgresArtifacts : IArtifactBackend
             command.Parameters.AddWithValue(NpgsqlDbType.Bytea, bytes);
             command.ExecuteNonQuery();
         }
-        Local.Write(hash, bytes);
+        Cache(hash, bytes);
     }
 
     public byte[] Read(string hash)
@@ -66,7 +70,9 @@ public sealed class PostgresArtifacts : IArtifactBackend
         {
             try
             {
-                return Local.Read(hash);
+                var cached = Local.Read(hash);
+                bound.Used(hash);
+                return cached;
             }
             catch (CorruptArtifactException e)
             {
@@ -76,7 +82,7 @@ public sealed class PostgresArtifacts : IArtifactBackend
             }
         }
         var bytes = Fetch(hash);
-        Local.Write(hash, bytes);
+        Cache(hash, bytes);
         return bytes;
     }
 
@@ -98,6 +104,26 @@ public sealed class PostgresArtifacts : IArtifactBackend
     }
 
     public void Dispose() => database.Dispose();
+
+    /// <summary>
+    /// The database holds the copy every node reads, so a cache that cannot be written (a full or read-only disk)
+    /// costs only a later fetch: failing the unit for it would fail the science for a fault outside it. Said once per
+    /// node, not per artifact, so a dead cache disk does not flood the log.
+    /// </summary>
+    private void Cache(string hash, byte[] bytes)
+    {
+        try
+        {
+            Local.Write(hash, bytes);
+            bound.Added(bytes.LongLength);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (Interlocked.Exchange(ref cacheFailed, 1) == 0)
+                Log.Warning("cannot cache artifacts in {Cache} ({Cause}); reading them from the database instead " +
+                            "(said once)", Local.Root, e.Message);
+        }
+    }
 
     private byte[] Fetch(string hash)
     {

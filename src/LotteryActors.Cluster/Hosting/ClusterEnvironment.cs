@@ -21,6 +21,7 @@ public static class ClusterEnvironment
         ["LOTTERY_DEVICE"] = "lottery.runtime.device",
         ["LOTTERY_CONNECTION_STRING"] = "lottery.runtime.connection-string",
         ["LOTTERY_TLS_CERTIFICATE"] = "lottery.cluster.tls.certificate",
+        ["LOTTERY_TLS_CA"] = "lottery.cluster.tls.ca",
     };
 
     /// <summary><paramref name="config"/> with every variable that is set laid over it.</summary>

@@ -44,7 +44,7 @@ public sealed class ClusterNode : IAsyncDisposable
         var setup = ActorSystemSetup.Create(
             BootstrapSetup.Create().WithConfig(overrides is null ? config : overrides.WithFallback(config)));
         if (cluster.TlsCertificate.Length > 0)
-            setup = setup.And(ClusterTls.Setup(cluster.TlsCertificate));
+            setup = setup.And(ClusterTls.Setup(cluster));
         var system = ActorSystem.Create(ClusterHocon.SystemName, setup);
         if (cluster.IsCoordinator)
             CoordinatorSingleton.StartManager(system, cluster.Work, cluster.SnapshotEvery);

@@ -35,6 +35,13 @@ public sealed record ClusterSettings(
     /// </summary>
     public string TlsCertificate { get; init; } = "";
 
+    /// <summary>The lab CA's certificate that signs every node's (<c>tls.ca</c>); empty: one shared certificate.
+    /// </summary>
+    public string TlsCa { get; init; } = "";
+
+    /// <summary>Thumbprints of node certificates the lab no longer accepts (<c>tls.revoked</c>).</summary>
+    public IReadOnlyList<string> TlsRevoked { get; init; } = [];
+
     /// <summary>The members a <c>static-quorum</c> cluster keeps running with (<c>quorum-size</c>); 0 otherwise.
     /// </summary>
     public int QuorumSize { get; init; }
@@ -115,13 +122,23 @@ public sealed record ClusterSettings(
         var removalMargin = c.Time("down-removal-margin");
         Require(removalMargin > TimeSpan.Zero, "down-removal-margin",
             $"is {removalMargin}; allowed: more than 0s (a few gossip rounds, so every member learns of the downing)");
+        var tlsCertificate = c.Text("tls.certificate");
+        var tlsCa = c.Text("tls.ca");
+        Require(tlsCa.Length == 0 || tlsCertificate.Length > 0, "tls.ca",
+            "is set, but tls.certificate is not; a lab CA signs each node's own certificate: set both, or neither");
+        var revoked = List(c.Text("tls.revoked")).Select(ClusterTls.Thumbprint).ToList();
+        var badThumbprint = revoked.FirstOrDefault(t => t.Length != 40 || !t.All(char.IsAsciiHexDigit));
+        Require(badThumbprint is null, "tls.revoked",
+            $"holds '{badThumbprint}'; allowed: SHA-1 thumbprints (40 hex digits, colons allowed), comma-separated");
         var publicHostname = c.Text("public-hostname");
         return new ClusterSettings(roles, hostname, publicHostname.Length > 0 ? publicHostname : hostname, port, seeds,
             strategy, stableAfter, c.Time("join-timeout"), work, snapshotEvery)
         {
             Lease = lease,
             DownRemovalMargin = removalMargin,
-            TlsCertificate = c.Text("tls.certificate"),
+            TlsCertificate = tlsCertificate,
+            TlsCa = tlsCa,
+            TlsRevoked = revoked,
             QuorumSize = quorum,
             FollowPatience = followPatience,
         };

@@ -9,7 +9,7 @@ namespace LotteryActors.Training.Artifacts;
 /// </summary>
 public sealed class ArtifactDirectory : IArtifactBackend
 {
-    private const string Extension = ".safetensors";
+    public const string Extension = ".safetensors";
 
     public ArtifactDirectory(string root)
     {

@@ -176,6 +176,8 @@ public sealed class LotteryConfigTests
     [InlineData("lottery.runtime.stack-size = 0", "lottery.runtime.stack-size", "1 or more")]
     [InlineData("lottery.runtime.metrics.port = 70000", "lottery.runtime.metrics.port", "1 to 65535")]
     [InlineData("lottery.runtime.metrics.host = \"\"", "lottery.runtime.metrics.host", "is empty")]
+    [InlineData("lottery.runtime.artifact-cache-size = lots", "lottery.runtime.artifact-cache-size", "10 GiB")]
+    [InlineData("lottery.runtime.artifact-cache-size = -5", "lottery.runtime.artifact-cache-size", "0 (no limit)")]
     public void A_bad_setting_names_its_key_and_what_is_allowed(string hocon, string key, string allowed)
     {
         var error = Assert.Throws<SpecException>(() =>

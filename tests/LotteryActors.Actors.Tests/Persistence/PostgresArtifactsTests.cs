@@ -11,7 +11,7 @@ namespace LotteryActors.Actors.Tests.Persistence;
 /// <summary>
 /// The PostgreSQL artifact store against a real server: two nodes with their own caches share artifacts through
 /// the database; a corrupt cached copy is fetched again and never returned; a corrupt row is a fault naming the
-/// hash; a repair's write restores the row.
+/// hash; a repair's write restores the row; a cache that cannot be written only costs fetches.
 /// </summary>
 [Trait("Tier", "EndToEnd")]
 public sealed class PostgresArtifactsTests(SharedPostgres postgres) : IClassFixture<SharedPostgres>, IDisposable
@@ -27,11 +27,14 @@ public sealed class PostgresArtifactsTests(SharedPostgres postgres) : IClassFixt
     }
 
     /// <summary>A node's store, as <see cref="NodeBuilder"/> opens it from HOCON-read settings.</summary>
-    private ArtifactStore Node(string name)
+    private ArtifactStore Node(string name, long cacheLimit = 0)
     {
         var home = Path.Combine(folder, name);
         var runtime = new RuntimeSettings(home, Path.Combine(home, "cache"), 1, 1, "cpu", 10, 0, TimeSpan.Zero,
-            TimeSpan.Zero, 5, JournalBackend.Postgresql, connection, ArtifactBackendKind.Postgresql);
+            TimeSpan.Zero, 5, JournalBackend.Postgresql, connection, ArtifactBackendKind.Postgresql)
+        {
+            ArtifactCacheLimit = cacheLimit,
+        };
         var store = ArtifactBackends.Open(runtime);
         lock (opened)
             opened.Add(store);
@@ -127,6 +130,36 @@ public sealed class PostgresArtifactsTests(SharedPostgres postgres) : IClassFixt
 
         Assert.Equal($"artifact {hash} is missing from the database", error.Message);
         Assert.Equal(ArtifactCondition.Missing, node.Check(hash, ArtifactCheck.Content));
+    }
+
+    [Fact]
+    public void A_cache_that_cannot_be_written_costs_a_fetch_not_the_write_or_the_read()
+    {
+        var node = Node("node");
+        // A file where the cache directory was: every cache write now fails, as on a full or read-only disk
+        // (a permission bit would not stop the root user CI may run as).
+        var cache = Path.Combine(folder, "node", "cache");
+        Directory.Delete(cache, recursive: true);
+        File.WriteAllText(cache, "not a directory");
+
+        var hash = PutSample(node, 3.5f);
+
+        Assert.Equal(ArtifactCondition.Intact, node.Check(hash, ArtifactCheck.Content));
+        Assert.Equal(3.5f, Read(node, hash));
+        Assert.Equal(3.5f, Read(node, hash));
+        Assert.False(Directory.Exists(cache));
+    }
+
+    [Fact]
+    public void A_node_keeps_its_cache_under_its_limit_and_reads_trimmed_artifacts_from_the_database()
+    {
+        var node = Node("node", cacheLimit: 1);
+
+        var hash = PutSample(node, 4.5f);
+
+        Assert.False(File.Exists(node.PathOf(hash)));
+        Assert.Equal(4.5f, Read(node, hash));
+        Assert.Equal(ArtifactCondition.Intact, node.Check(hash, ArtifactCheck.Content));
     }
 
     [Fact]
