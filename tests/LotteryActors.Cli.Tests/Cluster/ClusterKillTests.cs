@@ -99,7 +99,7 @@ public sealed class ClusterKillTests : IDisposable
         var searchId = JsonDocument.Parse(submitted.Stdout).RootElement.GetProperty("searchId").GetString()!;
         Assert.Equal(baseline.SearchId, searchId);
         // A user follows the search through both deaths and the coordinator's hand-over.
-        using var watching = CliProcess.Start("submit", "--config", SpecFile(seeds), "--wait", "--json");
+        using var watching = Following(seeds);
 
         // A trainer node dies in the middle of a training unit: its lease must end and the unit run elsewhere.
         var (victim, victimPort) = WaitForTraining([(first, trainerA), (second, trainerB)], fromLine: 0);
@@ -157,7 +157,7 @@ public sealed class ClusterKillTests : IDisposable
         foreach (var node in trainers.Select(t => t.Item1).Append(standby))
             node.WaitForLog("is up with roles", Limit);
 
-        using var watching = CliProcess.Start("submit", "--config", SpecFile(seeds), "--wait", "--json");
+        using var watching = Following(seeds);
         var (victim, _) = WaitForTraining(trainers, fromLine: 0);
         Assert.True(Completed().Count < expectedUnits, "the search finished before the kills");
         victim.Kill();
@@ -267,6 +267,26 @@ public sealed class ClusterKillTests : IDisposable
         Assert.Equal(2, Completed().Count(c => c.GetProperty("Output").GetProperty("Ensemble").ValueKind ==
                                                JsonValueKind.Object));
         Assert.Equal(Canonical(submitted.Stdout), Canonical(retried.Stdout));
+    }
+
+    /// <summary>
+    /// <c>submit --wait --json</c>, once it follows the search: its first progress line is written after the
+    /// coordinator accepted the submission. Only following rides through a hand-over (<c>follow-patience</c>); a
+    /// client that a loaded machine starts slowly would otherwise still be submitting when the coordinator dies.
+    /// </summary>
+    private CliProcess Following(string seeds)
+    {
+        var watching = CliProcess.Start("submit", "--config", SpecFile(seeds), "--wait", "--json");
+        try
+        {
+            watching.WaitForLog("runs journaled", Limit);
+            return watching;
+        }
+        catch
+        {
+            watching.Dispose();
+            throw;
+        }
     }
 
     private static string Canonical(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!.ToJsonString();
