@@ -68,7 +68,8 @@ public static class BenchTable
             : $"resumed search not measured: {d.Resume.Failure}");
     }
 
-    /// <summary>Each conv trainer against the 1-thread GEMM, best of its repeats, and each repeat's own ratio.</summary>
+    /// <summary>Each conv trainer against the 1-thread GEMM, best of its repeats, and each repeat's own ratio (wall
+    /// clock / CPU clock).</summary>
     public static void PrintConv(IEnumerable<ConvTrainerBenchmark> trainers)
     {
         foreach (var t in trainers)

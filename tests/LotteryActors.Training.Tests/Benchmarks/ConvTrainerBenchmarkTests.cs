@@ -7,9 +7,9 @@ namespace LotteryActors.Training.Tests.Benchmarks;
 
 public sealed class ConvTrainerBenchmarkTests
 {
-    /// <summary>Every repeat holds its own ceiling and its own trainer window, both on the wall clock and on the thread's
-    /// CPU clock, and the share is the fastest trainer over the fastest ceiling, FLOPs counted as the fully connected
-    /// trainer's are (6 per multiply-add of the forward pass, per example).</summary>
+    /// <summary>Every repeat holds its own ceiling and its own trainer window, both on the wall clock and on the
+    /// thread's CPU clock, and the share is the fastest trainer over the fastest ceiling, FLOPs counted as the fully
+    /// connected trainer's are (6 per multiply-add of the forward pass, per example).</summary>
     [Fact]
     public void Each_repeat_pairs_a_gemm_with_a_conv_trainer_window_on_both_clocks()
     {
