@@ -10,14 +10,24 @@ using static TorchSharp.torch;
 
 namespace LotteryActors.Benchmarks.Training;
 
-public sealed record GemmMeasurement(int Size, int Threads, double Seconds, double GflopsPerSecond);
+/// <summary>The fastest multiplication, by the wall clock and, on one thread, by the thread's CPU time
+/// (<see cref="ThreadClock"/>; null on more threads, whose work the calling thread's clock does not see).</summary>
+public sealed record GemmMeasurement(int Size, int Threads, double Seconds, double GflopsPerSecond, double? CpuSeconds)
+{
+    public double? CpuGflopsPerSecond => 2.0 * Size * Size * Size / CpuSeconds / 1e9;
+}
 
 /// <summary>A trainer's timed window; <paramref name="OptimizerSeconds"/> of its <paramref name="Seconds"/> went to
-/// the optimizer's update (on the CPU: see <see cref="Rounds.TrainingSession.OptimizerTime"/>).</summary>
+/// the optimizer's update (on the CPU: see <see cref="Rounds.TrainingSession.OptimizerTime"/>);
+/// <paramref name="CpuSeconds"/> is the window on the training thread's CPU clock (<see cref="ThreadClock"/>), the
+/// measure that compares with a GEMM's on a loaded machine when the trainer runs on one thread.</summary>
 public sealed record TrainingMeasurement(
     int Iterations, int Examples, double Seconds, double ExamplesPerSecond, double GflopsPerSecond,
-    bool FusedOptimizerStep, double OptimizerSeconds)
+    bool FusedOptimizerStep, double OptimizerSeconds, double CpuSeconds)
 {
+    /// <summary>The rate by the training thread's CPU time.</summary>
+    public double CpuGflopsPerSecond => GflopsPerSecond * Seconds / CpuSeconds;
+
     /// <summary>The update's share of the window.</summary>
     public double OptimizerShare => OptimizerSeconds / Seconds;
 
@@ -84,28 +94,30 @@ public static class Throughput
         using (a.matmul(b)) { }
         var clock = Stopwatch.StartNew();
         var repetitions = 0;
-        var seconds = double.PositiveInfinity;
+        var (seconds, cpuSeconds) = (double.PositiveInfinity, double.PositiveInfinity);
         while (clock.Elapsed < budget || repetitions < 3)
         {
-            var start = clock.Elapsed;
+            var (start, cpuStart) = (clock.Elapsed, ThreadClock.Seconds());
             using var c = a.matmul(b);
+            cpuSeconds = Math.Min(cpuSeconds, ThreadClock.Seconds() - cpuStart);
             seconds = Math.Min(seconds, (clock.Elapsed - start).TotalSeconds);
             repetitions++;
         }
-        return new GemmMeasurement(size, threads, seconds, 2.0 * size * size * size / seconds / 1e9);
+        return new GemmMeasurement(size, threads, seconds, 2.0 * size * size * size / seconds / 1e9,
+            threads == 1 && double.IsFinite(cpuSeconds) ? cpuSeconds : null);
     }
 
     /// <summary>Trains one dense network for <paramref name="iterations"/> iterations with evaluation pushed out of
-    /// the way.</summary>
+    /// the way, after <paramref name="warmup"/> untimed ones: long enough for the first allocations, libtorch's
+    /// first calls and the JIT to be behind us (a conv step is a thousand times a LeNet step, and needs fewer).
+    /// </summary>
     public static TrainingMeasurement Train(ModelFamily family, double width, DatasetSplits data, TrainingRecipe recipe,
-        int iterations, int threads)
+        int iterations, int threads, int warmup = 200)
     {
         set_num_threads(threads);
         using var network = NetworkFactory.For(family, width, data);
         var init = NetworkFactory.DrawInit(network, InitScheme.GlorotNormal, 0);
         using var mask = Mask.Dense(init, network.PrunableWeights);
-        // Long enough for the first allocations, libtorch's first calls and the JIT to be behind us.
-        const int warmup = 200;
         // The run is longer than what is timed, so neither its end-of-run evaluation nor any other lands in the timing.
         var length = new Duration(warmup + iterations + 1, DurationUnit.Iterations);
         var timed = recipe with { Duration = length, EvalInterval = length };
@@ -113,11 +125,14 @@ public static class Throughput
         init.DisposeAll();
         session.RunChunk(warmup);
         var (clock, start, optimizerBefore) = (Stopwatch.StartNew(), session.Iteration, session.OptimizerTime);
+        var cpuStart = ThreadClock.Seconds();
         session.RunChunk(iterations);
+        var cpuSeconds = ThreadClock.Seconds() - cpuStart;
         var seconds = clock.Elapsed.TotalSeconds;
         var examples = (session.Iteration - start) * recipe.BatchSize;
         var flops = 3.0 * 2.0 * network.ForwardMacsPerExample * examples;
         return new TrainingMeasurement(session.Iteration - start, examples, seconds, examples / seconds,
-            flops / seconds / 1e9, session.FusedOptimizerStep, (session.OptimizerTime - optimizerBefore).TotalSeconds);
+            flops / seconds / 1e9, session.FusedOptimizerStep, (session.OptimizerTime - optimizerBefore).TotalSeconds,
+            cpuSeconds);
     }
 }

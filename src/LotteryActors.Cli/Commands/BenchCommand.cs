@@ -47,6 +47,7 @@ public static class BenchCommand
         };
         command.Subcommands.Add(CoordinatorBenchCommand.Create());
         command.Subcommands.Add(ClusterBenchCommand.Create());
+        command.Subcommands.Add(ConvBenchCommand.Create());
         command.SetAction((parse, cancel) => CommandRunner.RunAsync(async () =>
         {
             var configPath = parse.GetValue(config);
@@ -78,6 +79,7 @@ public static class BenchCommand
         IReadOnlyList<ConcurrencyMeasurement> concurrency;
         TrainerBenchmark trainer;
         IReadOnlyList<StackedMeasurement> stacked = [];
+        IReadOnlyList<ConvTrainerBenchmark> conv;
         EngineComparisonResult? engines = null;
         var home = Path.Combine(Path.GetTempPath(), $"lottery-bench-{Guid.NewGuid():N}");
         try
@@ -89,6 +91,8 @@ public static class BenchCommand
             setup.Log.Information("one trainer: {Share:P0} of the 1-thread GEMM; {Optimizer} at {Ratio:F2}x {Other}",
                 trainer.ShareOfOneThreadGemm, trainer.Optimizer, trainer.ThroughputOverOtherOptimizer,
                 trainer.OtherOptimizer);
+            conv = ConvTrainerBenchmark.Conv2AndConv4(data, spec.Training, repeats);
+            ConvBenchCommand.Log(setup, conv);
             if (spec.Model.Family == ModelFamily.Lenet300100)
             {
                 stacked = StackedThroughput.Measure(width, data, spec.Training, StackSizes, StackedIterations);
@@ -109,7 +113,7 @@ public static class BenchCommand
             n => Child(configPath, null, "--memory-probe", n.ToString(CultureInfo.InvariantCulture)));
         var resume = await ResumeSeconds(setup, spec, configPath, cancel);
         return new BenchDocument(Environment.ProcessorCount, SpecNames.Of(spec.Model.Family), width,
-            spec.Training.BatchSize, new GemmPair(trainer.GemmOneThread, trainer.GemmAllThreads), trainer,
+            spec.Training.BatchSize, new GemmPair(trainer.GemmOneThread, trainer.GemmAllThreads), trainer, conv,
             concurrency[0], concurrency.Select(ConcurrencyRepeat.Of).ToList(), stacked, engines,
             new MemoryReport(memory, memoryFailures), resume);
     }
@@ -214,11 +218,12 @@ public sealed record MemoryReport(IReadOnlyList<MemoryMeasurement> PeakResident,
 /// <summary>Seconds from process start until the first trainer of a resumed search began its run.</summary>
 public sealed record ResumeReport(double? SecondsToFirstStep, string? Failure);
 
-/// <summary>What <c>bench --json</c> prints: <c>Concurrency</c> is the first repeat (the process's first actor
-/// search), <c>ConcurrencyRepeats</c> the ratios of every repeat; <c>Stacked</c> is empty for models that do not
-/// stack (convolutions); <c>Engines</c>, one stack's round 0 through the separate and the stacked engine, is null
-/// for them too.</summary>
+/// <summary>What <c>bench --json</c> prints: <c>Conv</c> holds full-width Conv-2 and Conv-4 trainers against the
+/// 1-thread GEMM, each repeat's ceiling measured just before its trainer; <c>Concurrency</c> is the first repeat
+/// (the process's first actor search), <c>ConcurrencyRepeats</c> the ratios of every repeat; <c>Stacked</c> is empty
+/// for models that do not stack (convolutions); <c>Engines</c>, one stack's round 0 through the separate and the
+/// stacked engine, is null for them too.</summary>
 public sealed record BenchDocument(int Cores, string Model, double Width, int BatchSize, GemmPair Gemm,
-    TrainerBenchmark Trainer, ConcurrencyMeasurement Concurrency, IReadOnlyList<ConcurrencyRepeat> ConcurrencyRepeats,
-    IReadOnlyList<StackedMeasurement> Stacked, EngineComparisonResult? Engines, MemoryReport Memory,
-    ResumeReport Resume);
+    TrainerBenchmark Trainer, IReadOnlyList<ConvTrainerBenchmark> Conv, ConcurrencyMeasurement Concurrency,
+    IReadOnlyList<ConcurrencyRepeat> ConcurrencyRepeats, IReadOnlyList<StackedMeasurement> Stacked,
+    EngineComparisonResult? Engines, MemoryReport Memory, ResumeReport Resume);

@@ -1,3 +1,4 @@
+using LotteryActors.Benchmarks.Training;
 using LotteryActors.Cli.Commands;
 
 namespace LotteryActors.Cli.Output;
@@ -22,6 +23,7 @@ public static class BenchTable
                     + $"{t.OneThread.OptimizerMillisecondsPerStep:F3} ms a step ({t.OneThread.OptimizerShare:P1} "
                     + $"of the window), {t.OtherOptimizer} {t.OtherOptimizerOneThread.OptimizerMillisecondsPerStep:F3} "
                     + $"ms ({t.OtherOptimizerOneThread.OptimizerShare:P1})");
+        PrintConv(d.Conv);
         o.WriteLine($"{c.Tickets} tickets x {c.EpochsPerTicket} epoch(s):");
         o.WriteLine($"  one ticket alone, 1 thread       {c.Alone.WallSeconds,7:F1} s  "
                     + $"(training {c.Alone.TrainingSeconds:F1} s)");
@@ -64,6 +66,19 @@ public static class BenchTable
         o.WriteLine(d.Resume.SecondsToFirstStep is { } s
             ? $"resumed search, process start to its first trainer: {s:F2} s"
             : $"resumed search not measured: {d.Resume.Failure}");
+    }
+
+    /// <summary>Each conv trainer against the 1-thread GEMM, best of its repeats, and each repeat's own ratio (wall
+    /// clock / CPU clock).</summary>
+    public static void PrintConv(IEnumerable<ConvTrainerBenchmark> trainers)
+    {
+        foreach (var t in trainers)
+            Results.Out.WriteLine($"one {t.Model} trainer (width {t.Width}, {t.Optimizer}), 1 thread: "
+                                  + $"{t.ExamplesPerSecond,6:F0} examples/s = {t.ShareOfOneThreadGemm:P0} of 1-thread "
+                                  + $"GEMM ({t.CpuShareOfOneThreadGemm:P0} by CPU time; per repeat: "
+                                  + string.Join(", ", t.Repeats.Select(r =>
+                                      $"{r.ShareOfOneThreadGemm:F2}/{r.CpuShareOfOneThreadGemm:F2}"))
+                                  + ")");
     }
 
     /// <summary>The six busiest kinds of thread, in CPU seconds.</summary>

@@ -62,7 +62,7 @@ public sealed class ConvNet : PrunableNetwork
         {
             x = functional.relu(convs[i].forward(x));
             if (i % 2 == 1)
-                x = functional.max_pool2d(x, 2);
+                x = MaxPool2x2.Forward(x);
         }
         x = functional.relu(fc1.forward(x.flatten(1)));
         x = functional.relu(fc2.forward(x));

@@ -1,0 +1,37 @@
+using LotteryActors.Benchmarks.Training;
+using LotteryActors.Training.Models;
+using LotteryActors.Training.Spec;
+using LotteryActors.Training.Tests.Support;
+
+namespace LotteryActors.Training.Tests.Benchmarks;
+
+public sealed class ConvTrainerBenchmarkTests
+{
+    /// <summary>Every repeat holds its own ceiling and its own trainer window, both on the wall clock and on the
+    /// thread's CPU clock, and the share is the fastest trainer over the fastest ceiling, FLOPs counted as the fully
+    /// connected trainer's are (6 per multiply-add of the forward pass, per example).</summary>
+    [Fact]
+    public void Each_repeat_pairs_a_gemm_with_a_conv_trainer_window_on_both_clocks()
+    {
+        using var data = SyntheticData.Splits();
+        var recipe = SyntheticSpec.Recipe(OptimizerKind.Adam, 0.01);
+
+        var bench = ConvTrainerBenchmark.Measure(ModelFamily.Conv2, 0.125, data, recipe, iterations: 2, repeats: 2,
+            TimeSpan.Zero);
+
+        using var network = NetworkFactory.For(ModelFamily.Conv2, 0.125, data);
+        Assert.Equal(network.ForwardMacsPerExample, bench.ForwardMacsPerExample);
+        Assert.Equal(2, bench.Repeats.Count);
+        Assert.All(bench.Repeats, r =>
+        {
+            Assert.Equal(1, r.Gemm.Threads);
+            Assert.InRange(r.Gemm.CpuSeconds!.Value, 1e-6, r.Gemm.Seconds + 1e-3);
+            Assert.Equal(2, r.Trainer.Iterations);
+            Assert.InRange(r.Trainer.CpuSeconds, 1e-6, r.Trainer.Seconds + 1e-3);
+            Assert.Equal(6.0 * bench.ForwardMacsPerExample * r.Trainer.Examples / r.Trainer.Seconds / 1e9,
+                r.Trainer.GflopsPerSecond, 6);
+        });
+        Assert.Equal(bench.Repeats.Max(r => r.Trainer.GflopsPerSecond) / bench.Repeats.Max(r => r.Gemm.GflopsPerSecond),
+            bench.ShareOfOneThreadGemm, 12);
+    }
+}
