@@ -1,0 +1,90 @@
+using LotteryActors.Actors.Configuration;
+using LotteryActors.Actors.Hosting;
+using LotteryActors.Actors.Persistence;
+using LotteryActors.Actors.Search;
+using LotteryActors.Actors.Tickets;
+using LotteryActors.Cluster.Coordinator;
+using LotteryActors.Cluster.Hosting;
+using LotteryActors.Training.Artifacts;
+using LotteryActors.Training.Data;
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+using Microsoft.Data.Sqlite;
+
+namespace LotteryActors.Cluster.Tests.Hosting;
+
+/// <summary>
+/// The one execution path's core: a search run as a one-node cluster in one process (the cluster's coordinator,
+/// work units and workers, on the SQLite journal of a single node, no port) ends with the inits, runs and
+/// ensembles that today's single-node engine makes of the same spec, bit for bit, and journals only through its
+/// own coordinator, keyed by the search.
+/// </summary>
+public sealed class OneNodeSearchTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    private static readonly WorkTiming Timing = new(LeaseTimeout: TimeSpan.FromSeconds(30),
+        ExpiryCheck: TimeSpan.FromSeconds(1), RenewEvery: TimeSpan.FromSeconds(1),
+        PullEvery: TimeSpan.FromSeconds(1), RedeliverEvery: TimeSpan.FromMilliseconds(500));
+
+    private readonly DatasetSplits data = SyntheticData.Splits();
+    private readonly string home = Path.Combine(Path.GetTempPath(), $"lottery-one-node-{Guid.NewGuid():N}");
+
+    public OneNodeSearchTests() => TorchSharp.torch.set_num_threads(1);
+
+    [Fact]
+    public async Task A_one_node_cluster_ends_with_the_single_node_engines_inits_runs_and_ensembles()
+    {
+        var spec = SyntheticSpec.Search() with { TicketsPerWidth = 2, InitsPerWidth = 2 };
+        var single = Runtime("single");
+        using var singleStore = new ArtifactStore(single.ArtifactsDirectory);
+        var expected = await SearchHost.RunAsync(new TrainingNode(new ImpRunner(spec, data, singleStore), single),
+            null).WaitAsync(Patience);
+        var oneNode = Runtime("one-node");
+        using var store = new ArtifactStore(oneNode.ArtifactsDirectory);
+
+        var actual = await OneNodeSearch.RunAsync(spec, oneNode, s => new ImpRunner(s, data, store), Timing)
+            .WaitAsync(Patience);
+
+        Assert.True(actual.Completed);
+        Assert.Equal(2, expected.Inits.Count);
+        Assert.Equal(expected.Inits.Values.Select(i => (i.Id, i.InitHash, i.DenseMaskHash)),
+            actual.Inits.Values.Select(i => (i.Id, i.InitHash, i.DenseMaskHash)));
+        foreach (var ticket in spec.Tickets())
+            Assert.Equal(expected.Ticket(ticket).Runs, actual.Ticket(ticket).Runs);
+        Assert.NotEmpty(expected.Ensemble!.Levels);
+        Assert.Equal(expected.Ensemble.Levels, actual.Ensemble!.Levels);
+        var journal = JournalFile.PathIn(oneNode.Home);
+        Assert.Equal(0, JournalRows.Count(journal, "SearchStarted.v1"));
+        Assert.Equal(1, JournalRows.Count(journal, "SearchSubmitted.v1"));
+        Assert.Equal([WorkCoordinator.PersistenceIdFor(spec.SearchId)], Writers(journal));
+    }
+
+    /// <summary>Every persistence id that wrote to the journal.</summary>
+    private static List<string> Writers(string journal)
+    {
+        using var connection = new SqliteConnection($"Data Source={journal};Mode=ReadOnly");
+        connection.Open();
+        using var query = new SqliteCommand("SELECT DISTINCT persistence_id FROM journal", connection);
+        using var reader = query.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+            ids.Add(reader.GetString(0));
+        return ids;
+    }
+
+    private RuntimeSettings Runtime(string name)
+    {
+        var root = Path.Combine(home, name);
+        return new RuntimeSettings(root, Path.Combine(root, "artifacts"), Slots: 2, TorchThreads: 1, "cpu",
+            ChunkIterations: 7, MaxRestarts: 2, MinBackoff: TimeSpan.FromMilliseconds(50),
+            MaxBackoff: TimeSpan.FromMilliseconds(200), SnapshotEvery: 5, JournalBackend.Sqlite, ConnectionString: "");
+    }
+
+    public void Dispose()
+    {
+        data.Dispose();
+        if (Directory.Exists(home))
+            Directory.Delete(home, recursive: true);
+    }
+}
