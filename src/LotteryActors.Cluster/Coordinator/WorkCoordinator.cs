@@ -73,6 +73,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<SubmitSearch>(OnSubmit);
+        Command<AdoptSearch>(adopt => Accept(adopt.Search.SearchId!, state.Adopt(adopt.Search, Now)));
         Command<RetryFailedTickets>(OnRetryFailed);
         Command<WorkRequested>(OnWorkRequested);
         // A renewal moves deadlines in memory only (see LeaseClock): nothing is journaled.
@@ -148,14 +149,21 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
 
     private void OnSubmit(SubmitSearch submit)
     {
-        var client = Sender;
         var spec = CanonicalSpec.FromJson(submit.SpecJson);
         var events = state.Submit(spec, Now);
         if (events.Count > 0)
             log.Info("search {SearchId} submitted: {Tickets} ticket(s)", spec.SearchId, spec.Tickets().Count);
+        Accept(spec.SearchId, events);
+    }
+
+    /// <summary>Journals a search's taking (none where it was known), then tells the client and dispatches.
+    /// </summary>
+    private void Accept(string searchId, IReadOnlyList<IClusterEvent> events)
+    {
+        var client = Sender;
         Record(events, () =>
         {
-            client.Tell(new SearchAccepted(spec.SearchId, AlreadyKnown: events.Count == 0));
+            client.Tell(new SearchAccepted(searchId, AlreadyKnown: events.Count == 0));
             Dispatch();
         });
     }
@@ -413,6 +421,12 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     /// in this process prints once it is complete. Never sent between nodes, so it has no manifest.
     /// </summary>
     public sealed record SearchRequested(string SearchId);
+
+    /// <summary>
+    /// Takes over a search the single-node engine journaled (<see cref="SearchAdoption"/>); answered as a
+    /// <see cref="SubmitSearch"/> is. Sent only within the process that read that journal, so it has no manifest.
+    /// </summary>
+    public sealed record AdoptSearch(SearchState Search);
 
     private sealed record CheckLeases
     {

@@ -60,6 +60,41 @@ public sealed class OneNodeSearchTests : IDisposable
         Assert.Equal([WorkCoordinator.PersistenceIdFor(spec.SearchId)], Writers(journal));
     }
 
+    /// <summary>
+    /// Old journals keep working: a search today's single-node engine journaled, killed after its third run, is
+    /// adopted by its one-node coordinator once and ends as the uninterrupted single-node search did, bit for bit;
+    /// run again, it is known and adopted no more. The old engine's journal is left as it was.
+    /// </summary>
+    [Fact]
+    public async Task A_search_the_single_node_engine_journaled_is_adopted_once_and_ends_as_it_would_have()
+    {
+        var spec = SyntheticSpec.Search() with { TicketsPerWidth = 2, InitsPerWidth = 2 };
+        var runtime = Runtime("old");
+        using var store = new ArtifactStore(runtime.ArtifactsDirectory);
+        var uninterrupted = await SearchHost.RunAsync(new TrainingNode(new ImpRunner(spec, data, store), runtime),
+            null).WaitAsync(Patience);
+        var journal = JournalFile.PathIn(runtime.Home);
+        JournalRows.KeepUpTo(journal, "RoundCompleted.v2", 3);
+        var oldEntries = JournalRows.Count(journal, "RoundCompleted.v2");
+
+        var resumed = await OneNodeSearch.RunAsync(spec, runtime, s => new ImpRunner(s, data, store), Timing)
+            .WaitAsync(Patience);
+        var again = await OneNodeSearch.RunAsync(spec, runtime, s => new ImpRunner(s, data, store), Timing)
+            .WaitAsync(Patience);
+
+        Assert.Equal(3, oldEntries);
+        Assert.True(resumed.Completed);
+        foreach (var ticket in spec.Tickets())
+        {
+            Assert.Equal(uninterrupted.Ticket(ticket).Runs, resumed.Ticket(ticket).Runs);
+            Assert.Equal(uninterrupted.Ticket(ticket).Runs, again.Ticket(ticket).Runs);
+        }
+        Assert.Equal(uninterrupted.Ensemble!.Levels, resumed.Ensemble!.Levels);
+        Assert.Equal(1, JournalRows.Count(journal, "SearchAdopted.v1"));
+        Assert.Equal(0, JournalRows.Count(journal, "SearchSubmitted.v1"));
+        Assert.Equal(3, JournalRows.Count(journal, "RoundCompleted.v2"));
+    }
+
     /// <summary>Every persistence id that wrote to the journal.</summary>
     private static List<string> Writers(string journal)
     {
