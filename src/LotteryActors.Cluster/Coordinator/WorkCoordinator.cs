@@ -108,7 +108,15 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     /// searches in one database, from one home or several, never share a writer; the search's lock keeps two
     /// processes from running the same one.
     /// </summary>
-    public static string PersistenceIdFor(string searchId) => $"coordinator-{searchId}";
+    public static string PersistenceIdFor(string searchId) => OneSearchPrefix + searchId;
+
+    /// <summary>The search whose coordinator journals under <paramref name="persistenceId"/> alone; null for any
+    /// other journal.</summary>
+    public static string? SearchIdOf(string persistenceId) =>
+        persistenceId.StartsWith(OneSearchPrefix, StringComparison.Ordinal) ? persistenceId[OneSearchPrefix.Length..]
+            : null;
+
+    private const string OneSearchPrefix = "coordinator-";
 
     public ITimerScheduler Timers { get; set; } = null!;
 

@@ -5,6 +5,7 @@ using LotteryActors.Actors.Search;
 using LotteryActors.Actors.Tickets;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Hosting;
+using LotteryActors.Cluster.Tests.Support;
 using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Imp;
@@ -23,10 +24,6 @@ public sealed class OneNodeSearchTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
 
-    private static readonly WorkTiming Timing = new(LeaseTimeout: TimeSpan.FromSeconds(30),
-        ExpiryCheck: TimeSpan.FromSeconds(1), RenewEvery: TimeSpan.FromSeconds(1),
-        PullEvery: TimeSpan.FromSeconds(1), RedeliverEvery: TimeSpan.FromMilliseconds(500));
-
     private readonly DatasetSplits data = SyntheticData.Splits();
     private readonly string home = Path.Combine(Path.GetTempPath(), $"lottery-one-node-{Guid.NewGuid():N}");
 
@@ -43,7 +40,7 @@ public sealed class OneNodeSearchTests : IDisposable
         var oneNode = Runtime("one-node");
         using var store = new ArtifactStore(oneNode.ArtifactsDirectory);
 
-        var actual = await OneNodeSearch.RunAsync(spec, oneNode, s => new ImpRunner(s, data, store), Timing)
+        var actual = await OneNodeSearch.RunAsync(spec, oneNode, s => new ImpRunner(s, data, store), Lab.Timing)
             .WaitAsync(Patience);
 
         Assert.True(actual.Completed);
@@ -63,7 +60,8 @@ public sealed class OneNodeSearchTests : IDisposable
     /// <summary>
     /// Old journals keep working: a search today's single-node engine journaled, killed after its third run, is
     /// adopted by its one-node coordinator once and ends as the uninterrupted single-node search did, bit for bit;
-    /// run again, it is known and adopted no more. The old engine's journal is left as it was.
+    /// run again, it is known and adopted no more. The old engine's journal is left as it was, and the readers
+    /// (status, compare, report) read the search from its coordinator, as one search run in one process.
     /// </summary>
     [Fact]
     public async Task A_search_the_single_node_engine_journaled_is_adopted_once_and_ends_as_it_would_have()
@@ -77,9 +75,9 @@ public sealed class OneNodeSearchTests : IDisposable
         JournalRows.KeepUpTo(journal, "RoundCompleted.v2", 3);
         var oldEntries = JournalRows.Count(journal, "RoundCompleted.v2");
 
-        var resumed = await OneNodeSearch.RunAsync(spec, runtime, s => new ImpRunner(s, data, store), Timing)
+        var resumed = await OneNodeSearch.RunAsync(spec, runtime, s => new ImpRunner(s, data, store), Lab.Timing)
             .WaitAsync(Patience);
-        var again = await OneNodeSearch.RunAsync(spec, runtime, s => new ImpRunner(s, data, store), Timing)
+        var again = await OneNodeSearch.RunAsync(spec, runtime, s => new ImpRunner(s, data, store), Lab.Timing)
             .WaitAsync(Patience);
 
         Assert.Equal(3, oldEntries);
@@ -93,6 +91,13 @@ public sealed class OneNodeSearchTests : IDisposable
         Assert.Equal(1, JournalRows.Count(journal, "SearchAdopted.v1"));
         Assert.Equal(0, JournalRows.Count(journal, "SearchSubmitted.v1"));
         Assert.Equal(3, JournalRows.Count(journal, "RoundCompleted.v2"));
+        await using var searches = new JournaledSearches(runtime);
+        Assert.Equal([spec.SearchId], await searches.SearchIdsAsync());
+        var read = await searches.ReadStartedAsync(spec.SearchId);
+        Assert.False(searches.SubmittedToCluster(spec.SearchId));
+        Assert.True(read.Completed);
+        foreach (var ticket in spec.Tickets())
+            Assert.Equal(uninterrupted.Ticket(ticket).Runs, read.Ticket(ticket).Runs);
     }
 
     /// <summary>Every persistence id that wrote to the journal.</summary>
