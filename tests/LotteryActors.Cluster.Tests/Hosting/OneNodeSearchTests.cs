@@ -27,21 +27,21 @@ public sealed class OneNodeSearchTests : IDisposable
     private readonly DatasetSplits data = SyntheticData.Splits();
     private readonly string home = Path.Combine(Path.GetTempPath(), $"lottery-one-node-{Guid.NewGuid():N}");
 
+    private static readonly SearchSpec Spec = SyntheticSpec.Search() with { TicketsPerWidth = 2, InitsPerWidth = 2 };
+
     public OneNodeSearchTests() => TorchSharp.torch.set_num_threads(1);
 
     [Fact]
     public async Task A_one_node_cluster_ends_with_the_single_node_engines_inits_runs_and_ensembles()
     {
-        var spec = SyntheticSpec.Search() with { TicketsPerWidth = 2, InitsPerWidth = 2 };
+        var spec = Spec;
         var single = Runtime("single");
         using var singleStore = new ArtifactStore(single.ArtifactsDirectory);
-        var expected = await SearchHost.RunAsync(new TrainingNode(new ImpRunner(spec, data, singleStore), single),
-            null).WaitAsync(Patience);
+        var expected = await SingleNodeEngine(single, singleStore);
         var oneNode = Runtime("one-node");
         using var store = new ArtifactStore(oneNode.ArtifactsDirectory);
 
-        var actual = await OneNodeSearch.RunAsync(spec, oneNode, s => new ImpRunner(s, data, store), Lab.Timing)
-            .WaitAsync(Patience);
+        var actual = await OneNode(oneNode, store);
 
         Assert.True(actual.Completed);
         Assert.Equal(2, expected.Inits.Count);
@@ -66,19 +66,16 @@ public sealed class OneNodeSearchTests : IDisposable
     [Fact]
     public async Task A_search_the_single_node_engine_journaled_is_adopted_once_and_ends_as_it_would_have()
     {
-        var spec = SyntheticSpec.Search() with { TicketsPerWidth = 2, InitsPerWidth = 2 };
+        var spec = Spec;
         var runtime = Runtime("old");
         using var store = new ArtifactStore(runtime.ArtifactsDirectory);
-        var uninterrupted = await SearchHost.RunAsync(new TrainingNode(new ImpRunner(spec, data, store), runtime),
-            null).WaitAsync(Patience);
+        var uninterrupted = await SingleNodeEngine(runtime, store);
         var journal = JournalFile.PathIn(runtime.Home);
         JournalRows.KeepUpTo(journal, "RoundCompleted.v2", 3);
         var oldEntries = JournalRows.Count(journal, "RoundCompleted.v2");
 
-        var resumed = await OneNodeSearch.RunAsync(spec, runtime, s => new ImpRunner(s, data, store), Lab.Timing)
-            .WaitAsync(Patience);
-        var again = await OneNodeSearch.RunAsync(spec, runtime, s => new ImpRunner(s, data, store), Lab.Timing)
-            .WaitAsync(Patience);
+        var resumed = await OneNode(runtime, store);
+        var again = await OneNode(runtime, store);
 
         Assert.Equal(3, oldEntries);
         Assert.True(resumed.Completed);
@@ -99,6 +96,14 @@ public sealed class OneNodeSearchTests : IDisposable
         foreach (var ticket in spec.Tickets())
             Assert.Equal(uninterrupted.Ticket(ticket).Runs, read.Ticket(ticket).Runs);
     }
+
+    /// <summary>Today's single-node engine (<c>lottery search</c>) on <see cref="Spec"/>.</summary>
+    private Task<SearchState> SingleNodeEngine(RuntimeSettings runtime, ArtifactStore store) =>
+        SearchHost.RunAsync(new TrainingNode(new ImpRunner(Spec, data, store), runtime), null).WaitAsync(Patience);
+
+    /// <summary><see cref="Spec"/> on a one-node cluster in this process.</summary>
+    private Task<SearchState> OneNode(RuntimeSettings runtime, ArtifactStore store) =>
+        OneNodeSearch.RunAsync(Spec, runtime, s => new ImpRunner(s, data, store), Lab.Timing).WaitAsync(Patience);
 
     /// <summary>Every persistence id that wrote to the journal.</summary>
     private static List<string> Writers(string journal)
