@@ -62,6 +62,21 @@ public static class JournalRows
         command.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Drops every entry after the <paramref name="count"/>-th with this manifest, and every snapshot: the journal
+    /// of a process killed right after journaling it.
+    /// </summary>
+    public static void KeepUpTo(string journal, string manifest, int count)
+    {
+        using var connection = Open(journal, readOnly: false);
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM journal WHERE ordering > (SELECT ordering FROM journal WHERE manifest = " +
+                              "$manifest ORDER BY ordering LIMIT 1 OFFSET $skip); DELETE FROM snapshot;";
+        command.Parameters.AddWithValue("$manifest", manifest);
+        command.Parameters.AddWithValue("$skip", count - 1);
+        command.ExecuteNonQuery();
+    }
+
     private static DbCommand ByManifest(DbConnection connection, string sql, string manifest)
     {
         var command = connection.CreateCommand();

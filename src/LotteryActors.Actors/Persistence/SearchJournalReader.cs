@@ -73,13 +73,15 @@ public sealed class SearchJournalReader : IAsyncDisposable
         e is AskTimeoutException || (e is AggregateException a && a.InnerExceptions.Any(IsAskTimeout))
         || (e?.InnerException is { } inner && IsAskTimeout(inner));
 
-    public async Task<IReadOnlyList<string>> SearchIdsAsync()
-    {
-        if (journal is null)
-            return [];
-        var ids = await Answer(journal.CurrentPersistenceIds().RunWith(Sink.Seq<string>(), materializer));
-        return ids.Where(id => id.StartsWith(Prefix, StringComparison.Ordinal)).Select(id => id[Prefix.Length..]).Order().ToList();
-    }
+    public async Task<IReadOnlyList<string>> SearchIdsAsync() =>
+        (await PersistenceIdsAsync()).Where(id => id.StartsWith(Prefix, StringComparison.Ordinal))
+        .Select(id => id[Prefix.Length..]).Order().ToList();
+
+    /// <summary>Every persistence id with events in the journal: for readers of other actors' journals too.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PersistenceIdsAsync() => journal is null
+        ? []
+        : (await Answer(journal.CurrentPersistenceIds().RunWith(Sink.Seq<string>(), materializer))).ToList();
 
     /// <summary>The search folded from all its journaled events; <see cref="SearchState.Empty"/> if it has none.</summary>
     public async Task<SearchState> ReadAsync(string searchId) =>

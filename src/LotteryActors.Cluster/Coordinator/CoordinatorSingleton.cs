@@ -18,11 +18,15 @@ public static class CoordinatorSingleton
 
     public static IActorRef StartManager(ActorSystem system, WorkTiming timing, int snapshotEvery)
     {
-        var supervised = BackoffSupervisor.Props(Backoff.OnStop(WorkCoordinator.Props(timing, snapshotEvery), "work",
-            TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, maxNrOfRetries: -1));
         var settings = ClusterSingletonManagerSettings.Create(system).WithRole(Role).WithSingletonName(SingletonName);
-        return system.ActorOf(ClusterSingletonManager.Props(supervised, PoisonPill.Instance, settings), ManagerName);
+        return system.ActorOf(ClusterSingletonManager.Props(
+            Supervised(WorkCoordinator.Props(timing, snapshotEvery)), PoisonPill.Instance, settings), ManagerName);
     }
+
+    /// <summary>A coordinator under the back-off supervisor, wherever it runs (a singleton, or one search's own).
+    /// </summary>
+    public static Props Supervised(Props coordinator) => BackoffSupervisor.Props(Backoff.OnStop(coordinator, "work",
+        TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2, maxNrOfRetries: -1));
 
     public static IActorRef StartProxy(ActorSystem system, string name = "coordinator-proxy")
     {

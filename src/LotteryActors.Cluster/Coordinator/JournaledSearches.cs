@@ -8,8 +8,10 @@ using LotteryActors.Cluster.Work;
 namespace LotteryActors.Cluster.Coordinator;
 
 /// <summary>
-/// Every search in a journal, whether one process ran it (journaled under its own persistence id) or the cluster
-/// did (folded from the coordinator's journal into the same <see cref="SearchState"/> a single node journals):
+/// Every search in a journal, whether one process ran it (journaled by its own coordinator,
+/// <see cref="WorkCoordinator.PersistenceIdFor"/>, or before the one execution path by the single-node engine under
+/// its own persistence id) or the cluster did (folded from the coordinator's journal into the same
+/// <see cref="SearchState"/> a single node journals):
 /// <c>status</c>, <c>compare</c> and <c>report</c> read both alike, from any machine whose config points at the
 /// journal. It only reads, like <see cref="SearchJournalReader"/>, and reads the coordinator's journal once.
 /// </summary>
@@ -26,14 +28,21 @@ public sealed class JournaledSearches : IAsyncDisposable
     }
 
     public async Task<IReadOnlyList<string>> SearchIdsAsync() =>
-        (await reader.SearchIdsAsync()).Union((await Cluster()).Searches.Keys).Order(StringComparer.Ordinal).ToList();
+        (await reader.SearchIdsAsync())
+        .Union((await reader.PersistenceIdsAsync()).Select(WorkCoordinator.SearchIdOf).OfType<string>())
+        .Union((await Cluster()).Searches.Keys).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>
-    /// The search as one process journaled it, else as the cluster did; <see cref="SearchState.Empty"/> when neither
-    /// knows it.
+    /// The search as its own coordinator journaled it, else as the single-node engine did (a search it journaled and
+    /// that coordinator adopted is read from the coordinator), else as the cluster did;
+    /// <see cref="SearchState.Empty"/> when none knows it.
     /// </summary>
     public async Task<SearchState> ReadAsync(string searchId)
     {
+        var alone = (await reader.EventsAsync(WorkCoordinator.PersistenceIdFor(searchId))).OfType<IClusterEvent>()
+            .Aggregate(CoordinatorState.Empty, (s, e) => s.Apply(e)).Searches;
+        if (alone.TryGetValue(searchId, out var own))
+            return own;
         var single = await reader.ReadAsync(searchId);
         if (single.Started)
             return single;

@@ -6,6 +6,7 @@ using Akka.Event;
 using Akka.Persistence;
 using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Search;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
@@ -30,6 +31,8 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     private readonly WorkTiming timing;
     private readonly int snapshotEvery;
     private readonly TimeProvider clock;
+    private readonly IMembership membership;
+    private readonly string persistenceId;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Dictionary<string, Puller> pullers = [];
     private readonly HashSet<string> otherProtocol = [];
@@ -45,11 +48,17 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     private int eventsSinceSnapshot;
 
     /// <param name="snapshotEvery">Events journaled between two snapshots of the state.</param>
-    public WorkCoordinator(WorkTiming timing, int snapshotEvery, TimeProvider clock)
+    /// <param name="membership">Who the trainers are: the Akka.Cluster this node is in where null.</param>
+    /// <param name="persistenceId">The journal this coordinator alone writes: the cluster's one coordinator where
+    /// null, else one search's (<see cref="PersistenceIdFor"/>).</param>
+    public WorkCoordinator(WorkTiming timing, int snapshotEvery, TimeProvider clock, IMembership? membership = null,
+        string? persistenceId = null)
     {
         this.timing = timing;
         this.snapshotEvery = snapshotEvery;
         this.clock = clock;
+        this.membership = membership ?? new ClusterMembership(Akka.Cluster.Cluster.Get(Context.System));
+        this.persistenceId = persistenceId ?? PersistenceIdValue;
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -64,6 +73,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<SubmitSearch>(OnSubmit);
+        Command<AdoptSearch>(adopt => Accept(adopt.Search.SearchId!, state.Adopt(adopt.Search, Now)));
         Command<RetryFailedTickets>(OnRetryFailed);
         Command<WorkRequested>(OnWorkRequested);
         // A renewal moves deadlines in memory only (see LeaseClock): nothing is journaled.
@@ -76,6 +86,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         Command<WorkAbandoned>(OnWorkAbandoned);
         Command<WorkRefused>(OnWorkRefused);
         Command<ProgressRequested>(OnProgressRequested);
+        Command<SearchRequested>(r => Sender.Tell(state.Searches.GetValueOrDefault(r.SearchId, SearchState.Empty)));
         Command<UncordonRequested>(OnUncordonRequested);
         Command<ClusterEvent.MemberRemoved>(removed => OnNodeLeft(NodeId.Of(removed.Member.UniqueAddress)));
         Command<CheckLeases>(_ => OnCheckLeases());
@@ -90,16 +101,33 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
             log.Warning("old coordinator snapshots not deleted: {Cause}", failed.Cause.Message));
     }
 
-    public override string PersistenceId => PersistenceIdValue;
+    public override string PersistenceId => persistenceId;
+
+    /// <summary>
+    /// The journal of the coordinator that runs one search alone (<c>lottery search</c>): keyed by the search, so
+    /// searches in one database, from one home or several, never share a writer; the search's lock keeps two
+    /// processes from running the same one.
+    /// </summary>
+    public static string PersistenceIdFor(string searchId) => OneSearchPrefix + searchId;
+
+    /// <summary>The search whose coordinator journals under <paramref name="persistenceId"/> alone; null for any
+    /// other journal.</summary>
+    public static string? SearchIdOf(string persistenceId) =>
+        persistenceId.StartsWith(OneSearchPrefix, StringComparison.Ordinal) ? persistenceId[OneSearchPrefix.Length..]
+            : null;
+
+    private const string OneSearchPrefix = "coordinator-";
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(WorkTiming timing, int snapshotEvery, TimeProvider? clock = null) =>
-        Akka.Actor.Props.Create(() => new WorkCoordinator(timing, snapshotEvery, clock ?? TimeProvider.System));
+    public static Props Props(WorkTiming timing, int snapshotEvery, TimeProvider? clock = null,
+        IMembership? membership = null, string? persistenceId = null) =>
+        Akka.Actor.Props.Create(() =>
+            new WorkCoordinator(timing, snapshotEvery, clock ?? TimeProvider.System, membership, persistenceId));
 
     private DateTimeOffset Now => clock.GetUtcNow();
 
-    protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+    protected override void PostStop() => membership.Unwatch(Self);
 
     /// <summary>
     /// After a hand-over the journal's deadlines ran on while nobody could hear the trainers' renewals (which are
@@ -123,21 +151,27 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         deadlines = deadlines.Renewed(
             state.Queue.RenewAll(Now, timing.LeaseTimeout).Where(r => members.Contains(r.Node)));
         Record([.. orphaned, .. state.EnsemblesDue(Now)]);
-        Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self,
-            ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+        membership.Watch(Self);
         Timers.StartPeriodicTimer(nameof(CheckLeases), CheckLeases.Instance, timing.ExpiryCheck);
     }
 
     private void OnSubmit(SubmitSearch submit)
     {
-        var client = Sender;
         var spec = CanonicalSpec.FromJson(submit.SpecJson);
         var events = state.Submit(spec, Now);
         if (events.Count > 0)
             log.Info("search {SearchId} submitted: {Tickets} ticket(s)", spec.SearchId, spec.Tickets().Count);
+        Accept(spec.SearchId, events);
+    }
+
+    /// <summary>Journals a search's taking (none where it was known), then tells the client and dispatches.
+    /// </summary>
+    private void Accept(string searchId, IReadOnlyList<IClusterEvent> events)
+    {
+        var client = Sender;
         Record(events, () =>
         {
-            client.Tell(new SearchAccepted(spec.SearchId, AlreadyKnown: events.Count == 0));
+            client.Tell(new SearchAccepted(searchId, AlreadyKnown: events.Count == 0));
             Dispatch();
         });
     }
@@ -163,14 +197,11 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     /// </summary>
     private void OnWorkRequested(WorkRequested request)
     {
-        var cluster = Akka.Cluster.Cluster.Get(Context.System);
-        var member = cluster.State.Members.FirstOrDefault(m => m.Address.Equals(Sender.Path.Address));
-        if (member is not null && !member.AppVersion.Equals(cluster.SelfMember.AppVersion))
+        if (membership.OtherProtocol(Sender.Path.Address) is { } other)
         {
             if (otherProtocol.Add(request.Node))
                 log.Warning("{Node} speaks cluster protocol {Theirs}, this coordinator {Ours}: it gets no work " +
-                            "until it runs the same version of lottery", request.Node, member.AppVersion,
-                    cluster.SelfMember.AppVersion);
+                            "until it runs the same version of lottery", request.Node, other.Theirs, other.Ours);
             return;
         }
         pullers[request.Node] = new Puller(Sender, request.Slots, request.Busy);
@@ -302,8 +333,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>The cluster's members now, by node id, for recording the trainers that are gone.</summary>
-    private HashSet<string> Members() =>
-        Akka.Cluster.Cluster.Get(Context.System).State.Members.Select(m => NodeId.Of(m.UniqueAddress)).ToHashSet();
+    private HashSet<string> Members() => [.. membership.Members()];
 
     /// <summary>
     /// Offers waiting units to every node that asked, planned on one copy of the state so two nodes never get
@@ -393,6 +423,18 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     }
 
     private sealed record Puller(IActorRef Node, int Slots, int Busy);
+
+    /// <summary>
+    /// Asks for a search's state as folded here (<see cref="SearchState.Empty"/> when unknown): what a search run
+    /// in this process prints once it is complete. Never sent between nodes, so it has no manifest.
+    /// </summary>
+    public sealed record SearchRequested(string SearchId);
+
+    /// <summary>
+    /// Takes over a search the single-node engine journaled (<see cref="SearchAdoption"/>); answered as a
+    /// <see cref="SubmitSearch"/> is. Sent only within the process that read that journal, so it has no manifest.
+    /// </summary>
+    public sealed record AdoptSearch(SearchState Search);
 
     private sealed record CheckLeases
     {

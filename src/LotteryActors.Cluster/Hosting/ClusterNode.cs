@@ -50,14 +50,7 @@ public sealed class ClusterNode : IAsyncDisposable
             CoordinatorSingleton.StartManager(system, cluster.Work, cluster.SnapshotEvery);
         var node = new ClusterNode(system, CoordinatorSingleton.StartProxy(system), owned);
         if (cluster.IsTrainer)
-        {
-            var device = new TorchSharp.torch.Device(runtime.Device).type;
-            // The engine's settings where this node's runs stack on its device, or null where each trains alone
-            // in its slot.
-            var stacking = runtime.Engine.Stacks(device) ? runtime.Engine : null;
-            system.ActorOf(WorkPuller.Props(node.Coordinator, node.Id, runtime.Slots, runners,
-                runtime.ChunkIterations, cluster.Work, runtime.SetupOn(device), stacking), "puller");
-        }
+            system.ActorOf(WorkPuller.Props(node.Coordinator, node.Id, runtime, runners, cluster.Work), "puller");
         return node;
     }
 

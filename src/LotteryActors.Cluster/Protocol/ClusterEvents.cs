@@ -46,6 +46,13 @@ public static class ClusterEvents
     /// <summary>A search was handed to the cluster; the canonical spec travels with it.</summary>
     public sealed record SearchSubmitted(string SearchId, string SpecJson, DateTimeOffset OccurredAt) : IClusterEvent;
 
+    /// <summary>
+    /// A search the single-node engine journaled (under <c>search-&lt;id&gt;</c>, before the one execution path),
+    /// taken over by its one-node coordinator once: its state as that engine left it. That journal is only read
+    /// from then on; what the search does next is journaled here.
+    /// </summary>
+    public sealed record SearchAdopted(SearchSnapshot Search, DateTimeOffset OccurredAt) : IClusterEvent;
+
     /// <summary>A unit joined the queue of its search.</summary>
     public sealed record WorkQueued(string WorkId, string SearchId, WorkItem Item, DateTimeOffset OccurredAt)
         : IClusterEvent;

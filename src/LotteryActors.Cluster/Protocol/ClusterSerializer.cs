@@ -28,6 +28,7 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     public static readonly IReadOnlyDictionary<string, Type> TypesByManifest = new Dictionary<string, Type>
     {
         ["SearchSubmitted.v1"] = typeof(SearchSubmitted),
+        ["SearchAdopted.v1"] = typeof(SearchAdopted),
         // v2: a unit may be a search's ensembles (WorkItem.Ensembles, WorkOutput.Ensemble); v3: an init draw names
         // its init (WorkItem.InitIndex), which an older reader would take for init 0.
         ["WorkQueued.v3"] = typeof(WorkQueued),

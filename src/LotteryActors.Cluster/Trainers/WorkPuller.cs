@@ -103,6 +103,17 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         Akka.Actor.Props.Create(() =>
             new WorkPuller(coordinator, node, slots, runners, chunkIterations, timing, setup, stacking));
 
+    /// <summary>A trainer node's puller as <paramref name="runtime"/> configures it: its slots, chunks and device,
+    /// and the engine's settings where its runs stack on that device (null where each trains alone in its slot).
+    /// </summary>
+    public static Props Props(IActorRef coordinator, string node, RuntimeSettings runtime, RunnerSource runners,
+        WorkTiming timing)
+    {
+        var device = new TorchSharp.torch.Device(runtime.Device).type;
+        return Props(coordinator, node, runtime.Slots, runners, runtime.ChunkIterations, timing,
+            runtime.SetupOn(device), runtime.Engine.Stacks(device) ? runtime.Engine : null);
+    }
+
     /// <summary>Units this node holds at most: a slot each, and a stack's worth more where the engine stacks.
     /// </summary>
     private int Capacity => slots + (stacking?.StackSize ?? 0);

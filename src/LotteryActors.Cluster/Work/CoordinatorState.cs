@@ -71,6 +71,7 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
             Searches = Searches.SetItem(s.SearchId,
                 SearchState.Empty.Apply(new SearchStarted(s.SearchId, s.SpecJson, s.OccurredAt))),
         },
+        SearchAdopted a => this with { Searches = Searches.SetItem(a.Search.SearchId, a.Search.ToState()) },
         WorkCompleted c when Queue.Open.TryGetValue(c.WorkId, out var unit) => this with
         {
             Queue = Queue.Apply(c),

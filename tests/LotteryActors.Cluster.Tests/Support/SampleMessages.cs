@@ -1,5 +1,6 @@
 using LotteryActors.Actors.Ensembles;
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Search;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Imp;
@@ -65,6 +66,10 @@ public static class SampleMessages
     public static object For(string manifest) => manifest switch
     {
         "SearchSubmitted.v1" => new SearchSubmitted(Spec.SearchId, CanonicalSpec.ToJson(Spec), T0),
+        "SearchAdopted.v1" => new SearchAdopted(SearchSnapshot.From(SearchState.Empty
+            .Apply(new SearchEvents.SearchStarted(Spec.SearchId, CanonicalSpec.ToJson(Spec), T0))
+            .Apply(new SearchEvents.DatasetRecorded(Hash("dataset"), T0))
+            .Apply(new SearchEvents.InitDrawn(0, Hash("init"), Hash("ones"), T0, 1))), T0.AddMinutes(5)),
         "WorkQueued.v3" => new WorkQueued(SecondInit.IdIn(Spec.SearchId), Spec.SearchId, SecondInit, T0),
         "WorkQueued.v2" => new WorkQueued(EnsemblesId, Spec.SearchId, Ensembles, T0),
         "WorkQueued.v1" => new WorkQueued(RunId, Spec.SearchId, Run, T0),
