@@ -74,6 +74,12 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
             if (running.ContainsKey(p.WorkId))
                 progress[p.WorkId] = p.Progress;
         });
+        Receive<UnitsCancelled>(OnCancelled);
+        Receive<UnitWorker.Stopped>(stopped =>
+        {
+            log.Info("{WorkId}: stopped, its search was cancelled", stopped.WorkId);
+            FreeSlot(stopped.WorkId);
+        });
         Receive<UnitFailed>(failed => OnUnitFailed(failed.WorkId, failed.Cause, restarted: true));
         Receive<StackWorker.MemberFailed>(failed => OnUnitFailed(failed.WorkId, failed.Cause, restarted: false));
         // A block body: a handler returning bool would be read as "handled or not", and a repeated ack removes nothing.
@@ -147,6 +153,24 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
             Start(offer);
         else
             waiting.Enqueue(offer);
+    }
+
+    /// <summary>
+    /// The coordinator ended these units' leases (their search was cancelled): a waiting one is dropped, a slot's
+    /// run is stopped between two chunks and its slot freed. A run in the stacking engine trains on with its stack;
+    /// its result is acknowledged and ignored, as any result from a node without the lease.
+    /// </summary>
+    private void OnCancelled(UnitsCancelled cancelled)
+    {
+        var ids = cancelled.WorkIds.ToHashSet();
+        foreach (var dropped in waiting.Where(w => ids.Contains(w.WorkId)).ToList())
+            log.Info("{WorkId}: dropped before it started, its search was cancelled", dropped.WorkId);
+        var kept = waiting.Where(w => !ids.Contains(w.WorkId)).ToList();
+        waiting.Clear();
+        kept.ForEach(waiting.Enqueue);
+        foreach (var id in ids)
+            if (running.TryGetValue(id, out var worker) && !worker.Equals(engine))
+                worker.Tell(new UnitWorker.Stop(id));
     }
 
     private void Start(WorkOffered offer)
