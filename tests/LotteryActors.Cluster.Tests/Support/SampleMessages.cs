@@ -53,6 +53,10 @@ public static class SampleMessages
         return state.Apply(Cordoned);
     }
 
+    /// <summary>The state with its node drained and its one search cancelled by an operator.</summary>
+    private static CoordinatorState DrainedAndCancelled(CoordinatorState state) => state.Fold(
+        [new NodeDrained(Node, T0.AddSeconds(57)), new SearchCancelled(state.Searches.Keys.Single(), T0.AddSeconds(58))]);
+
     private static readonly NodeCordoned Cordoned = new(Node,
         "3 or more give-backs within 00:10:00; last: IOException: disk full", T0.AddSeconds(56));
 
@@ -85,8 +89,7 @@ public static class SampleMessages
         },
         "WorkCompleted.v1" => new WorkCompleted(RunId, Node, Output(Run), T0.AddSeconds(50)),
         "WorkFailed.v1" => new WorkFailed(RunId, "IOException: No space left on device", 3, T0.AddSeconds(55)),
-        "CoordinatorSnapshot.v5" => CoordinatorSnapshot.From(SnapshotState(inits: 2).Fold(
-            [new NodeDrained(Node, T0.AddSeconds(57)), new SearchCancelled(Spec.SearchId, T0.AddSeconds(58))])),
+        "CoordinatorSnapshot.v5" => CoordinatorSnapshot.From(DrainedAndCancelled(SnapshotState(inits: 2))),
         "CoordinatorSnapshot.v4" => CoordinatorSnapshot.From(SnapshotState(inits: 2)) with
         {
             Draining = null,
