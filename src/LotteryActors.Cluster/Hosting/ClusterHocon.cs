@@ -51,6 +51,9 @@ public static class ClusterHocon
                   static-quorum.quorum-size = {{cluster.QuorumSize}}
                 }
               }
+              # A stopping trainer node drains in this phase (ClusterNode), before it leaves the cluster.
+              coordinated-shutdown.phases.before-service-unbind.timeout = {{Seconds(
+                  cluster.Work.DrainTimeout + TimeSpan.FromSeconds(10))}}
             }
             """;
         return ConfigurationFactory.ParseString(string.Join('\n', remoting, ClusterSerializer.Hocon))

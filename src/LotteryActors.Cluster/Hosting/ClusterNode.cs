@@ -10,7 +10,7 @@ namespace LotteryActors.Cluster.Hosting;
 /// <summary>
 /// One running cluster node: its actor system, the coordinator singleton's manager where it has the coordinator
 /// role, a proxy to the singleton (every node, so any node can submit), and a work puller where it has the
-/// trainer role.
+/// trainer role. A trainer node that stops drains first (<see cref="WorkPuller.DrainAsync"/>), before it leaves.
 /// </summary>
 public sealed class ClusterNode : IAsyncDisposable
 {
@@ -55,8 +55,11 @@ public sealed class ClusterNode : IAsyncDisposable
             // The engine's settings where this node's runs stack on its device, or null where each trains alone
             // in its slot.
             var stacking = runtime.Engine.Stacks(device) ? runtime.Engine : null;
-            system.ActorOf(WorkPuller.Props(node.Coordinator, node.Id, runtime.Slots, runners,
+            var puller = system.ActorOf(WorkPuller.Props(node.Coordinator, node.Id, runtime.Slots, runners,
                 runtime.ChunkIterations, cluster.Work, runtime.SetupOn(device), stacking), "puller");
+            if (cluster.Work.DrainTimeout > TimeSpan.Zero)
+                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "drain",
+                    () => WorkPuller.DrainAsync(puller, cluster.Work.DrainTimeout));
         }
         return node;
     }
