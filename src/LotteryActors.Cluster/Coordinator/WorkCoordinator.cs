@@ -265,7 +265,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
         }
         var (done, total, finished) = state.Progress(request.SearchId);
         Sender.Tell(new SearchProgress(request.SearchId, Known: true, done, total, finished,
-            state.Running(request.SearchId, progress)));
+            state.Running(request.SearchId, progress)) { Cancelled = state.Searches[request.SearchId].Cancelled });
     }
 
     /// <summary>
