@@ -23,7 +23,8 @@ public static class NodeMarkCommand
     public static Command Uncordon() => Create("uncordon",
         "Lift the cordon of a node that gave units back too often", Uncordon);
 
-    /// <summary>What one node's change did: <paramref name="State"/> is its mark now, in words.</summary>
+    /// <summary>What one node's change did: <paramref name="State"/> is its mark now (draining, up, uncordoned);
+    /// <paramref name="Changed"/> is false when it was so already.</summary>
     private sealed record Change(string Node, string Address, string State, bool Changed);
 
     private static Command Create(string name, string description, Func<ClusterNode, NodeStatus, Task<Change>> set)
@@ -54,13 +55,12 @@ public static class NodeMarkCommand
     private static async Task<Change> SetDrain(ClusterNode client, NodeStatus member, bool drain)
     {
         var set = await ClusterClient.Ask<DrainSet>(client, new DrainRequested(member.Node, drain));
-        return new Change(member.Node, member.Address,
-            set.Draining ? "draining: what it runs finishes, it takes no new units" : "takes units", set.Changed);
+        return new Change(member.Node, member.Address, set.Draining ? "draining" : "up", set.Changed);
     }
 
     private static async Task<Change> Uncordon(ClusterNode client, NodeStatus member)
     {
         var lifted = await ClusterClient.Ask<Uncordoned>(client, new UncordonRequested(member.Node));
-        return new Change(member.Node, member.Address, "not cordoned", lifted.Nodes.Contains(member.Node));
+        return new Change(member.Node, member.Address, "uncordoned", lifted.Nodes.Contains(member.Node));
     }
 }
