@@ -20,7 +20,8 @@ public sealed record SearchDocument(
     }
 
     /// <summary>completed; cancelled (an operator stopped it on a cluster); running (a process holds the lock, or
-    /// the cluster runs it); else interrupted. Resume (or a new submit) continues the last two.</summary>
+    /// the cluster runs it); else interrupted. Resume (or a new submit) continues the last two.
+    /// </summary>
     public static string PhaseOf(SearchState state, bool running) =>
         state.Completed ? "completed" : state.Cancelled ? "cancelled" : running ? "running" : "interrupted";
 }

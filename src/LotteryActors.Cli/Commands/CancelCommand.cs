@@ -33,7 +33,8 @@ public static class CancelCommand
                 JsonOutput.Write(new { answer.SearchId, Cancelled = answer.Changed, StoppedUnits = answer.Stopped });
             else
                 Results.Out.WriteLine(answer.Changed
-                    ? $"{searchId} cancelled: {answer.Stopped} running unit(s) stopped; `resume {searchId}` continues it"
+                    ? $"{searchId} cancelled: {answer.Stopped} running unit(s) stopped; " +
+                      $"`resume {searchId}` continues it"
                     : $"{searchId} was cancelled or complete already");
             return ExitCodes.Success;
         }));

@@ -34,7 +34,7 @@ public sealed partial class WorkCoordinator
         var requester = Sender;
         var known = state.Searches.ContainsKey(request.SearchId);
         var events = state.Cancel(request.SearchId, Now);
-        var leased = events.Count > 0 ? [.. state.LeasedUnits(request.SearchId)] : new List<IGrouping<string, string>>();
+        List<IGrouping<string, string>> leased = events.Count > 0 ? [.. state.LeasedUnits(request.SearchId)] : [];
         if (events.Count > 0)
             log.Warning("search {SearchId} cancelled by an operator; {Count} running unit(s) stop", request.SearchId,
                 leased.Sum(g => g.Count()));

@@ -24,51 +24,29 @@ public sealed class OperatorCommandsTests : IDisposable
         }
         """;
 
-    private readonly string folder = Path.Combine(Path.GetTempPath(), $"lottery-operator-{Guid.NewGuid():N}");
-    private readonly TempPostgres? postgres;
-    private readonly LocalCluster? cluster;
+    private readonly ProcessCluster lab = new("operator", NodeHocon);
 
-    public OperatorCommandsTests()
-    {
-        if (TempPostgres.WhyNot is not null)
-            return;
-        postgres = new TempPostgres();
-        cluster = new LocalCluster(folder, postgres.ConnectionString,
-            Path.Combine(AppContext.BaseDirectory, "hocon", "cluster.conf"), NodeHocon);
-    }
-
-    public void Dispose()
-    {
-        cluster?.Dispose();
-        postgres?.Dispose();
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A stopped node may still be releasing files; the OS temp cleaner takes what is left.
-        }
-    }
+    public void Dispose() => lab.Dispose();
 
     [PostgresFact]
     public void An_operator_lists_drains_cancels_and_resumes_with_one_line_and_exit_2_for_what_does_not_exist()
     {
         var ports = new[] { FreePort.Next(), FreePort.Next() };
         var seeds = LocalCluster.Seeds(ports);
+        var cluster = lab.Nodes!;
         var nodes = new[]
         {
-            cluster!.Start("first", "coordinator,trainer", ports[0], seeds),
+            cluster.Start("first", "coordinator,trainer", ports[0], seeds),
             cluster.Start("second", "trainer", ports[1], seeds),
         };
         foreach (var node in nodes)
             node.WaitForLog("is up with roles", Limit);
         var addresses = ports.Select(p => $"127.0.0.1:{p}").ToArray();
         // A machine that reaches the seeds and the journal (status and resume read it), as the README sets one up.
-        var client = Path.Combine(folder, "operator.conf");
+        var client = Path.Combine(lab.Folder, "operator.conf");
         File.WriteAllText(client, $"""
             include "{cluster.Config("client")}"
-            lottery.runtime.connection-string = "{postgres!.ConnectionString}"
+            lottery.runtime.connection-string = "{lab.Postgres!.ConnectionString}"
             lottery.cluster.seed-nodes = "{seeds}"
             """);
         string[] Lottery(params string[] args) => [.. args, "--config", client];

@@ -55,7 +55,10 @@ public static class SampleMessages
 
     /// <summary>The state with its node drained and its one search cancelled by an operator.</summary>
     private static CoordinatorState DrainedAndCancelled(CoordinatorState state) => state.Fold(
-        [new NodeDrained(Node, T0.AddSeconds(57)), new SearchCancelled(state.Searches.Keys.Single(), T0.AddSeconds(58))]);
+    [
+        new NodeDrained(Node, T0.AddSeconds(57)),
+        new SearchCancelled(state.Searches.Keys.Single(), T0.AddSeconds(58)),
+    ]);
 
     private static readonly NodeCordoned Cordoned = new(Node,
         "3 or more give-backs within 00:10:00; last: IOException: disk full", T0.AddSeconds(56));
