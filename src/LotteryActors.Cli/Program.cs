@@ -18,6 +18,11 @@ var root = new RootCommand("LotteryActors: concurrent lottery-ticket search with
     ExportCommand.Create(),
     NodeCommand.Create(),
     SubmitCommand.Create(),
+    NodesCommand.Create(),
+    NodeMarkCommand.Drain(),
+    NodeMarkCommand.Undrain(),
+    NodeMarkCommand.Uncordon(),
+    CancelCommand.Create(),
 };
 var parse = root.Parse(args);
 return parse.Errors.Count > 0

@@ -23,7 +23,9 @@ public sealed record ClusterView(IReadOnlyList<NodeView> Nodes, int Waiting)
             var units = leased.GetValueOrDefault(node) ?? [];
             return new NodeView(node, NodeId.HostPort(node), trainer?.Slots, units.Count,
                 trainer is { Present: true } ? trainer.Slots - units.Count : null,
-                trainer is { Present: false } ? "left" : state.Cordoned.ContainsKey(node) ? "cordoned" : "up",
+                trainer is { Present: false } ? "left"
+                : state.Cordoned.ContainsKey(node) ? "cordoned"
+                : state.Draining.Contains(node) ? "draining" : "up",
                 trainer?.Since, trainer?.LeftAt,
                 [.. units.OrderBy(u => u.Search).ThenBy(u => u.Ticket).ThenBy(u => u.Round)]);
         }).ToList();
@@ -40,7 +42,8 @@ public sealed record ClusterView(IReadOnlyList<NodeView> Nodes, int Waiting)
 /// <param name="Slots">Null for a node known only from its leases.</param>
 /// <param name="Free">Slots less the units leased to it; null where the slots are unknown or the node left.</param>
 /// <param name="State">up; cordoned (it gave units back too often and takes no new ones until an operator lifts
-/// the cordon); or left (it left the cluster or was downed).</param>
+/// the cordon); draining (an operator drained it, or it is stopping: what it runs finishes, it takes nothing new);
+/// or left (it left the cluster or was downed).</param>
 public sealed record NodeView(string Node, string Address, int? Slots, int Used, int? Free, string State,
     DateTimeOffset? Since, DateTimeOffset? LeftAt, IReadOnlyList<LeasedUnit> Units);
 

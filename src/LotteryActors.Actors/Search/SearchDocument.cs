@@ -19,9 +19,11 @@ public sealed record SearchDocument(
             state.Ensemble);
     }
 
-    /// <summary>completed; running (a process holds the lock); else interrupted: resume continues it.</summary>
+    /// <summary>completed; cancelled (an operator stopped it on a cluster); running (a process holds the lock, or
+    /// the cluster runs it); else interrupted. Resume (or a new submit) continues the last two.
+    /// </summary>
     public static string PhaseOf(SearchState state, bool running) =>
-        state.Completed ? "completed" : running ? "running" : "interrupted";
+        state.Completed ? "completed" : state.Cancelled ? "cancelled" : running ? "running" : "interrupted";
 }
 
 /// <param name="Init">Which of its width's shared inits the ticket starts from (0 with one init per width).</param>

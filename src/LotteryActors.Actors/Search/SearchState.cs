@@ -41,6 +41,12 @@ public sealed record SearchState(
     /// <summary>The <see cref="DatasetRecorded"/> fingerprint; null until it is journaled.</summary>
     public string? DatasetFingerprint { get; init; }
 
+    /// <summary>
+    /// An operator cancelled the search on a cluster and nobody resumed it since: the cluster coordinator's fold sets
+    /// it (its own events say so); a search one process runs is never cancelled, only interrupted.
+    /// </summary>
+    public bool Cancelled { get; init; }
+
     /// <summary>The last <see cref="SetupRecorded"/>: how the runs journaled since were trained; null until then.
     /// </summary>
     public TrainingSetup? Setup { get; init; }

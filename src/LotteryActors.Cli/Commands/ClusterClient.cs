@@ -68,6 +68,7 @@ public static class ClusterClient
     /// terminal, otherwise as <see cref="ProgressLines"/> (at least every <c>lottery.log.progress-every</c>). Each
     /// unit's % and examples/s are its node's, as of its latest lease renewal (<c>renew-every</c>). While no
     /// coordinator answers (a hand-over is under way) it keeps asking for <c>lottery.cluster.follow-patience</c>.
+    /// A search an operator cancels ends the command (exit 5: resume continues it).
     /// </summary>
     private static async Task Follow(ClusterNode node, SearchSpec spec, bool json, ClusterSetup setup,
         CancellationToken cancellation)
@@ -87,6 +88,9 @@ public static class ClusterClient
                     continue;
                 }
                 silence.Ended();
+                if (progress.Cancelled)
+                    throw new ClusterUnavailableException($"search {spec.SearchId} was cancelled by an operator; " +
+                                                          $"`resume {spec.SearchId}` continues it");
                 if (progress.Finished)
                     return progress;
                 view.Show(ClusterProgress.Snapshot(progress, spec.Training.BatchSize));

@@ -58,8 +58,9 @@ public static class SearchCommand
     }
 
     /// <summary>
-    /// A search the cluster runs goes on there, whoever resumes it: this machine joins as a client, asks the
-    /// coordinator to run the failed tickets again where <paramref name="retryFailed"/> says so, and follows the
+    /// A search the cluster runs goes on there, whoever resumes it: this machine joins as a client, submits it again
+    /// (which resumes it if an operator cancelled it, and changes nothing otherwise), asks the coordinator to run the
+    /// failed tickets again where <paramref name="retryFailed"/> says so, and follows the
     /// search to its end as <c>submit --wait</c> does.
     /// </summary>
     private static Task<int> ResumeOnCluster(string? configPath, SearchSpec spec, bool json, bool retryFailed,
@@ -68,6 +69,9 @@ public static class SearchCommand
         var setup = ClusterSetup.Load(configPath);
         return ClusterClient.FollowAsync(setup, spec, json, async node =>
         {
+            // Submitted again: a search an operator cancelled goes on; any other is left as it is.
+            await ClusterClient.Ask<WorkMessages.SearchAccepted>(node,
+                new WorkMessages.SubmitSearch(CanonicalSpec.ToJson(spec)));
             if (!retryFailed)
                 return 0;
             var answer = await ClusterClient.Ask<WorkMessages.FailedTicketsRetried>(node,

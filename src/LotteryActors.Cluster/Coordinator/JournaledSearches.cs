@@ -60,10 +60,11 @@ public sealed class JournaledSearches : IAsyncDisposable
     }
 
     /// <summary>
-    /// Whether a search read here is in the cluster's hands: submitted there and not complete. No lock on this
-    /// machine can say so, and the cluster goes on with it whenever trainer nodes are up.
+    /// Whether a search read here is in the cluster's hands: submitted there, neither complete nor cancelled. No
+    /// lock on this machine can say so, and the cluster goes on with it whenever trainer nodes are up.
     /// </summary>
-    public bool RunsInCluster(SearchState state) => fromCluster.Contains(state.SearchId!) && !state.Completed;
+    public bool RunsInCluster(SearchState state) =>
+        fromCluster.Contains(state.SearchId!) && !state.Completed && !state.Cancelled;
 
     /// <summary>Whether a search read here was submitted to a cluster (the coordinator journaled it), finished or
     /// not: the cluster, not this process, carries on with it.</summary>

@@ -24,7 +24,7 @@ namespace LotteryActors.Cluster.Coordinator;
 /// re-register and re-send unacknowledged results through the singleton proxy.
 /// Decisions are the state's; this actor only persists, applies and tells.
 /// </summary>
-public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
+public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimers
 {
     public const string PersistenceIdValue = "lottery-cluster-coordinator";
 
@@ -88,6 +88,10 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         Command<ProgressRequested>(OnProgressRequested);
         Command<SearchRequested>(r => Sender.Tell(state.Searches.GetValueOrDefault(r.SearchId, SearchState.Empty)));
         Command<UncordonRequested>(OnUncordonRequested);
+        Command<NodesRequested>(_ => Sender.Tell(new NodesReport(
+            NodeTable.Of(state, ClusterMembers(), progress, timing.GiveBacks, Now))));
+        Command<DrainRequested>(OnDrainRequested);
+        Command<CancelRequested>(OnCancelRequested);
         Command<ClusterEvent.MemberRemoved>(removed => OnNodeLeft(NodeId.Of(removed.Member.UniqueAddress)));
         Command<CheckLeases>(_ => OnCheckLeases());
         // The journal is kept whole (it is the searches' record, read by status and reports); only the snapshots
@@ -161,17 +165,19 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         var events = state.Submit(spec, Now);
         if (events.Count > 0)
             log.Info("search {SearchId} submitted: {Tickets} ticket(s)", spec.SearchId, spec.Tickets().Count);
+        if (events is [SearchResumed])
+            log.Info("search {SearchId} resumed after it was cancelled", spec.SearchId);
         Accept(spec.SearchId, events);
     }
 
-    /// <summary>Journals a search's taking (none where it was known), then tells the client and dispatches.
-    /// </summary>
+    /// <summary>Journals a search's taking (none where it was known; a resumption where it was cancelled), then
+    /// tells the client and dispatches.</summary>
     private void Accept(string searchId, IReadOnlyList<IClusterEvent> events)
     {
         var client = Sender;
         Record(events, () =>
         {
-            client.Tell(new SearchAccepted(searchId, AlreadyKnown: events.Count == 0));
+            client.Tell(new SearchAccepted(searchId, AlreadyKnown: events is [] or [SearchResumed]));
             Dispatch();
         });
     }
@@ -270,8 +276,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
     private void OnUncordonRequested(UncordonRequested request)
     {
         var operatorRef = Sender;
-        var lifted = state.Cordoned.Keys
-            .Where(node => node == request.Node || NodeId.HostPort(node) == request.Node)
+        var lifted = state.Cordoned.Keys.Where(node => NodeId.Names(node, request.Node))
             .SelectMany(node => state.Uncordon(node, Now)).ToList();
         foreach (var node in lifted)
             log.Info("{Node}: cordon lifted by an operator", node.Node);
@@ -291,7 +296,7 @@ public sealed class WorkCoordinator : ReceivePersistentActor, IWithTimers
         }
         var (done, total, finished) = state.Progress(request.SearchId);
         Sender.Tell(new SearchProgress(request.SearchId, Known: true, done, total, finished,
-            state.Running(request.SearchId, progress)));
+            state.Running(request.SearchId, progress)) { Cancelled = state.Searches[request.SearchId].Cancelled });
     }
 
     /// <summary>
@@ -449,4 +454,8 @@ public static class NodeId
 
     /// <summary>What a person reads: host:port of <c>akka.tcp://lottery@host:port#uid</c>.</summary>
     public static string HostPort(string nodeId) => nodeId[(nodeId.IndexOf('@') + 1)..].Split('#')[0];
+
+    /// <summary>True when an operator's <paramref name="name"/> names the node: its id, or its host:port as
+    /// <c>lottery nodes</c> prints it.</summary>
+    public static bool Names(string nodeId, string name) => nodeId == name || HostPort(nodeId) == name;
 }

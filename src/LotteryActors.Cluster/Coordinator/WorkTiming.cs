@@ -22,4 +22,9 @@ public sealed record WorkTiming(
     /// <summary>A run whose node renews its lease but reports no progress for this long loses the lease
     /// (<c>stall-timeout</c>); zero: never.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long a trainer node that is stopped (SIGTERM) waits for its running units to finish and be
+    /// acknowledged before it leaves the cluster (<c>drain-timeout</c>); what is left then goes back to the queue when
+    /// it leaves. Zero (the default here, for nodes built in code): it leaves at once.</summary>
+    public TimeSpan DrainTimeout { get; init; }
 }

@@ -54,6 +54,9 @@ public static class ClusterHocon
                   static-quorum.quorum-size = {{cluster.QuorumSize}}
                 }
               }
+              # A stopping trainer node drains in this phase (ClusterNode), before it leaves the cluster.
+              coordinated-shutdown.phases.before-service-unbind.timeout = {{Seconds(
+                  cluster.Work.DrainTimeout + TimeSpan.FromSeconds(10))}}
             }
             """;
         var lease = cluster.Lease?.Hocon(runtime.ConnectionString, cluster.DowningStrategy) ?? "";

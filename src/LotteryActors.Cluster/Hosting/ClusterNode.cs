@@ -10,7 +10,7 @@ namespace LotteryActors.Cluster.Hosting;
 /// <summary>
 /// One running cluster node: its actor system, the coordinator singleton's manager where it has the coordinator
 /// role, a proxy to the singleton (every node, so any node can submit), and a work puller where it has the
-/// trainer role.
+/// trainer role. A trainer node that stops drains first (<see cref="WorkPuller.DrainAsync"/>), before it leaves.
 /// </summary>
 public sealed class ClusterNode : IAsyncDisposable
 {
@@ -50,7 +50,13 @@ public sealed class ClusterNode : IAsyncDisposable
             CoordinatorSingleton.StartManager(system, cluster.Work, cluster.SnapshotEvery);
         var node = new ClusterNode(system, CoordinatorSingleton.StartProxy(system), owned);
         if (cluster.IsTrainer)
-            system.ActorOf(WorkPuller.Props(node.Coordinator, node.Id, runtime, runners, cluster.Work), "puller");
+        {
+            var puller = system.ActorOf(
+                WorkPuller.Props(node.Coordinator, node.Id, runtime, runners, cluster.Work), "puller");
+            if (cluster.Work.DrainTimeout > TimeSpan.Zero)
+                CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "drain",
+                    () => WorkPuller.DrainAsync(puller, cluster.Work.DrainTimeout));
+        }
         return node;
     }
 

@@ -100,7 +100,10 @@ public sealed record ClusterSettings(
                 CordonWindow = c.Time("work.cordon-window"),
             },
             StallTimeout = c.Time("work.stall-timeout"),
+            DrainTimeout = c.Time("work.drain-timeout"),
         };
+        Require(work.DrainTimeout >= TimeSpan.Zero, "work.drain-timeout",
+            $"is {work.DrainTimeout}; allowed: 0s (leave at once) or more");
         Require(work.StallTimeout == TimeSpan.Zero || work.StallTimeout > work.RenewEvery * 3, "work.stall-timeout",
             $"is {work.StallTimeout}; allowed: 0s (never) or more than three renewals ({work.RenewEvery * 3})");
         Require(work.GiveBacks.Total >= 1, "work.max-give-backs",

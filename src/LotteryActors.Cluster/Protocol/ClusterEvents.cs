@@ -95,6 +95,27 @@ public static class ClusterEvents
     public sealed record NodeUncordoned(string Node, DateTimeOffset OccurredAt) : IClusterEvent;
 
     /// <summary>
+    /// An operator drains the node (<c>lottery drain</c>), or the node drains itself as it stops (SIGTERM): what it
+    /// runs now finishes, it takes no new units. Journaled, so a coordinator that takes over keeps it; it holds until
+    /// <see cref="NodeUndrained"/> or the node leaves (a restarted node is a new node).
+    /// </summary>
+    public sealed record NodeDrained(string Node, DateTimeOffset OccurredAt) : IClusterEvent;
+
+    /// <summary>An operator undrained the node (<c>lottery undrain</c>): it takes units again.</summary>
+    public sealed record NodeUndrained(string Node, DateTimeOffset OccurredAt) : IClusterEvent;
+
+    /// <summary>
+    /// An operator cancelled the search (<c>lottery cancel</c>): its leases end at once (the units wait again, their
+    /// nodes are told to stop them) and none of its units is leased until it is resumed
+    /// (<see cref="SearchResumed"/>). Nothing journaled is lost: its runs so far stay its runs.
+    /// </summary>
+    public sealed record SearchCancelled(string SearchId, DateTimeOffset OccurredAt) : IClusterEvent;
+
+    /// <summary>A cancelled search was submitted again, or resumed: its units are leased again from where it stopped.
+    /// </summary>
+    public sealed record SearchResumed(string SearchId, DateTimeOffset OccurredAt) : IClusterEvent;
+
+    /// <summary>
     /// A unit's output, from whichever node delivered it first; its artifacts are in the store. Journaled once
     /// per unit: a second delivery (a slow node whose lease was reassigned) is acknowledged and dropped.
     /// </summary>

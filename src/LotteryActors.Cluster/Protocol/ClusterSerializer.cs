@@ -21,9 +21,10 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     /// read (2: offers and results carry the dataset fingerprint; 3: renewals and progress answers carry each
     /// training run's iterations and examples/s; 4: results carry how their runs were trained; 5: an init draw names
     /// which of its width's inits it draws, a client may ask for a search's failed tickets to run again, and an
-    /// operator lifts a node's cordon). Nodes before it announced their assembly version.
+    /// operator lifts a node's cordon; 6: an operator lists the nodes, drains a node and cancels a search, and a
+    /// progress answer says when its search was cancelled). Nodes before it announced their assembly version.
     /// </summary>
-    public const string ProtocolVersion = "5";
+    public const string ProtocolVersion = "6";
 
     public static readonly IReadOnlyDictionary<string, Type> TypesByManifest = new Dictionary<string, Type>
     {
@@ -40,10 +41,14 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["WorkCompleted.v3"] = typeof(WorkCompleted),
         ["WorkFailed.v1"] = typeof(WorkFailed),
         // v2: give-backs by node as well as per unit; v3: cordoned nodes and each node's recent give-backs; v4: its
-        // queued init draws may name an init other than 0, as WorkQueued.v3.
-        ["CoordinatorSnapshot.v4"] = typeof(CoordinatorSnapshot),
+        // queued init draws may name an init other than 0, as WorkQueued.v3; v5: draining nodes, cancelled searches.
+        ["CoordinatorSnapshot.v5"] = typeof(CoordinatorSnapshot),
         ["NodeCordoned.v1"] = typeof(NodeCordoned),
         ["NodeUncordoned.v1"] = typeof(NodeUncordoned),
+        ["NodeDrained.v1"] = typeof(NodeDrained),
+        ["NodeUndrained.v1"] = typeof(NodeUndrained),
+        ["SearchCancelled.v1"] = typeof(SearchCancelled),
+        ["SearchResumed.v1"] = typeof(SearchResumed),
         ["TrainerRegistered.v1"] = typeof(TrainerRegistered),
         ["TrainerLeft.v1"] = typeof(TrainerLeft),
         ["TicketsRetried.v1"] = typeof(TicketsRetried),
@@ -62,11 +67,18 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["WorkAbandoned.v1"] = typeof(WorkAbandoned),
         ["WorkRefused.v1"] = typeof(WorkRefused),
         ["ProgressRequested.v1"] = typeof(ProgressRequested),
-        // v1 had no running units, v2 no progress per unit, v3 no init index on a running init draw. A remote
-        // message, never journaled: a node of the older protocol is refused.
-        ["SearchProgress.v4"] = typeof(SearchProgress),
+        // v1 had no running units, v2 no progress per unit, v3 no init index on a running init draw, v4 no
+        // cancellation. A remote message, never journaled: a node of the older protocol is refused.
+        ["SearchProgress.v5"] = typeof(SearchProgress),
         ["UncordonRequested.v1"] = typeof(UncordonRequested),
         ["Uncordoned.v1"] = typeof(Uncordoned),
+        ["NodesRequested.v1"] = typeof(NodesRequested),
+        ["NodesReport.v1"] = typeof(NodesReport),
+        ["DrainRequested.v1"] = typeof(DrainRequested),
+        ["DrainSet.v1"] = typeof(DrainSet),
+        ["CancelRequested.v1"] = typeof(CancelRequested),
+        ["CancelAnswered.v1"] = typeof(CancelAnswered),
+        ["UnitsCancelled.v1"] = typeof(UnitsCancelled),
     };
 
     /// <summary>
@@ -74,8 +86,9 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     /// no dataset fingerprint and a v2 one no training setup, a v1 lease end no wrong-dataset reason, and a v1 unit
     /// or output lacks the ensemble fields, which read as null (no ensemble unit existed), a v2 unit names no init
     /// index, which reads as init 0 (every width had one init), and a v1 snapshot has its give-backs per unit only, a
-    /// v2 one no cordons and a v3 one no init index. Remote messages get no such entry: a node of an older protocol
-    /// version is refused by name rather than trusted with a check it does not make.
+    /// v2 one no cordons, a v3 one no init index and a v4 one no drains or cancellations. Remote messages get no
+    /// such entry: a node of an older protocol version is refused by name rather than trusted with a check it does
+    /// not make.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, Type> OlderJournalManifests = new Dictionary<string, Type>
     {
@@ -88,6 +101,7 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["CoordinatorSnapshot.v1"] = typeof(CoordinatorSnapshot),
         ["CoordinatorSnapshot.v2"] = typeof(CoordinatorSnapshot),
         ["CoordinatorSnapshot.v3"] = typeof(CoordinatorSnapshot),
+        ["CoordinatorSnapshot.v4"] = typeof(CoordinatorSnapshot),
     };
 
     /// <summary>The manifest <typeparamref name="T"/> is written under today, for readers of the journal's rows.

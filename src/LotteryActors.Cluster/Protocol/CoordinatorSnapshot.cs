@@ -33,6 +33,13 @@ public sealed record CoordinatorSnapshot(
     /// <summary>When each node last gave units back (v3), what cordoning counts; null in older snapshots.</summary>
     public IReadOnlyList<NodeGiveBackTimes>? RecentGiveBacks { get; init; }
 
+    /// <summary>The nodes draining (v5); null in older snapshots, written before nodes drained.</summary>
+    public IReadOnlyList<string>? Draining { get; init; }
+
+    /// <summary>The searches an operator cancelled (v5); null in older snapshots, written before searches were
+    /// cancelled.</summary>
+    public IReadOnlyList<string>? Cancelled { get; init; }
+
     public static CoordinatorSnapshot From(CoordinatorState state) => new(
         state.Searches.Values.Select(SearchSnapshot.From).ToList(),
         state.Queue.Open.Values.OrderBy(u => u.Order).ToList(),
@@ -52,6 +59,8 @@ public sealed record CoordinatorSnapshot(
         Cordoned = state.Cordoned.Values.Select(c => new CordonedNode(c.Node, c.Reason, c.OccurredAt)).ToList(),
         RecentGiveBacks = state.RecentGiveBacks.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => new NodeGiveBackTimes(p.Key, p.Value)).ToList(),
+        Draining = [.. state.Draining],
+        Cancelled = [.. state.CancelledSearches().Order(StringComparer.Ordinal)],
     };
 
     public CoordinatorState ToState()
@@ -69,8 +78,9 @@ public sealed record CoordinatorSnapshot(
             GivenBackBy = (GivenBackBy ?? []).GroupBy(g => g.WorkId).ToImmutableDictionary(g => g.Key,
                 g => g.ToImmutableDictionary(n => n.Node, n => new NodeGiveBacks(n.Count, n.LastAt))),
         };
-        return new CoordinatorState(queue,
-            Searches.Select(s => s.ToState()).ToImmutableSortedDictionary(s => s.SearchId!, s => s))
+        var cancelled = (Cancelled ?? []).ToHashSet();
+        return new CoordinatorState(queue, Searches.Select(s => s.ToState())
+            .ToImmutableSortedDictionary(s => s.SearchId!, s => s with { Cancelled = cancelled.Contains(s.SearchId!) }))
         {
             Trainers = Trainers.ToImmutableSortedDictionary(t => t.Node,
                 t => new TrainerNode(t.Slots, t.Since, t.LeftAt)),
@@ -78,6 +88,7 @@ public sealed record CoordinatorSnapshot(
                 c => new ClusterEvents.NodeCordoned(c.Node, c.Reason, c.Since)),
             RecentGiveBacks =
                 (RecentGiveBacks ?? []).ToImmutableDictionary(n => n.Node, n => n.Times.ToImmutableList()),
+            Draining = (Draining ?? []).ToImmutableSortedSet(),
         };
     }
 }

@@ -101,7 +101,11 @@ public static class WorkMessages
     /// </summary>
     public sealed record SearchProgress(
         string SearchId, bool Known, int Done, int Total, bool Finished, IReadOnlyList<RunningWork> Running)
-        : IClusterMessage;
+        : IClusterMessage
+    {
+        /// <summary>An operator cancelled the search (v5): a client following it stops there.</summary>
+        public bool Cancelled { get; init; }
+    }
 
     /// <summary>Operator to coordinator: lift the cordon of <paramref name="Node"/>, a node id or its host:port.
     /// Answered with <see cref="Uncordoned"/>.</summary>
@@ -110,6 +114,41 @@ public static class WorkMessages
     /// <summary>Coordinator to operator: the node ids whose cordon was lifted (empty: none matched a cordoned node).
     /// </summary>
     public sealed record Uncordoned(IReadOnlyList<string> Nodes) : IClusterMessage;
+
+    /// <summary>Operator to coordinator: every node of the cluster as it stands now. Answered with
+    /// <see cref="NodesReport"/>.</summary>
+    public sealed record NodesRequested : IClusterMessage
+    {
+        public static readonly NodesRequested Instance = new();
+    }
+
+    /// <summary>Coordinator to operator: every member of the cluster, and every trainer node recorded as gone.
+    /// </summary>
+    public sealed record NodesReport(IReadOnlyList<NodeStatus> Nodes) : IClusterMessage;
+
+    /// <summary>
+    /// Operator (or a trainer node that stops) to coordinator: drain <paramref name="Node"/> (a node id), or undrain
+    /// it where <paramref name="Drain"/> is false. Answered with <see cref="DrainSet"/>.
+    /// </summary>
+    public sealed record DrainRequested(string Node, bool Drain) : IClusterMessage;
+
+    /// <summary>Coordinator to operator: the node drains now or not; <paramref name="Changed"/> is false when it
+    /// already did (or did not).</summary>
+    public sealed record DrainSet(string Node, bool Draining, bool Changed) : IClusterMessage;
+
+    /// <summary>Operator to coordinator: cancel the search. Answered with <see cref="CancelAnswered"/>.</summary>
+    public sealed record CancelRequested(string SearchId) : IClusterMessage;
+
+    /// <summary>
+    /// Coordinator to operator: <paramref name="Known"/> is false for a search never submitted;
+    /// <paramref name="Changed"/> false when it was cancelled (or complete) already; <paramref name="Stopped"/> units
+    /// were running and are being stopped on their nodes.
+    /// </summary>
+    public sealed record CancelAnswered(string SearchId, bool Known, bool Changed, int Stopped) : IClusterMessage;
+
+    /// <summary>Coordinator to trainer node: these units' leases ended (their search was cancelled); stop them.
+    /// </summary>
+    public sealed record UnitsCancelled(IReadOnlyList<string> WorkIds) : IClusterMessage;
 
     /// <summary>A unit leased to <paramref name="Node"/> (a node id: address and incarnation), with the progress
     /// its node reported at its latest renewal (null before one, and for a unit that is not a training run).

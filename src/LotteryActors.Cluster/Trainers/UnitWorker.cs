@@ -66,7 +66,15 @@ public sealed class UnitWorker : ReceiveActor
         }
     }
 
-    private void Idle() => Receive<RunUnit>(unit =>
+    private void Idle()
+    {
+        // A stop for a unit that finished meanwhile, and the chunk trigger a stopped run left in the mailbox.
+        Receive<Stop>(_ => { });
+        Receive<Continue>(_ => { });
+        Receive<RunUnit>(Run);
+    }
+
+    private void Run(RunUnit unit)
     {
         workId = unit.WorkId;
         var runner = runners(CanonicalSpec.FromJson(unit.SpecJson));
@@ -94,9 +102,22 @@ public sealed class UnitWorker : ReceiveActor
         pace = RunPace.Start(run.Iteration, run.TotalIterations, TimeProvider.System.GetUtcNow());
         Become(Training);
         Self.Tell(Continue.Instance);
-    });
+    }
 
-    private void Training() => Receive<Continue>(_ =>
+    private void Training()
+    {
+        Receive<Continue>(_ => TrainChunk());
+        Receive<Stop>(stop => stop.WorkId == workId, stop =>
+        {
+            run!.Dispose();
+            (run, pace, workId) = (null, null, null);
+            NodeMetrics.TrainerIdle(Trainer);
+            Context.Parent.Tell(new Stopped(stop.WorkId));
+            Become(Idle);
+        });
+    }
+
+    private void TrainChunk()
     {
         var (from, started) = (run!.Iteration, Stopwatch.GetTimestamp());
         run.RunChunk(chunkIterations);
@@ -115,7 +136,7 @@ public sealed class UnitWorker : ReceiveActor
         NodeMetrics.TrainerIdle(Trainer);
         Finish(WorkOutput.Trained(result));
         Become(Idle);
-    });
+    }
 
     /// <summary>The refusal of a unit whose search recorded another dataset than <paramref name="runner"/>'s, or
     /// null: nothing is trained or stored then, since a search's results must all come from one dataset.</summary>
@@ -145,6 +166,14 @@ public sealed class UnitWorker : ReceiveActor
     /// <summary>To the parent: this node's dataset is not the search's (<paramref name="Reason"/>, one line);
     /// nothing ran, and the worker is idle again.</summary>
     public sealed record Refused(string WorkId, string DatasetFingerprint, string Reason);
+
+    /// <summary>From the parent: its unit's lease ended (its search was cancelled); drop the run between two
+    /// chunks. A unit drawn or evaluated in one step, or already finished, is not stopped: its result is ignored.
+    /// </summary>
+    public sealed record Stop(string WorkId);
+
+    /// <summary>To the parent: the run of <paramref name="WorkId"/> was dropped; the worker is idle again.</summary>
+    public sealed record Stopped(string WorkId);
 
     private sealed record Continue
     {

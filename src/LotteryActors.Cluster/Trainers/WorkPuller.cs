@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Akka;
 using Akka.Actor;
 using Akka.Event;
 using LotteryActors.Actors.Configuration;
@@ -37,6 +38,8 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     private readonly Dictionary<string, WorkDone> unacknowledged = [];
     private readonly Dictionary<string, TrainingProgress> progress = [];
     private IActorRef? engine;
+    // Set once the node stops (DrainAsync): who waits for the last running unit to be acknowledged.
+    private IActorRef? drained;
 
     /// <param name="setup">How this node trains a run, sent with each run's result: stacked where
     /// <paramref name="stacking"/> is set.</param>
@@ -74,10 +77,23 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
             if (running.ContainsKey(p.WorkId))
                 progress[p.WorkId] = p.Progress;
         });
+        Receive<UnitsCancelled>(OnCancelled);
+        Receive<Drain>(_ => OnDrain());
+        // The coordinator's answer to this node's own drain request: nothing more to do.
+        Receive<DrainSet>(_ => { });
+        Receive<UnitWorker.Stopped>(stopped =>
+        {
+            log.Info("{WorkId}: stopped, its search was cancelled", stopped.WorkId);
+            FreeSlot(stopped.WorkId);
+        });
         Receive<UnitFailed>(failed => OnUnitFailed(failed.WorkId, failed.Cause, restarted: true));
         Receive<StackWorker.MemberFailed>(failed => OnUnitFailed(failed.WorkId, failed.Cause, restarted: false));
         // A block body: a handler returning bool would be read as "handled or not", and a repeated ack removes nothing.
-        Receive<WorkAcknowledged>(ack => { unacknowledged.Remove(ack.WorkId); });
+        Receive<WorkAcknowledged>(ack =>
+        {
+            unacknowledged.Remove(ack.WorkId);
+            ReportDrainedWhenDone();
+        });
         Receive<Pull>(_ => RequestWork());
         Receive<Renew>(_ =>
         {
@@ -144,11 +160,55 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         return Directive.Restart;
     }, loggingEnabled: false);
 
-    private void RequestWork() =>
-        coordinator.Tell(new WorkRequested(node, Capacity, running.Count + waiting.Count));
+    /// <summary>
+    /// Asks the node's puller to drain, as the node stops: it takes no new units, and the task completes once every
+    /// running unit finished and its result was acknowledged, or after <paramref name="timeout"/>. Either way the
+    /// node then leaves the cluster, and the units it still holds go back to the queue without counting.
+    /// </summary>
+    public static async Task<Done> DrainAsync(IActorRef puller, TimeSpan timeout)
+    {
+        try
+        {
+            await puller.Ask<Drained>(Drain.Instance, timeout);
+        }
+        catch (AskTimeoutException)
+        {
+            // Leaving now: the coordinator ends the leases left as soon as the node is removed.
+        }
+        return Done.Instance;
+    }
+
+    /// <summary>The coordinator hears of the drain (journaled, so no unit is leased here meanwhile); units that
+    /// wait for a slot are not started: they go back to the queue when the node leaves.</summary>
+    private void OnDrain()
+    {
+        drained = Sender;
+        log.Warning("this node stops: {Running} running unit(s) finish first and {Waiting} waiting unit(s) go back " +
+                    "to the queue", running.Count, waiting.Count);
+        waiting.Clear();
+        coordinator.Tell(new DrainRequested(node, Drain: true));
+        ReportDrainedWhenDone();
+    }
+
+    private void ReportDrainedWhenDone()
+    {
+        if (drained is null || running.Count > 0 || unacknowledged.Count > 0)
+            return;
+        log.Info("drained: every unit this node ran is finished and acknowledged");
+        drained.Tell(Drained.Instance);
+    }
+
+    private void RequestWork()
+    {
+        if (drained is null)
+            coordinator.Tell(new WorkRequested(node, Capacity, running.Count + waiting.Count));
+    }
 
     private void OnOffered(WorkOffered offer)
     {
+        // Leased before the coordinator heard of the drain: it goes back when the node leaves.
+        if (drained is not null)
+            return;
         if (running.ContainsKey(offer.WorkId) || unacknowledged.ContainsKey(offer.WorkId)
             || waiting.Any(w => w.WorkId == offer.WorkId))
             return;
@@ -158,6 +218,24 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
             Start(offer);
         else
             waiting.Enqueue(offer);
+    }
+
+    /// <summary>
+    /// The coordinator ended these units' leases (their search was cancelled): a waiting one is dropped, a slot's
+    /// run is stopped between two chunks and its slot freed. A run in the stacking engine trains on with its stack;
+    /// its result is acknowledged and ignored, as any result from a node without the lease.
+    /// </summary>
+    private void OnCancelled(UnitsCancelled cancelled)
+    {
+        var ids = cancelled.WorkIds.ToHashSet();
+        foreach (var dropped in waiting.Where(w => ids.Contains(w.WorkId)).ToList())
+            log.Info("{WorkId}: dropped before it started, its search was cancelled", dropped.WorkId);
+        var kept = waiting.Where(w => !ids.Contains(w.WorkId)).ToList();
+        waiting.Clear();
+        kept.ForEach(waiting.Enqueue);
+        foreach (var id in ids)
+            if (running.TryGetValue(id, out var worker) && !worker.Equals(engine))
+                worker.Tell(new UnitWorker.Stop(id));
     }
 
     private void Start(WorkOffered offer)
@@ -212,6 +290,7 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         if (worker.Equals(engine))
         {
             RequestWork();
+            ReportDrainedWhenDone();
             return;
         }
         idle.Add(worker);
@@ -219,9 +298,20 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
             Start(next);
         else
             RequestWork();
+        ReportDrainedWhenDone();
     }
 
     private sealed record UnitFailed(string WorkId, Exception Cause);
+
+    private sealed record Drain
+    {
+        public static readonly Drain Instance = new();
+    }
+
+    private sealed record Drained
+    {
+        public static readonly Drained Instance = new();
+    }
 
     private sealed record Pull
     {

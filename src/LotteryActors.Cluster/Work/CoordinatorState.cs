@@ -18,7 +18,7 @@ namespace LotteryActors.Cluster.Work;
 /// what runs next is decided by the same schedule and a reader folds the same search a single node would journal.
 /// Decisions return the events to journal; the actor persists them and applies them here.
 /// </summary>
-public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary<string, SearchState> Searches)
+public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary<string, SearchState> Searches)
 {
     public static readonly CoordinatorState Empty =
         new(WorkQueue.Empty, ImmutableSortedDictionary<string, SearchState>.Empty);
@@ -53,6 +53,7 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
             Trainers = Trainers.SetItem(l.Node, trainer with { LeftAt = l.OccurredAt }),
             Cordoned = Cordoned.Remove(l.Node),
             RecentGiveBacks = RecentGiveBacks.Remove(l.Node),
+            Draining = Draining.Remove(l.Node),
         },
         LeaseEnded { Reason: LeaseEndReason.Abandoned } end
             when Queue.Leases.TryGetValue(end.WorkId, out var held) && held.Node == end.Node => this with
@@ -66,6 +67,7 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
             Cordoned = Cordoned.Remove(u.Node),
             RecentGiveBacks = RecentGiveBacks.Remove(u.Node),
         },
+        NodeDrained or NodeUndrained or SearchCancelled or SearchResumed => ApplyOperator(e),
         SearchSubmitted s => this with
         {
             Searches = Searches.SetItem(s.SearchId,
@@ -93,13 +95,14 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
 
     /// <summary>
     /// Takes a search: its first units (the draw of each width's inits) are queued. A spec submitted again changes
-    /// nothing, so a client that re-sends after a lost reply never registers a search twice.
+    /// nothing, so a client that re-sends after a lost reply never registers a search twice, unless an operator
+    /// cancelled it: then it goes on (<see cref="SearchResumed"/>).
     /// </summary>
     public IReadOnlyList<IClusterEvent> Submit(SearchSpec spec, DateTimeOffset now)
     {
         var id = spec.SearchId;
         if (Searches.ContainsKey(id))
-            return [];
+            return Resume(id, now);
         var events = new List<IClusterEvent> { new SearchSubmitted(id, CanonicalSpec.ToJson(spec), now) };
         events.AddRange(spec.InitIds().Select(i => Enqueue(id, WorkItem.Init(i), now)));
         return events;
@@ -108,14 +111,16 @@ public sealed record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary
     /// <summary>
     /// A node's request: it has <paramref name="slots"/> slots and says <paramref name="busy"/> are in use. The
     /// coordinator counts the node's leases too and trusts the larger number, so a repeated request (the node's
-    /// periodic re-registration) never leases more units than the node has slots. A cordoned node gets none.
+    /// periodic re-registration) never leases more units than the node has slots. A cordoned or draining node gets
+    /// none, and no unit of a cancelled search is leased.
     /// </summary>
     /// <param name="rule">Keeps the node away from units it gave back lately; none without one.</param>
     public IReadOnlyList<WorkLeased> Request(string node, int slots, int busy, DateTimeOffset now, TimeSpan timeout,
         GiveBackRule? rule = null) =>
-        Cordoned.ContainsKey(node)
+        Cordoned.ContainsKey(node) || Draining.Contains(node)
             ? []
-            : Queue.Lease(node, slots - Math.Max(busy, Queue.LeasesOf(node)), now, timeout, rule);
+            : Queue.Lease(node, slots - Math.Max(busy, Queue.LeasesOf(node)), now, timeout, rule,
+                CancelledSearches());
 
     /// <summary>
     /// A trainer node asked for work: journaled when it is new, back after it was recorded as gone, or has another

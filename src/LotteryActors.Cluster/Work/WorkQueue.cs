@@ -86,6 +86,9 @@ public sealed record WorkQueue(
                 ? WrongData.Add((end.Node, Open[end.WorkId].SearchId))
                 : WrongData,
         },
+        // Its units wait again in their places; the nodes that ran them are told to stop (no lease, no result).
+        SearchCancelled c => Leases.Keys.Where(id => Open[id].SearchId == c.SearchId).Aggregate(this,
+            (q, id) => q with { Leases = q.Leases.Remove(id), Pending = q.Pending.SetItem(Open[id].Order, id) }),
         WorkCompleted c when Open.ContainsKey(c.WorkId) => Close(c.WorkId),
         WorkFailed f when Open.ContainsKey(f.WorkId) => Close(f.WorkId),
         // Units done before that an operator's retry runs again: queued again by the events that follow.
@@ -153,10 +156,11 @@ public sealed record WorkQueue(
     /// lease goes to the search with the fewest units leased right now (least served first), and within a search
     /// to its oldest waiting unit; ties go to the search whose oldest unit waited longest. Searches whose dataset
     /// the node does not have (<see cref="WrongData"/>) are skipped, and so are units the node gave back while
-    /// <paramref name="rule"/> keeps it away from them (none without a rule).
+    /// <paramref name="rule"/> keeps it away from them (none without a rule), and the units of
+    /// <paramref name="held"/> searches (cancelled by an operator).
     /// </summary>
     public IReadOnlyList<WorkLeased> Lease(string node, int free, DateTimeOffset now, TimeSpan timeout,
-        GiveBackRule? rule = null)
+        GiveBackRule? rule = null, IReadOnlySet<string>? held = null)
     {
         var leases = new List<WorkLeased>();
         var queue = this;
@@ -165,7 +169,7 @@ public sealed record WorkQueue(
             var leased = queue.Leases.Keys.GroupBy(id => queue.Open[id].SearchId)
                 .ToDictionary(g => g.Key, g => g.Count());
             var next = queue.Pending.Values.Select(id => queue.Open[id])
-                .Where(u => !WrongData.Contains((node, u.SearchId))
+                .Where(u => !WrongData.Contains((node, u.SearchId)) && held?.Contains(u.SearchId) != true
                             && (rule is null || !KeptAway(node, u.WorkId, rule, now)))
                 .GroupBy(u => u.SearchId)
                 .Select(g => g.First())

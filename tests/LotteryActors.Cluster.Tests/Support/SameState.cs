@@ -30,6 +30,8 @@ public static class SameState
         Assert.True(Json(es.Cordoned!) == Json(@as.Cordoned!), $"{where}: cordoned nodes");
         Assert.True(Json(es.RecentGiveBacks!) == Json(@as.RecentGiveBacks!), $"{where}: each node's give-backs");
         Assert.True(e.WrongData.SetEquals(a.WrongData), $"{where}: nodes with another dataset");
+        Assert.True(expected.Draining.SequenceEqual(actual.Draining), $"{where}: draining nodes");
+        Assert.True(expected.CancelledSearches().SetEquals(actual.CancelledSearches()), $"{where}: cancelled searches");
         Assert.True(expected.Trainers.SequenceEqual(actual.Trainers), $"{where}: trainers");
         Assert.Equal(expected.Searches.Keys, actual.Searches.Keys);
         foreach (var (id, search) in expected.Searches)

@@ -54,6 +54,13 @@ public static class SampleMessages
         return state.Apply(Cordoned);
     }
 
+    /// <summary>The state with its node drained and its one search cancelled by an operator.</summary>
+    private static CoordinatorState DrainedAndCancelled(CoordinatorState state) => state.Fold(
+    [
+        new NodeDrained(Node, T0.AddSeconds(57)),
+        new SearchCancelled(state.Searches.Keys.Single(), T0.AddSeconds(58)),
+    ]);
+
     private static readonly NodeCordoned Cordoned = new(Node,
         "3 or more give-backs within 00:10:00; last: IOException: disk full", T0.AddSeconds(56));
 
@@ -90,21 +97,52 @@ public static class SampleMessages
         },
         "WorkCompleted.v1" => new WorkCompleted(RunId, Node, Output(Run), T0.AddSeconds(50)),
         "WorkFailed.v1" => new WorkFailed(RunId, "IOException: No space left on device", 3, T0.AddSeconds(55)),
-        "CoordinatorSnapshot.v4" => CoordinatorSnapshot.From(SnapshotState(inits: 2)),
-        "CoordinatorSnapshot.v3" => CoordinatorSnapshot.From(SnapshotState()),
+        "CoordinatorSnapshot.v5" => CoordinatorSnapshot.From(DrainedAndCancelled(SnapshotState(inits: 2))),
+        "CoordinatorSnapshot.v4" => CoordinatorSnapshot.From(SnapshotState(inits: 2)) with
+        {
+            Draining = null,
+            Cancelled = null,
+        },
+        "CoordinatorSnapshot.v3" => CoordinatorSnapshot.From(SnapshotState()) with
+        {
+            Draining = null,
+            Cancelled = null,
+        },
         "CoordinatorSnapshot.v2" => CoordinatorSnapshot.From(SnapshotState()) with
         {
             Cordoned = null,
             RecentGiveBacks = null,
+            Draining = null,
+            Cancelled = null,
         },
         "CoordinatorSnapshot.v1" => CoordinatorSnapshot.From(SnapshotState()) with
         {
             GivenBackBy = null,
             Cordoned = null,
             RecentGiveBacks = null,
+            Draining = null,
+            Cancelled = null,
         },
         "NodeCordoned.v1" => Cordoned,
         "NodeUncordoned.v1" => new NodeUncordoned(Node, T0.AddMinutes(30)),
+        "NodeDrained.v1" => new NodeDrained(Node, T0.AddMinutes(40)),
+        "NodeUndrained.v1" => new NodeUndrained(Node, T0.AddMinutes(50)),
+        "SearchCancelled.v1" => new SearchCancelled(Spec.SearchId, T0.AddMinutes(60)),
+        "SearchResumed.v1" => new SearchResumed(Spec.SearchId, T0.AddMinutes(70)),
+        "NodesRequested.v1" => NodesRequested.Instance,
+        "NodesReport.v1" => new NodesReport(
+        [
+            new NodeStatus(Node, "10.0.0.7:4053", ["coordinator", "trainer"], "up", "6", Slots: 4, Free: 3,
+                [new RunningWork(Node, Run, new TrainingProgress(Iteration: 1200, TotalIterations: 3000, 4321.5))],
+                RecentFailures: 2, Cordoned: null, Draining: true),
+            new NodeStatus("akka.tcp://lottery@10.0.0.8:4053#-42", "10.0.0.8:4053", [], "left", null, Slots: 2,
+                Free: null, [], RecentFailures: 3, Cordoned: Cordoned.Reason, Draining: false),
+        ]),
+        "DrainRequested.v1" => new DrainRequested(Node, Drain: true),
+        "DrainSet.v1" => new DrainSet(Node, Draining: true, Changed: true),
+        "CancelRequested.v1" => new CancelRequested(Spec.SearchId),
+        "CancelAnswered.v1" => new CancelAnswered(Spec.SearchId, Known: true, Changed: true, Stopped: 2),
+        "UnitsCancelled.v1" => new UnitsCancelled([RunId, EnsemblesId]),
         "UncordonRequested.v1" => new UncordonRequested("10.0.0.7:4053"),
         "Uncordoned.v1" => new Uncordoned([Node]),
         "TrainerRegistered.v1" => new TrainerRegistered(Node, Slots: 4, T0),
@@ -133,12 +171,12 @@ public static class SampleMessages
             "search ba3371e12189c242 was recorded with a dataset whose fingerprint is 6a1a3ae8a1d1, but the copy " +
             "at data/mnist has 0b5f7e2d9c44; point lottery.search.dataset.path at the same files"),
         "ProgressRequested.v1" => new ProgressRequested(Spec.SearchId),
-        "SearchProgress.v4" => new SearchProgress(Spec.SearchId, Known: true, Done: 5, Total: 14, Finished: false,
+        "SearchProgress.v5" => new SearchProgress(Spec.SearchId, Known: true, Done: 5, Total: 14, Finished: false,
             [
                 new RunningWork(Node, Run, new TrainingProgress(Iteration: 1200, TotalIterations: 3000, 4321.5)),
                 new RunningWork(Node, WorkItem.Init(1), Progress: null),
                 new RunningWork(Node, SecondInit, Progress: null),
-            ]),
+            ]) { Cancelled = true },
         _ => throw new ArgumentOutOfRangeException(nameof(manifest), manifest, "no sample for this manifest"),
     };
 }

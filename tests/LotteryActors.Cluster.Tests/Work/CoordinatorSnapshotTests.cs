@@ -78,7 +78,7 @@ public sealed class CoordinatorSnapshotTests
             now = now.AddSeconds(random.Next(1, 8));
             var node = Nodes[random.Next(Nodes.Length)];
             var held = state.Queue.Leases.Where(l => l.Value.Node == node).Select(l => l.Key).Order().ToList();
-            switch (random.Next(12))
+            switch (random.Next(14))
             {
                 case < 3:
                     Take(state.Register(node, 2, now));
@@ -104,6 +104,15 @@ public sealed class CoordinatorSnapshotTests
                 case 11 when node == "node-c" && held.Count > 0:
                     Take(state.Queue.WrongDataset(node, held[0], now));
                     break;
+                // An operator drains and undrains nodes, cancels searches and submits them again.
+                case 12:
+                    Take(state.Drain(node, !state.Draining.Contains(node), now));
+                    break;
+                case 13 when specs[random.Next(specs.Length)] is var spec:
+                    Take(state.Searches[spec.SearchId].Cancelled
+                        ? state.Submit(spec, now)
+                        : state.Cancel(spec.SearchId, now));
+                    break;
             }
         }
 
@@ -114,6 +123,8 @@ public sealed class CoordinatorSnapshotTests
         // Every part of the state that only events after a snapshot could otherwise rebuild.
         Assert.Superset(new HashSet<LeaseEndReason> { LeaseEndReason.Abandoned, LeaseEndReason.WrongDataset }, ended);
         Assert.NotEmpty(journal.OfType<TrainerLeft>());
+        Assert.NotEmpty(journal.OfType<NodeDrained>());
+        Assert.NotEmpty(journal.OfType<SearchResumed>());
         return journal;
     }
 
