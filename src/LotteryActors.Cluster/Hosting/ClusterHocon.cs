@@ -55,7 +55,7 @@ public static class ClusterHocon
                 }
               }
               # A stopping trainer node drains in this phase (ClusterNode), before it leaves the cluster.
-              coordinated-shutdown.phases.before-service-unbind.timeout = {{Seconds(
+              coordinated-shutdown.phases.before-service-unbind.timeout = {{Duration(
                   cluster.Work.DrainTimeout + TimeSpan.FromSeconds(10))}}
             }
             """;
