@@ -18,6 +18,7 @@ var root = new RootCommand("LotteryActors: concurrent lottery-ticket search with
     ExportCommand.Create(),
     NodeCommand.Create(),
     SubmitCommand.Create(),
+    LotteryActors.Cli.Reanalysis.HeadlinesCommand.Create(),
 };
 var parse = root.Parse(args);
 return parse.Errors.Count > 0
