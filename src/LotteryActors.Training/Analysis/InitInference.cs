@@ -73,24 +73,11 @@ public static class InitInference
     public static BootstrapInterval ClusterBootstrap(IReadOnlyList<IReadOnlyList<double>> byInit,
         int resamples = Statistics.DefaultResamples, int seed = 0, double confidence = Statistics.DefaultConfidence)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(resamples, 1);
         var means = byInit.Select(values => Statistics.Mean(values)).ToArray();
-        var estimate = Statistics.Mean(means);
-        if (means.Length < 2)
-            return new BootstrapInterval(estimate, double.NaN, double.NaN);
-        var random = new Random(seed);
-        var statistics = new double[resamples];
-        for (var r = 0; r < resamples; r++)
-        {
-            var sum = 0.0;
-            for (var i = 0; i < means.Length; i++)
-                sum += means[random.Next(means.Length)];
-            statistics[r] = sum / means.Length;
-        }
-        Array.Sort(statistics);
-        var tail = (1 - confidence) / 2;
-        return new BootstrapInterval(estimate, Statistics.Quantile(statistics, tail),
-            Statistics.Quantile(statistics, 1 - tail));
+        // Resampling the init means is resampling whole inits: each init's values move together.
+        return means.Length < 2
+            ? new BootstrapInterval(Statistics.Mean(means), double.NaN, double.NaN)
+            : Statistics.BootstrapMean(means, resamples, seed, confidence);
     }
 
     /// <summary>

@@ -1,16 +1,12 @@
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
-using LotteryActors.Training.Tests.Support;
+using LotteryActors.Training.Tests.Spec;
 
 namespace LotteryActors.Training.Tests.Imp;
 
 public sealed class DataOrderSeedsTests
 {
-    private static readonly SearchSpec Spec = SyntheticSpec.Search() with
-    {
-        Model = SyntheticSpec.Search().Model with { Widths = [0.5, 2] },
-        TicketsPerWidth = 3,
-    };
+    private static readonly SearchSpec Spec = SearchSpecTests.TwoWidthsThreeTickets;
 
     private static IEnumerable<WorkUnit> Units(SearchSpec spec) =>
         from ticket in spec.Tickets()
