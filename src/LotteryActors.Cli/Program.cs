@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LotteryActors.Cli.Commands;
 using LotteryActors.Cli.Output;
+using LotteryActors.Cli.Reanalysis;
 
 Results.Claim();
 
@@ -23,6 +24,7 @@ var root = new RootCommand("LotteryActors: concurrent lottery-ticket search with
     NodeMarkCommand.Undrain(),
     NodeMarkCommand.Uncordon(),
     CancelCommand.Create(),
+    HeadlinesCommand.Create(),
 };
 var parse = root.Parse(args);
 return parse.Errors.Count > 0

@@ -46,11 +46,15 @@ public static class SearchSpecReader
                 family == ModelFamily.Lenet300100 ? null : c.Double("pruning.conv-rate")),
             Controls: new ControlsSpec(c.Bool("controls.random-reinit"), c.Bool("controls.random-mask")),
             Seeds: new SeedSpec(c.Long("seeds.init"), c.Long("seeds.data-order"), c.Long("seeds.controls")),
-            // The defaults (one init, no converged baseline) are left out of the spec, so older search ids hold.
+            // The defaults (one init, no converged baseline, per-ticket data orders) are left out of the spec, so older
+            // search ids hold.
             InitsPerWidth: c.Int("inits-per-width") is var inits && inits == 1 ? null : inits,
             Baseline: c.Int("baseline.dense-epochs") is var epochs && epochs == 0
                 ? null
-                : new DenseBaselineSpec(epochs, c.Int("baseline.patience")));
+                : new DenseBaselineSpec(epochs, c.Int("baseline.patience")),
+            DataOrder: c.Enum<DataOrderDraw>("seeds.data-order-draw") is var draw && draw == DataOrderDraw.PerTicket
+                ? null
+                : draw);
         return SpecValidator.Validate(spec);
     }
 

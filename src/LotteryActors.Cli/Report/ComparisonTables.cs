@@ -15,7 +15,7 @@ public static class ComparisonTables
     public static IReadOnlyList<ReportTable> Build(SearchAnalysis a) =>
         new[]
         {
-            Curves(a), SeedLevel(a), ControlGaps(a), DenseBaselines(a), Ensembles(a), InitMix(a), Baselines(a),
+            HeadlineTable.Build(a), Curves(a), SeedLevel(a), ControlGaps(a), DenseBaselines(a), Ensembles(a), InitMix(a), Baselines(a),
             SizeCurves(a), Diversity(a), Pools(a), Census(a),
         }.Where(t => t.Rows.Count > 0).ToList();
 
@@ -38,7 +38,7 @@ public static class ComparisonTables
     /// <summary>An init's index, or "all" for a row over every init of the width (the deep ensemble).</summary>
     private static string Init(int? init) => init?.ToString(CultureInfo.InvariantCulture) ?? "all";
 
-    private static string Summary(SeedSummary s) => s.N < 2
+    internal static string Summary(SeedSummary s) => s.N < 2
         ? $"{ReportTable.Display(s.Mean)} (n = {s.N} {s.Unit})"
         : $"{ReportTable.Display(s.Mean)} +- {ReportTable.Display(s.StandardDeviation)} [{ReportTable.Display(s.Lower)}, " +
           $"{ReportTable.Display(s.Upper)}] (n = {s.N} {s.Unit}s)";

@@ -2,9 +2,16 @@ using LotteryActors.Training.Imp;
 
 namespace LotteryActors.Training.Analysis;
 
-/// <summary>Settings of the comparison; every choice they steer is made on validation data.</summary>
-public sealed record AnalysisOptions(CensusCriteria Census, double PoolingAlphaStep = 0.1, int BootstrapResamples = 1000)
+/// <summary>
+/// Settings of the comparison; every choice they steer is made on validation data. <paramref name="Selection"/> is
+/// the weights every run is judged at (census and headline family), <paramref name="Margin"/> the equivalence
+/// margin of the headline family's TOST (accuracy, 0.005 = half a point).
+/// </summary>
+public sealed record AnalysisOptions(CensusCriteria Census, double PoolingAlphaStep = 0.1, int BootstrapResamples = 1000,
+    RunSelection Selection = RunSelection.EarlyStopped, double Margin = AnalysisOptions.DefaultMargin)
 {
+    public const double DefaultMargin = 0.005;
+
     public static readonly AnalysisOptions Default = new(new CensusCriteria());
 }
 
@@ -139,7 +146,8 @@ public sealed record PoolRow(int WidthIndex, double Width, int Init, int Round, 
 /// <paramref name="CorrelationPairs"/> pairs of pruned rounds (round 0's masks are all dense, so identical) across
 /// widths and densities, where both diversity and gain move with density; the within-level ones are the mean of the
 /// correlations inside each (width, round), NaN levels left out, which that confound cannot reach.
-/// <paramref name="Census"/> holds one count per width and pruned round (see <see cref="TicketCensus"/>).
+/// <paramref name="Census"/> holds one count per width and pruned round (see <see cref="TicketCensus"/>);
+/// <paramref name="Headlines"/> the stated family of headline comparisons, Holm-adjusted (see <see cref="HeadlineFamily"/>).
 /// </summary>
 public sealed record SearchAnalysis(
     string SearchId,
@@ -161,4 +169,5 @@ public sealed record SearchAnalysis(
     IReadOnlyList<ControlGapRow> ControlGaps,
     IReadOnlyList<InitMixRow> InitMix,
     IReadOnlyList<PoolRow> Pools,
-    IReadOnlyList<CensusCount> Census);
+    IReadOnlyList<CensusCount> Census,
+    IReadOnlyList<HeadlineRow> Headlines);

@@ -86,7 +86,36 @@ public sealed class SearchAnalyzer : IDisposable
                 .Select(l => ControlGaps(l.ToList(), initGroups, runs)).ToList(),
             levels.Select(InitMix).OfType<InitMixRow>().ToList(),
             ticketGroups.SelectMany(g => Pools(g, initGroups)).ToList(),
-            runs.Select(r => r.Unit.Ticket.WidthIndex).Distinct().Order().SelectMany(w => Census(w, runs)).ToList());
+            runs.Select(r => r.Unit.Ticket.WidthIndex).Distinct().Order().SelectMany(w => Census(w, runs)).ToList(),
+            Headlines(runs, initGroups, ticketGroups));
+    }
+
+    /// <summary>
+    /// The headline family (see <see cref="HeadlineFamily"/>): its members from the runs judged under the options'
+    /// selection, plus, per width with two or more tickets per init, the within-init ticket ensemble against the
+    /// init's dense net at the headline round. Ensembles are of stored weights: the final weights of tickets.
+    /// </summary>
+    private IReadOnlyList<HeadlineRow> Headlines(IReadOnlyList<RunResult> runs, IReadOnlyList<Group> initGroups,
+        IReadOnlyList<Group> ticketGroups)
+    {
+        var spec = runner.Spec;
+        var scored = runs.Select(r => new HeadlineRun(r.Unit.Ticket.WidthIndex, spec.Width(r.Unit.Ticket),
+            spec.InitOf(r.Unit.Ticket).Index, r.Unit.Ticket.Index, r.Unit.Kind, r.Unit.Round, r.Density,
+            RunScores.Test(r.Metrics, options.Selection))).ToList();
+        var family = HeadlineFamily.FromRuns(scored, options.Census.TargetDensity).ToList();
+        foreach (var width in scored.GroupBy(r => r.WidthIndex))
+        {
+            var round = HeadlineFamily.HeadlineRound(width, options.Census.TargetDensity);
+            var ensembles = ticketGroups.Where(g => g.WidthIndex == width.Key && g.Round == round).ToList();
+            if (ensembles.Count == 0 || ensembles.Any(g => ConvergedDense(runs, g.WidthIndex, g.Init!.Value) is null))
+                continue;
+            var byInit = ensembles.Select(g => (IReadOnlyList<double>)
+                [EnsembleAccuracy(g) - DenseTestAccuracy(g, initGroups, runs)]).ToList();
+            family.Add(new HeadlineInput(HeadlineFamily.EnsembleMinusDense, false, width.Key, ensembles[0].Width,
+                round, ensembles.Average(g => g.Density), byInit));
+        }
+        return HeadlineFamily.Test(family.OrderBy(m => m.WidthIndex).ToList(), options.Margin,
+            options.BootstrapResamples);
     }
 
     private static double GainCorrelation(IReadOnlyList<TicketPair> pairs, Func<TicketPair, double> diversity) =>
@@ -355,15 +384,18 @@ public sealed class SearchAnalyzer : IDisposable
         int InitOf(RunResult r) => spec.InitOf(r.Unit.Ticket).Index;
         var tickets = width.Where(r => r.Unit.Kind == RunKind.Ticket).ToList();
         var dense = tickets.Where(r => r.Unit.Round == 0).GroupBy(InitOf).OrderBy(i => i.Key)
-            .Select(i => new CensusDense(i.Key, ConvergedDense(runs, widthIndex, i.Key)?.Metrics.ValidationAccuracy,
-                i.Select(r => r.Metrics.ValidationAccuracy).ToList()))
+            .Select(i => new CensusDense(i.Key, ConvergedDense(runs, widthIndex, i.Key) is { } converged
+                    ? RunScores.Validation(converged.Metrics, options.Selection)
+                    : null,
+                i.Select(r => RunScores.Validation(r.Metrics, options.Selection)).ToList()))
             .ToList();
         var levels = width.Where(r => r.Unit.Kind != RunKind.DenseBaseline && r.Unit.Round > 0)
             .GroupBy(r => r.Unit.Round).Where(l => l.Any(r => r.Unit.Kind == RunKind.Ticket)).OrderBy(l => l.Key)
             .Select(l => new CensusLevel<string>(l.Key,
                 l.Where(r => r.Unit.Kind == RunKind.Ticket).Average(r => r.Density),
                 l.Select(r => new CensusRun<string>(r.Unit.Kind, r.Unit.Ticket.Index, InitOf(r),
-                    r.Metrics.ValidationAccuracy, r.Metrics.TestAccuracy, r.Unit.MaskHash)).ToList()))
+                    RunScores.Validation(r.Metrics, options.Selection), RunScores.Test(r.Metrics, options.Selection),
+                    r.Unit.MaskHash)).ToList()))
             .ToList();
         return dense.Count == 0
             ? []

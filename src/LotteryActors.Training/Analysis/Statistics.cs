@@ -134,7 +134,8 @@ public static class Statistics
         return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
     }
 
-    private static BootstrapInterval BootstrapMean(double[] values, int resamples, int seed, double confidence)
+    /// <summary>Percentile-bootstrap interval of the mean of <paramref name="values"/>, resampled with replacement.</summary>
+    internal static BootstrapInterval BootstrapMean(double[] values, int resamples, int seed, double confidence)
     {
         if (values.Length == 0)
             throw new ArgumentException("no examples to resample", nameof(values));

@@ -50,7 +50,7 @@ internal sealed class RunInputs : IDisposable
             ? spec.Training
             : spec.Training with { Duration = new Duration(baseline.Epochs, DurationUnit.Epochs) };
         Patience = baseline?.Patience;
-        DataOrderSeed = spec.DataOrderSeed(unit.Ticket);
+        DataOrderSeed = DataOrderSeeds.Of(spec, unit);
     }
 
     public WorkUnit Unit { get; }

@@ -20,6 +20,13 @@ public enum OptimizerKind { Sgd, Adam }
 public enum LrSchedule { Constant, Step }
 
 /// <summary>
+/// How data orders are drawn: <see cref="PerTicket"/> (one order per ticket, reused by every round and both controls
+/// on its masks, the behaviour of every search before it) or <see cref="PerRun"/> (a fresh order for every round,
+/// control and baseline), which tests whether a mask wins apart from the SGD noise it was selected with.
+/// </summary>
+public enum DataOrderDraw { PerTicket, PerRun }
+
+/// <summary>
 /// One search: everything that decides its results. <see cref="SearchId"/> hashes the canonical form,
 /// so the same spec resumes and a changed spec is a new search.
 /// </summary>
@@ -33,7 +40,8 @@ public sealed record SearchSpec(
     ControlsSpec Controls,
     SeedSpec Seeds,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? InitsPerWidth = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DenseBaselineSpec? Baseline = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DenseBaselineSpec? Baseline = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DataOrderDraw? DataOrder = null)
 {
     [JsonIgnore]
     public string SearchId => CanonicalSpec.Hash(this);
@@ -65,7 +73,11 @@ public sealed record SearchSpec(
 
     public double Width(TicketId ticket) => Model.Widths[ticket.WidthIndex];
 
-    /// <summary>Each ticket's own SGD noise: its data order differs from every other ticket's.</summary>
+    /// <summary>
+    /// Each ticket's own SGD noise: its data order differs from every other ticket's. With
+    /// <see cref="DataOrderDraw.PerRun"/> (<see cref="DataOrder"/>; absent, and left out of the canonical JSON so
+    /// older specs keep their ids, means <see cref="DataOrderDraw.PerTicket"/>) each run adds its own offset to it.
+    /// </summary>
     public long DataOrderSeed(TicketId ticket) => Seeds.DataOrder + ticket.WidthIndex * 1000L + ticket.Index;
 
     /// <summary>Init 0 of width w keeps the seed it always had (init + w); init i adds 1000 i, past any width index.</summary>

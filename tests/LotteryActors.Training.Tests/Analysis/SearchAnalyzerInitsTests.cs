@@ -189,20 +189,38 @@ public sealed class SearchAnalyzerInitsTests : IDisposable
     public void The_census_judges_each_ticket_against_its_own_inits_converged_baseline_within_the_round_zero_spread()
     {
         Assert.Equal([1, 2], analysis.Census.Select(c => c.Round));
+        // Every run is judged at its best validation evaluation (the default selection), the baseline's own rule.
         // Two round-0 nets per init: squares (a - b)^2 / 2 each, pooled over 3 degrees of freedom.
-        double Gap(int init) => Run(2 * init, 0).Metrics.ValidationAccuracy - Run(2 * init + 1, 0).Metrics.ValidationAccuracy;
+        double Gap(int init) => Run(2 * init, 0).Metrics.BestValidationAccuracy - Run(2 * init + 1, 0).Metrics.BestValidationAccuracy;
         var spread = Math.Sqrt(Enumerable.Range(0, 3).Sum(i => Gap(i) * Gap(i) / 2) / 3);
         foreach (var census in analysis.Census)
         {
             Assert.Equal(SearchAnalyzer.ConvergedSource, census.Reference.Source);
-            Assert.Equal(Enumerable.Range(0, 3).Select(i => Converged(i).Metrics.ValidationAccuracy),
+            Assert.Equal(Enumerable.Range(0, 3).Select(i => Converged(i).Metrics.BestValidationAccuracy),
                 census.Reference.Inits.Select(i => i.ValidationAccuracy));
             Assert.Equal((6, 3), (census.Reference.SpreadRuns, census.Reference.SpreadDegreesOfFreedom));
             Assert.Equal(spread, census.Reference.Epsilon, 12);
-            Assert.Equal(Enumerable.Range(0, 6).Where(t => Run(t, census.Round).Metrics.ValidationAccuracy
-                    >= Converged(t / 2).Metrics.ValidationAccuracy - spread), census.WinningTickets);
+            Assert.Equal(Enumerable.Range(0, 6).Where(t => Run(t, census.Round).Metrics.BestValidationAccuracy
+                    >= Converged(t / 2).Metrics.BestValidationAccuracy - spread), census.WinningTickets);
             Assert.Equal([2, 2, 2], census.Inits.Select(i => i.Candidates));
         }
+    }
+
+    [Fact]
+    public void The_headline_family_pairs_each_ticket_with_its_inits_baseline_at_its_early_stop_and_adds_the_ensemble()
+    {
+        var rows = analysis.Headlines;
+
+        Assert.Equal([HeadlineFamily.TicketMinusDense, HeadlineFamily.EnsembleMinusDense], rows.Select(h => h.Comparison));
+        var round = analysis.Census.Single(c => c.Headline).Round;
+        Assert.All(rows, h => Assert.Equal(round, h.Round));
+        Assert.Equal(Enumerable.Range(0, 6).Select(t => Run(t, round).Metrics.TestAccuracyAtEarlyStop
+                - Converged(t / 2).Metrics.TestAccuracy),
+            rows[0].Result.ByInit.SelectMany(v => v));
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(Ensemble(Run(2 * i, round), Run(2 * i + 1, round)) - Converged(i).Metrics.TestAccuracy,
+                Assert.Single(rows[1].Result.ByInit[i]), 9);
+        Assert.Equal(InitInference.Holm(rows.Select(h => h.P).ToList()), rows.Select(h => h.HolmP));
     }
 
     [Fact]

@@ -207,7 +207,8 @@ public sealed class SearchAnalyzerTests : IDisposable
         Assert.Equal([1, 2], analysis.Census.Select(c => c.Round));
         // Densities 0.8 and 0.64: the headline is the one nearer 0.2.
         Assert.Equal([false, true], analysis.Census.Select(c => c.Headline));
-        var roundZero = Runs(RunKind.Ticket, 0).Select(r => r.Metrics.ValidationAccuracy).ToList();
+        // Every run is judged at its best validation evaluation, the default selection.
+        var roundZero = Runs(RunKind.Ticket, 0).Select(r => r.Metrics.BestValidationAccuracy).ToList();
         foreach (var census in analysis.Census)
         {
             Assert.Equal(DenseReference.RoundZeroAllInitsSource, census.Reference.Source);
@@ -216,7 +217,7 @@ public sealed class SearchAnalyzerTests : IDisposable
             var tickets = Runs(RunKind.Ticket, census.Round).ToList();
             Assert.Equal(3, census.Candidates);
             var bar = roundZero.Average() - census.Reference.Epsilon;
-            Assert.Equal(tickets.Where(r => r.Metrics.ValidationAccuracy >= bar).Select(r => r.Unit.Ticket.Index),
+            Assert.Equal(tickets.Where(r => r.Metrics.BestValidationAccuracy >= bar).Select(r => r.Unit.Ticket.Index),
                 census.WinningTickets);
             Assert.Equal([RunKind.RandomReinit, RunKind.RandomMask], census.Controls.Select(c => c.Kind));
             Assert.All(census.Controls, c => Assert.Equal(3, c.Runs));

@@ -31,6 +31,7 @@ public sealed class CanonicalSpecTests
             Training = s.Training with { LrSchedule = LrSchedule.Step, Milestones = [new Duration(2, DurationUnit.Epochs)] },
         },
         ["random reinit control"] = s => s with { Controls = s.Controls with { RandomReinit = false } },
+        ["data order per run"] = s => s with { DataOrder = DataOrderDraw.PerRun },
     };
 
     public static TheoryData<string> ChangeNames => new(ScientificChanges.Keys);
@@ -110,6 +111,18 @@ public sealed class CanonicalSpecTests
         Assert.Contains("\"layer-wise\"", json);
         Assert.Contains("\"glorot-normal\"", json);
         Assert.DoesNotContain("SearchId", json);
+    }
+
+    [Fact]
+    public void Per_ticket_data_orders_are_left_out_of_the_canonical_JSON_so_older_ids_hold()
+    {
+        var spec = SyntheticSpec.Search();
+        var perRun = spec with { DataOrder = DataOrderDraw.PerRun };
+
+        using var json = System.Text.Json.JsonDocument.Parse(CanonicalSpec.ToJson(spec));
+        Assert.False(json.RootElement.TryGetProperty(nameof(SearchSpec.DataOrder), out _));
+        Assert.Contains("\"DataOrder\":\"per-run\"", CanonicalSpec.ToJson(perRun));
+        Assert.Equal(DataOrderDraw.PerRun, CanonicalSpec.FromJson(CanonicalSpec.ToJson(perRun)).DataOrder);
     }
 
     [Fact]

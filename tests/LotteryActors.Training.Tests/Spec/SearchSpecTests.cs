@@ -5,7 +5,7 @@ namespace LotteryActors.Training.Tests.Spec;
 
 public sealed class SearchSpecTests
 {
-    private static readonly SearchSpec TwoWidthsThreeTickets = SyntheticSpec.Search() with
+    internal static readonly SearchSpec TwoWidthsThreeTickets = SyntheticSpec.Search() with
     {
         Model = SyntheticSpec.Search().Model with { Widths = [0.5, 2] },
         TicketsPerWidth = 3,

@@ -1,0 +1,34 @@
+using LotteryActors.Training.Imp;
+using LotteryActors.Training.Spec;
+using LotteryActors.Training.Tests.Spec;
+
+namespace LotteryActors.Training.Tests.Imp;
+
+public sealed class DataOrderSeedsTests
+{
+    private static readonly SearchSpec Spec = SearchSpecTests.TwoWidthsThreeTickets;
+
+    private static IEnumerable<WorkUnit> Units(SearchSpec spec) =>
+        from ticket in spec.Tickets()
+        from round in Enumerable.Range(0, 4)
+        from kind in Enum.GetValues<RunKind>()
+        select new WorkUnit(ticket, round, kind, "start", "mask");
+
+    [Fact]
+    public void Per_ticket_every_round_and_control_reuses_the_tickets_order_as_before()
+    {
+        Assert.Null(Spec.DataOrder);
+        Assert.All(Units(Spec), unit => Assert.Equal(Spec.DataOrderSeed(unit.Ticket), DataOrderSeeds.Of(Spec, unit)));
+    }
+
+    [Fact]
+    public void Per_run_every_round_kind_and_ticket_draws_an_order_no_other_run_and_no_ticket_has()
+    {
+        var perRun = Spec with { DataOrder = DataOrderDraw.PerRun };
+        var seeds = Units(perRun).Select(unit => DataOrderSeeds.Of(perRun, unit)).ToList();
+        var ticketSeeds = Spec.Tickets().Select(Spec.DataOrderSeed).ToHashSet();
+
+        Assert.Equal(seeds.Count, seeds.Distinct().Count());
+        Assert.DoesNotContain(seeds, ticketSeeds.Contains);
+    }
+}
