@@ -19,6 +19,9 @@ public sealed class OperatorCommandsTests : IDisposable
         lottery.runtime { chunk-iterations = 10, torch-threads = 1, artifact-store = postgresql }
         lottery.cluster {
           stable-after = 3s
+          # Under lease-majority a dead holder's database lease must have expired when the survivors decide
+          # (stable-after + 10 s), which the default 20 s would not.
+          lease { heartbeat-timeout = 6s, heartbeat-interval = 1s }
           join-timeout = 90s
           work { lease-timeout = 8s, expiry-check = 1s, renew-every = 2s, pull-every = 1s, redeliver-every = 1s }
         }
