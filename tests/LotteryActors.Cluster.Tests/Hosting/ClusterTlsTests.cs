@@ -42,11 +42,7 @@ public sealed class ClusterTlsTests : IDisposable
 
         var plain = Start(certificate: null);
         var stranger = Start(Certificate("stranger"));
-        plain.Join(seed.Address);
-        stranger.Join(seed.Address);
-        var joined = Task.WhenAny(plain.Up(), stranger.Up());
-        Assert.NotSame(joined, await Task.WhenAny(joined, Task.Delay(Refused)));
-        Assert.Equal(2, Akka.Cluster.Cluster.Get(seed.System).State.Members.Count);
+        await AssertNeverJoin(seed, plain, stranger);
     }
 
     [Fact]
@@ -93,11 +89,7 @@ public sealed class ClusterTlsTests : IDisposable
         var (other, otherKey) = Authority("other-ca");
         var outsider = Start(Signed("outsider", other, otherKey), caFile);
         var withdrawn = Start(revoked, caFile);
-        outsider.Join(seed.Address);
-        withdrawn.Join(seed.Address);
-        var joined = Task.WhenAny(outsider.Up(), withdrawn.Up());
-        Assert.NotSame(joined, await Task.WhenAny(joined, Task.Delay(Refused)));
-        Assert.Equal(2, Akka.Cluster.Cluster.Get(seed.System).State.Members.Count);
+        await AssertNeverJoin(seed, outsider, withdrawn);
     }
 
     [Fact]
@@ -142,6 +134,17 @@ public sealed class ClusterTlsTests : IDisposable
         Task.WhenAll(nodes.Select(n => n.System.Terminate())).Wait(Patience);
         Environment.SetEnvironmentVariable(ClusterTls.PasswordVariable, null);
         Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>Both nodes try to join through <paramref name="seed"/>; neither is up after <see cref="Refused"/>, and
+    /// the seed's cluster still has its two members.</summary>
+    private static async Task AssertNeverJoin(ClusterNode seed, ClusterNode first, ClusterNode second)
+    {
+        first.Join(seed.Address);
+        second.Join(seed.Address);
+        var joined = Task.WhenAny(first.Up(), second.Up());
+        Assert.NotSame(joined, await Task.WhenAny(joined, Task.Delay(Refused)));
+        Assert.Equal(2, Akka.Cluster.Cluster.Get(seed.System).State.Members.Count);
     }
 
     /// <summary>A node with no roles (nothing but membership and remoting) on a free port, TLS when given a file.
