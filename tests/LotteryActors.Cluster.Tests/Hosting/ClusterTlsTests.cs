@@ -30,15 +30,7 @@ public sealed class ClusterTlsTests : IDisposable
         var lab = Certificate("lab");
         var seed = Start(lab);
         var peer = Start(lab);
-        seed.Join(seed.Address);
-        await seed.Up().WaitAsync(Patience);
-        peer.Join(seed.Address);
-        await peer.Up().WaitAsync(Patience);
-
-        // A message crosses the encrypted link and its answer comes back.
-        seed.System.ActorOf(Props.Create(() => new Echo()), "echo");
-        var echo = peer.System.ActorSelection(new RootActorPath(seed.Address) / "user" / "echo");
-        Assert.Equal("over tls", await echo.Ask<string>("over tls", Patience));
+        await AssertFormAndTalk(seed, peer);
 
         var plain = Start(certificate: null);
         var stranger = Start(Certificate("stranger"));
@@ -78,13 +70,7 @@ public sealed class ClusterTlsTests : IDisposable
         var revokedThumbprint = ThumbprintOf(revoked);
         var seed = Start(Signed("node-a", ca, caKey), caFile, revokedThumbprint);
         var peer = Start(Signed("node-b", ca, caKey), caFile, revokedThumbprint);
-        seed.Join(seed.Address);
-        await seed.Up().WaitAsync(Patience);
-        peer.Join(seed.Address);
-        await peer.Up().WaitAsync(Patience);
-        seed.System.ActorOf(Props.Create(() => new Echo()), "echo");
-        var echo = peer.System.ActorSelection(new RootActorPath(seed.Address) / "user" / "echo");
-        Assert.Equal("two keys, one lab", await echo.Ask<string>("two keys, one lab", Patience));
+        await AssertFormAndTalk(seed, peer);
 
         var (other, otherKey) = Authority("other-ca");
         var outsider = Start(Signed("outsider", other, otherKey), caFile);
@@ -134,6 +120,19 @@ public sealed class ClusterTlsTests : IDisposable
         Task.WhenAll(nodes.Select(n => n.System.Terminate())).Wait(Patience);
         Environment.SetEnvironmentVariable(ClusterTls.PasswordVariable, null);
         Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary><paramref name="seed"/> forms a cluster, <paramref name="peer"/> joins it, and a message crosses the
+    /// encrypted link and its answer comes back.</summary>
+    private static async Task AssertFormAndTalk(ClusterNode seed, ClusterNode peer)
+    {
+        seed.Join(seed.Address);
+        await seed.Up().WaitAsync(Patience);
+        peer.Join(seed.Address);
+        await peer.Up().WaitAsync(Patience);
+        seed.System.ActorOf(Props.Create(() => new Echo()), "echo");
+        var echo = peer.System.ActorSelection(new RootActorPath(seed.Address) / "user" / "echo");
+        Assert.Equal("over tls", await echo.Ask<string>("over tls", Patience));
     }
 
     /// <summary>Both nodes try to join through <paramref name="seed"/>; neither is up after <see cref="Refused"/>, and
