@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace LotteryActors.Actors.Observability;
 
-/// <summary>The shared-secret check of the HTTP endpoints that may listen beyond loopback (metrics, dashboard).</summary>
+/// <summary>The shared-secret check of the HTTP endpoints that may listen beyond loopback (metrics, dashboard).
+/// </summary>
 public static class BearerToken
 {
     /// <summary>The token of an <c>Authorization: Bearer</c> header, or null without one.</summary>
@@ -14,7 +15,8 @@ public static class BearerToken
         return header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : null;
     }
 
-    /// <summary>In constant time, so a caller cannot learn the token a character at a time from response times.</summary>
+    /// <summary>In constant time, so a caller cannot learn the token a character at a time from response times.
+    /// </summary>
     public static bool Matches(string? given, string token) =>
         !string.IsNullOrEmpty(given)
         && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token));

@@ -27,7 +27,8 @@ public static class CompareCommand
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {
             var setup = CommandSetup.Load(parse.GetValue(config));
-            var analyses = await AnalysisLoader.AnalyzeAsync(setup, parse.GetValue(ids)!, Options(parse, epsilon, density, sameTicket, selection, margin));
+            var analyses = await AnalysisLoader.AnalyzeAsync(setup, parse.GetValue(ids)!,
+                Options(parse, epsilon, density, sameTicket, selection, margin));
             if (parse.GetValue(json))
                 JsonOutput.Write(new { searches = analyses });
             else
@@ -54,7 +55,8 @@ public static class CompareCommand
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {
             var setup = CommandSetup.Load(parse.GetValue(config));
-            var analyses = await AnalysisLoader.AnalyzeAsync(setup, parse.GetValue(ids)!, Options(parse, epsilon, density, sameTicket, selection, margin));
+            var analyses = await AnalysisLoader.AnalyzeAsync(setup, parse.GetValue(ids)!,
+                Options(parse, epsilon, density, sameTicket, selection, margin));
             var folder = parse.GetValue(output)!.FullName;
             ReportWriter.Write(analyses, folder);
             setup.Log.Information("report written to {Folder}", Path.Combine(folder, "report.html"));

@@ -52,9 +52,11 @@ public sealed record CommittedRuns(string Name, RunSelection Selection, IReadOnl
         var runs = new List<HeadlineRun>();
         foreach (var width in curves.GroupBy(c => c.GetProperty("widthIndex").GetInt32()))
         {
-            var values = width.ToDictionary(c => (Kind(c.GetProperty("kind").GetString()!), c.GetProperty("round").GetInt32()),
+            var values = width.ToDictionary(
+                c => (Kind(c.GetProperty("kind").GetString()!), c.GetProperty("round").GetInt32()),
                 c => (Density: c.GetProperty("density").GetDouble(), Width: c.GetProperty("width").GetDouble(),
-                    Values: c.GetProperty("testAccuracy").GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToList()));
+                    Values: c.GetProperty("testAccuracy").GetProperty("values").EnumerateArray()
+                        .Select(v => v.GetDouble()).ToList()));
             var inits = values.TryGetValue((RunKind.DenseBaseline, 0), out var dense) ? dense.Values.Count : 1;
             var perInit = values[(RunKind.Ticket, 0)].Values.Count / inits;
             foreach (var ((kind, round), curve) in values)
@@ -67,7 +69,8 @@ public sealed record CommittedRuns(string Name, RunSelection Selection, IReadOnl
     }
 
     /// <summary>Per width and round, each init's within-init ticket ensemble (logit average) minus its dense net.</summary>
-    private static IReadOnlyList<HeadlineInput> TicketEnsembles(JsonElement analysis, IReadOnlyList<HeadlineRun> runs) =>
+    private static IReadOnlyList<HeadlineInput> TicketEnsembles(JsonElement analysis,
+        IReadOnlyList<HeadlineRun> runs) =>
         analysis.GetProperty("ensembles").EnumerateArray()
             .Where(e => e.GetProperty("kind").GetString() == SpecNames.Of(RunKind.Ticket)
                         && e.GetProperty("init").ValueKind == JsonValueKind.Number)

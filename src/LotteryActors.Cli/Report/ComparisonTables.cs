@@ -15,8 +15,8 @@ public static class ComparisonTables
     public static IReadOnlyList<ReportTable> Build(SearchAnalysis a) =>
         new[]
         {
-            HeadlineTable.Build(a), Curves(a), SeedLevel(a), ControlGaps(a), DenseBaselines(a), Ensembles(a), InitMix(a), Baselines(a),
-            SizeCurves(a), Diversity(a), Pools(a), Census(a),
+            HeadlineTable.Build(a), Curves(a), SeedLevel(a), ControlGaps(a), DenseBaselines(a), Ensembles(a), InitMix(a),
+            Baselines(a), SizeCurves(a), Diversity(a), Pools(a), Census(a),
         }.Where(t => t.Rows.Count > 0).ToList();
 
     /// <param name="wide">Every column on one line, however wide, instead of panels that fit the console.</param>

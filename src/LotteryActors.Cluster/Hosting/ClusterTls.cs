@@ -17,8 +17,8 @@ namespace LotteryActors.Cluster.Hosting;
 /// </list>
 /// A machine without a certificate the lab accepts can neither join nor be joined, and a node without TLS fails the
 /// handshake. The key file's password comes only from <see cref="PasswordVariable"/>, and the certificate reaches
-/// the transport through <see cref="DotNettySslSetup"/> rather than Akka's HOCON keys (<c>ssl.certificate.password</c>),
-/// so the password is never in a config file, a config dump or a log line.
+/// the transport through <see cref="DotNettySslSetup"/> rather than Akka's HOCON keys
+/// (<c>ssl.certificate.password</c>), so the password is never in a config file, a config dump or a log line.
 /// </summary>
 public static class ClusterTls
 {

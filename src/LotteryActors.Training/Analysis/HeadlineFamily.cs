@@ -103,7 +103,9 @@ public static class HeadlineFamily
             return "not testable (fewer than 2 inits)";
         var points = result.Margin * 100;
         if (equivalence)
-            return holm < Alpha ? $"equivalent within +-{points:0.##} points" : $"not shown within +-{points:0.##} points";
+            return holm < Alpha
+                ? $"equivalent within +-{points:0.##} points"
+                : $"not shown within +-{points:0.##} points";
         if (holm >= Alpha)
             return "no difference detected";
         return result.Difference.Mean > 0 ? "A higher" : "A lower";

@@ -7,7 +7,10 @@ namespace LotteryActors.Training.Analysis;
 /// the weights every run is judged at (census and headline family), <paramref name="Margin"/> the equivalence
 /// margin of the headline family's TOST (accuracy, 0.005 = half a point).
 /// </summary>
-public sealed record AnalysisOptions(CensusCriteria Census, double PoolingAlphaStep = 0.1, int BootstrapResamples = 1000,
+public sealed record AnalysisOptions(
+    CensusCriteria Census,
+    double PoolingAlphaStep = 0.1,
+    int BootstrapResamples = 1000,
     RunSelection Selection = RunSelection.EarlyStopped, double Margin = AnalysisOptions.DefaultMargin)
 {
     public const double DefaultMargin = 0.005;

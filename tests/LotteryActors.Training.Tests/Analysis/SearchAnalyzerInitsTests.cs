@@ -191,7 +191,8 @@ public sealed class SearchAnalyzerInitsTests : IDisposable
         Assert.Equal([1, 2], analysis.Census.Select(c => c.Round));
         // Every run is judged at its best validation evaluation (the default selection), the baseline's own rule.
         // Two round-0 nets per init: squares (a - b)^2 / 2 each, pooled over 3 degrees of freedom.
-        double Gap(int init) => Run(2 * init, 0).Metrics.BestValidationAccuracy - Run(2 * init + 1, 0).Metrics.BestValidationAccuracy;
+        double Gap(int init) =>
+            Run(2 * init, 0).Metrics.BestValidationAccuracy - Run(2 * init + 1, 0).Metrics.BestValidationAccuracy;
         var spread = Math.Sqrt(Enumerable.Range(0, 3).Sum(i => Gap(i) * Gap(i) / 2) / 3);
         foreach (var census in analysis.Census)
         {
@@ -211,7 +212,8 @@ public sealed class SearchAnalyzerInitsTests : IDisposable
     {
         var rows = analysis.Headlines;
 
-        Assert.Equal([HeadlineFamily.TicketMinusDense, HeadlineFamily.EnsembleMinusDense], rows.Select(h => h.Comparison));
+        Assert.Equal([HeadlineFamily.TicketMinusDense, HeadlineFamily.EnsembleMinusDense],
+            rows.Select(h => h.Comparison));
         var round = analysis.Census.Single(c => c.Headline).Round;
         Assert.All(rows, h => Assert.Equal(round, h.Round));
         Assert.Equal(Enumerable.Range(0, 6).Select(t => Run(t, round).Metrics.TestAccuracyAtEarlyStop
