@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace LotteryActors.Cli.Output;
 
@@ -14,13 +15,17 @@ public static class UsageError
     public static int Report(ParseResult parse)
     {
         var command = parse.CommandResult.Command;
-        var help = command is RootCommand ? "lottery --help" : $"lottery {command.Name} --help";
+        var help = string.Join(' ', ["lottery", .. Path(parse.CommandResult), "--help"]);
         var message = parse.UnmatchedTokens.FirstOrDefault() is { } unknown
             ? $"unknown command or option '{unknown}'{Suggestion(command, unknown)}"
             : parse.Errors[0].Message.TrimEnd('.');
         Console.Error.WriteLine($"error: {message}; see '{help}'");
         return ExitCodes.BadInput;
     }
+
+    /// <summary>The command's names below the root, outermost first: <c>bench conv</c> for a nested one.</summary>
+    private static IEnumerable<string> Path(CommandResult command) =>
+        command.Parent is CommandResult parent ? Path(parent).Append(command.Command.Name) : [];
 
     private static string Suggestion(Command command, string token)
     {

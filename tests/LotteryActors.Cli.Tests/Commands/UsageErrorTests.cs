@@ -46,6 +46,9 @@ public sealed class UsageErrorTests : IDisposable
     [InlineData("--epochs is 0; allowed: 1 or more", "bench", "--epochs", "0")]
     [InlineData("--epochs is -2; allowed: 1 or more", "bench", "--epochs", "-2")]
     [InlineData("--repeats is 0; allowed: 1 or more", "bench", "--repeats", "0")]
+    [InlineData("unknown command or option '--jsn' (did you mean '--json'?); see 'lottery bench conv --help'",
+        "bench", "conv", "--jsn")]
+    [InlineData("see 'lottery search --help'", "search", "--confg", "x.conf")]
     public void Argument_misuse_is_one_line_and_exit_code_2(string expected, params string[] args) =>
         AssertOneLineExit2(expected, args);
 
