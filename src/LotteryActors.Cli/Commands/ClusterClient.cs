@@ -38,6 +38,27 @@ public static class ClusterClient
         return await PrintOutcome(setup, spec.SearchId, json);
     }
 
+    /// <summary>
+    /// Asks as <see cref="Ask{T}"/> does, but waits out a coordinator hand-over: while no coordinator answers it
+    /// asks again, for up to <c>lottery.cluster.follow-patience</c> counted from the first unanswered question
+    /// (said once). For questions that are safe to ask twice: a submission, a progress report.
+    /// </summary>
+    public static async Task<T> AskThroughHandOver<T>(ClusterNode node, object message, ClusterSetup setup,
+        string searchId)
+    {
+        var silence = new CoordinatorSilence(setup.Cluster.FollowPatience, searchId);
+        while (true)
+        {
+            try
+            {
+                return await Ask<T>(node, message);
+            }
+            catch (ClusterUnavailableException unanswered) when (silence.Waits(unanswered))
+            {
+            }
+        }
+    }
+
     public static async Task<T> Ask<T>(ClusterNode node, object message)
     {
         try
@@ -67,7 +88,7 @@ public static class ClusterClient
     /// Asks the coordinator every 2 s how far the search is and shows it as <c>search</c> shows one: live on a
     /// terminal, otherwise as <see cref="ProgressLines"/> (at least every <c>lottery.log.progress-every</c>). Each
     /// unit's % and examples/s are its node's, as of its latest lease renewal (<c>renew-every</c>). While no
-    /// coordinator answers (a hand-over is under way) it keeps asking for <c>lottery.cluster.follow-patience</c>.
+    /// coordinator answers (a hand-over is under way) it keeps asking (<see cref="AskThroughHandOver{T}"/>).
     /// A search an operator cancels ends the command (exit 5: resume continues it).
     /// </summary>
     private static async Task Follow(ClusterNode node, SearchSpec spec, bool json, ClusterSetup setup,
@@ -75,19 +96,10 @@ public static class ClusterClient
     {
         async Task<WorkMessages.SearchProgress> Poll(IProgressView view)
         {
-            var silence = new CoordinatorSilence(setup.Cluster.FollowPatience, spec.SearchId);
             while (true)
             {
-                WorkMessages.SearchProgress progress;
-                try
-                {
-                    progress = await Ask<WorkMessages.SearchProgress>(node, new ProgressRequested(spec.SearchId));
-                }
-                catch (ClusterUnavailableException unanswered) when (silence.Waits(unanswered))
-                {
-                    continue;
-                }
-                silence.Ended();
+                var progress = await AskThroughHandOver<WorkMessages.SearchProgress>(node,
+                    new ProgressRequested(spec.SearchId), setup, spec.SearchId);
                 if (progress.Cancelled)
                     throw new ClusterUnavailableException($"search {spec.SearchId} was cancelled by an operator; " +
                                                           $"`resume {spec.SearchId}` continues it");
@@ -104,8 +116,8 @@ public static class ClusterClient
     }
 
     /// <summary>
-    /// Unanswered questions to the coordinator in a row: a hand-over is waited out (said once per silence) until
-    /// the patience is spent, counted from the first question that went unanswered.
+    /// Unanswered questions to the coordinator in a row: a hand-over is waited out (said once) until the patience
+    /// is spent, counted from the first question that went unanswered.
     /// </summary>
     private sealed class CoordinatorSilence(TimeSpan patience, string searchId)
     {
@@ -124,7 +136,5 @@ public static class ClusterClient
             }
             return now - since < patience;
         }
-
-        public void Ended() => since = null;
     }
 }

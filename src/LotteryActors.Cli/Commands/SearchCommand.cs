@@ -70,10 +70,11 @@ public static class SearchCommand
         return ClusterClient.FollowAsync(setup, spec, json, async node =>
         {
             // Submitted again: a search an operator cancelled goes on; any other is left as it is.
-            await ClusterClient.Ask<WorkMessages.SearchAccepted>(node,
-                new WorkMessages.SubmitSearch(CanonicalSpec.ToJson(spec)));
+            await ClusterClient.AskThroughHandOver<WorkMessages.SearchAccepted>(node,
+                new WorkMessages.SubmitSearch(CanonicalSpec.ToJson(spec)), setup, spec.SearchId);
             if (!retryFailed)
                 return 0;
+            // Not asked again in a hand-over: a retry whose answer was lost, asked twice, could journal one twice.
             var answer = await ClusterClient.Ask<WorkMessages.FailedTicketsRetried>(node,
                 new WorkMessages.RetryFailedTickets(spec.SearchId));
             Serilog.Log.Information("search {SearchId}: {Retried} failed ticket(s) run again on the cluster",

@@ -29,8 +29,9 @@ public static class SubmitCommand
             var setup = ClusterSetup.Load(parse.GetValue(config));
             // Trainer nodes check the spec against their own copy of the dataset; this machine may have none.
             var spec = SearchSpecReader.Read(setup.Config);
-            Task<SearchAccepted> Submit(ClusterNode node) =>
-                ClusterClient.Ask<SearchAccepted>(node, new SubmitSearch(CanonicalSpec.ToJson(spec)));
+            // Submitting twice is harmless, so a submission made during a coordinator hand-over waits it out.
+            Task<SearchAccepted> Submit(ClusterNode node) => ClusterClient.AskThroughHandOver<SearchAccepted>(node,
+                new SubmitSearch(CanonicalSpec.ToJson(spec)), setup, spec.SearchId);
             if (parse.GetValue(wait))
                 return await ClusterClient.FollowAsync(setup, spec, parse.GetValue(json), Submit, cancellation);
             SearchAccepted accepted;
