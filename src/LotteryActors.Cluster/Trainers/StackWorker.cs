@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using Akka.Actor;
 using LotteryActors.Actors.Configuration;
@@ -23,6 +24,9 @@ namespace LotteryActors.Cluster.Trainers;
 /// or once stack-gather has passed. Each member's output and progress go to the parent as a
 /// <see cref="UnitWorker"/>'s do. A failure never escapes as an exception (that would cost the units still waiting
 /// here): a batch that throws fails each of its members, a diverged member only itself, and the parent judges each.
+/// A run whose search was cancelled (<see cref="UnitWorker.Stop"/>) is dropped if it waits; in a batch it trains on
+/// with its companions (leaving would change their bits), is reported stopped when the batch ends, and a batch whose
+/// members were all cancelled ends between two chunks.
 /// </summary>
 public sealed class StackWorker : ReceiveActor, IWithTimers
 {
@@ -67,6 +71,7 @@ public sealed class StackWorker : ReceiveActor, IWithTimers
             StartWhenReady(gathered: false);
         });
         Receive<GatherEnded>(_ => StartWhenReady(gathered: true));
+        Receive<Stop>(stop => DropWaiting(stop.WorkId));
     }
 
     private void Training()
@@ -75,6 +80,22 @@ public sealed class StackWorker : ReceiveActor, IWithTimers
         // A gather that ended while this batch trained: the batch's end looks at the waiting runs again.
         Receive<GatherEnded>(_ => { });
         Receive<Continue>(_ => Guarded(batch!.Members, TrainChunk));
+        Receive<Stop>(stop =>
+        {
+            // The batch's next chunk (one Continue is always on its way) sees the cancellation.
+            if (!DropWaiting(stop.WorkId) && batch!.Members.Any(m => m.WorkId == stop.WorkId))
+                batch = batch with { Cancelled = batch.Cancelled.Add(stop.WorkId) };
+        });
+    }
+
+    /// <summary>Drops a cancelled run that waits for its stack; false where none waits (it trains, or it ended).
+    /// </summary>
+    private bool DropWaiting(string workId)
+    {
+        if (waiting.RemoveAll(m => m.WorkId == workId) == 0)
+            return false;
+        Context.Parent.Tell(new Stopped(workId));
+        return true;
     }
 
     /// <summary>Queues a leased run under its search's engine; a unit this node may not run is refused or failed
@@ -125,7 +146,7 @@ public sealed class StackWorker : ReceiveActor, IWithTimers
             {
                 var run = engines[search].Engine.Begin(ready);
                 batch = new Batch(stack, run, RunPace.Start(run.Iteration, run.TotalIterations, Now),
-                    engines[search].BatchSize);
+                    engines[search].BatchSize, []);
                 Self.Tell(Continue.Instance);
             });
             return;
@@ -136,7 +157,14 @@ public sealed class StackWorker : ReceiveActor, IWithTimers
 
     private void TrainChunk()
     {
-        var (run, from, started) = (batch!.Run, batch.Run.Iteration, Stopwatch.GetTimestamp());
+        if (batch!.Cancelled.Count == batch.Members.Count)
+        {
+            foreach (var member in batch.Members)
+                Context.Parent.Tell(new Stopped(member.WorkId));
+            EndBatch();
+            return;
+        }
+        var (run, from, started) = (batch.Run, batch.Run.Iteration, Stopwatch.GetTimestamp());
         run.RunChunk(chunkIterations);
         NodeMetrics.Trained(Trainer, (run.Iteration - from) * batch.BatchSize * batch.Members.Count,
             Stopwatch.GetElapsedTime(started));
@@ -147,7 +175,7 @@ public sealed class StackWorker : ReceiveActor, IWithTimers
             var progress = new TrainingProgress(batch.Pace.Latest, batch.Pace.Total,
                 batch.Pace.ExamplesPerSecond(batch.BatchSize));
             foreach (var member in batch.Members)
-                Context.Parent.Tell(new Progressed(member.WorkId, progress));
+                Tell(member, new Progressed(member.WorkId, progress));
             Self.Tell(Continue.Instance);
             return;
         }
@@ -155,7 +183,7 @@ public sealed class StackWorker : ReceiveActor, IWithTimers
         foreach (var member in batch.Members)
         {
             var outcome = outcomes[member.Unit];
-            Context.Parent.Tell(outcome.Result is { } result
+            Tell(member, outcome.Result is { } result
                 ? new Finished(member.WorkId, WorkOutput.Trained(result), member.Fingerprint)
                 : new MemberFailed(member.WorkId, outcome.Failure!));
         }
@@ -173,9 +201,19 @@ public sealed class StackWorker : ReceiveActor, IWithTimers
         catch (Exception e)
         {
             foreach (var member in members)
-                Context.Parent.Tell(new MemberFailed(member.WorkId, e));
+                Tell(member, new MemberFailed(member.WorkId, e));
             EndBatch();
         }
+    }
+
+    /// <summary>Tells the parent about a member of the batch; of one whose search was cancelled, only that it
+    /// stopped, once the batch is done with it.</summary>
+    private void Tell(Member member, object message)
+    {
+        if (batch?.Cancelled.Contains(member.WorkId) != true)
+            Context.Parent.Tell(message);
+        else if (message is not Progressed)
+            Context.Parent.Tell(new Stopped(member.WorkId));
     }
 
     private void EndBatch()
@@ -202,7 +240,9 @@ public sealed class StackWorker : ReceiveActor, IWithTimers
     /// <summary>A search's engine on this node, and the batch size its runs step with.</summary>
     private sealed record SearchEngine(ITrainingEngine Engine, int BatchSize);
 
-    private sealed record Batch(IReadOnlyList<Member> Members, IEngineBatch Run, RunPace Pace, int BatchSize);
+    /// <param name="Cancelled">The members whose search was cancelled while they trained.</param>
+    private sealed record Batch(IReadOnlyList<Member> Members, IEngineBatch Run, RunPace Pace, int BatchSize,
+        ImmutableHashSet<string> Cancelled);
 
     private sealed record Continue
     {

@@ -222,8 +222,8 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
 
     /// <summary>
     /// The coordinator ended these units' leases (their search was cancelled): a waiting one is dropped, a slot's
-    /// run is stopped between two chunks and its slot freed. A run in the stacking engine trains on with its stack;
-    /// its result is acknowledged and ignored, as any result from a node without the lease.
+    /// run is stopped between two chunks and its slot freed; the stacking engine stops the run as
+    /// <see cref="StackWorker"/> says.
     /// </summary>
     private void OnCancelled(UnitsCancelled cancelled)
     {
@@ -234,7 +234,7 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         waiting.Clear();
         kept.ForEach(waiting.Enqueue);
         foreach (var id in ids)
-            if (running.TryGetValue(id, out var worker) && !worker.Equals(engine))
+            if (running.TryGetValue(id, out var worker))
                 worker.Tell(new UnitWorker.Stop(id));
     }
 

@@ -96,6 +96,51 @@ public sealed class StackWorkerTests : TestKit
         Assert.Equal(Id(units[2]), Assert.Single(Outputs(puller, 1)).WorkId);
     }
 
+    [Fact]
+    public void A_cancelled_run_waiting_for_its_stack_is_dropped_and_a_stack_cancelled_whole_ends_between_chunks()
+    {
+        var (puller, engine) = Engine(gather: TimeSpan.FromMinutes(5));
+
+        // Ticket 0 waits for ticket 1 to fill its stack; five minutes of gather outlast the test.
+        engine.Tell(Leased(units[0]));
+        engine.Tell(new Stop(Id(units[0])));
+        Assert.Equal(Id(units[0]), puller.ExpectMsg<Stopped>().WorkId);
+        engine.Tell(Leased(units[0]));
+        engine.Tell(Leased(units[1]));
+        puller.ExpectMsg<Progressed>(TimeSpan.FromMinutes(2));
+        engine.Tell(new Stop(Id(units[0])));
+        engine.Tell(new Stop(Id(units[1])));
+        var stopped = new[] { StoppedOrFinished(puller), StoppedOrFinished(puller) };
+        // Free again: the next run trains to its end.
+        engine.Tell(Leased(units[2]));
+
+        Assert.All(stopped, m => Assert.IsType<Stopped>(m));
+        Assert.Equal([Id(units[0]), Id(units[1])], stopped.Cast<Stopped>().Select(s => s.WorkId).Order());
+        Assert.Equal(Id(units[2]), StoppedOrFinished(puller) is Finished f ? f.WorkId : null);
+    }
+
+    [Fact]
+    public void A_cancelled_run_trains_on_with_its_companion_whose_bits_stay_the_stacks_and_is_reported_stopped()
+    {
+        var expected = new StackedEngine(runner, 2).TrainAll(units);
+        var (puller, engine) = Engine(gather: TimeSpan.FromMinutes(5));
+
+        engine.Tell(Leased(units[0]));
+        engine.Tell(Leased(units[1]));
+        puller.ExpectMsg<Progressed>(TimeSpan.FromMinutes(2));
+        engine.Tell(new Stop(Id(units[0])));
+        var ended = new[] { StoppedOrFinished(puller), StoppedOrFinished(puller) };
+
+        Assert.Equal(Id(units[0]), Assert.Single(ended.OfType<Stopped>()).WorkId);
+        var done = Assert.Single(ended.OfType<Finished>());
+        Assert.Equal(Id(units[1]), done.WorkId);
+        Assert.Equal(Json(expected[1].Result!), Json(done.Output.Run!));
+    }
+
+    /// <summary>The engine's next word on a run's end, progress reports passed over.</summary>
+    private static object StoppedOrFinished(TestProbe puller) =>
+        puller.FishForMessage(m => m is Stopped or Finished, TimeSpan.FromMinutes(2));
+
     private (TestProbe Puller, IActorRef Engine) Engine(TimeSpan gather)
     {
         var puller = CreateTestProbe();
