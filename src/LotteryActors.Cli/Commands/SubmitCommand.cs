@@ -38,9 +38,14 @@ public static class SubmitCommand
             await using (var node = await ClusterClient.StartAsync(setup, cancellation))
                 accepted = await Submit(node);
             if (parse.GetValue(json))
-                JsonOutput.Write(new { accepted.SearchId, accepted.AlreadyKnown });
+                JsonOutput.Write(new { accepted.SearchId, accepted.AlreadyKnown, accepted.Resumed });
             else
-                Results.Out.WriteLine($"{accepted.SearchId}{(accepted.AlreadyKnown ? " (already submitted)" : "")}");
+                Results.Out.WriteLine(accepted.SearchId + (accepted switch
+                {
+                    { Resumed: true } => " (resumed: an operator had cancelled it)",
+                    { AlreadyKnown: true } => " (already submitted)",
+                    _ => "",
+                }));
             return ExitCodes.Success;
         }));
         return command;

@@ -177,7 +177,8 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
         var client = Sender;
         Record(events, () =>
         {
-            client.Tell(new SearchAccepted(searchId, AlreadyKnown: events is [] or [SearchResumed]));
+            client.Tell(new SearchAccepted(searchId, AlreadyKnown: events is [] or [SearchResumed],
+                Resumed: events is [SearchResumed]));
             Dispatch();
         });
     }

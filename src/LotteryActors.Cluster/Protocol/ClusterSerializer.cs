@@ -22,9 +22,10 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     /// training run's iterations and examples/s; 4: results carry how their runs were trained; 5: an init draw names
     /// which of its width's inits it draws, a client may ask for a search's failed tickets to run again, and an
     /// operator lifts a node's cordon; 6: an operator lists the nodes, drains a node and cancels a search, and a
-    /// progress answer says when its search was cancelled). Nodes before it announced their assembly version.
+    /// progress answer says when its search was cancelled; 7: a submission's answer says when it resumed a cancelled
+    /// search). Nodes before it announced their assembly version.
     /// </summary>
-    public const string ProtocolVersion = "6";
+    public const string ProtocolVersion = "7";
 
     public static readonly IReadOnlyDictionary<string, Type> TypesByManifest = new Dictionary<string, Type>
     {
@@ -53,7 +54,9 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["TrainerLeft.v1"] = typeof(TrainerLeft),
         ["TicketsRetried.v1"] = typeof(TicketsRetried),
         ["SubmitSearch.v1"] = typeof(SubmitSearch),
-        ["SearchAccepted.v1"] = typeof(SearchAccepted),
+        // v1 did not say whether the submission resumed a cancelled search. Remote, never journaled: a node of the
+        // older protocol is refused.
+        ["SearchAccepted.v2"] = typeof(SearchAccepted),
         ["RetryFailedTickets.v1"] = typeof(RetryFailedTickets),
         ["FailedTicketsRetried.v1"] = typeof(FailedTicketsRetried),
         ["WorkRequested.v1"] = typeof(WorkRequested),

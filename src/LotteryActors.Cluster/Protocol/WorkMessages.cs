@@ -18,8 +18,9 @@ public static class WorkMessages
     /// </summary>
     public sealed record SubmitSearch(string SpecJson) : IClusterMessage;
 
-    /// <summary>Coordinator to client: the search is journaled; <c>AlreadyKnown</c> when it was before.</summary>
-    public sealed record SearchAccepted(string SearchId, bool AlreadyKnown) : IClusterMessage;
+    /// <summary>Coordinator to client: the search is journaled; <c>AlreadyKnown</c> when it was before, and
+    /// <c>Resumed</c> when an operator had cancelled it and this submission let it go on.</summary>
+    public sealed record SearchAccepted(string SearchId, bool AlreadyKnown, bool Resumed) : IClusterMessage;
 
     /// <summary>Client to coordinator: run the search's failed tickets again; answered by
     /// <see cref="FailedTicketsRetried"/>.</summary>

@@ -58,7 +58,7 @@ public sealed class OperatorCommandsTests : IDisposable
         var rows = JsonDocument.Parse(listed.Stdout).RootElement.GetProperty("nodes").EnumerateArray().ToList();
         var first = Assert.Single(rows, r => r.GetProperty("address").GetString() == addresses[0]);
         Assert.Equal("coordinator,trainer", string.Join(",", first.GetProperty("roles").EnumerateArray()));
-        Assert.Equal(("up", "6"), (first.GetProperty("status").GetString(),
+        Assert.Equal(("up", "7"), (first.GetProperty("status").GetString(),
             first.GetProperty("protocolVersion").GetString()));
         Assert.Single(rows, r => r.GetProperty("address").GetString() == addresses[1]);
         // The asking client is a member too, with no roles.
@@ -77,6 +77,8 @@ public sealed class OperatorCommandsTests : IDisposable
         Assert.Contains("(already)", Run(Lottery("uncordon", addresses[1])).Stdout);
         BadInput(Lottery("drain", "127.0.0.1:1"), "no node '127.0.0.1:1' in the cluster");
         BadInput(Lottery("cancel", "0000000000000000"), "no search '0000000000000000' on the cluster");
+        // Submitted again, the cancelled search goes on (still on drained nodes), and the client is told so.
+        Assert.Equal($"{searchId} (resumed: an operator had cancelled it)", Run(Lottery("submit")).Stdout.Trim());
 
         foreach (var address in addresses)
             Assert.Equal("up", Json(Lottery("undrain", address, "--json")).GetProperty("nodes")[0]

@@ -64,8 +64,11 @@ public sealed class OperatorRequestTests(PostgresServer postgres) : IClassFixtur
         Assert.Empty(progress.Running);
         Assert.Empty(lab.Journal().OfType<WorkCompleted>());
         Assert.False((await Ask<CancelAnswered>(coordinator, new CancelRequested("no-such-search"))).Known);
-        Assert.True((await lab.Submit(coordinator, spec)).AlreadyKnown);
+        var resumed = await lab.Submit(coordinator, spec);
+        var again = await lab.Submit(coordinator, spec);
         await lab.Finished(coordinator, spec);
+        Assert.Equal((true, true), (resumed.AlreadyKnown, resumed.Resumed));
+        Assert.Equal((true, false), (again.AlreadyKnown, again.Resumed));
         var journal = lab.Journal();
         Assert.Single(journal.OfType<SearchCancelled>());
         Assert.Single(journal.OfType<SearchResumed>());

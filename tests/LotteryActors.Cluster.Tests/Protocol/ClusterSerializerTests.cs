@@ -54,6 +54,8 @@ public sealed class ClusterSerializerTests() : TestKit(ClusterSerializer.Hocon)
     [InlineData("SearchProgress.v3")]
     // A node from before searches could be cancelled: a client would follow a cancelled search for ever.
     [InlineData("SearchProgress.v4")]
+    // A node from before a submission said it resumed a cancelled search.
+    [InlineData("SearchAccepted.v1")]
     public void A_message_from_another_protocol_version_is_refused_by_name(string manifest)
     {
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new WorkAcknowledged("x"));

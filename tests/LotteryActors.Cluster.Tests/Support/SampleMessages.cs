@@ -150,7 +150,7 @@ public static class SampleMessages
         "TicketsRetried.v1" => new TicketsRetried(Spec.SearchId, [new TicketId(0, 1)],
             [RunId, WorkItem.EnsemblesId(Spec.SearchId)], T0.AddSeconds(80)),
         "SubmitSearch.v1" => new SubmitSearch(CanonicalSpec.ToJson(Spec)),
-        "SearchAccepted.v1" => new SearchAccepted(Spec.SearchId, AlreadyKnown: true),
+        "SearchAccepted.v2" => new SearchAccepted(Spec.SearchId, AlreadyKnown: true, Resumed: true),
         "RetryFailedTickets.v1" => new RetryFailedTickets(Spec.SearchId),
         "FailedTicketsRetried.v1" => new FailedTicketsRetried(Spec.SearchId, Known: true, Retried: 1),
         "WorkRequested.v1" => new WorkRequested(Node, Slots: 4, Busy: 1),
