@@ -34,4 +34,26 @@ public sealed class ConvTrainerBenchmarkTests
         Assert.Equal(bench.Repeats.Max(r => r.Trainer.GflopsPerSecond) / bench.Repeats.Max(r => r.Gemm.GflopsPerSecond),
             bench.ShareOfOneThreadGemm, 12);
     }
+
+    /// <summary>The bench's stacked conv trainer: K = 1 and 4 members of the same Conv-2, alone and as one stack of
+    /// grouped convolutions, their throughput in total and per member, and one step's agreement with training alone.
+    /// </summary>
+    [Fact]
+    public void The_conv_trainer_is_measured_stacked_at_one_and_four_members()
+    {
+        using var data = SyntheticData.Splits();
+        var recipe = SyntheticSpec.Recipe(OptimizerKind.Adam, 0.01);
+
+        var bench = ConvTrainerBenchmark.Measure(ModelFamily.Conv2, 0.125, data, recipe, iterations: 2, repeats: 1,
+            TimeSpan.Zero);
+
+        Assert.Equal([1, 4], bench.Stacked.Select(s => s.Members));
+        Assert.All(bench.Stacked, s =>
+        {
+            Assert.True(s.SeparateExamplesPerSecond > 0 && s.StackedExamplesPerSecond > 0);
+            Assert.True(s.SeparateCpuExamplesPerSecond > 0 && s.StackedCpuExamplesPerSecond > 0);
+            Assert.Equal(s.StackedExamplesPerSecond / s.Members, s.StackedExamplesPerSecondPerMember, 12);
+            Assert.InRange(s.FirstStepLargestDifference, 0, 1e-5);
+        });
+    }
 }
