@@ -13,6 +13,21 @@ public static class TensorAssert
             Assert.True(SameBits(tensor, actual[name]), $"tensor '{name}' differs");
     }
 
+    /// <summary>Same names and shapes, and values within <c>atol + rtol * |expected|</c> of each other: two code
+    /// paths that add in different orders. The message names the tensor and its largest difference.</summary>
+    public static void Close(IReadOnlyDictionary<string, Tensor> expected, IReadOnlyDictionary<string, Tensor> actual,
+        double rtol, double atol, string label)
+    {
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (name, tensor) in expected)
+        {
+            Assert.Equal(tensor.shape, actual[name].shape);
+            using var difference = (actual[name] - tensor).abs().max();
+            Assert.True(actual[name].allclose(tensor, rtol, atol),
+                $"{label}, {name}: largest difference {difference.item<float>()}");
+        }
+    }
+
     public static bool AnyDiffers(IReadOnlyDictionary<string, Tensor> a, IReadOnlyDictionary<string, Tensor> b) =>
         a.Any(p => !SameBits(p.Value, b[p.Key]));
 

@@ -20,14 +20,16 @@ public sealed record ConvRepeat(GemmMeasurement Gemm, TrainingMeasurement Traine
 /// ceiling measured in the same run. The two alternate, repeat by repeat; the share is the fastest trainer over the
 /// fastest GEMM, and each repeat's own ratio is kept for the spread. At full width, where the README's Conv-2 trained
 /// at about 100 examples/s; a conv step costs about a thousand LeNet steps, so the windows are counted in tens of
-/// iterations.
+/// iterations. <see cref="Stacked"/> is the same trainer stacked (grouped convolutions), measured once after the
+/// repeats: K members alone one after another and as one stack, for each K of <see cref="StackSizes"/>.
 /// </summary>
 public sealed record ConvTrainerBenchmark(
     string Model, double Width, string Optimizer, int BatchSize, long ForwardMacsPerExample,
-    IReadOnlyList<ConvRepeat> Repeats)
+    IReadOnlyList<ConvRepeat> Repeats, IReadOnlyList<StackedMeasurement> Stacked)
 {
     private const int Warmup = 3;
     private const int Iterations = 20;
+    public static readonly IReadOnlyList<int> StackSizes = [1, 4];
     private static readonly TimeSpan GemmBudget = TimeSpan.FromSeconds(1);
 
     /// <summary>What <c>lottery bench</c> measures: full-width Conv-2 and Conv-4 with the spec's recipe, 20 timed
@@ -55,7 +57,8 @@ public sealed record ConvTrainerBenchmark(
         var runs = Enumerable.Range(0, repeats).Select(_ => new ConvRepeat(
             Throughput.Gemm(2048, 1, gemmBudget),
             Throughput.Train(family, width, data, recipe, iterations, 1, Warmup))).ToList();
+        var stacked = StackedThroughput.Measure(width, data, recipe, StackSizes, iterations, family, Warmup);
         return new ConvTrainerBenchmark(SpecNames.Of(family), width, SpecNames.Of(recipe.Optimizer),
-            recipe.BatchSize, network.ForwardMacsPerExample, runs);
+            recipe.BatchSize, network.ForwardMacsPerExample, runs, stacked);
     }
 }

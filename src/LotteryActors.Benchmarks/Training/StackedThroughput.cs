@@ -16,56 +16,62 @@ namespace LotteryActors.Benchmarks.Training;
 /// step from the same start (the arithmetic's agreement, which the tests hold to float tolerance);
 /// <paramref name="RelativeDifferenceAfterTimedSteps"/> is the norm of all members' weight differences over the norm
 /// of their weights after the timed steps, where Adam has amplified the first step's rounding (it divides gradients
-/// near zero by their own scale).
+/// near zero by their own scale). The <c>Cpu</c> rates count the same examples over the training thread's CPU clock
+/// (<see cref="ThreadClock"/>), which a loaded machine stretches far less than the wall clock.
 /// </summary>
 public sealed record StackedMeasurement(int Members, double SeparateExamplesPerSecond, double StackedExamplesPerSecond,
-    double FirstStepLargestDifference, double RelativeDifferenceAfterTimedSteps)
+    double FirstStepLargestDifference, double RelativeDifferenceAfterTimedSteps,
+    double SeparateCpuExamplesPerSecond, double StackedCpuExamplesPerSecond)
 {
     public double StackedOverSeparate => StackedExamplesPerSecond / SeparateExamplesPerSecond;
+
+    /// <summary>What each member of the stack trains in a second: the stack's examples/s over its members.</summary>
+    public double StackedExamplesPerSecondPerMember => StackedExamplesPerSecond / Members;
 }
 
 /// <summary>
-/// What stacking buys on this device: LeNet-300-100 members, one thread, evaluation pushed out of the timed span
-/// in both ways of training. On a CPU a step is already compute-bound, so expect little; on a GPU small nets are
-/// launch-bound and stacking is the lever.
+/// What stacking buys on this device: members of <paramref name="family"/> (LeNet-300-100 unless said; conv nets
+/// stack as grouped convolutions), one thread, evaluation pushed out of the timed span in both ways of training,
+/// after <paramref name="warmup"/> untimed steps. On a CPU a step is already compute-bound, so expect little; on a
+/// GPU small nets are launch-bound and stacking is the lever.
 /// </summary>
 public static class StackedThroughput
 {
-    private const int Warmup = 10;
-
     public static IReadOnlyList<StackedMeasurement> Measure(double width, DatasetSplits data, TrainingRecipe recipe,
-        IEnumerable<int> memberCounts, int iterations)
+        IEnumerable<int> memberCounts, int iterations, ModelFamily family = ModelFamily.Lenet300100, int warmup = 10)
     {
         set_num_threads(1);
-        var length = new Duration(Warmup + iterations + 1, DurationUnit.Iterations);
+        var length = new Duration(warmup + iterations + 1, DurationUnit.Iterations);
         var timed = recipe with { Duration = length, EvalInterval = length };
-        using var network = NetworkFactory.For(ModelFamily.Lenet300100, width, data);
+        using var network = NetworkFactory.For(family, width, data);
         var init = NetworkFactory.DrawInit(network, InitScheme.GlorotNormal, 0);
         try
         {
             using var mask = Mask.Dense(init, network.PrunableWeights);
             var examples = (double)iterations * recipe.BatchSize;
 
-            // Members 0..k-1 (their seed is their data order) for `steps` after `warmup` untimed ones, alone one
-            // after another or as one stack: their weights, and the seconds the timed steps took.
-            (List<Dictionary<string, Tensor>> Weights, double Seconds) Separate(int k, int warmup, int steps)
+            // Members 0..k-1 (their seed is their data order) for `steps` after `untimed` ones, alone one after
+            // another or as one stack: their weights, and the seconds the timed steps took.
+            (List<Dictionary<string, Tensor>> Weights, Seconds Seconds) Separate(int k, int untimed, int steps)
             {
                 var weights = new List<Dictionary<string, Tensor>>();
-                var seconds = 0.0;
+                var seconds = new Seconds(0, 0);
                 for (var seed = 0; seed < k; seed++)
                 {
                     using var session = new TrainingSession(network, data, timed, mask, init, seed, 0);
-                    seconds += Timed(session.RunChunk, warmup, steps);
+                    var window = Timed(session.RunChunk, untimed, steps);
+                    seconds = new Seconds(seconds.Wall + window.Wall, seconds.Cpu + window.Cpu);
                     weights.Add(network.CaptureState());
                 }
                 return (weights, seconds);
             }
 
-            (IReadOnlyList<Dictionary<string, Tensor>> Weights, double Seconds) Stacked(int k, int warmup, int steps)
+            (IReadOnlyList<Dictionary<string, Tensor>> Weights, Seconds Seconds) Stacked(int k, int untimed,
+                int steps)
             {
                 var members = Enumerable.Range(0, k).Select(seed => new StackedMember(mask, init, seed)).ToList();
                 using var stacked = new StackedSession(network, data, timed, members);
-                var seconds = Timed(stacked.RunChunk, warmup, steps);
+                var seconds = Timed(stacked.RunChunk, untimed, steps);
                 return (stacked.MemberWeights(), seconds);
             }
 
@@ -73,10 +79,12 @@ public static class StackedThroughput
             {
                 var (firstAlone, _) = Separate(k, 0, 1);
                 var (firstStacked, _) = Stacked(k, 0, 1);
-                var (alone, separate) = Separate(k, Warmup, iterations);
-                var (together, stackedSeconds) = Stacked(k, Warmup, iterations);
-                var measurement = new StackedMeasurement(k, k * examples / separate, k * examples / stackedSeconds,
-                    LargestDifference(firstAlone, firstStacked), RelativeDifference(alone, together));
+                var (alone, separate) = Separate(k, warmup, iterations);
+                var (together, stackedSeconds) = Stacked(k, warmup, iterations);
+                var measurement = new StackedMeasurement(k, k * examples / separate.Wall,
+                    k * examples / stackedSeconds.Wall, LargestDifference(firstAlone, firstStacked),
+                    RelativeDifference(alone, together), k * examples / separate.Cpu,
+                    k * examples / stackedSeconds.Cpu);
                 foreach (var weights in firstAlone.Concat(firstStacked).Concat(alone).Concat(together))
                     weights.DisposeAll();
                 return measurement;
@@ -113,14 +121,17 @@ public static class StackedThroughput
         return Math.Sqrt(difference / norm);
     }
 
+    /// <summary>A window's seconds on the wall clock and on the calling thread's CPU clock.</summary>
+    private readonly record struct Seconds(double Wall, double Cpu);
+
     /// <summary>Seconds for <paramref name="steps"/> iterations after <paramref name="warmup"/> untimed ones.
     /// </summary>
-    private static double Timed(Action<int> runChunk, int warmup, int steps)
+    private static Seconds Timed(Action<int> runChunk, int warmup, int steps)
     {
         if (warmup > 0)
             runChunk(warmup);
-        var clock = Stopwatch.StartNew();
+        var (clock, cpu) = (Stopwatch.StartNew(), ThreadClock.Seconds());
         runChunk(steps);
-        return clock.Elapsed.TotalSeconds;
+        return new Seconds(clock.Elapsed.TotalSeconds, ThreadClock.Seconds() - cpu);
     }
 }

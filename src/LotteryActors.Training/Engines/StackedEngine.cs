@@ -1,5 +1,4 @@
 using LotteryActors.Training.Imp;
-using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Training.Engines;
 
@@ -33,9 +32,6 @@ public sealed class StackedEngine : ITrainingEngine
 
     public string? WhyAlone(WorkUnit unit)
     {
-        if (runner.Spec.Model.Family != ModelFamily.Lenet300100)
-            return $"{SpecNames.Of(runner.Spec.Model.Family)} does not stack: only fully connected networks do "
-                   + "(convolutions would need grouped convolutions)";
         if (unit.Kind == RunKind.DenseBaseline)
             return "the converged dense baseline stops on its own patience, so it cannot share a stack's steps";
         return null;

@@ -15,15 +15,15 @@ namespace LotteryActors.Training.Engines;
 public sealed record StackedMember(Mask Mask, IReadOnlyDictionary<string, Tensor> StartWeights, long DataOrderSeed);
 
 /// <summary>
-/// K fully connected networks of one architecture and recipe trained as one: every layer's weights are a [K, out, in]
-/// tensor and each step is one batched matmul per layer, each member with its own batch (its own data order), its
-/// own mask and its own Adam moments, sharing only the step count and learning rate, which the recipe fixes anyway.
+/// K networks of one architecture and recipe trained as one: every layer's weights are a [K, out, in, ...] tensor
+/// and each step is one batched matmul per fully connected layer and one grouped convolution per convolution
+/// (<see cref="StackedForward"/>), each member with its own batch (its own data order), its own mask and its own
+/// Adam moments, sharing only the step count and learning rate, which the recipe fixes anyway.
 /// The loss is the sum of the members' mean losses, so each member's gradient is the one it would get alone;
-/// results match training alone to float tolerance (batched and plain matmuls add in different orders), and a
-/// member's bits depend on its own inputs, on K and on its place in the stack (the kernels' paths follow a slice's
-/// memory alignment), never on its companions' values.
-/// Small nets on a GPU are launch-bound, and this turns K launches into one. Only multilayer perceptrons (every
-/// weight 2-d, ReLU between layers, as LeNet-300-100) stack here; convolutions would need grouped convolutions.
+/// results match training alone to float tolerance (batched and plain matmuls, grouped and plain convolutions add
+/// in different orders), and a member's bits depend on its own inputs, on K and on its place in the stack (the
+/// kernels' paths follow a slice's memory alignment), never on its companions' values.
+/// Small nets on a GPU are launch-bound, and this turns K launches into one.
 /// Per member it does what <see cref="TrainingSession"/> does without a patience: validation every eval interval
 /// (through <paramref name="network"/> loaded with the member's weights, so the evaluation is the single run's),
 /// the early-stop point with its test accuracy, the rewind capture, and the outcome at the end. A member whose loss
@@ -37,6 +37,7 @@ public sealed class StackedSession : IDisposable
 {
     private readonly PrunableNetwork network;
     private readonly DatasetSplits data;
+    private readonly StackedForward forward;
     private readonly IReadOnlyList<string> layers;
     private readonly Parameter[] weights;
     private readonly Parameter[] biases;
@@ -73,7 +74,8 @@ public sealed class StackedSession : IDisposable
         this.network = network;
         this.data = data;
         this.captureAt = captureAt;
-        layers = LayersOf(network);
+        forward = new StackedForward(network);
+        layers = forward.Layers;
         batchSize = recipe.BatchSize;
         iterationsPerEpoch = TrainingSession.IterationsPerEpoch(data, recipe);
         TotalIterations = recipe.Duration.ToIterations(iterationsPerEpoch);
@@ -161,15 +163,6 @@ public sealed class StackedSession : IDisposable
         return records[k].Run.Outcome(Iteration, network, data);
     }
 
-    /// <summary>The layers of a network that can be stacked here; refuses anything but a multilayer perceptron.
-    /// </summary>
-    public static IReadOnlyList<string> LayersOf(PrunableNetwork network)
-    {
-        if (network is not LeNet300100)
-            throw new NotSupportedException($"only fully connected networks stack; {network.GetName()} does not");
-        return network.PrunableWeights.Select(n => n[..^".weight".Length]).ToList();
-    }
-
     /// <summary>Each member's weights on the CPU, named as its own network names them; owned by the caller.</summary>
     public IReadOnlyList<Dictionary<string, Tensor>> MemberWeights() =>
         Enumerable.Range(0, Members).Select(MemberWeights).ToList();
@@ -207,18 +200,10 @@ public sealed class StackedSession : IDisposable
             permutations = orders.to(data.Train.Images.device).DetachFromDisposeScope();
         }
         var k = dataOrders.Length;
-        var indices = permutations.narrow(1, (long)position * batchSize, batchSize).reshape(-1);
-        var images = data.Train.Images.index_select(0, indices).reshape(k, batchSize, -1);
-        var labels = data.Train.Labels.index_select(0, indices);
-
-        var activation = images;
-        for (var i = 0; i < layers.Count; i++)
-        {
-            activation = bmm(activation, weights[i].transpose(1, 2)).add_(biases[i].unsqueeze(1));
-            if (i < layers.Count - 1)
-                activation = nn.functional.relu(activation);
-        }
-        var memberLosses = nn.functional.cross_entropy(activation.reshape(-1, activation.shape[2]), labels,
+        var indices = permutations.narrow(1, (long)position * batchSize, batchSize);
+        var labels = data.Train.Labels.index_select(0, indices.reshape(-1));
+        var logits = forward.Logits(data.Train.Images, indices, weights, biases);
+        var memberLosses = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), labels,
             reduction: nn.Reduction.None).reshape(k, batchSize).mean([1]);
         memberLosses.sum().backward();
         optimizer.Step(schedule.At(Iteration));

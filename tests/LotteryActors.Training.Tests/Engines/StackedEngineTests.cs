@@ -11,8 +11,9 @@ namespace LotteryActors.Training.Tests.Engines;
 
 /// <summary>
 /// The stacked engine against the separate one on real data: 500 Fashion-MNIST training images (the files
-/// <c>deploy/setup.sh</c> installs), LeNet-300-100 at width 0.25, Adam, 30 iterations with late rewinding to
-/// iteration 5, three tickets. Every unit is trained by both engines from the same inputs.
+/// <c>deploy/setup.sh</c> installs), LeNet-300-100 at width 0.25 (and Conv-2 and Conv-4 at width 1/16: 4 and 8
+/// channels, 16 hidden units), Adam, 30 iterations with late rewinding to iteration 5, three tickets. Every unit is
+/// trained by both engines from the same inputs.
 /// </summary>
 public sealed class StackedEngineTests : IDisposable
 {
@@ -49,9 +50,19 @@ public sealed class StackedEngineTests : IDisposable
         home.Dispose();
     }
 
-    [Fact]
-    public void Every_member_of_a_stack_gets_the_weights_metrics_and_masks_it_gets_alone_to_float_tolerance()
+    /// <summary>The engine <c>lottery.runtime.engine = stacked</c> makes, for the spec's model: every ticket run and
+    /// control of rounds 0 and 1 stacks, conv nets as one grouped convolution per layer. Not Conv-4 here: its ticket
+    /// 0 meets a discrete event on this data (on a 2-core AMD EPYC, 2026-12-07), where training alone on two
+    /// libtorch threads ends 6.8e-4 from training alone on one, exactly as far as the stack ends; the session tests
+    /// hold Conv-4 and Conv-6 members to training alone on the synthetic data instead.</summary>
+    [Theory]
+    [InlineData(ModelFamily.Lenet300100, 0.25)]
+    [InlineData(ModelFamily.Conv2, 1.0 / 16)]
+    public void Every_member_of_a_stack_gets_the_weights_metrics_and_masks_it_gets_alone_to_float_tolerance(
+        ModelFamily family, double width)
     {
+        var runner = new ImpRunner(Spec with { Model = Spec.Model with { Family = family, Widths = [width] } }, data,
+            this.runner.Store);
         var roundZero = runner.RoundZero();
         var aloneZero = new SeparateEngine(runner).TrainAll(roundZero);
         // Round 1's ticket runs and both controls, from round 0's masks and rewind points: 9 units, 3 per kind.
@@ -60,7 +71,9 @@ public sealed class StackedEngineTests : IDisposable
                 kind == RunKind.RandomReinit ? o.Unit.StartHash : o.Result!.RewindHash!, o.Result!.NextMaskHash!)))
             .ToList();
         var units = roundZero.Concat(roundOne).ToList();
-        var stacked = new StackedEngine(runner, 4);
+        var stacked = EngineKind.Stacked.Create(runner, 4);
+        Assert.IsType<StackedEngine>(stacked);
+        Assert.All(units, u => Assert.Null(stacked.WhyAlone(u)));
         Assert.Equal([3, 3, 3, 3], stacked.Batches(units).Select(b => b.Count));
 
         var together = stacked.TrainAll(units, chunkIterations: 7);
@@ -72,8 +85,8 @@ public sealed class StackedEngineTests : IDisposable
             var agreement = EngineAgreement.Assert(runner.Store, Spec.Pruning, a.Result!, s.Result!);
             (largest, nearTies) = (Math.Max(largest, agreement.Largest), nearTies + agreement.NearTies);
         }
-        output.WriteLine($"largest weight difference, stacked against alone: {largest:E2}; " +
-            $"next-mask entries at the threshold that fell the other way: {nearTies}");
+        output.WriteLine($"{SpecNames.Of(family)}: largest weight difference, stacked against alone: " +
+            $"{largest:E2}; next-mask entries at the threshold that fell the other way: {nearTies}");
     }
 
     [Fact]
@@ -85,9 +98,6 @@ public sealed class StackedEngineTests : IDisposable
 
         Assert.Contains("patience", stacked.WhyAlone(baseline));
         Assert.Null(stacked.WhyAlone(ticket));
-        Assert.Contains("convolutions", new StackedEngine(new ImpRunner(
-            Spec with { Model = Spec.Model with { Family = ModelFamily.Conv2 } }, data, runner.Store), 4)
-            .WhyAlone(ticket));
         Assert.Equal([[baseline], [ticket]], stacked.Batches([baseline, ticket]));
 
         var together = stacked.TrainAll([baseline]).Single().Result!;

@@ -122,6 +122,51 @@ public sealed class MaskedOptimizerTests
         }
     }
 
+    /// <summary>
+    /// What a stacked session relies on: one optimizer over parameters stacked along a leading K (a convolution's
+    /// kernels [K, 5, 3, 3, 3] among them), each member with its own mask, gradients and moments, leaves every member
+    /// with the bits K optimizers of its own would, since every update is element by element.
+    /// </summary>
+    [Theory]
+    [InlineData(OptimizerKind.Adam, true)]
+    [InlineData(OptimizerKind.Adam, false)]
+    [InlineData(OptimizerKind.Sgd, true)]
+    [InlineData(OptimizerKind.Sgd, false)]
+    public void A_stacked_step_gives_every_member_the_bits_of_its_own_steps(OptimizerKind kind, bool fuseOnCpu)
+    {
+        var members = new[] { 21L, 22, 23 }.Select(seed => new Problem(seed)).ToArray();
+        try
+        {
+            // Everything below, the slices compared and the members' own runs too, is freed here.
+            using var tensors = NewDisposeScope();
+            var parameters = Enumerable.Range(0, Shapes.Length)
+                .Select(i => new Parameter(stack(members.Select(m => m.Start[i])))).ToArray();
+            var masks = Enumerable.Range(0, Shapes.Length)
+                .Select(i => members[0].Masks[i] is null ? null : stack(members.Select(m => m.Masks[i]!))).ToArray();
+            using var optimizer = new MaskedOptimizer(parameters.Zip(masks, (p, m) => new MaskedParameter(p, m)),
+                kind, momentum: 0.9, WeightDecay, fuseOnCpu);
+            for (var step = 0; step < Steps; step++)
+            {
+                using (var scope = NewDisposeScope())
+                    parameters.Select((p, i) => (p * stack(members.Select(m => m.Gradients[step][i]))).sum())
+                        .Aggregate((a, b) => a + b).backward();
+                optimizer.Step(LearningRate(step));
+            }
+
+            for (var k = 0; k < members.Length; k++)
+            {
+                var alone = Masked(members[k], kind, fuseOnCpu);
+                Assert.All(alone.Zip(parameters),
+                    p => Assert.True(TensorAssert.SameBits(p.First, p.Second[k]), $"member {k} differs"));
+            }
+        }
+        finally
+        {
+            foreach (var m in members)
+                m.Dispose();
+        }
+    }
+
     [Theory]
     [InlineData(OptimizerKind.Adam)]
     [InlineData(OptimizerKind.Sgd)]
