@@ -220,9 +220,10 @@ public sealed record ResumeReport(double? SecondsToFirstStep, string? Failure);
 
 /// <summary>What <c>bench --json</c> prints: <c>Conv</c> holds full-width Conv-2 and Conv-4 trainers against the
 /// 1-thread GEMM, each repeat's ceiling measured just before its trainer; <c>Concurrency</c> is the first repeat
-/// (the process's first actor search), <c>ConcurrencyRepeats</c> the ratios of every repeat; <c>Stacked</c> is empty
-/// for models that do not stack (convolutions); <c>Engines</c>, one stack's round 0 through the separate and the
-/// stacked engine, is null for them too.</summary>
+/// (the process's first actor search), <c>ConcurrencyRepeats</c> the ratios of every repeat; <c>Stacked</c>, the
+/// fully connected stacks, is measured for LeNet-300-100 only (each conv net's stacks are in its <c>Conv</c> entry),
+/// and so is <c>Engines</c>, one stack's round 0 through the separate and the stacked engine (null otherwise).
+/// </summary>
 public sealed record BenchDocument(int Cores, string Model, double Width, int BatchSize, GemmPair Gemm,
     TrainerBenchmark Trainer, IReadOnlyList<ConvTrainerBenchmark> Conv, ConcurrencyMeasurement Concurrency,
     IReadOnlyList<ConcurrencyRepeat> ConcurrencyRepeats, IReadOnlyList<StackedMeasurement> Stacked,

@@ -49,11 +49,7 @@ public static class BenchTable
                         + $"\n    CPU by thread in the window, plain threads: {Cpu(r.PlainThreadCpuSecondsByThread)}"
                         + $"\n    CPU by thread in the window, actors: {Cpu(r.ActorCpuSecondsByThread)}");
         foreach (var k in d.Stacked)
-            o.WriteLine($"{k.Members,2} members stacked, 1 thread: {k.StackedExamplesPerSecond,8:F0} examples/s "
-                        + "against "
-                        + $"{k.SeparateExamplesPerSecond,8:F0} trained separately ({k.StackedOverSeparate:F2}x); "
-                        + $"after one step weights apart by at most {k.FirstStepLargestDifference:G2}, after the "
-                        + $"timed steps by {k.RelativeDifferenceAfterTimedSteps:P2} of their norm");
+            o.WriteLine(StackedLine(k));
         if (d.Engines is { } e)
             o.WriteLine($"round 0 of {e.Units} tickets as a search trains it: separate engine "
                         + $"{e.SeparateSeconds:F1} s, stacked engine (stacks of {e.StackSize}) {e.StackedSeconds:F1} s "
@@ -79,7 +75,17 @@ public static class BenchTable
                                   + string.Join(", ", t.Repeats.Select(r =>
                                       $"{r.ShareOfOneThreadGemm:F2}/{r.CpuShareOfOneThreadGemm:F2}"))
                                   + ")");
+        foreach (var t in trainers)
+        foreach (var k in t.Stacked)
+            Results.Out.WriteLine($"{t.Model} " + StackedLine(k));
     }
+
+    /// <summary>A stack against its members trained one after another, and how far apart their weights end.</summary>
+    private static string StackedLine(StackedMeasurement k) =>
+        $"{k.Members,2} members stacked, 1 thread: {k.StackedExamplesPerSecond,8:F0} examples/s against "
+        + $"{k.SeparateExamplesPerSecond,8:F0} trained separately ({k.StackedOverSeparate:F2}x); "
+        + $"after one step weights apart by at most {k.FirstStepLargestDifference:G2}, after the "
+        + $"timed steps by {k.RelativeDifferenceAfterTimedSteps:P2} of their norm";
 
     /// <summary>The six busiest kinds of thread, in CPU seconds.</summary>
     private static string Cpu(IReadOnlyDictionary<string, double> byThread) =>
