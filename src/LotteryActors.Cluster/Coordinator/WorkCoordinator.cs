@@ -348,24 +348,27 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private void OnUnreachable(string node)
     {
         unreachable.Add(node);
-        pullers.Remove(node);
-        var lost = state.Queue.EndLeasesOf(node, LeaseEndReason.Unreachable, Now);
-        if (lost.Count > 0)
-            log.Warning("{Node} is unreachable; {Count} unit(s) go back to the queue", node, lost.Count);
-        Record(lost, Dispatch);
+        Record(Lose(node, LeaseEndReason.Unreachable, "is unreachable"), Dispatch);
     }
 
     private void OnNodeLeft(string node)
     {
-        pullers.Remove(node);
         unreachable.Remove(node);
-        var lost = state.Queue.EndLeasesOf(node, LeaseEndReason.NodeLeft, Now);
-        if (lost.Count > 0)
-            log.Warning("{Node} left the cluster; {Count} unit(s) go back to the queue", node, lost.Count);
+        var lost = Lose(node, LeaseEndReason.NodeLeft, "left the cluster");
         var members = Members();
         // The removal may not have reached this node's view of the membership yet.
         members.Remove(node);
         Record([.. lost, .. state.Gone(members, Now)], Dispatch);
+    }
+
+    /// <summary>The node gets no more offers and its leases end (to be journaled); said once in the log.</summary>
+    private IReadOnlyList<LeaseEnded> Lose(string node, LeaseEndReason reason, string what)
+    {
+        pullers.Remove(node);
+        var lost = state.Queue.EndLeasesOf(node, reason, Now);
+        if (lost.Count > 0)
+            log.Warning("{Node} {What}; {Count} unit(s) go back to the queue", node, what, lost.Count);
+        return lost;
     }
 
     /// <summary>The cluster's members now, by node id, for recording the trainers that are gone.</summary>

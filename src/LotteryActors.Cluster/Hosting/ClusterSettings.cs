@@ -135,8 +135,8 @@ public sealed record ClusterSettings(
         var stableAfter = c.Time("stable-after");
         var heartbeatPause = c.Time("failure-detector.acceptable-heartbeat-pause");
         Require(heartbeatPause >= MinimumHeartbeatPause, "failure-detector.acceptable-heartbeat-pause",
-            $"is {heartbeatPause}; allowed: {MinimumHeartbeatPause.TotalSeconds:0} s or more (a few missed heartbeats, sent every " +
-            "second, on a machine whose cores all train)");
+            $"is {heartbeatPause}; allowed: {MinimumHeartbeatPause.TotalSeconds:0} s or more (a few missed " +
+            "heartbeats, sent every second, on a machine whose cores all train)");
         var lease = ReadLease(c, strategy, stableAfter + heartbeatPause);
         var removalMargin = c.Time("down-removal-margin");
         Require(removalMargin > TimeSpan.Zero, "down-removal-margin",
