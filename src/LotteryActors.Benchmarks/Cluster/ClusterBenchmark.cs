@@ -46,9 +46,13 @@ public static class ClusterBenchmark
             var two = Span(server, Path.Combine(folder, "two"), config, units, [1, 1]);
             var kills = Kills(server, Path.Combine(folder, "kills"), config);
             return new ClusterBenchReport(units, one, two, (two - one) / two, kills, new GoverningSettings(
-                ClusterHocon.AcceptableHeartbeatPause.TotalSeconds, cluster.StableAfter.TotalSeconds,
+                cluster.HeartbeatPause.TotalSeconds, cluster.StableAfter.TotalSeconds,
                 cluster.Work.LeaseTimeout.TotalSeconds, cluster.Work.ExpiryCheck.TotalSeconds,
-                cluster.Work.PullEvery.TotalSeconds, HandOverRetryInterval.TotalSeconds));
+                cluster.Work.PullEvery.TotalSeconds, HandOverRetryInterval.TotalSeconds)
+            {
+                DownRemovalMarginSeconds = cluster.DownRemovalMargin.TotalSeconds,
+                DatabaseLeaseTimeoutSeconds = cluster.Lease?.HeartbeatTimeout.TotalSeconds,
+            });
         }
         finally
         {
@@ -174,7 +178,8 @@ public sealed record ClusterBenchReport(
 
 /// <param name="TrainerUnitElsewhereSeconds">From the SIGKILL of a trainer node to its unit's lease to another.
 /// </param>
-/// <param name="TrainerLeaseEnd">How the dead node's lease ended: NodeLeft (downed) or Expired (deadline).</param>
+/// <param name="TrainerLeaseEnd">How the dead node's lease ended: Unreachable (as soon as the cluster stopped hearing
+/// it), NodeLeft (downed) or Expired (deadline).</param>
 /// <param name="CoordinatorFirstEventSeconds">From the SIGKILL of the coordinator's node to the successor's first
 /// journaled event.</param>
 /// <param name="CoordinatorFirstLeaseSeconds">…to the successor's first lease: the search running again.</param>
@@ -192,4 +197,11 @@ public sealed record GoverningSettings(
     double LeaseTimeoutSeconds,
     double ExpiryCheckSeconds,
     double PullEverySeconds,
-    double HandOverRetryIntervalSeconds);
+    double HandOverRetryIntervalSeconds)
+{
+    /// <summary>How long a downed coordinator's node stays a member before its singleton moves.</summary>
+    public double DownRemovalMarginSeconds { get; init; }
+
+    /// <summary>How long a dead coordinator's database lease blocks its successor; null without one.</summary>
+    public double? DatabaseLeaseTimeoutSeconds { get; init; }
+}

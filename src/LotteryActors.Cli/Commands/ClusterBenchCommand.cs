@@ -55,7 +55,9 @@ public static class ClusterBenchCommand
         o.WriteLine($"SIGKILL of the coordinator's node: successor's first event after " +
                     $"{k.CoordinatorFirstEventSeconds:F1} s, first lease after {k.CoordinatorFirstLeaseSeconds:F1} s");
         o.WriteLine($"settings: heartbeat pause {s.AcceptableHeartbeatPauseSeconds:0} s, stable-after " +
-                    $"{s.StableAfterSeconds:0} s, lease-timeout {s.LeaseTimeoutSeconds:0} s, expiry-check " +
-                    $"{s.ExpiryCheckSeconds:0} s, hand-over retry {s.HandOverRetryIntervalSeconds:0} s");
+                    $"{s.StableAfterSeconds:0} s, down-removal-margin {s.DownRemovalMarginSeconds:0} s, database " +
+                    $"lease {s.DatabaseLeaseTimeoutSeconds:0} s, lease-timeout {s.LeaseTimeoutSeconds:0} s, " +
+                    $"expiry-check {s.ExpiryCheckSeconds:0} s, pull-every {s.PullEverySeconds:0} s, hand-over retry " +
+                    $"{s.HandOverRetryIntervalSeconds:0} s");
     }
 }

@@ -9,8 +9,10 @@ public sealed class ClusterMembership(Akka.Cluster.Cluster cluster) : IMembershi
     public IReadOnlySet<string> Members() =>
         cluster.State.Members.Select(m => NodeId.Of(m.UniqueAddress)).ToHashSet();
 
+    // InitialStateAsEvents: a coordinator that takes over hears at once of the members unreachable already.
     public void Watch(IActorRef coordinator) => cluster.Subscribe(coordinator,
-        ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+        ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved),
+        typeof(ClusterEvent.IReachabilityEvent));
 
     public void Unwatch(IActorRef coordinator) => cluster.Unsubscribe(coordinator);
 

@@ -13,7 +13,9 @@ public interface IMembership
     IReadOnlySet<string> Members();
 
     /// <summary>Tells <paramref name="coordinator"/> of every member removed from now on, as
-    /// <see cref="Akka.Cluster.ClusterEvent.MemberRemoved"/>.</summary>
+    /// <see cref="Akka.Cluster.ClusterEvent.MemberRemoved"/>, and of every member the cluster stops or starts
+    /// hearing again, as <see cref="Akka.Cluster.ClusterEvent.UnreachableMember"/> and
+    /// <see cref="Akka.Cluster.ClusterEvent.ReachableMember"/> (the members unreachable already included).</summary>
     void Watch(IActorRef coordinator);
 
     void Unwatch(IActorRef coordinator);

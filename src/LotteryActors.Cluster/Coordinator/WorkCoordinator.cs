@@ -21,7 +21,8 @@ namespace LotteryActors.Cluster.Coordinator;
 /// <see cref="CoordinatorState"/> and hands out work to the trainer nodes that ask. It holds no dataset and does no
 /// tensor work. When its node dies the singleton starts on the next coordinator node, recovers the same state from
 /// the journal, ends the leases of nodes that are gone and gives every live node's leases a fresh deadline; trainers
-/// re-register and re-send unacknowledged results through the singleton proxy.
+/// re-register and re-send unacknowledged results through the singleton proxy. A node the cluster stops hearing
+/// loses its leases at once, before it is downed (<see cref="OnUnreachable"/>).
 /// Decisions are the state's; this actor only persists, applies and tells.
 /// </summary>
 public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimers
@@ -40,6 +41,8 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private readonly HashSet<string> mixedSetups = [];
     // Results from nodes that did not hold the unit's lease, already said in the log.
     private readonly HashSet<(string Node, string WorkId)> foreignResults = [];
+    // Members the cluster does not hear now: their leases ended, and they get no work until they are heard again.
+    private readonly HashSet<string> unreachable = [];
     private CoordinatorState state = CoordinatorState.Empty;
     // In memory only: the journaled state and its snapshots never hold them (see LeaseProgress, LeaseClock).
     private LeaseProgress progress = LeaseProgress.Empty;
@@ -93,6 +96,12 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
         Command<DrainRequested>(OnDrainRequested);
         Command<CancelRequested>(OnCancelRequested);
         Command<ClusterEvent.MemberRemoved>(removed => OnNodeLeft(NodeId.Of(removed.Member.UniqueAddress)));
+        Command<ClusterEvent.UnreachableMember>(lost => OnUnreachable(NodeId.Of(lost.Member.UniqueAddress)));
+        Command<ClusterEvent.ReachableMember>(back =>
+        {
+            if (unreachable.Remove(NodeId.Of(back.Member.UniqueAddress)))
+                log.Info("{Node} is reachable again; it gets work when it next asks", back.Member.Address);
+        });
         Command<CheckLeases>(_ => OnCheckLeases());
         // The journal is kept whole (it is the searches' record, read by status and reports); only the snapshots
         // before the newest are deleted: recovery reads the newest alone.
@@ -137,7 +146,8 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     /// After a hand-over the journal's deadlines ran on while nobody could hear the trainers' renewals (which are
     /// never journaled): the leases of nodes that are members now get a full timeout again, in memory, and those of
     /// nodes that are not (they died with the old coordinator, or left meanwhile) end at once, journaled, so their
-    /// units run elsewhere without waiting for a deadline.
+    /// units run elsewhere without waiting for a deadline; those of members unreachable now end as the membership
+    /// reports them, right after.
     /// A search whose tickets were all done before its ensembles became a unit gets that unit now.
     /// </summary>
     private void OnRecovered()
@@ -204,6 +214,9 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     /// </summary>
     private void OnWorkRequested(WorkRequested request)
     {
+        // A request sent before the cluster stopped hearing the node: it asks again once it is heard.
+        if (unreachable.Contains(request.Node))
+            return;
         if (membership.OtherProtocol(Sender.Path.Address) is { } other)
         {
             if (otherProtocol.Add(request.Node))
@@ -326,16 +339,37 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
         Record([.. expired, .. stalled, .. state.Gone(Members(), Now)], Dispatch);
     }
 
+    /// <summary>
+    /// The cluster stopped hearing a node (crashed, or cut off): its units run elsewhere now rather than after its
+    /// downing (failure detection plus <c>stable-after</c> plus the removal margin) or their deadline. Safe because
+    /// a unit is idempotent and a result counts only from the node holding the unit's lease
+    /// (<see cref="CoordinatorState.Complete"/>): if the node is heard again, what it finishes of those units is
+    /// acknowledged and ignored, never journaled twice. Not counted against the units, as a downing is not.
+    /// </summary>
+    private void OnUnreachable(string node)
+    {
+        unreachable.Add(node);
+        Record(Lose(node, LeaseEndReason.Unreachable, "is unreachable"), Dispatch);
+    }
+
     private void OnNodeLeft(string node)
     {
-        pullers.Remove(node);
-        var lost = state.Queue.NodeLeft(node, Now);
-        if (lost.Count > 0)
-            log.Warning("{Node} left the cluster; {Count} unit(s) go back to the queue", node, lost.Count);
+        unreachable.Remove(node);
+        var lost = Lose(node, LeaseEndReason.NodeLeft, "left the cluster");
         var members = Members();
         // The removal may not have reached this node's view of the membership yet.
         members.Remove(node);
         Record([.. lost, .. state.Gone(members, Now)], Dispatch);
+    }
+
+    /// <summary>The node gets no more offers and its leases end (to be journaled); said once in the log.</summary>
+    private IReadOnlyList<LeaseEnded> Lose(string node, LeaseEndReason reason, string what)
+    {
+        pullers.Remove(node);
+        var lost = state.Queue.EndLeasesOf(node, reason, Now);
+        if (lost.Count > 0)
+            log.Warning("{Node} {What}; {Count} unit(s) go back to the queue", node, what, lost.Count);
+        return lost;
     }
 
     /// <summary>The cluster's members now, by node id, for recording the trainers that are gone.</summary>

@@ -18,11 +18,12 @@ public static class ClusterHocon
     public const string SystemName = "lottery";
 
     /// <summary>
-    /// Trainers keep every core busy, which delays heartbeats: a pause shorter than this is not a failure (Akka's
-    /// 3 s default downed healthy nodes of a loaded machine in our tests). A dead node is noticed this much later;
-    /// its leases go back to the queue then, or at their deadline.
+    /// Where cluster and remoting actors run (heartbeats, gossip, the endpoints' reads and writes): two threads of
+    /// their own rather than the .NET thread pool that Akka's internal dispatcher shares with the journal's and the
+    /// database lease's continuations. Trainers already run on threads of their own (the trainer dispatcher), so
+    /// neither can queue behind the other; the OS still shares the cores between them.
     /// </summary>
-    public static readonly TimeSpan AcceptableHeartbeatPause = TimeSpan.FromSeconds(10);
+    public const string Dispatcher = "lottery.cluster-dispatcher";
 
     public static Config For(ClusterSettings cluster, RuntimeSettings runtime)
     {
@@ -30,6 +31,7 @@ public static class ClusterHocon
         var remoting = $$"""
             akka {
               actor.provider = cluster
+              remote.use-dispatcher = {{Dispatcher}}
               remote.dot-netty.tcp {
                 hostname = {{Quote(cluster.Hostname)}}
                 public-hostname = {{Quote(cluster.PublicHostname)}}
@@ -45,7 +47,8 @@ public static class ClusterHocon
                 # A node that cannot reach a seed gives up instead of retrying for ever; `lottery node` says so.
                 shutdown-after-unsuccessful-join-seed-nodes = {{Duration(cluster.JoinTimeout)}}
                 down-removal-margin = {{Duration(cluster.DownRemovalMargin)}}
-                failure-detector.acceptable-heartbeat-pause = {{Duration(AcceptableHeartbeatPause)}}
+                failure-detector.acceptable-heartbeat-pause = {{Duration(cluster.HeartbeatPause)}}
+                use-dispatcher = {{Dispatcher}}
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
                 split-brain-resolver {
                   active-strategy = {{cluster.DowningStrategy}}
@@ -57,6 +60,11 @@ public static class ClusterHocon
               # A stopping trainer node drains in this phase (ClusterNode), before it leaves the cluster.
               coordinated-shutdown.phases.before-service-unbind.timeout = {{Duration(
                   cluster.Work.DrainTimeout + TimeSpan.FromSeconds(10))}}
+            }
+            {{Dispatcher}} {
+              type = ForkJoinDispatcher
+              throughput = 30
+              dedicated-thread-pool { thread-count = 2, threadtype = background }
             }
             """;
         var lease = cluster.Lease?.Hocon(runtime.ConnectionString, cluster.DowningStrategy) ?? "";

@@ -27,6 +27,10 @@ public sealed record ClusterSettings(
     private static readonly string[] Strategies =
         [DatabaseLease.LeaseMajority, "keep-majority", "keep-oldest", StaticQuorum];
 
+    /// <summary>Akka's own default: a shorter pause would count a loaded machine's late heartbeats as its death.
+    /// </summary>
+    private static readonly TimeSpan MinimumHeartbeatPause = TimeSpan.FromSeconds(3);
+
     public bool IsCoordinator => Roles.Contains(CoordinatorSingleton.Role);
 
     public bool IsTrainer => Roles.Contains(TrainerRole);
@@ -55,6 +59,14 @@ public sealed record ClusterSettings(
     /// <summary>The database lease that guards the coordinator singleton and, with <c>lease-majority</c>, downing
     /// (<c>lease</c>); null: none (nodes built in a test without a lease table).</summary>
     public DatabaseLease? Lease { get; init; }
+
+    /// <summary>
+    /// How long a member's heartbeats may be late before the cluster stops hearing it
+    /// (<c>failure-detector.acceptable-heartbeat-pause</c>): its leases end then and its units run elsewhere, and
+    /// the resolver downs it <see cref="StableAfter"/> later. Nodes built in code (tests) keep the 10 s that was the
+    /// only value before the key; lottery.conf's default is shorter.
+    /// </summary>
+    public TimeSpan HeartbeatPause { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a downed member stays before it is removed (<c>down-removal-margin</c>); zero: Akka's
     /// default, <see cref="StableAfter"/>.</summary>
@@ -121,7 +133,11 @@ public sealed record ClusterSettings(
         Require(followPatience >= TimeSpan.Zero, "follow-patience",
             $"is {followPatience}; allowed: 0s (give up at the first unanswered question) or more");
         var stableAfter = c.Time("stable-after");
-        var lease = ReadLease(c, strategy, stableAfter);
+        var heartbeatPause = c.Time("failure-detector.acceptable-heartbeat-pause");
+        Require(heartbeatPause >= MinimumHeartbeatPause, "failure-detector.acceptable-heartbeat-pause",
+            $"is {heartbeatPause}; allowed: {MinimumHeartbeatPause.TotalSeconds:0} s or more (a few missed " +
+            "heartbeats, sent every second, on a machine whose cores all train)");
+        var lease = ReadLease(c, strategy, stableAfter + heartbeatPause);
         var removalMargin = c.Time("down-removal-margin");
         Require(removalMargin > TimeSpan.Zero, "down-removal-margin",
             $"is {removalMargin}; allowed: more than 0s (a few gossip rounds, so every member learns of the downing)");
@@ -144,15 +160,16 @@ public sealed record ClusterSettings(
             TlsRevoked = revoked,
             QuorumSize = quorum,
             FollowPatience = followPatience,
+            HeartbeatPause = heartbeatPause,
         };
     }
 
     /// <summary>
     /// The lease's clocks. Under <c>lease-majority</c> a crashed holder's row must have expired by the time the
-    /// survivors decide (failure detection plus <c>stable-after</c>): the resolver does not retry, and a side that
-    /// cannot take the lease downs itself.
+    /// survivors decide, <paramref name="decided"/> after its death at the earliest (the heartbeat pause plus
+    /// <c>stable-after</c>): the resolver does not retry, and a side that cannot take the lease downs itself.
     /// </summary>
-    private static DatabaseLease ReadLease(SettingsSection c, string strategy, TimeSpan stableAfter)
+    private static DatabaseLease ReadLease(SettingsSection c, string strategy, TimeSpan decided)
     {
         var lease = new DatabaseLease(c.Time("lease.heartbeat-timeout"), c.Time("lease.heartbeat-interval"),
             c.Time("lease.operation-timeout"));
@@ -162,11 +179,10 @@ public sealed record ClusterSettings(
         Require(lease.OperationTimeout > TimeSpan.Zero && lease.OperationTimeout < lease.HeartbeatTimeout,
             "lease.operation-timeout", $"is {lease.OperationTimeout}; allowed: more than 0s and less than " +
             $"lease.heartbeat-timeout ({lease.HeartbeatTimeout})");
-        var decided = stableAfter + ClusterHocon.AcceptableHeartbeatPause;
         Require(strategy != DatabaseLease.LeaseMajority || lease.HeartbeatTimeout < decided,
             "lease.heartbeat-timeout", $"is {lease.HeartbeatTimeout}; allowed with downing = lease-majority: less " +
-            $"than stable-after plus the failure detector's {ClusterHocon.AcceptableHeartbeatPause.TotalSeconds:0} s " +
-            $"({decided}), so a crashed holder's lease has expired when the survivors decide");
+            $"than stable-after plus failure-detector.acceptable-heartbeat-pause ({decided}), so a crashed " +
+            "holder's lease has expired when the survivors decide");
         return lease;
     }
 

@@ -39,6 +39,12 @@ public enum LeaseEndReason
     /// unit runs elsewhere, without counting against it (new in v3).
     /// </summary>
     Stalled,
+
+    /// <summary>
+    /// The cluster stopped hearing the node (unreachable), before any downing: its units run elsewhere at once,
+    /// without counting against them, and a result it sends later is not the lease holder's (new in v4).
+    /// </summary>
+    Unreachable,
 }
 
 public static class ClusterEvents
@@ -67,7 +73,8 @@ public static class ClusterEvents
         : IClusterEvent;
 
     /// <summary>A lease ended without a result; the unit is queued again. v2 added
-    /// <see cref="LeaseEndReason.WrongDataset"/>, v3 <see cref="LeaseEndReason.Stalled"/>.</summary>
+    /// <see cref="LeaseEndReason.WrongDataset"/>, v3 <see cref="LeaseEndReason.Stalled"/>, v4
+    /// <see cref="LeaseEndReason.Unreachable"/>.</summary>
     public sealed record LeaseEnded(string WorkId, string Node, LeaseEndReason Reason, DateTimeOffset OccurredAt)
         : IClusterEvent;
 

@@ -36,8 +36,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["WorkQueued.v3"] = typeof(WorkQueued),
         ["WorkLeased.v1"] = typeof(WorkLeased),
         ["LeasesRenewed.v1"] = typeof(LeasesRenewed),
-        // v3: a lease may end because its run stalled.
-        ["LeaseEnded.v3"] = typeof(LeaseEnded),
+        // v3: a lease may end because its run stalled; v4: because its node became unreachable.
+        ["LeaseEnded.v4"] = typeof(LeaseEnded),
         // v3: a run's completion says how it was trained.
         ["WorkCompleted.v3"] = typeof(WorkCompleted),
         ["WorkFailed.v1"] = typeof(WorkFailed),
@@ -86,7 +86,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
 
     /// <summary>
     /// Journal entries written by earlier versions, still read so a journal outlives an upgrade: a v1 completion has
-    /// no dataset fingerprint and a v2 one no training setup, a v1 lease end no wrong-dataset reason, and a v1 unit
+    /// no dataset fingerprint and a v2 one no training setup, a v1 lease end no wrong-dataset reason (a v3 one no
+    /// unreachable node), and a v1 unit
     /// or output lacks the ensemble fields, which read as null (no ensemble unit existed), a v2 unit names no init
     /// index, which reads as init 0 (every width had one init), and a v1 snapshot has its give-backs per unit only, a
     /// v2 one no cordons, a v3 one no init index and a v4 one no drains or cancellations. Remote messages get no
@@ -99,6 +100,7 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["WorkQueued.v2"] = typeof(WorkQueued),
         ["LeaseEnded.v1"] = typeof(LeaseEnded),
         ["LeaseEnded.v2"] = typeof(LeaseEnded),
+        ["LeaseEnded.v3"] = typeof(LeaseEnded),
         ["WorkCompleted.v1"] = typeof(WorkCompleted),
         ["WorkCompleted.v2"] = typeof(WorkCompleted),
         ["CoordinatorSnapshot.v1"] = typeof(CoordinatorSnapshot),

@@ -198,10 +198,12 @@ public sealed record WorkQueue(
         workIds.Where(Leases.ContainsKey).OrderBy(id => Open[id].Order)
             .Select(id => new LeaseEnded(id, Leases[id].Node, LeaseEndReason.Stalled, now)).ToList();
 
-    /// <summary>Every lease of a node that left or was downed ends; its units are queued again.</summary>
-    public IReadOnlyList<LeaseEnded> NodeLeft(string node, DateTimeOffset now) =>
+    /// <summary>Every lease of a node that is lost ends (<see cref="LeaseEndReason.NodeLeft"/>: it left or was
+    /// downed; <see cref="LeaseEndReason.Unreachable"/>: the cluster stopped hearing it); its units are queued
+    /// again.</summary>
+    public IReadOnlyList<LeaseEnded> EndLeasesOf(string node, LeaseEndReason reason, DateTimeOffset now) =>
         Leases.Where(p => p.Value.Node == node).OrderBy(p => Open[p.Key].Order)
-            .Select(p => new LeaseEnded(p.Key, node, LeaseEndReason.NodeLeft, now)).ToList();
+            .Select(p => new LeaseEnded(p.Key, node, reason, now)).ToList();
 
     /// <summary>
     /// At a coordinator's take-over: the leases of nodes that are not <paramref name="members"/> of the cluster any

@@ -19,8 +19,10 @@ public sealed class OperatorCommandsTests : IDisposable
         lottery.runtime { chunk-iterations = 10, torch-threads = 1, artifact-store = postgresql }
         lottery.cluster {
           stable-after = 3s
+          # Nodes on a CI machine that others load: 13 s of silence before a healthy node is downed, not 8.
+          failure-detector.acceptable-heartbeat-pause = 10s
           # Under lease-majority a dead holder's database lease must have expired when the survivors decide
-          # (stable-after + 10 s), which the default 20 s would not.
+          # (stable-after + the pause, 13 s here); 6 s lets a successor start soon.
           lease { heartbeat-timeout = 6s, heartbeat-interval = 1s }
           join-timeout = 90s
           work { lease-timeout = 8s, expiry-check = 1s, renew-every = 2s, pull-every = 1s, redeliver-every = 1s }

@@ -19,9 +19,10 @@ public sealed class ClusterSettingsTests
         Assert.True(cluster.IsCoordinator && cluster.IsTrainer);
         Assert.Equal(["127.0.0.1:4053"], cluster.SeedNodes);
         Assert.Equal("lease-majority", cluster.DowningStrategy);
-        Assert.Equal(new DatabaseLease(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)),
+        Assert.Equal(new DatabaseLease(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)),
             cluster.Lease);
-        Assert.Equal(TimeSpan.FromSeconds(5), cluster.DownRemovalMargin);
+        Assert.Equal(TimeSpan.FromSeconds(2), cluster.DownRemovalMargin);
+        Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(7)), (cluster.HeartbeatPause, cluster.StableAfter));
         Assert.Equal(cluster.Hostname, cluster.PublicHostname);
         Assert.Equal(TimeSpan.FromSeconds(60), cluster.Work.LeaseTimeout);
         Assert.Equal(GiveBackRule.Default, cluster.Work.GiveBacks);
@@ -57,6 +58,11 @@ public sealed class ClusterSettingsTests
     [InlineData("lottery.cluster.lease.heartbeat-timeout = 30s", "lottery.cluster.lease.heartbeat-timeout",
         "has expired when the survivors decide")]
     [InlineData("lottery.cluster.down-removal-margin = 0s", "lottery.cluster.down-removal-margin", "more than 0s")]
+    [InlineData("lottery.cluster.failure-detector.acceptable-heartbeat-pause = 2s",
+        "lottery.cluster.failure-detector.acceptable-heartbeat-pause", "3 s or more")]
+    // The shipped 7 s stable-after and 5 s pause: the survivors decide 12 s after a death at the earliest.
+    [InlineData("lottery.cluster.lease.heartbeat-timeout = 12s", "lottery.cluster.lease.heartbeat-timeout",
+        "less than stable-after plus failure-detector.acceptable-heartbeat-pause (00:00:12)")]
     public void A_bad_cluster_setting_names_its_key_and_what_is_allowed(string line, string key, string allowed)
     {
         var config = LotteryConfig.FromText(
@@ -152,7 +158,30 @@ public sealed class ClusterSettingsTests
         var lease = akka.GetConfig(DatabaseLease.ConfigPath);
         Assert.Equal(typeof(PostgresLease), Type.GetType(lease.GetString("lease-class"), throwOnError: true));
         Assert.Equal(runtime.ConnectionString, lease.GetString("connection-string"));
-        Assert.Equal(TimeSpan.FromSeconds(20), lease.GetTimeSpan("heartbeat-timeout"));
-        Assert.Equal(TimeSpan.FromSeconds(5), akka.GetTimeSpan("akka.cluster.down-removal-margin"));
+        Assert.Equal(TimeSpan.FromSeconds(10), lease.GetTimeSpan("heartbeat-timeout"));
+        Assert.Equal(TimeSpan.FromSeconds(2), akka.GetTimeSpan("akka.cluster.down-removal-margin"));
+    }
+
+    /// <summary>
+    /// The failure detector's pause is the configured one, and cluster and remoting actors (heartbeats, gossip,
+    /// endpoints) run on a dispatcher with threads of their own, never on the thread pool the journal shares.
+    /// </summary>
+    [Fact]
+    public void Heartbeats_run_on_threads_of_their_own_with_the_configured_pause()
+    {
+        var config = LotteryConfig.FromText(
+            "lottery.cluster.failure-detector.acceptable-heartbeat-pause = 4s\n" +
+            "lottery.runtime { journal = postgresql, connection-string = \"Host=x\" }");
+        var runtime = RuntimeSettings.Read(config);
+
+        var akka = ClusterHocon.For(ClusterSettings.Read(config, runtime), runtime);
+
+        Assert.Equal(TimeSpan.FromSeconds(4),
+            akka.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
+        Assert.Equal(ClusterHocon.Dispatcher, akka.GetString("akka.cluster.use-dispatcher"));
+        Assert.Equal(ClusterHocon.Dispatcher, akka.GetString("akka.remote.use-dispatcher"));
+        var dispatcher = akka.GetConfig(ClusterHocon.Dispatcher);
+        Assert.Equal("ForkJoinDispatcher", dispatcher.GetString("type"));
+        Assert.Equal(2, dispatcher.GetInt("dedicated-thread-pool.thread-count"));
     }
 }

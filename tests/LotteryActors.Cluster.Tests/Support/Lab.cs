@@ -32,12 +32,16 @@ public sealed class Lab : IAsyncDisposable
     private readonly string home = Path.Combine(Path.GetTempPath(), $"lottery-lab-{Guid.NewGuid():N}");
 
     private readonly WorkTiming timing;
+    private readonly TimeSpan stableAfter;
 
     /// <param name="timing">The coordinator's clocks; <see cref="Timing"/>'s short ones unless a test needs others.
     /// </param>
-    public Lab(TempPostgres server, WorkTiming? timing = null)
+    /// <param name="stableAfter">How long a member stays unreachable before it is downed; 2 s unless a test needs
+    /// an unreachable member that stays a member.</param>
+    public Lab(TempPostgres server, WorkTiming? timing = null, TimeSpan? stableAfter = null)
     {
         this.timing = timing ?? Timing;
+        this.stableAfter = stableAfter ?? TimeSpan.FromSeconds(2);
         TorchSharp.torch.set_num_threads(1);
         ConnectionString = server.NewDatabase();
         Store = new ArtifactStore(Path.Combine(home, "artifacts"));
@@ -88,7 +92,7 @@ public sealed class Lab : IAsyncDisposable
     /// <summary>The settings of a node of this lab: its database, home and store, the short clocks.</summary>
     public (ClusterSettings Cluster, RuntimeSettings Runtime) Settings(string roles, int slots, int snapshotEvery) =>
         (new ClusterSettings(roles.Split(','), "127.0.0.1", "127.0.0.1", 0, [], "keep-majority",
-            StableAfter: TimeSpan.FromSeconds(2), JoinTimeout: TimeSpan.FromMinutes(1), timing, snapshotEvery),
+            stableAfter, JoinTimeout: TimeSpan.FromMinutes(1), timing, snapshotEvery),
             Runtime(slots));
 
     /// <summary>A lab machine's runtime settings: this lab's journal, home and artifacts.</summary>

@@ -83,6 +83,7 @@ public static class SampleMessages
         "WorkLeased.v1" => new WorkLeased(RunId, Node, T0.AddSeconds(60), T0),
         "LeasesRenewed.v1" => new LeasesRenewed(Node, [RunId, WorkItem.Init(0).IdIn(Spec.SearchId)],
             T0.AddSeconds(90), T0.AddSeconds(30)),
+        "LeaseEnded.v4" => new LeaseEnded(RunId, Node, LeaseEndReason.Unreachable, T0.AddSeconds(40)),
         "LeaseEnded.v3" => new LeaseEnded(RunId, Node, LeaseEndReason.Stalled, T0.AddSeconds(40)),
         "LeaseEnded.v2" => new LeaseEnded(RunId, Node, LeaseEndReason.WrongDataset, T0.AddSeconds(40)),
         "LeaseEnded.v1" => new LeaseEnded(RunId, Node, LeaseEndReason.NodeLeft, T0.AddSeconds(40)),

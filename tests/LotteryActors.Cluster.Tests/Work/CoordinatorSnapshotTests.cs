@@ -94,7 +94,7 @@ public sealed class CoordinatorSnapshotTests
                     Take(state.Queue.Expire(now));
                     break;
                 case 9 when random.Next(4) == 0:
-                    Take(state.Queue.NodeLeft(node, now));
+                    Take(state.Queue.EndLeasesOf(node, LeaseEndReason.NodeLeft, now));
                     Take(state.Gone(Nodes.Where(n => n != node).ToHashSet(), now));
                     break;
                 case 10 when held.Count > 0:

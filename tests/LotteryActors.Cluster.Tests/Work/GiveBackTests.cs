@@ -133,7 +133,7 @@ public sealed class GiveBackTests
             state = LeaseTo(state, A, init);
             state = state.Fold(state.Queue.Expire(T0.AddHours(1)));
             state = LeaseTo(state, A, init);
-            state = state.Fold(state.Queue.NodeLeft(A, T0));
+            state = state.Fold(state.Queue.EndLeasesOf(A, LeaseEndReason.NodeLeft, T0));
         }
         state = LeaseTo(state, B, init);
         state = state.Fold(state.Queue.WrongDataset(B, init, T0));

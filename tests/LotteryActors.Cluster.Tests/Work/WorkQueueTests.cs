@@ -135,7 +135,7 @@ public sealed class WorkQueueTests
         state = state.Fold(state.Request(A, 2, 0, T0, LeaseTimeout));
         state = state.Fold(state.Request(B, 1, 0, T0, LeaseTimeout));
 
-        var gone = state.Queue.NodeLeft(A, T0.AddSeconds(5));
+        var gone = state.Queue.EndLeasesOf(A, LeaseEndReason.NodeLeft, T0.AddSeconds(5));
 
         Assert.Equal(2, gone.Count);
         Assert.All(gone, g => Assert.Equal(LeaseEndReason.NodeLeft, g.Reason));
