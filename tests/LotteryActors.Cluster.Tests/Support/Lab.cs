@@ -35,11 +35,13 @@ public sealed class Lab : IAsyncDisposable
 
     /// <param name="timing">The coordinator's clocks; <see cref="Timing"/>'s short ones unless a test needs others.
     /// </param>
-    public Lab(TempPostgres server, WorkTiming? timing = null)
+    /// <param name="connectionString">How the nodes reach a database the test prepared (with its own login, say);
+    /// a fresh database of <paramref name="server"/> without it.</param>
+    public Lab(TempPostgres server, WorkTiming? timing = null, string? connectionString = null)
     {
         this.timing = timing ?? Timing;
         TorchSharp.torch.set_num_threads(1);
-        ConnectionString = server.NewDatabase();
+        ConnectionString = connectionString ?? server.NewDatabase();
         Store = new ArtifactStore(Path.Combine(home, "artifacts"));
     }
 
