@@ -1,3 +1,4 @@
+using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Persistence;
 using LotteryActors.Cluster.Arbiter;
 using LotteryActors.Cluster.Coordinator;
@@ -71,6 +72,18 @@ public sealed class DatabaseRolesTests(RoledDatabase lab) : IClassFixture<RoledD
             () => leases.TryTake("lottery-akka-sbr", "reader:1", Ttl, CancellationToken.None));
         Assert.Equal(InsufficientPrivilege, take.SqlState);
         Assert.Equal(InsufficientPrivilege, Refused("lottery_reader", JournalInsert));
+    }
+
+    [Fact]
+    public void The_compose_reader_service_reads_the_labs_journal_and_artifacts_as_the_reader_role()
+    {
+        var runtime = RuntimeSettings.Read(
+            LotteryConfig.FromFile(Path.Combine(AppContext.BaseDirectory, "hocon", "reader-compose.conf")));
+
+        var login = new NpgsqlConnectionStringBuilder(runtime.ConnectionString);
+        Assert.Equal(("postgres", "lottery", "lottery_reader"), (login.Host, login.Database, login.Username));
+        Assert.Equal(JournalBackend.Postgresql, runtime.Journal);
+        Assert.Equal(ArtifactBackendKind.Postgresql, runtime.ArtifactBackend);
     }
 
     public void Dispose()
