@@ -64,6 +64,13 @@ public sealed class DatabaseRolesTests(RoledDatabase lab) : IClassFixture<RoledD
         using var reader = Artifacts("lottery_reader");
         Assert.Equal(ArtifactCondition.Intact, reader.Check(hash, ArtifactCheck.Content));
         Assert.Equal(lab.Journaled.Count, CoordinatorJournal.Events(lab.As("lottery_reader")).Count);
+        // What status, serve, compare and report read, through Akka's read journal.
+        var searchId = Assert.Single(lab.Journaled.OfType<SearchSubmitted>()).SearchId;
+        await using (var searches = new JournaledSearches(Runtime("lottery_reader")))
+        {
+            Assert.Equal([searchId], await searches.SearchIdsAsync());
+            Assert.True((await searches.ReadAsync(searchId)).Completed);
+        }
 
         var write = Assert.Throws<PostgresException>(() => reader.Write(Hash([9, 9]), [9, 9]));
         Assert.Equal(InsufficientPrivilege, write.SqlState);
@@ -114,6 +121,11 @@ public sealed class DatabaseRolesTests(RoledDatabase lab) : IClassFixture<RoledD
         await leases.Release(role, owner, CancellationToken.None);
         Assert.True(await leases.TryTake(role, "another:4053", Ttl, CancellationToken.None));
     }
+
+    private RuntimeSettings Runtime(string role) =>
+        new(cache, Path.Combine(cache, "artifacts"), Slots: 1, TorchThreads: 1, "cpu", ChunkIterations: 50,
+            MaxRestarts: 0, TimeSpan.Zero, TimeSpan.Zero, SnapshotEvery: 50, JournalBackend.Postgresql, lab.As(role),
+            ArtifactBackendKind.Postgresql);
 
     private PostgresArtifacts Artifacts(string role) =>
         new(lab.As(role), new ArtifactDirectory(Path.Combine(cache, Guid.NewGuid().ToString("N"))));
