@@ -16,8 +16,7 @@ public sealed class PostgresArtifacts : IArtifactBackend
 {
     public const string Table = "lottery_artifacts";
 
-    // One advisory lock id for the table's creation: nodes starting together must not race CREATE TABLE, which
-    // fails on PostgreSQL's catalog even with IF NOT EXISTS.
+    // The advisory lock id held while the table is created (see PostgresTable).
     private const long CreateLock = 0x6c6f7474657279;
 
     private static readonly ILogger Log = Serilog.Log.ForContext<PostgresArtifacts>();
@@ -33,10 +32,8 @@ public sealed class PostgresArtifacts : IArtifactBackend
         database = NpgsqlDataSource.Create(connectionString);
         try
         {
-            Execute($"""
-                SELECT pg_advisory_xact_lock({CreateLock});
-                CREATE TABLE IF NOT EXISTS {Table} (hash text PRIMARY KEY, content bytea NOT NULL);
-                """);
+            PostgresTable.EnsureAsync(database, Table, CreateLock, "hash text PRIMARY KEY, content bytea NOT NULL")
+                .GetAwaiter().GetResult();
         }
         catch
         {
@@ -136,14 +133,5 @@ public sealed class PostgresArtifacts : IArtifactBackend
             ? bytes
             : throw new CorruptArtifactException(
                 $"artifact {hash} is corrupt in the database: its content hashes to {actual}");
-    }
-
-    private void Execute(string sql)
-    {
-        using var connection = database.OpenConnection();
-        using var transaction = connection.BeginTransaction();
-        using (var command = new NpgsqlCommand(sql, connection, transaction))
-            command.ExecuteNonQuery();
-        transaction.Commit();
     }
 }

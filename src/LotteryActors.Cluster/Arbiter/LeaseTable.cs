@@ -1,3 +1,4 @@
+using LotteryActors.Actors.Persistence;
 using Npgsql;
 
 namespace LotteryActors.Cluster.Arbiter;
@@ -12,8 +13,7 @@ public sealed class LeaseTable(string connectionString) : IDisposable
 {
     public const string Name = "lottery_leases";
 
-    // Nodes starting together must not race CREATE TABLE, which fails on PostgreSQL's catalog even with IF NOT EXISTS
-    // (the artifact table's lock id plus one).
+    // The advisory lock id held while the table is created (see PostgresTable): the artifact table's plus one.
     private const long CreateLock = 0x6c6f7474657280;
 
     private readonly NpgsqlDataSource database = NpgsqlDataSource.Create(connectionString);
@@ -49,11 +49,8 @@ public sealed class LeaseTable(string connectionString) : IDisposable
     {
         if (created)
             return;
-        await Execute($"""
-            SELECT pg_advisory_xact_lock({CreateLock});
-            CREATE TABLE IF NOT EXISTS {Name} (name text PRIMARY KEY, owner text NOT NULL,
-              expires_at timestamptz NOT NULL);
-            """, cancel);
+        await PostgresTable.EnsureAsync(database, Name, CreateLock,
+            "name text PRIMARY KEY, owner text NOT NULL, expires_at timestamptz NOT NULL", cancel);
         created = true;
     }
 

@@ -38,12 +38,15 @@ public sealed class Lab : IAsyncDisposable
     /// </param>
     /// <param name="stableAfter">How long a member stays unreachable before it is downed; 2 s unless a test needs
     /// an unreachable member that stays a member.</param>
-    public Lab(TempPostgres server, WorkTiming? timing = null, TimeSpan? stableAfter = null)
+    /// <param name="connectionString">How the nodes reach a database the test prepared (with its own login, say);
+    /// a fresh database of <paramref name="server"/> without it.</param>
+    public Lab(TempPostgres server, WorkTiming? timing = null, TimeSpan? stableAfter = null,
+        string? connectionString = null)
     {
         this.timing = timing ?? Timing;
         this.stableAfter = stableAfter ?? TimeSpan.FromSeconds(2);
         TorchSharp.torch.set_num_threads(1);
-        ConnectionString = server.NewDatabase();
+        ConnectionString = connectionString ?? server.NewDatabase();
         Store = new ArtifactStore(Path.Combine(home, "artifacts"));
     }
 
