@@ -40,6 +40,9 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     private IActorRef? engine;
     // Set once the node stops (DrainAsync): who waits for the last running unit to be acknowledged.
     private IActorRef? drained;
+    // The coordinator answered the drain (DrainSet): every unit it leased here before it heard of the drain was
+    // offered before that answer, on the same channel, so no offer is still on its way.
+    private bool drainHeard;
 
     /// <param name="setup">How this node trains a run, sent with each run's result: stacked where
     /// <paramref name="stacking"/> is set.</param>
@@ -79,8 +82,11 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         });
         Receive<UnitsCancelled>(OnCancelled);
         Receive<Drain>(_ => OnDrain());
-        // The coordinator's answer to this node's own drain request: nothing more to do.
-        Receive<DrainSet>(_ => { });
+        Receive<DrainSet>(_ =>
+        {
+            drainHeard = true;
+            ReportDrainedWhenDone();
+        });
         Receive<UnitWorker.Stopped>(stopped =>
         {
             log.Info("{WorkId}: stopped, its search was cancelled", stopped.WorkId);
@@ -178,8 +184,9 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         return Done.Instance;
     }
 
-    /// <summary>The coordinator hears of the drain (journaled, so no unit is leased here meanwhile); units that
-    /// wait for a slot are not started: they go back to the queue when the node leaves.</summary>
+    /// <summary>The coordinator hears of the drain (journaled, so no unit is leased here after it); units that
+    /// wait for a slot are not started: they go back to the queue when the node leaves. The drain ends once the
+    /// coordinator has answered and the running units are acknowledged.</summary>
     private void OnDrain()
     {
         drained = Sender;
@@ -192,7 +199,7 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
 
     private void ReportDrainedWhenDone()
     {
-        if (drained is null || running.Count > 0 || unacknowledged.Count > 0)
+        if (drained is null || !drainHeard || running.Count > 0 || unacknowledged.Count > 0)
             return;
         log.Info("drained: every unit this node ran is finished and acknowledged");
         drained.Tell(Drained.Instance);
@@ -206,9 +213,6 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
 
     private void OnOffered(WorkOffered offer)
     {
-        // Leased before the coordinator heard of the drain: it goes back when the node leaves.
-        if (drained is not null)
-            return;
         if (running.ContainsKey(offer.WorkId) || unacknowledged.ContainsKey(offer.WorkId)
             || waiting.Any(w => w.WorkId == offer.WorkId))
             return;
@@ -216,7 +220,9 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
             Start(offer, engine);
         else if (idle.Count > 0)
             Start(offer);
-        else
+        // Draining, an offer was leased before the coordinator heard of the drain: it trains here if it can start
+        // now (the drain waits for it); one that would wait for a slot goes back to the queue when the node leaves.
+        else if (drained is null)
             waiting.Enqueue(offer);
     }
 
