@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Observability;
+using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Tickets;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Engines;
@@ -147,7 +148,11 @@ public sealed class StackWorker : ReceiveActor, IWithTimers
             var progress = new TrainingProgress(batch.Pace.Latest, batch.Pace.Total,
                 batch.Pace.ExamplesPerSecond(batch.BatchSize));
             foreach (var member in batch.Members)
+            {
+                Context.System.EventStream.Publish(
+                    new TicketMessages.RunProgressed(member.Unit, run.Iteration, run.TotalIterations));
                 Context.Parent.Tell(new Progressed(member.WorkId, progress));
+            }
             Self.Tell(Continue.Instance);
             return;
         }
