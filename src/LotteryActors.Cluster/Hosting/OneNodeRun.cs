@@ -48,6 +48,7 @@ public sealed class OneNodeRun : ReceiveActor, IWithTimers
         Receive<WorkCoordinator.JournalFailedNotice>(failed => Halt(failed.Fault));
         Receive<Terminated>(_ => OnCoordinatorStopped());
         Receive<StartCoordinator>(_ => Start());
+        Receive<Follow>(_ => Timers.StartPeriodicTimer(nameof(Poll), Poll.Instance, pollEvery));
         Receive<Poll>(_ => coordinator?.Tell(new ProgressRequested(searchId)));
         // While the coordinator is started again a message is dropped: the puller pulls and re-sends on its timers.
         ReceiveAny(message => coordinator?.Forward(message));
@@ -64,7 +65,6 @@ public sealed class OneNodeRun : ReceiveActor, IWithTimers
         Context.System.EventStream.Subscribe(Self, typeof(WorkPuller.UnitGivenBack));
         Context.System.EventStream.Subscribe(Self, typeof(WorkCoordinator.JournalFailedNotice));
         Start();
-        Timers.StartPeriodicTimer(nameof(Poll), Poll.Instance, pollEvery);
     }
 
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
@@ -130,6 +130,13 @@ public sealed class OneNodeRun : ReceiveActor, IWithTimers
     }
 
     private void Halt(SearchFault fault) => outcome.TrySetException(new SearchHaltedException(fault));
+
+    /// <summary>From the host, once the search is taken (and its failed tickets reopened where asked): follow it
+    /// to its end. Not before: a completed search about to be retried would end at once.</summary>
+    public sealed record Follow
+    {
+        public static readonly Follow Instance = new();
+    }
 
     private sealed record StartCoordinator
     {

@@ -121,8 +121,10 @@ public static class OneNodeSearch
                 new WorkCoordinator.SearchRequested(spec.SearchId), Answer, cancellation));
             CheckDataset(taken, runners(spec));
             if (retryFailed)
-                await Answered(RetryFailed(coordinator, spec.SearchId, cancellation));
+                await Answered(coordinator.Ask<FailedTicketsRetried>(new RetryFailedTickets(spec.SearchId), Answer,
+                    cancellation));
             system.ActorOf(WorkPuller.Props(coordinator, node, runtime, runners, timing), "puller");
+            coordinator.Tell(OneNodeRun.Follow.Instance);
             return await outcome.Task.WaitAsync(cancellation);
         }
         finally
@@ -142,14 +144,5 @@ public static class OneNodeSearch
     {
         if (search.DatasetMismatch(runner.Data.Fingerprint, search.Spec!.Dataset.Path) is { } mismatch)
             throw new SearchHaltedException(new SearchFault(FaultKind.WrongDataset, mismatch));
-    }
-
-    private static async Task<FailedTicketsRetried> RetryFailed(IActorRef coordinator, string searchId,
-        CancellationToken cancellation)
-    {
-        var retried = await coordinator.Ask<FailedTicketsRetried>(new RetryFailedTickets(searchId), Answer,
-            cancellation);
-        Serilog.Log.Information("search {SearchId}: {Retried} failed ticket(s) run again", searchId, retried.Retried);
-        return retried;
     }
 }

@@ -192,6 +192,33 @@ public sealed class OneNodeSearchTests : IDisposable
         }
     }
 
+    /// <summary>--retry-failed on the one path: a completed search whose tickets diverged runs them again (each
+    /// journaled once more as diverged here), and is not taken for finished before they ran.</summary>
+    [Fact]
+    public async Task Retrying_failed_tickets_runs_them_again_before_the_search_ends()
+    {
+        var spec = SyntheticSpec.Search() with { Training = SyntheticSpec.Recipe(learningRate: 1e30) };
+        var runtime = Runtime("retry");
+        using var store = new ArtifactStore(runtime.ArtifactsDirectory);
+        // The dataset takes a moment to load, as a real one does, while the completed search is already known.
+        Task<SearchState> Run(bool retryFailed) => OneNodeSearch.RunAsync(spec, runtime, s =>
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(1));
+            return new ImpRunner(s, data, store);
+        }, Lab.Timing, retryFailed: retryFailed).WaitAsync(Patience);
+        var journal = JournalFile.PathIn(runtime.Home);
+
+        var diverged = await Run(retryFailed: false);
+        var failedFirst = JournalRows.CountOutputs(journal, "Failure");
+        var retried = await Run(retryFailed: true);
+
+        Assert.True(diverged.Completed);
+        Assert.Equal(spec.Tickets().Count, failedFirst);
+        Assert.True(retried.Completed);
+        Assert.Equal(1, JournalRows.Count(journal, "TicketsRetried.v1"));
+        Assert.Equal(2 * failedFirst, JournalRows.CountOutputs(journal, "Failure"));
+    }
+
     private static readonly TimeSpan Halting = TimeSpan.FromSeconds(90);
 
     /// <summary>Collects what <paramref name="system"/>'s event stream publishes of <typeparamref name="T"/>.
