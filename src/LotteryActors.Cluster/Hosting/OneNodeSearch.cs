@@ -64,8 +64,10 @@ public static class OneNodeSearch
         using var metrics = NodeMetrics.Serve(runtime.Metrics);
         JournalFile.EnsureReadable(runtime);
         using var builder = new NodeBuilder(runtime);
-        return await RunAsync(spec, runtime, builder.Runner, Timing(runtime), akkaOverrides, onStarted, cancellation,
-            retryFailed);
+        // The search's spec as this machine knows it: its dataset where the config says, wherever the journaled
+        // spec (the same search) had it.
+        return await RunAsync(spec, runtime, _ => builder.Runner(spec), Timing(runtime), akkaOverrides, onStarted,
+            cancellation, retryFailed);
     }
 
     /// <summary>
@@ -142,7 +144,7 @@ public static class OneNodeSearch
     /// node alone no other node could run its units.</summary>
     private static void CheckDataset(SearchState search, ImpRunner runner)
     {
-        if (search.DatasetMismatch(runner.Data.Fingerprint, search.Spec!.Dataset.Path) is { } mismatch)
+        if (search.DatasetMismatch(runner.Data.Fingerprint, runner.Spec.Dataset.Path) is { } mismatch)
             throw new SearchHaltedException(new SearchFault(FaultKind.WrongDataset, mismatch));
     }
 }

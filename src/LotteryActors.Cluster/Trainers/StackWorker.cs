@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
+using Akka.Event;
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Protocol;
@@ -52,7 +53,11 @@ public sealed class StackWorker : ReceiveActor, IWithTimers
     /// </summary>
     private string Trainer => Self.Path.Name;
 
-    protected override void PreStart() => NodeMetrics.TrainerIdle(Trainer);
+    protected override void PreStart()
+    {
+        NodeMetrics.TrainerIdle(Trainer);
+        Context.GetLogger().Info("Training on the stacked engine: stacks of {StackSize}", settings.StackSize);
+    }
 
     protected override void PostStop()
     {
