@@ -39,6 +39,24 @@ public static class JournalRows
         return messages;
     }
 
+    /// <summary>What a search journals per unit on the one execution path: a completed unit with its output.
+    /// </summary>
+    public const string UnitCompleted = "WorkCompleted.v3";
+
+    /// <summary>
+    /// The outputs of the completed units that carry <paramref name="output"/> (<c>Run</c>, <c>Init</c>,
+    /// <c>Failure</c> of a diverged run, <c>Ensemble</c>), oldest first.
+    /// </summary>
+    public static List<JsonElement> Outputs(DbConnection connection, string output) =>
+        [.. Messages(connection, UnitCompleted).Select(m => m.GetProperty("Output").GetProperty(output))
+            .Where(o => o.ValueKind != JsonValueKind.Null)];
+
+    public static long CountOutputs(string journal, string output)
+    {
+        using var connection = Open(journal, readOnly: true);
+        return Outputs(connection, output).Count;
+    }
+
     /// <summary>The stored JSON of the first entry with this manifest.</summary>
     public static string First(string journal, string manifest)
     {
@@ -50,15 +68,17 @@ public static class JournalRows
     }
 
     /// <summary>
-    /// Drops the ensemble and completion events and every snapshot: the journal of a process killed just before
-    /// ensembling.
+    /// Drops the ensemble and completion events (of the single-node engine or the one path) and every snapshot: the
+    /// journal of a process killed just before ensembling.
     /// </summary>
     public static void RewindToBeforeEnsembling(string journal)
     {
         using var connection = Open(journal, readOnly: false);
         using var command = connection.CreateCommand();
+        // The one path's ensembles are a unit: its completion goes, and recovery queues the unit again.
         command.CommandText = "DELETE FROM journal WHERE manifest IN ('EnsembleEvaluated.v1', 'SearchCompleted.v1'); " +
-                              "DELETE FROM snapshot;";
+                              $"DELETE FROM journal WHERE manifest = '{UnitCompleted}' " +
+                              "AND CAST(message AS TEXT) LIKE '%/ensembles\"%'; DELETE FROM snapshot;";
         command.ExecuteNonQuery();
     }
 

@@ -116,6 +116,32 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
 
     public override string PersistenceId => persistenceId;
 
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        JournalFailed($"could not write {@event.GetType().Name} to the journal", cause);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        JournalFailed($"the journal rejected {@event.GetType().Name}", cause);
+        base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        JournalFailed($"could not read {persistenceId} from the journal", reason);
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    /// <summary>
+    /// Akka stops a coordinator whose journal failed; a cluster's back-off supervisor starts it again, while a search
+    /// alone on its node stops with this one line (<c>OneNodeRun</c> hears it on the event stream).
+    /// </summary>
+    private void JournalFailed(string what, Exception cause) =>
+        Context.System.EventStream.Publish(new JournalFailedNotice(new SearchFault(FaultKind.Environmental,
+            $"{what}: {SearchFault.Of(cause).Cause}; nothing journaled was lost, resume when it is back")));
+
     /// <summary>
     /// The journal of the coordinator that runs one search alone (<c>lottery search</c>): keyed by the search, so
     /// searches in one database, from one home or several, never share a writer; the search's lock keeps two
@@ -246,11 +272,28 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
             log.Warning("{Node} computed {WorkId} from a dataset whose fingerprint is {Fingerprint}, not the " +
                         "search's; the result is dropped and the node gets no more of its units",
                 done.Node, done.WorkId, done.DatasetFingerprint);
+        var searchId = state.Queue.Open.GetValueOrDefault(done.WorkId)?.SearchId;
         Record(events, () =>
         {
+            if (events.OfType<WorkCompleted>().FirstOrDefault() is { Output.Run: { } run })
+                LogJournaled(searchId!, run);
             trainer.Tell(new WorkAcknowledged(done.WorkId));
             Dispatch();
         });
+    }
+
+    /// <summary>A run journaled, in the line <c>lottery search</c> has always printed per run.</summary>
+    private void LogJournaled(string searchId, Training.Imp.RunResult run)
+    {
+        var (done, total, _) = state.Progress(searchId);
+        var m = run.Metrics;
+        log.Info("[{Done}/{Total}] {WorkUnit}: density {Density:F3}, test accuracy {TestAccuracy:F4} " +
+                 "(early stop {EarlyStopAccuracy:F4} at iteration {EarlyStopIteration})",
+            new object[]
+            {
+                done, total, run.Unit.ToString(), run.Density, m.TestAccuracy, m.TestAccuracyAtEarlyStop,
+                m.EarlyStopIteration,
+            });
     }
 
     /// <summary>
@@ -475,6 +518,10 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     /// <see cref="SubmitSearch"/> is. Sent only within the process that read that journal, so it has no manifest.
     /// </summary>
     public sealed record AdoptSearch(SearchState Search);
+
+    /// <summary>On this node's event stream: the coordinator's journal failed (<paramref name="Fault"/>), and
+    /// the coordinator stops. Local to the node, so it has no manifest.</summary>
+    public sealed record JournalFailedNotice(SearchFault Fault);
 
     private sealed record CheckLeases
     {

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Akka.Actor;
+using Akka.Event;
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Observability;
+using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Tickets;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Engines;
@@ -55,7 +57,11 @@ public sealed class StackWorker : ReceiveActor, IWithTimers
     /// </summary>
     private string Trainer => Self.Path.Name;
 
-    protected override void PreStart() => NodeMetrics.TrainerIdle(Trainer);
+    protected override void PreStart()
+    {
+        NodeMetrics.TrainerIdle(Trainer);
+        Context.GetLogger().Info("Training on the stacked engine: stacks of {StackSize}", settings.StackSize);
+    }
 
     protected override void PostStop()
     {
@@ -175,7 +181,11 @@ public sealed class StackWorker : ReceiveActor, IWithTimers
             var progress = new TrainingProgress(batch.Pace.Latest, batch.Pace.Total,
                 batch.Pace.ExamplesPerSecond(batch.BatchSize));
             foreach (var member in batch.Members)
+            {
+                Context.System.EventStream.Publish(
+                    new TicketMessages.RunProgressed(member.Unit, run.Iteration, run.TotalIterations));
                 Tell(member, new Progressed(member.WorkId, progress));
+            }
             Self.Tell(Continue.Instance);
             return;
         }

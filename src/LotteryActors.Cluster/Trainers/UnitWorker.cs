@@ -5,6 +5,7 @@ using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Search;
 using LotteryActors.Actors.Tickets;
 using LotteryActors.Cluster.Work;
+using static LotteryActors.Actors.Protocol.TicketMessages;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
@@ -125,6 +126,8 @@ public sealed class UnitWorker : ReceiveActor
         pace = pace!.Moved(run.Iteration, TimeProvider.System.GetUtcNow());
         if (!run.IsComplete)
         {
+            // The console's progress view follows the event stream, as it followed the single-node trainers.
+            Context.System.EventStream.Publish(new RunProgressed(run.Unit, run.Iteration, run.TotalIterations));
             Context.Parent.Tell(new Progressed(workId!,
                 new TrainingProgress(pace.Latest, pace.Total, pace.ExamplesPerSecond(batchSize))));
             Self.Tell(Continue.Instance);

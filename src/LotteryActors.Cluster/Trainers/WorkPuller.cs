@@ -72,6 +72,8 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
             log.Error("{WorkId}: refused, this node's dataset is not the search's: {Reason}",
                 refused.WorkId, refused.Reason);
             coordinator.Tell(new WorkRefused(node, refused.WorkId, refused.DatasetFingerprint, refused.Reason));
+            Context.System.EventStream.Publish(
+                new UnitGivenBack(refused.WorkId, new SearchFault(FaultKind.WrongDataset, refused.Reason)));
             FreeSlot(refused.WorkId);
         });
         Receive<UnitWorker.Progressed>(p =>
@@ -283,6 +285,7 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
                 NodeMetrics.TrainerRestarted();
             NodeMetrics.UnitGivenBack();
             coordinator.Tell(new WorkAbandoned(node, workId, fault.Cause));
+            Context.System.EventStream.Publish(new UnitGivenBack(workId, fault));
         }
         FreeSlot(workId);
     }
@@ -306,6 +309,13 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
             RequestWork();
         ReportDrainedWhenDone();
     }
+
+    /// <summary>
+    /// On this node's event stream: a unit was given back (or refused) for a fault outside its science. A cluster
+    /// lets another node try it; a search alone on its node (<c>OneNodeRun</c>) has no other node and stops on it.
+    /// Local to the node, so it has no manifest.
+    /// </summary>
+    public sealed record UnitGivenBack(string WorkId, SearchFault Fault);
 
     private sealed record UnitFailed(string WorkId, Exception Cause);
 
