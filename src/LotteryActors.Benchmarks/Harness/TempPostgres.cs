@@ -19,9 +19,8 @@ public sealed class TempPostgres : IDisposable
         Directory.CreateDirectory(folder);
         if (IsRoot)
             Run("chown", "postgres", folder);
-        Port = FreePort.Next();
         Run(AsServerUser(Path.Combine(Bin, "initdb"), "-D", Data, "-A", "trust", "-U", "postgres"));
-        Start();
+        StartOnAFreePort();
     }
 
     /// <summary>Null where a server can be started; else why not (the skip reason).</summary>
@@ -29,7 +28,7 @@ public sealed class TempPostgres : IDisposable
         ? null
         : $"PostgreSQL 15 is not installed ({Bin}/initdb is missing)";
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     /// <summary>
     /// Named after this server's folder: Npgsql pools connections by connection string, and a port the OS hands out
@@ -59,6 +58,28 @@ public sealed class TempPostgres : IDisposable
     public void Start() => Run(AsServerUser(
         Path.Combine(Bin, "pg_ctl"), "-D", Data, "-l", Path.Combine(folder, "log"),
         "-o", $"-p {Port} -k {folder} -c listen_addresses=127.0.0.1", "-w", "start"));
+
+    /// <summary>
+    /// Starts the server on a port free a moment ago: another process (test assemblies run side by side) may bind it
+    /// first, and then another port is tried. A restart (<see cref="Start"/>) keeps the port its clients know.
+    /// </summary>
+    private void StartOnAFreePort()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort.Next();
+            try
+            {
+                Start();
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 3
+                && File.ReadAllText(Path.Combine(folder, "log")).Contains("Address already in use"))
+            {
+                File.Delete(Path.Combine(folder, "log"));
+            }
+        }
+    }
 
     /// <summary>An immediate shutdown: open connections break, as when a database server dies.</summary>
     public void Stop() => Run(AsServerUser(Path.Combine(Bin, "pg_ctl"), "-D", Data, "-m", "immediate", "-w", "stop"));

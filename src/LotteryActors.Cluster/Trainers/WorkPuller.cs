@@ -44,6 +44,10 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     // offered before that answer, on the same channel, so no offer is still on its way.
     private bool drainHeard;
 
+    /// <summary>How long a drain waits for the coordinator's answer: a node that never joined, or whose coordinator
+    /// is gone, has nobody to hear from, and a running coordinator answers within a fraction of this.</summary>
+    private static readonly TimeSpan DrainAnswerPatience = TimeSpan.FromSeconds(5);
+
     /// <param name="setup">How this node trains a run, sent with each run's result: stacked where
     /// <paramref name="stacking"/> is set.</param>
     public WorkPuller(IActorRef coordinator, string node, int slots, RunnerSource runners, int chunkIterations,
@@ -84,10 +88,14 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         });
         Receive<UnitsCancelled>(OnCancelled);
         Receive<Drain>(_ => OnDrain());
-        Receive<DrainSet>(_ =>
+        Receive<DrainSet>(_ => OnDrainHeard());
+        Receive<DrainUnanswered>(_ =>
         {
-            drainHeard = true;
-            ReportDrainedWhenDone();
+            if (drainHeard)
+                return;
+            log.Warning("no coordinator answered the drain within {Patience}; leaving without waiting for it",
+                DrainAnswerPatience);
+            OnDrainHeard();
         });
         Receive<UnitWorker.Stopped>(stopped =>
         {
@@ -196,6 +204,12 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
                     "to the queue", running.Count, waiting.Count);
         waiting.Clear();
         coordinator.Tell(new DrainRequested(node, Drain: true));
+        Timers.StartSingleTimer(nameof(DrainUnanswered), DrainUnanswered.Instance, DrainAnswerPatience);
+    }
+
+    private void OnDrainHeard()
+    {
+        drainHeard = true;
         ReportDrainedWhenDone();
     }
 
@@ -322,6 +336,11 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     private sealed record Drain
     {
         public static readonly Drain Instance = new();
+    }
+
+    private sealed record DrainUnanswered
+    {
+        public static readonly DrainUnanswered Instance = new();
     }
 
     private sealed record Drained
