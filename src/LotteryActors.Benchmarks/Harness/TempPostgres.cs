@@ -100,7 +100,8 @@ public sealed class TempPostgres : IDisposable
     private static string[] AsServerUser(params string[] command) =>
         IsRoot ? ["runuser", "-u", "postgres", "--", .. command] : command;
 
-    private static void Run(params string[] command)
+    /// <summary>Runs a command to its end (a PostgreSQL tool, say); a non-zero exit throws with its output.</summary>
+    public static void Run(params string[] command)
     {
         var info = new ProcessStartInfo(command[0])
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LotteryActors.Cluster.Protocol;
 using Npgsql;
 
@@ -48,23 +47,8 @@ public sealed class RoledDatabase : IAsyncLifetime
     private void ApplyRoles()
     {
         var login = new NpgsqlConnectionStringBuilder(database);
-        var info = new ProcessStartInfo(Psql)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[]
-                 {
-                     "-X", "-q", "-h", login.Host!, "-p", $"{login.Port}", "-U", login.Username!, "-d", login.Database!,
-                     "-v", "coordinator_password=c-secret", "-v", "trainer_password=t-secret",
-                     "-f", Path.Combine(AppContext.BaseDirectory, "deploy", "postgres", "roles.sql"),
-                 })
-            info.ArgumentList.Add(argument);
-        using var psql = Process.Start(info)!;
-        var output = psql.StandardOutput.ReadToEndAsync();
-        var error = psql.StandardError.ReadToEnd();
-        psql.WaitForExit();
-        if (psql.ExitCode != 0)
-            throw new InvalidOperationException($"roles.sql failed (exit {psql.ExitCode}): {error}{output.Result}");
+        TempPostgres.Run(Psql, "-X", "-q", "-h", login.Host!, "-p", $"{login.Port}", "-U", login.Username!,
+            "-d", login.Database!, "-v", "coordinator_password=c-secret", "-v", "trainer_password=t-secret",
+            "-f", Path.Combine(AppContext.BaseDirectory, "deploy", "postgres", "roles.sql"));
     }
 }
