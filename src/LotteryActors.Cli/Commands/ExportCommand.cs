@@ -4,6 +4,7 @@ using LotteryActors.Actors.Hosting;
 using LotteryActors.Actors.Persistence;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Search;
+using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cli.Output;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Export;
@@ -43,7 +44,7 @@ public static partial class ExportCommand
             var folder = parse.GetValue(output)!;
             RefuseExisting(folder);
             SearchState state;
-            await using (var reader = new SearchJournalReader(setup.Runtime, CommandSetup.AkkaOverrides))
+            await using (var reader = new JournaledSearches(setup.Runtime, CommandSetup.AkkaOverrides))
                 state = await reader.ReadStartedAsync(parse.GetValue(id)!);
             var run = Find(state, ticketId, parse.GetValue(round));
             var normalisation = DatasetLoader.Normalisation(state.Spec!.Dataset);

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using LotteryActors.Actors.Hosting;
 using LotteryActors.Actors.Search;
 using LotteryActors.Cluster.Coordinator;
+using LotteryActors.Cluster.Hosting;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cli.Output;
 using LotteryActors.Cli.Output.Progress;
@@ -91,8 +91,9 @@ public static class SearchCommand
         bool retryFailed, CancellationToken cancel)
     {
         var progress = new SearchProgress(spec.Training.BatchSize, Environment.MachineName);
+        Logging.UnitStartsOnConsole = false;
         Task<SearchState> Run(IProgressView view, TimeSpan every) =>
-            SearchHost.RunAsync(spec, setup.Runtime, CommandSetup.AkkaOverrides, system =>
+            OneNodeSearch.RunAsync(spec, setup.Runtime, CommandSetup.AkkaOverrides, system =>
             {
                 var reporter = system.ActorOf(ProgressReporter.Props(spec.SearchId, progress, view, every), "progress");
                 foreach (var followed in ProgressReporter.Follows)

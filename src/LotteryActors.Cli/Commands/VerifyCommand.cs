@@ -3,6 +3,7 @@ using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Hosting;
 using LotteryActors.Actors.Persistence;
 using LotteryActors.Actors.Search;
+using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cli.Output;
 using LotteryActors.Training.Artifacts;
 
@@ -39,7 +40,7 @@ public static class VerifyCommand
             var repairRuntime = RepairRuntime(setup.Runtime, parse.GetValue(threads));
             var searchId = parse.GetValue(id)!;
             SearchState state;
-            await using (var reader = new SearchJournalReader(setup.Runtime, CommandSetup.AkkaOverrides))
+            await using (var reader = new JournaledSearches(setup.Runtime, CommandSetup.AkkaOverrides))
                 state = await reader.ReadStartedAsync(searchId);
             var check = ArtifactVerifier.Check(state, setup.Runtime, ArtifactCheck.Content);
             var repaired = parse.GetValue(repair) && !check.AllIntact

@@ -24,6 +24,13 @@ public static class Logging
     /// </summary>
     public static readonly LoggingLevelSwitch ConsoleLevel = new(LogEventLevel.Verbose);
 
+    /// <summary>
+    /// Whether the console shows each unit a node's puller starts: a cluster node's record of where each unit ran,
+    /// but noise for a search alone on its node (<c>lottery search</c>), whose per-run lines say it all. The file
+    /// and Seq keep them either way.
+    /// </summary>
+    public static bool UnitStartsOnConsole { get; set; } = true;
+
     /// <summary>Akka settings that send its log events through Serilog with message templates.</summary>
     public const string AkkaHocon = """
         akka {
@@ -48,7 +55,7 @@ public static class Logging
             // Stack traces go to the file only: on the console a failure is the one line that names its cause;
             // fatal events stay off it too, since CommandRunner's one line already says why the process ends.
             .WriteTo.Logger(console => console
-                .Filter.ByExcluding(e => IsAkkaChatter(e) || e.Level == LogEventLevel.Fatal)
+                .Filter.ByExcluding(e => IsAkkaChatter(e) || IsQuietUnitStart(e) || e.Level == LogEventLevel.Fatal)
                 .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, levelSwitch: ConsoleLevel,
                     outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}"));
         if (toFile)
@@ -63,11 +70,17 @@ public static class Logging
     }
 
     /// <summary>Akka's own events below warning (start-up, coordinated shutdown): the file keeps them.</summary>
+    private static bool IsQuietUnitStart(LogEvent e) =>
+        !UnitStartsOnConsole && e.Level < LogEventLevel.Warning && SourceOf(e) == PullerSource;
+
+    private const string PullerSource = "LotteryActors.Cluster.Trainers.WorkPuller";
+
+    private static string? SourceOf(LogEvent e) =>
+        e.Properties.TryGetValue(Constants.SourceContextPropertyName, out var source)
+        && source is ScalarValue { Value: string name } ? name : null;
+
     private static bool IsAkkaChatter(LogEvent e) =>
-        e.Level < LogEventLevel.Warning
-        && e.Properties.TryGetValue(Constants.SourceContextPropertyName, out var source)
-        && source is ScalarValue { Value: string name }
-        && name.StartsWith("Akka.", StringComparison.Ordinal);
+        e.Level < LogEventLevel.Warning && SourceOf(e) is { } name && name.StartsWith("Akka.", StringComparison.Ordinal);
 
     /// <summary>
     /// A log file that cannot be written (read-only home, full disk) is said once, in one line, and the run goes on

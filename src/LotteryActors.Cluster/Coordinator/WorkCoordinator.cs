@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using Akka.Persistence;
+using LotteryActors.Actors.Diagnostics;
 using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Search;
@@ -272,22 +273,34 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
             log.Warning("{Node} computed {WorkId} from a dataset whose fingerprint is {Fingerprint}, not the " +
                         "search's; the result is dropped and the node gets no more of its units",
                 done.Node, done.WorkId, done.DatasetFingerprint);
-        var searchId = state.Queue.Open.GetValueOrDefault(done.WorkId)?.SearchId;
+        var unit = state.Queue.Open.GetValueOrDefault(done.WorkId);
         Record(events, () =>
         {
-            if (events.OfType<WorkCompleted>().FirstOrDefault() is { Output.Run: { } run })
-                LogJournaled(searchId!, run);
+            if (events.OfType<WorkCompleted>().FirstOrDefault() is { } completed)
+                LogJournaled(unit!, completed.Output);
             trainer.Tell(new WorkAcknowledged(done.WorkId));
             Dispatch();
         });
     }
 
-    /// <summary>A run journaled, in the line <c>lottery search</c> has always printed per run.</summary>
-    private void LogJournaled(string searchId, Training.Imp.RunResult run)
+    /// <summary>A unit's output journaled, in the lines <c>lottery search</c> has always printed, with the
+    /// search's, ticket's and run's properties for Seq.</summary>
+    private void LogJournaled(OpenUnit unit, WorkOutput output)
     {
-        var (done, total, _) = state.Progress(searchId);
+        var searchLog = log.WithContext(SearchLogProperties.SearchId, unit.SearchId);
+        var spec = state.Searches[unit.SearchId].Spec!;
+        if (output.Ensemble is { } ensembles)
+            searchLog.Info("ensembles evaluated at {Levels} levels", ensembles.Levels.Count);
+        if (unit.Item.Run is not { } trained)
+            return;
+        var runLog = searchLog.ForTicket(spec, trained.Ticket).ForUnit(trained);
+        if (output.Failure is { } failure)
+            runLog.Warning("{WorkUnit} failed: {Cause}", trained.ToString(), failure);
+        if (output.Run is not { } run)
+            return;
+        var (done, total, _) = state.Progress(unit.SearchId);
         var m = run.Metrics;
-        log.Info("[{Done}/{Total}] {WorkUnit}: density {Density:F3}, test accuracy {TestAccuracy:F4} " +
+        runLog.Info("[{Done}/{Total}] {WorkUnit}: density {Density:F3}, test accuracy {TestAccuracy:F4} " +
                  "(early stop {EarlyStopAccuracy:F4} at iteration {EarlyStopIteration})",
             new object[]
             {

@@ -28,7 +28,7 @@ public sealed class FaultInjectionTests(CompletedSearch undisturbed) : IClassFix
         Assert.Contains(disk.Path, error);
         Assert.DoesNotContain(" at LotteryActors.", full.Stderr);
         Assert.Empty(Directory.GetFiles(disk.Path, "*.tmp", SearchOption.AllDirectories));
-        Assert.Equal(0, JournalRows.Count(workspace.JournalPath, "TicketFailed.v1"));
+        Assert.Equal(0, Failed(workspace));
 
         disk.Grow("64m");
         var resumed = CliProcess.Run(Limit, "search", "--config", workspace.ConfigPath, "--json");
@@ -44,9 +44,8 @@ public sealed class FaultInjectionTests(CompletedSearch undisturbed) : IClassFix
             first.WaitForLog($"[4/{SearchWorkspace.RunsPerSearch}]", Limit);
             first.Kill();
         }
-        var journaled = JournalRows.Count(workspace.JournalPath, "RoundCompleted.v2");
-        using var initDrawn = JsonDocument.Parse(JournalRows.First(workspace.JournalPath, "InitDrawn.v2"));
-        var init = ArtifactPath(workspace, initDrawn.RootElement.GetProperty("InitHash").GetString()!);
+        var journaled = JournalRows.CountOutputs(workspace.JournalPath, "Run");
+        var init = ArtifactPath(workspace, Journaled.Read(workspace.JournalPath).Init);
         var original = File.ReadAllBytes(init);
         File.WriteAllBytes(init, original[..^16]);
 
@@ -57,9 +56,9 @@ public sealed class FaultInjectionTests(CompletedSearch undisturbed) : IClassFix
         Assert.Contains(init, error);
         Assert.Contains("corrupt", error);
         // Runs that need no init (the random re-initialisation controls) may have gone on; none was lost.
-        var journaledNow = JournalRows.Count(workspace.JournalPath, "RoundCompleted.v2");
+        var journaledNow = JournalRows.CountOutputs(workspace.JournalPath, "Run");
         Assert.InRange(journaledNow, journaled, SearchWorkspace.RunsPerSearch - 1);
-        Assert.Equal(0, JournalRows.Count(workspace.JournalPath, "TicketFailed.v1"));
+        Assert.Equal(0, Failed(workspace));
 
         File.WriteAllBytes(init, original);
         var resumed = CliProcess.Run(Limit, "resume", undisturbed.SearchId, "--config", workspace.ConfigPath, "--json");
@@ -82,7 +81,7 @@ public sealed class FaultInjectionTests(CompletedSearch undisturbed) : IClassFix
         var error = Assert.Single(during.ErrorLines);
         Assert.Contains(weights, error);
         Assert.Contains("missing", error);
-        Assert.Equal(0, JournalRows.Count(workspace.JournalPath, "EnsembleEvaluated.v1"));
+        Assert.Equal(0, JournalRows.CountOutputs(workspace.JournalPath, "Ensemble"));
 
         File.Move(weights + ".away", weights);
         var repaired = CliProcess.Run(Limit, "resume", undisturbed.SearchId, "--config", workspace.ConfigPath,
@@ -177,7 +176,7 @@ public sealed class FaultInjectionTests(CompletedSearch undisturbed) : IClassFix
         Assert.Equal(Ensemble(undisturbed.SearchJson), Ensemble(resumed.Stdout));
         using var journal = new Npgsql.NpgsqlConnection(postgres.ConnectionString);
         journal.Open();
-        Assert.Equal(SearchWorkspace.RunsPerSearch, JournalRows.Count(journal, "RoundCompleted.v2"));
+        Assert.Equal(SearchWorkspace.RunsPerSearch, JournalRows.Outputs(journal, "Run").Count);
     }
 
     private void AssertSameAsUndisturbed(CliResult result, SearchWorkspace workspace)
@@ -185,9 +184,14 @@ public sealed class FaultInjectionTests(CompletedSearch undisturbed) : IClassFix
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Equal(SearchJson.Runs(undisturbed.SearchJson), SearchJson.Runs(result.Stdout));
         Assert.Equal(Ensemble(undisturbed.SearchJson), Ensemble(result.Stdout));
-        Assert.Equal(SearchWorkspace.RunsPerSearch, JournalRows.Count(workspace.JournalPath, "RoundCompleted.v2"));
-        Assert.Equal(0, JournalRows.Count(workspace.JournalPath, "TicketFailed.v1"));
+        Assert.Equal(SearchWorkspace.RunsPerSearch, JournalRows.CountOutputs(workspace.JournalPath, "Run"));
+        Assert.Equal(0, Failed(workspace));
     }
+
+    /// <summary>Units journaled as failed: diverged runs, and units that failed for good.</summary>
+    private static long Failed(SearchWorkspace workspace) =>
+        JournalRows.CountOutputs(workspace.JournalPath, "Failure")
+        + JournalRows.Count(workspace.JournalPath, "WorkFailed.v1");
 
     private static string Ensemble(string searchJson)
     {

@@ -55,15 +55,17 @@ public sealed class StatusAndFailedTicketsTests
 
         Assert.Equal(4, diverged.ExitCode);
         Assert.Contains("--retry-failed", Assert.Single(diverged.ErrorLines));
-        Assert.Equal(2, JournalRows.Count(workspace.JournalPath, "TicketFailed.v1"));
+        Assert.Equal(2, JournalRows.CountOutputs(workspace.JournalPath, "Failure"));
         var searchId = SearchJson.SearchId(diverged.Stdout);
 
         var retried = CliProcess.Run(Limit, "resume", searchId, "--config", workspace.ConfigPath, "--retry-failed");
 
         Assert.Equal(4, retried.ExitCode);
-        Assert.Equal(2, JournalRows.Count(workspace.JournalPath, "TicketRetried.v1"));
-        Assert.Equal(4, JournalRows.Count(workspace.JournalPath, "TicketFailed.v1"));
-        Assert.Equal(2, JournalRows.Count(workspace.JournalPath, "SearchCompleted.v1"));
+        Assert.Equal(1, JournalRows.Count(workspace.JournalPath, "TicketsRetried.v1"));
+        using (var retry = JsonDocument.Parse(JournalRows.First(workspace.JournalPath, "TicketsRetried.v1")))
+            Assert.Equal(2, retry.RootElement.GetProperty("Tickets").GetArrayLength());
+        Assert.Equal(4, JournalRows.CountOutputs(workspace.JournalPath, "Failure"));
+        Assert.Equal(2, JournalRows.CountOutputs(workspace.JournalPath, "Ensemble"));
     }
 
     private static string Phase(SearchWorkspace workspace)

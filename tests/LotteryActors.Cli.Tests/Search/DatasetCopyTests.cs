@@ -57,13 +57,14 @@ public sealed class DatasetCopyTests : IDisposable
         Assert.Equal(SearchJson.Runs(first.Stdout), SearchJson.Runs(same.Stdout));
 
         var altered = Copy("altered", true);
+        var journaled = JournalRows.Count(workspace.JournalPath, JournalRows.UnitCompleted);
         var refused = CliProcess.Run(Limit, "search", "--config", ConfigWithDataset(altered));
         Assert.Equal(7, refused.ExitCode);
         var error = Assert.Single(refused.ErrorLines);
         Assert.Contains($"search {searchId} was recorded with a dataset whose fingerprint is", error);
         Assert.Contains(altered, error);
         Assert.Equal("", refused.Stdout);
-        Assert.Equal(1, JournalRows.Count(workspace.JournalPath, "RoundCompleted.v2"));
-        Assert.Equal(1, JournalRows.Count(workspace.JournalPath, "DatasetRecorded.v1"));
+        Assert.Equal(1, JournalRows.CountOutputs(workspace.JournalPath, "Run"));
+        Assert.Equal(journaled, JournalRows.Count(workspace.JournalPath, JournalRows.UnitCompleted));
     }
 }

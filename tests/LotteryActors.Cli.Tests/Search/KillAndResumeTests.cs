@@ -22,7 +22,7 @@ public sealed class KillAndResumeTests
     [Fact]
     public void Search_on_the_stacked_engine_killed_twice_then_resumed_ends_identical_to_an_uninterrupted_run()
     {
-        var resumed = KillTwiceAndResume("", (crashed, manifest) => CountJournaled(crashed.JournalPath, manifest),
+        var resumed = KillTwiceAndResume("", (crashed, output) => CountJournaled(crashed.JournalPath, output),
             engine: "lottery.runtime { engine = stacked, stack-size = 2 }");
 
         Assert.Contains("Training on the stacked engine: stacks of 2", resumed);
@@ -37,18 +37,18 @@ public sealed class KillAndResumeTests
         KillTwiceAndResume(
             $"lottery.runtime {{ journal = postgresql, artifact-store = postgresql, " +
             $"connection-string = \"{postgres.ConnectionString}\" }}",
-            (_, manifest) =>
+            (_, output) =>
             {
                 using var journal = new Npgsql.NpgsqlConnection(postgres.ConnectionString);
                 journal.Open();
-                return JournalRows.Count(journal, manifest);
+                return JournalRows.Outputs(journal, output).Count;
             },
             freshCacheOnResume: true);
     }
 
     /// <summary>
     /// An uninterrupted reference search (SQLite), then the same search with <paramref name="backend"/> settings
-    /// killed with SIGKILL twice and resumed; <paramref name="countJournaled"/> counts journal rows by manifest.
+    /// killed with SIGKILL twice and resumed; <paramref name="countJournaled"/> counts journaled units by output.
     /// Both run with the <paramref name="engine"/> settings. Returns what the resumed process wrote to stderr.
     /// </summary>
     private static string KillTwiceAndResume(string backend, Func<SearchWorkspace, string, long> countJournaled,
@@ -79,8 +79,8 @@ public sealed class KillAndResumeTests
         var expected = SearchJson.Runs(uninterrupted.Stdout);
         Assert.Equal(SearchWorkspace.RunsPerSearch, expected.Count);
         Assert.Equal(expected, SearchJson.Runs(resumed.Stdout));
-        Assert.Equal(SearchWorkspace.RunsPerSearch, countJournaled(crashed, "RoundCompleted.v2"));
-        Assert.Equal(1, countJournaled(crashed, "SearchCompleted.v1"));
+        Assert.Equal(SearchWorkspace.RunsPerSearch, countJournaled(crashed, "Run"));
+        Assert.Equal(1, countJournaled(crashed, "Ensemble"));
         return resumed.Stderr;
     }
 
@@ -97,7 +97,7 @@ public sealed class KillAndResumeTests
         // No trainer started and no run journaled again: the coordinator logs both ("continuing", "[n/total]").
         Assert.DoesNotContain("continuing", again.Stderr);
         Assert.DoesNotMatch(@"\[\d+/\d+\] w", again.Stderr);
-        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(workspace.JournalPath, "RoundCompleted.v2"));
+        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(workspace.JournalPath, "Run"));
     }
 
     [Fact]
@@ -114,8 +114,8 @@ public sealed class KillAndResumeTests
         var finished = running.WaitForExit(Limit);
         Assert.True(finished.ExitCode == 0, finished.Stderr);
         Assert.Equal(SearchWorkspace.RunsPerSearch, SearchJson.Runs(finished.Stdout).Count);
-        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(workspace.JournalPath, "RoundCompleted.v2"));
+        Assert.Equal(SearchWorkspace.RunsPerSearch, CountJournaled(workspace.JournalPath, "Run"));
     }
 
-    private static long CountJournaled(string journal, string manifest) => JournalRows.Count(journal, manifest);
+    private static long CountJournaled(string journal, string output) => JournalRows.CountOutputs(journal, output);
 }

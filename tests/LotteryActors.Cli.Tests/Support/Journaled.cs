@@ -14,8 +14,8 @@ internal sealed record Journaled(IReadOnlyList<string> Inits, IReadOnlyList<Json
     {
         using var connection = new SqliteConnection($"Data Source={journalPath};Mode=ReadOnly;Pooling=False");
         connection.Open();
-        var inits = JournalRows.Messages(connection, "InitDrawn.v2");
-        var runs = JournalRows.Messages(connection, "RoundCompleted.v2").Select(m => m.GetProperty("Result")).ToList();
+        var inits = JournalRows.Outputs(connection, "Init");
+        var runs = JournalRows.Outputs(connection, "Run");
         var all = inits.SelectMany(i => new[] { i.GetProperty("InitHash"), i.GetProperty("DenseMaskHash") })
             .Concat(runs.SelectMany(r => new[] { r.GetProperty("WeightsHash"), r.GetProperty("NextMaskHash") }))
             .Concat(runs.Select(r => r.GetProperty("Control")).Where(c => c.ValueKind == JsonValueKind.Object)
