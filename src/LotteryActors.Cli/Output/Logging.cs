@@ -80,7 +80,8 @@ public static class Logging
         && source is ScalarValue { Value: string name } ? name : null;
 
     private static bool IsAkkaChatter(LogEvent e) =>
-        e.Level < LogEventLevel.Warning && SourceOf(e) is { } name && name.StartsWith("Akka.", StringComparison.Ordinal);
+        e.Level < LogEventLevel.Warning && SourceOf(e) is { } name
+        && name.StartsWith("Akka.", StringComparison.Ordinal);
 
     /// <summary>
     /// A log file that cannot be written (read-only home, full disk) is said once, in one line, and the run goes on
