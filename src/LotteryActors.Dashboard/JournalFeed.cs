@@ -13,11 +13,12 @@ using Microsoft.Extensions.Logging;
 namespace LotteryActors.Dashboard;
 
 /// <summary>
-/// Feeds the board from the journal through Akka.Persistence.Query's live queries: the search ids as searches
-/// start, each search's events as they are journaled, by whichever process or machine writes them, and the cluster
-/// coordinator's events (nodes, slots, leases; none on a journal that no cluster writes). A query
-/// that fails (the database restarts, a connection drops) is started again after a backoff from the event after
-/// the last one it delivered, so nothing is folded twice and the dashboard never gives up on the journal.
+/// Feeds the board from the journal through Akka.Persistence.Query's live queries: the persistence ids as actors
+/// start journaling, and the events of each coordinator (a search's own, and the lab cluster's with its nodes, slots
+/// and leases) and of each search the single-node engine journaled, as they are journaled by whichever process or
+/// machine writes them. A query that fails (the database restarts, a connection drops) is started again after a
+/// backoff from the event after the last one it delivered, so nothing is folded twice and the dashboard never gives
+/// up on the journal.
 /// </summary>
 public sealed class JournalFeed(RuntimeSettings runtime, Config? akkaOverrides, SearchBoard board,
     ILogger<JournalFeed> log) : BackgroundService
@@ -37,11 +38,9 @@ public sealed class JournalFeed(RuntimeSettings runtime, Config? akkaOverrides, 
         while (JournalFile.IsAbsent(runtime))
             await Task.Delay(JournalPoll, stopping);
         await using var reader = new SearchJournalReader(runtime, WithClusterSerializer(akkaOverrides));
-        var searches = RestartSource.WithBackoff(reader.LiveSearchIds, Backoff)
+        var journals = RestartSource.WithBackoff(reader.LivePersistenceIds, Backoff)
             .RunForeach(id => Follow(reader, id), reader.Materializer);
-        FollowFrom(reader, from => reader.LiveEvents<IClusterEvent>(WorkCoordinator.PersistenceIdValue, from),
-            board.ApplyCluster);
-        await Task.WhenAny(searches, Task.Delay(Timeout.Infinite, stopping));
+        await Task.WhenAny(journals, Task.Delay(Timeout.Infinite, stopping));
     }
 
     /// <summary>The cluster coordinator's entries are read with the cluster's own serializer.</summary>
@@ -51,12 +50,29 @@ public sealed class JournalFeed(RuntimeSettings runtime, Config? akkaOverrides, 
         return akkaOverrides is null ? cluster : akkaOverrides.WithFallback(cluster);
     }
 
-    private void Follow(SearchJournalReader reader, string searchId)
+    /// <summary>Follows a journal the board folds: a search's own coordinator, the lab cluster's coordinator, or a
+    /// search the single-node engine journaled; any other persistent actor's is not the dashboard's business.
+    /// </summary>
+    private void Follow(SearchJournalReader reader, string persistenceId)
     {
-        if (!followed.TryAdd(searchId, true))
+        if (!followed.TryAdd(persistenceId, true))
             return;
-        log.LogInformation("following search {SearchId}", searchId);
-        FollowFrom(reader, from => reader.LiveEvents(searchId, from), e => board.Apply(searchId, e));
+        if (WorkCoordinator.SearchIdOf(persistenceId) is { } searchId)
+        {
+            log.LogInformation("following search {SearchId}", searchId);
+            FollowFrom(reader, from => reader.LiveEvents<IClusterEvent>(persistenceId, from),
+                e => board.ApplyOwn(searchId, e));
+        }
+        else if (persistenceId == WorkCoordinator.PersistenceIdValue)
+        {
+            log.LogInformation("following the cluster's coordinator");
+            FollowFrom(reader, from => reader.LiveEvents<IClusterEvent>(persistenceId, from), board.ApplyCluster);
+        }
+        else if (SearchJournalReader.SearchIdOf(persistenceId) is { } journaled)
+        {
+            log.LogInformation("following search {SearchId}, journaled by the single-node engine", journaled);
+            FollowFrom(reader, from => reader.LiveEvents(journaled, from), e => board.Apply(journaled, e));
+        }
     }
 
     /// <summary>Folds one persistent actor's events as they are journaled, restarting after the last one folded.

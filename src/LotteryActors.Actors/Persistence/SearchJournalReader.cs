@@ -74,8 +74,7 @@ public sealed class SearchJournalReader : IAsyncDisposable
         || (e?.InnerException is { } inner && IsAskTimeout(inner));
 
     public async Task<IReadOnlyList<string>> SearchIdsAsync() =>
-        (await PersistenceIdsAsync()).Where(id => id.StartsWith(Prefix, StringComparison.Ordinal))
-        .Select(id => id[Prefix.Length..]).Order().ToList();
+        (await PersistenceIdsAsync()).Select(SearchIdOf).OfType<string>().Order().ToList();
 
     /// <summary>Every persistence id with events in the journal: for readers of other actors' journals too.
     /// </summary>
@@ -117,11 +116,13 @@ public sealed class SearchJournalReader : IAsyncDisposable
 
     public IMaterializer Materializer => materializer ?? throw NoJournal();
 
-    /// <summary>Live: every search id in the journal, then each new one as a search starts; never completes.</summary>
-    public Source<string, NotUsed> LiveSearchIds() =>
-        (journal ?? throw NoJournal()).PersistenceIds()
-            .Where(id => id.StartsWith(Prefix, StringComparison.Ordinal))
-            .Select(id => id[Prefix.Length..]);
+    /// <summary>Live: every persistence id in the journal, then each new one as its first event is journaled; never
+    /// completes. <see cref="SearchIdOf"/> tells which are this engine's searches.</summary>
+    public Source<string, NotUsed> LivePersistenceIds() => (journal ?? throw NoJournal()).PersistenceIds();
+
+    /// <summary>The search a single-node journal's persistence id names, or null for any other actor's.</summary>
+    public static string? SearchIdOf(string persistenceId) =>
+        persistenceId.StartsWith(Prefix, StringComparison.Ordinal) ? persistenceId[Prefix.Length..] : null;
 
     /// <summary>
     /// Live: the search's events from <paramref name="fromSequenceNr"/> on, each with its sequence number (so a

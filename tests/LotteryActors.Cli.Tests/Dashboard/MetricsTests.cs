@@ -63,7 +63,7 @@ public sealed class MetricsTests(ITestOutputHelper output)
         Assert.True(completed[^1] > completed[0], $"runs completed did not move: {string.Join(" ", completed)}");
         Assert.True(completed.Zip(completed.Skip(1)).All(p => p.Item1 <= p.Item2), "a counter went down");
         Assert.All(node, s => Assert.Equal(0, s["lottery_runs_failed_total"].Value()));
-        // Slots are counted once the node's ticket supervisor starts (after the dataset is loaded).
+        // Slots are counted once the node's puller starts (after the dataset is loaded).
         Assert.Contains(node, s => s["lottery_slots"].Value() == 2);
         Assert.All(node.Where(s => s["lottery_slots_in_use"].Value() > 0),
             s => Assert.Equal(2, s["lottery_slots"].Value()));
@@ -74,7 +74,8 @@ public sealed class MetricsTests(ITestOutputHelper output)
         Assert.True(writes.Last() > writes.First(), "no journal write was timed");
         var throughput = node.Where(s => s.ContainsKey(NodeMetricFamilies.Throughput))
             .SelectMany(s => s[NodeMetricFamilies.Throughput].Samples).ToList();
-        Assert.Contains(throughput, t => t.Labels["trainer"] is "w0-t0" or "w0-t1" && t.Value > 0);
+        // Labelled by slot, as on a cluster node: a search's tickets come and go, its node's slots stay.
+        Assert.Contains(throughput, t => t.Labels["trainer"] is "slot-0" or "slot-1" && t.Value > 0);
 
         // The dashboard reads the journal: its count rose with the search and ends at every run, searched by id.
         Assert.True(journaled.Count >= 2 && journaled[^1] > journaled[0], string.Join(" ", journaled));
