@@ -2,7 +2,6 @@ using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Persistence;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Search;
-using LotteryActors.Actors.Tickets;
 using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Imp;
@@ -49,8 +48,6 @@ public sealed class NodeBuilder : IDisposable
     }
 
     public ImpRunner Runner(SearchSpec spec) => new(spec, Dataset(spec.Dataset), Store);
-
-    public TrainingNode Node(SearchSpec spec) => new(Runner(spec), Runtime);
 
     /// <summary>A runner for a journaled search, refused when this node's dataset is not the one it recorded.
     /// </summary>

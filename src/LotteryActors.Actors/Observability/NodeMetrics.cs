@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
-using static LotteryActors.Actors.Protocol.SearchEvents;
 
 namespace LotteryActors.Actors.Observability;
 
@@ -94,17 +93,7 @@ public static class NodeMetrics
             $"these metrics need their token ({MetricsSettings.TokenVariable}) in an Authorization: Bearer header\n");
     }
 
-    /// <summary>A search event the journal confirmed, <paramref name="latency"/> after it was handed to it.</summary>
-    public static void Journaled(ISearchEvent e, TimeSpan latency)
-    {
-        JournalWritten(latency);
-        if (e is RoundCompleted)
-            RunCompleted();
-        else if (e is TicketFailed)
-            RunFailed();
-    }
-
-    /// <summary>Any event the journal confirmed (the cluster coordinator's events are not search events).</summary>
+    /// <summary>Any event the journal confirmed, <paramref name="latency"/> after it was handed to it.</summary>
     public static void JournalWritten(TimeSpan latency) => JournalWrite.Observe(latency.TotalSeconds);
 
     /// <summary>A training run's result was journaled.</summary>

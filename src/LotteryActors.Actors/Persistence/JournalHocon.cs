@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
 
 namespace LotteryActors.Actors.Persistence;
@@ -9,6 +10,15 @@ namespace LotteryActors.Actors.Persistence;
 /// </summary>
 public static class JournalHocon
 {
+    /// <summary>Akka settings for every actor system that writes or reads the journal: its serializer and plugin.
+    /// </summary>
+    public static Config AkkaConfig(RuntimeSettings runtime, Config? overrides = null)
+    {
+        var config = ConfigurationFactory.ParseString(string.Join('\n', SearchJournalSerializer.Hocon, For(runtime)))
+            .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
+        return overrides is null ? config : overrides.WithFallback(config);
+    }
+
     public static string For(RuntimeSettings runtime)
     {
         var (connection, provider) = runtime.Journal switch

@@ -44,7 +44,7 @@ public sealed class SearchJournalReader : IAsyncDisposable
             return;
         JournalFile.EnsureReadable(runtime);
         var overrides = akkaOverrides is null ? ReadOnly : ReadOnly.WithFallback(akkaOverrides);
-        system = ActorSystem.Create("lottery-reader", SearchHost.AkkaConfig(runtime, overrides));
+        system = ActorSystem.Create("lottery-reader", JournalHocon.AkkaConfig(runtime, overrides));
         journal = OpenReadJournal(system);
         materializer = system.Materializer();
     }

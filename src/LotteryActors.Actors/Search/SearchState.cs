@@ -103,9 +103,6 @@ public sealed record SearchState(
     /// <summary>The journaled draw of the shared init the ticket starts from.</summary>
     public InitDrawn InitOf(TicketId ticket) => Inits[Spec!.InitOf(ticket)];
 
-    /// <summary>True when the result is not journaled yet: a result delivered twice (after a restart) is journaled once.</summary>
-    public bool IsNew(RunResult result) => !Ticket(result.Unit.Ticket).Has(result.Unit);
-
     public IEnumerable<InitId> InitsNotDrawn() => Spec!.InitIds().Where(i => !Inits.ContainsKey(i));
 
     public IEnumerable<TicketId> OpenTickets() => Spec!.Tickets().Where(t => !Ticket(t).Done);

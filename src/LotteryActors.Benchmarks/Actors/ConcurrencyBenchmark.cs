@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
-using LotteryActors.Actors.Hosting;
 using LotteryActors.Actors.Protocol;
-using LotteryActors.Actors.Tickets;
 using LotteryActors.Benchmarks.Training;
+using LotteryActors.Cluster.Hosting;
 using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Engines;
@@ -111,8 +110,7 @@ public static class ConcurrencyBenchmark
                 Engine = baseRuntime.Engine with { Kind = EngineKind.Separate },
             };
             var actorRunner = new ImpRunner(spec, data, new ArtifactStore(runtime.ArtifactsDirectory));
-            var node = new TrainingNode(actorRunner, runtime);
-            var actors = await ActorSearchAsync(node, akkaOverrides, units.Count, cancel);
+            var actors = await ActorSearchAsync(actorRunner, runtime, akkaOverrides, units.Count, cancel);
             return new ConcurrencyMeasurement(units.Count, epochs, alone, sequential, threads, actors);
         }
         finally
@@ -121,15 +119,17 @@ public static class ConcurrencyBenchmark
         }
     }
 
-    private static async Task<TrainingRunMeasurement> ActorSearchAsync(TrainingNode node, Config? akkaOverrides,
-        int units, CancellationToken cancel)
+    /// <summary>The search as <c>lottery search</c> runs it (<see cref="OneNodeSearch"/>), on the bench's runner.
+    /// </summary>
+    private static async Task<TrainingRunMeasurement> ActorSearchAsync(ImpRunner runner, RuntimeSettings runtime,
+        Config? akkaOverrides, int units, CancellationToken cancel)
     {
-        TorchSharp.torch.set_num_threads(node.Runtime.TorchThreads);
+        TorchSharp.torch.set_num_threads(runtime.TorchThreads);
         var gc = GcWatch.Start();
         var clock = Stopwatch.StartNew();
         var window = new TrainingWindow(clock, units);
-        var state = await SearchHost.RunAsync(node, akkaOverrides,
-            system => ProgressEvents.Watch(system, window.Observe), cancel);
+        var state = await OneNodeSearch.RunAsync(runner.Spec, runtime, _ => runner, OneNodeSearch.Timing(runtime),
+            akkaOverrides, system => ProgressEvents.Watch(system, window.Observe), cancel);
         var hashes = state.Tickets.Values.Select(t => t.Runs.Single().WeightsHash).ToList();
         return gc.Finish(units, clock.Elapsed.TotalSeconds, window.FirstStart, window.LastTrained - window.FirstStart,
             hashes, window.LastStart - window.FirstStart, window.Cpu);
@@ -150,7 +150,7 @@ public static class ConcurrencyBenchmark
         public double LastStart { get; private set; } = double.NaN;
         public double LastTrained { get; private set; } = double.NaN;
 
-        public void Observe(TicketMessages.RunProgressed progress)
+        public void Observe(ProgressMessages.RunProgressed progress)
         {
             var now = clock.Elapsed.TotalSeconds;
             if (double.IsNaN(FirstStart))

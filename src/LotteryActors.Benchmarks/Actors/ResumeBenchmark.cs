@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
-using LotteryActors.Actors.Hosting;
-using LotteryActors.Actors.Persistence;
+using LotteryActors.Cluster.Coordinator;
+using LotteryActors.Cluster.Hosting;
 using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Benchmarks.Actors;
@@ -31,7 +31,7 @@ public static class ResumeBenchmark
         using var secondRun = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         try
         {
-            await SearchHost.RunAsync(spec, runtime, akkaOverrides, system => ProgressEvents.Watch(system,
+            await OneNodeSearch.RunAsync(spec, runtime, akkaOverrides, system => ProgressEvents.Watch(system,
                 p => { if (p.Unit.Round > 0) secondRun.Cancel(); }), secondRun.Token);
             throw new InvalidOperationException("the resume benchmark's search finished before it could be stopped");
         }
@@ -48,7 +48,7 @@ public static class ResumeBenchmark
     {
         var processStart = Process.GetCurrentProcess().StartTime.ToUniversalTime();
         SearchSpec spec;
-        await using (var reader = new SearchJournalReader(runtime, akkaOverrides))
+        await using (var reader = new JournaledSearches(runtime, akkaOverrides))
         {
             spec = (await reader.ReadAsync(searchId)).Spec
                    ?? throw new InvalidOperationException($"no search '{searchId}' in {runtime.Home}");
@@ -57,7 +57,7 @@ public static class ResumeBenchmark
         using var started = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         try
         {
-            await SearchHost.RunAsync(spec, runtime, akkaOverrides, system => ProgressEvents.Watch(system, _ =>
+            await OneNodeSearch.RunAsync(spec, runtime, akkaOverrides, system => ProgressEvents.Watch(system, _ =>
             {
                 if (double.IsNaN(firstStep))
                     firstStep = (DateTime.UtcNow - processStart).TotalSeconds;

@@ -2,7 +2,8 @@ using System.Text.Json;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
-using LotteryActors.Actors.Hosting;
+using LotteryActors.Actors.Persistence;
+using LotteryActors.Cluster.Trainers;
 using LotteryActors.Cluster.Arbiter;
 using LotteryActors.Cluster.Protocol;
 
@@ -68,8 +69,9 @@ public static class ClusterHocon
             }
             """;
         var lease = cluster.Lease?.Hocon(runtime.ConnectionString, cluster.DowningStrategy) ?? "";
-        return ConfigurationFactory.ParseString(string.Join('\n', remoting, lease, ClusterSerializer.Hocon))
-            .WithFallback(SearchHost.AkkaConfig(runtime))
+        return ConfigurationFactory.ParseString(string.Join('\n', remoting, lease, ClusterSerializer.Hocon,
+                TrainerDispatcher.Hocon))
+            .WithFallback(JournalHocon.AkkaConfig(runtime))
             .WithFallback(ClusterSingleton.DefaultConfig());
     }
 

@@ -85,7 +85,7 @@ public sealed class OneNodeRun : ReceiveActor, IWithTimers
         if (progress.Known && progress.Done != journaled)
         {
             journaled = progress.Done;
-            Context.System.EventStream.Publish(new SearchMessages.RunsJournaled(searchId, progress.Done,
+            Context.System.EventStream.Publish(new ProgressMessages.RunsJournaled(searchId, progress.Done,
                 progress.Total));
         }
         if (progress.Finished)

@@ -97,9 +97,9 @@ public static class OneNodeSearch
         WorkTiming timing, Config? akkaOverrides = null, Action<ActorSystem>? onStarted = null,
         CancellationToken cancellation = default, bool retryFailed = false)
     {
-        var serializer = ConfigurationFactory.ParseString(ClusterSerializer.Hocon);
+        var own = ConfigurationFactory.ParseString(string.Join('\n', ClusterSerializer.Hocon, TrainerDispatcher.Hocon));
         using var system = ActorSystem.Create("lottery",
-            SearchHost.AkkaConfig(runtime, akkaOverrides?.WithFallback(serializer) ?? serializer));
+            JournalHocon.AkkaConfig(runtime, akkaOverrides?.WithFallback(own) ?? own));
         try
         {
             onStarted?.Invoke(system);

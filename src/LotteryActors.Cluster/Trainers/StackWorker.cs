@@ -5,7 +5,6 @@ using Akka.Event;
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Protocol;
-using LotteryActors.Actors.Tickets;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
@@ -19,12 +18,11 @@ namespace LotteryActors.Cluster.Trainers;
 /// The one engine of a trainer node that stacks (<c>lottery.runtime.engine</c> is stacked on its device): its
 /// <see cref="WorkPuller"/> hands it every leased training run, and it trains them through each search's
 /// <see cref="StackedEngine"/>, one batch at a time on its own pinned thread, in chunks with a message to itself
-/// between them, as the single node's <see cref="DeviceEngine"/> does. Which runs share a stack, and each run's place
-/// in it, the engine derives from the spec alone, so a run's bits depend neither on the companions this node happened
-/// to lease nor on the node: with one device type, stack size and thread count, a search trained by several stacked
-/// nodes gives every run the bits one stacked node gives it. Timing decides only when a batch starts: once it is full,
-/// or once stack-gather has passed. Each member's output and progress go to the parent as a
-/// <see cref="UnitWorker"/>'s do. A failure never escapes as an exception (that would cost the units still waiting
+/// between them. Which runs share a stack, and each run's place in it, the engine derives from the spec alone, so a
+/// run's bits depend neither on the companions this node happened to lease nor on the node: with one device type,
+/// stack size and thread count, a search trained by several stacked nodes gives every run the bits one stacked node
+/// gives it. Timing decides only when a batch starts: once it is full, or once stack-gather has passed. Each member's
+/// output and progress go to the parent as a <see cref="UnitWorker"/>'s do. A failure never escapes as an exception (that would cost the units still waiting
 /// here): a batch that throws fails each of its members, a diverged member only itself, and the parent judges each.
 /// A run whose search was cancelled (<see cref="UnitWorker.Stop"/>) is dropped if it waits; in a batch it trains on
 /// with its companions (leaving would change their bits), is reported stopped when the batch ends, and a batch whose
@@ -51,7 +49,7 @@ public sealed class StackWorker : ReceiveActor, IWithTimers
 
     public static Props Props(RunnerSource runners, EngineSettings settings, int chunkIterations) =>
         Akka.Actor.Props.Create(() => new StackWorker(runners, settings, chunkIterations))
-            .WithDispatcher(TrainingNode.TrainerDispatcher);
+            .WithDispatcher(TrainerDispatcher.Id);
 
     /// <summary>The engine's name ("engine"): its examples/s series, all members together, is labelled with it.
     /// </summary>
@@ -175,17 +173,17 @@ public sealed class StackWorker : ReceiveActor, IWithTimers
         NodeMetrics.Trained(Trainer, (run.Iteration - from) * batch.BatchSize * batch.Members.Count,
             Stopwatch.GetElapsedTime(started));
         batch = batch with { Pace = batch.Pace.Moved(run.Iteration, Now) };
+        // As UnitWorker: every chunk, the last one included, so the progress view sees each member trained.
+        foreach (var member in batch.Members)
+            Context.System.EventStream.Publish(
+                new ProgressMessages.RunProgressed(member.Unit, run.Iteration, run.TotalIterations));
         if (!run.IsComplete)
         {
             // Each member trained its own examples in the stack's time, so each reports the stack's pace.
             var progress = new TrainingProgress(batch.Pace.Latest, batch.Pace.Total,
                 batch.Pace.ExamplesPerSecond(batch.BatchSize));
             foreach (var member in batch.Members)
-            {
-                Context.System.EventStream.Publish(
-                    new TicketMessages.RunProgressed(member.Unit, run.Iteration, run.TotalIterations));
                 Tell(member, new Progressed(member.WorkId, progress));
-            }
             Self.Tell(Continue.Instance);
             return;
         }

@@ -3,9 +3,8 @@ using Akka.Actor;
 using LotteryActors.Actors.Ensembles;
 using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Search;
-using LotteryActors.Actors.Tickets;
 using LotteryActors.Cluster.Work;
-using static LotteryActors.Actors.Protocol.TicketMessages;
+using static LotteryActors.Actors.Protocol.ProgressMessages;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
@@ -40,7 +39,7 @@ public sealed class UnitWorker : ReceiveActor
 
     public static Props Props(RunnerSource runners, int chunkIterations) =>
         Akka.Actor.Props.Create(() => new UnitWorker(runners, chunkIterations))
-            .WithDispatcher(TrainingNode.TrainerDispatcher);
+            .WithDispatcher(TrainerDispatcher.Id);
 
     /// <summary>The slot's name ("slot-0"), unique on this node: its examples/s series is labelled with it.
     /// </summary>
@@ -124,10 +123,11 @@ public sealed class UnitWorker : ReceiveActor
         run.RunChunk(chunkIterations);
         NodeMetrics.Trained(Trainer, (run.Iteration - from) * batchSize, Stopwatch.GetElapsedTime(started));
         pace = pace!.Moved(run.Iteration, TimeProvider.System.GetUtcNow());
+        // The console's progress view follows the event stream; the last chunk's report (iteration = total) tells
+        // it the run is trained, so it stops counting it as running.
+        Context.System.EventStream.Publish(new RunProgressed(run.Unit, run.Iteration, run.TotalIterations));
         if (!run.IsComplete)
         {
-            // The console's progress view follows the event stream, as it followed the single-node trainers.
-            Context.System.EventStream.Publish(new RunProgressed(run.Unit, run.Iteration, run.TotalIterations));
             Context.Parent.Tell(new Progressed(workId!,
                 new TrainingProgress(pace.Latest, pace.Total, pace.ExamplesPerSecond(batchSize))));
             Self.Tell(Continue.Instance);

@@ -1,3 +1,4 @@
+using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Hosting;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Search;
@@ -13,23 +14,27 @@ namespace LotteryActors.Actors.Tests.Hosting;
 /// </summary>
 public sealed class NodeBuilderTests : IDisposable
 {
-    private readonly TinyNode tiny = new();
+    private readonly string home = Path.Combine(Path.GetTempPath(), $"lottery-actors-{Guid.NewGuid():N}");
+    private readonly RuntimeSettings runtime;
     private readonly NodeBuilder builder;
-    private readonly SearchSpec spec;
+    private readonly SearchSpec spec = SyntheticSpec.Search() with
+    {
+        Dataset = new DatasetSpec(DatasetName.FashionMnist, "/usr/share/datasets/fashion-mnist", 100, 600, 100),
+    };
 
     public NodeBuilderTests()
     {
-        builder = new NodeBuilder(tiny.Runtime);
-        spec = tiny.Spec with
-        {
-            Dataset = new DatasetSpec(DatasetName.FashionMnist, "/usr/share/datasets/fashion-mnist", 100, 600, 100),
-        };
+        runtime = new RuntimeSettings(home, Path.Combine(home, "artifacts"), Slots: 2, TorchThreads: 1, "cpu",
+            ChunkIterations: 7, MaxRestarts: 2, MinBackoff: TimeSpan.FromMilliseconds(50),
+            MaxBackoff: TimeSpan.FromMilliseconds(200), SnapshotEvery: 5, JournalBackend.Sqlite, ConnectionString: "");
+        builder = new NodeBuilder(runtime);
     }
 
     public void Dispose()
     {
         builder.Dispose();
-        tiny.Dispose();
+        if (Directory.Exists(home))
+            Directory.Delete(home, recursive: true);
     }
 
     private SearchState Journaled(string? fingerprint)
@@ -43,12 +48,12 @@ public sealed class NodeBuilderTests : IDisposable
     public void Runners_of_one_dataset_share_one_load_on_the_configured_device_and_store()
     {
         var first = builder.Runner(spec);
-        var second = builder.Node(spec with { TicketsPerWidth = 5 }).Runner;
+        var second = builder.Runner(spec with { TicketsPerWidth = 5 });
 
         Assert.Same(first.Data, second.Data);
         Assert.Same(builder.Store, first.Store);
-        Assert.Equal(tiny.Runtime.ArtifactsDirectory, first.Store.Root);
-        Assert.Equal(tiny.Runtime.Device, first.Data.Train.Images.device.ToString().ToLowerInvariant());
+        Assert.Equal(runtime.ArtifactsDirectory, first.Store.Root);
+        Assert.Equal(runtime.Device, first.Data.Train.Images.device.ToString().ToLowerInvariant());
         Assert.Equal(500, first.Data.Train.Count);
     }
 

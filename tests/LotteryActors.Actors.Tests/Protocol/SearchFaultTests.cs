@@ -1,5 +1,4 @@
 using LotteryActors.Actors.Protocol;
-using LotteryActors.Actors.Tickets;
 using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Rounds;
 using LotteryActors.Training.Spec;
@@ -10,11 +9,14 @@ namespace LotteryActors.Actors.Tests.Protocol;
 /// <summary>The classification that decides whether a failure is a ticket's fate, the machine's, or a bug.</summary>
 public sealed class SearchFaultTests
 {
+    /// <summary>How an actor's failure reaches a supervisor: the cause wrapped by whatever reports it.</summary>
+    private static Exception Wrapped(Exception cause) => new InvalidOperationException("w0-t1 failed", cause);
+
     [Fact]
     public void A_diverged_run_is_scientific_even_when_a_trainer_wraps_it()
     {
         var diverged = new DivergenceException(40, double.NaN);
-        var fault = SearchFault.Of(new TrainerFailedException(new TicketId(0, 1), diverged));
+        var fault = SearchFault.Of(Wrapped(diverged));
         Assert.Equal(FaultKind.Scientific, fault.Kind);
     }
 
@@ -32,7 +34,7 @@ public sealed class SearchFaultTests
     [MemberData(nameof(EnvironmentalCauses))]
     public void Io_artifact_and_journal_failures_anywhere_in_the_chain_are_environmental(Exception cause)
     {
-        var fault = SearchFault.Of(new TrainerFailedException(new TicketId(0, 0), cause));
+        var fault = SearchFault.Of(Wrapped(cause));
         Assert.Equal(FaultKind.Environmental, fault.Kind);
         Assert.DoesNotContain("\n", fault.Cause);
     }
@@ -40,7 +42,7 @@ public sealed class SearchFaultTests
     [Fact]
     public void Anything_else_is_a_bug_named_by_its_innermost_exception()
     {
-        var fault = SearchFault.Of(new TrainerFailedException(new TicketId(0, 0), new KeyNotFoundException("w0-t9")));
+        var fault = SearchFault.Of(Wrapped(new KeyNotFoundException("w0-t9")));
         Assert.Equal(FaultKind.Bug, fault.Kind);
         Assert.Equal("KeyNotFoundException: w0-t9", fault.Cause);
     }

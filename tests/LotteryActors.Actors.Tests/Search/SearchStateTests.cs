@@ -46,7 +46,6 @@ public sealed class SearchStateTests
     {
         var round = SampleEvents.Round(0);
         var state = Fold(SampleEvents.Started(), SampleEvents.Init(), round);
-        Assert.False(state.IsNew(round.Result));
         var again = state.Apply(round);
         Assert.Single(again.Ticket(SampleEvents.Ticket).Runs);
     }

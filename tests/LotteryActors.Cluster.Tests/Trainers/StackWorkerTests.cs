@@ -3,7 +3,6 @@ using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using LotteryActors.Actors.Configuration;
-using LotteryActors.Actors.Tickets;
 using LotteryActors.Cluster.Trainers;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Artifacts;
@@ -28,7 +27,7 @@ public sealed class StackWorkerTests : TestKit
     private readonly ImpRunner runner;
     private readonly IReadOnlyList<WorkUnit> units;
 
-    public StackWorkerTests() : base(TrainingNode.DispatcherHocon)
+    public StackWorkerTests() : base(TrainerDispatcher.Hocon)
     {
         TorchSharp.torch.set_num_threads(1);
         runner = new ImpRunner(Spec, data, new ArtifactStore(home));

@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
-using LotteryActors.Actors.Tickets;
 using LotteryActors.Cluster.Trainers;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Artifacts;
@@ -23,7 +22,7 @@ public sealed class UnitWorkerStopTests : TestKit
     private readonly string home = Path.Combine(Path.GetTempPath(), $"lottery-stop-{Guid.NewGuid():N}");
     private readonly ImpRunner runner;
 
-    public UnitWorkerStopTests() : base(TrainingNode.DispatcherHocon)
+    public UnitWorkerStopTests() : base(TrainerDispatcher.Hocon)
     {
         TorchSharp.torch.set_num_threads(1);
         runner = new ImpRunner(Spec, data, new ArtifactStore(home));

@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using LotteryActors.Actors.Protocol;
-using LotteryActors.Actors.Tickets;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Trainers;
 using LotteryActors.Cluster.Work;
@@ -29,7 +28,7 @@ public sealed class WorkPullerDrainTests : TestKit
     private readonly string home = Path.Combine(Path.GetTempPath(), $"lottery-drain-{Guid.NewGuid():N}");
     private readonly ImpRunner runner;
 
-    public WorkPullerDrainTests() : base(TrainingNode.DispatcherHocon)
+    public WorkPullerDrainTests() : base(TrainerDispatcher.Hocon)
     {
         TorchSharp.torch.set_num_threads(1);
         runner = new ImpRunner(Spec, data, new ArtifactStore(home));

@@ -21,9 +21,9 @@ public sealed class ProgressReporter : ReceiveActor, IWithTimers
         this.view = view;
         this.every = every;
         this.clock = clock;
-        Receive<TicketMessages.RunProgressed>(p =>
+        Receive<ProgressMessages.RunProgressed>(p =>
             progress.Progressed(p.Unit, p.Iteration, p.TotalIterations, clock.GetUtcNow()));
-        Receive<SearchMessages.RunsJournaled>(j => j.SearchId == searchId, j => progress.Journaled(j.Done, j.Total));
+        Receive<ProgressMessages.RunsJournaled>(j => j.SearchId == searchId, j => progress.Journaled(j.Done, j.Total));
         Receive<Tick>(_ => view.Show(progress.Snapshot(clock.GetUtcNow())));
     }
 
@@ -34,7 +34,7 @@ public sealed class ProgressReporter : ReceiveActor, IWithTimers
 
     /// <summary>Everything a reporter follows on the event stream.</summary>
     public static readonly IReadOnlyList<Type> Follows =
-        [typeof(TicketMessages.RunProgressed), typeof(SearchMessages.RunsJournaled)];
+        [typeof(ProgressMessages.RunProgressed), typeof(ProgressMessages.RunsJournaled)];
 
     protected override void PreStart() => Timers.StartPeriodicTimer(nameof(Tick), Tick.Instance, every);
 
