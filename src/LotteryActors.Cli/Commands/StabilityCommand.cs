@@ -79,7 +79,7 @@ public static partial class StabilityCommand
             foreach (var round in chosenRounds.Append(0))
                 if (!runs.Any(r => r.Unit.Ticket == ticket && r.Unit.Kind == RunKind.Ticket && r.Unit.Round == round))
                     throw new SpecException("--rounds", $"asks for round {round} of {ticket}, which search " +
-                                                        $"{searchId} has not journaled yet (`status` shows its progress)");
+                        $"{searchId} has not journaled yet (`status` shows its progress)");
             // Training, not evaluation: the runtime's thread count, so a copy in a ticket's own data order
             // reproduces its journaled run bit for bit on the CPU.
             using var node = new NodeBuilder(setup.Runtime);

@@ -30,8 +30,9 @@ public sealed class StabilityCommandTests(CompletedSearch search) : IClassFixtur
         var root = doc.RootElement;
         Assert.Equal("stability.v1", root.GetProperty("format").GetString());
         Assert.Equal(search.SearchId, root.GetProperty("searchId").GetString());
-        Assert.Equal((2, 5, false, 0), (root.GetProperty("dataOrders").GetInt32(), root.GetProperty("points").GetInt32(),
-            root.GetProperty("seedsGiven").GetBoolean(), root.GetProperty("rewindIteration").GetInt32()));
+        Assert.Equal((2, 5, false, 0), (root.GetProperty("dataOrders").GetInt32(),
+            root.GetProperty("points").GetInt32(), root.GetProperty("seedsGiven").GetBoolean(),
+            root.GetProperty("rewindIteration").GetInt32()));
         var rows = root.GetProperty("rows").EnumerateArray().ToList();
         Assert.Equal([0, 1, 2], rows.Select(r => r.GetProperty("round").GetInt32()));
         foreach (var row in rows)
@@ -53,7 +54,8 @@ public sealed class StabilityCommandTests(CompletedSearch search) : IClassFixtur
             foreach (var split in new[] { "validation", "test" })
             {
                 var curve = pair.GetProperty(split);
-                Assert.Equal([0, 0.25, 0.5, 0.75, 1], curve.GetProperty("alphas").EnumerateArray().Select(a => a.GetDouble()));
+                Assert.Equal([0, 0.25, 0.5, 0.75, 1],
+                    curve.GetProperty("alphas").EnumerateArray().Select(a => a.GetDouble()));
                 Assert.All(curve.GetProperty("errors").EnumerateArray(), e => Assert.InRange(e.GetDouble(), 0, 1));
                 Assert.InRange(curve.GetProperty("barrier").GetDouble(), 0, 1);
             }
@@ -74,7 +76,8 @@ public sealed class StabilityCommandTests(CompletedSearch search) : IClassFixtur
         Assert.Equal(JsonValueKind.Null, row.GetProperty("betweenTickets").ValueKind);
         var pair = row.GetProperty("pairs").EnumerateArray()
             .Single(p => p.GetProperty("kind").GetString() == "same-ticket");
-        Assert.Equal((1000, 1000), (pair.GetProperty("firstSeed").GetInt64(), pair.GetProperty("secondSeed").GetInt64()));
+        Assert.Equal((1000, 1000),
+            (pair.GetProperty("firstSeed").GetInt64(), pair.GetProperty("secondSeed").GetInt64()));
         var journaled = Journaled("w0-t0", 2);
         foreach (var (split, accuracy) in new[] { ("validation", "validationAccuracy"), ("test", "testAccuracy") })
         {
@@ -84,6 +87,18 @@ public sealed class StabilityCommandTests(CompletedSearch search) : IClassFixtur
             Assert.Single(errors.Distinct());
             Assert.Equal(1 - journaled.GetProperty(accuracy).GetDouble(), errors[0]);
         }
+    }
+
+    [Fact]
+    public void Text_is_one_table_row_per_round_within_120_columns()
+    {
+        var result = Stability("--tickets", "w0-t0", "--rounds", "1,2");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("Error barrier along the line", result.Stdout);
+        Assert.All(result.Stdout.Split('\n'), line => Assert.True(line.Length <= 120, line));
+        var rows = result.Stdout.Split('\n').Where(l => l.StartsWith("1.0000 ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, rows.Count);
     }
 
     [Theory]

@@ -42,7 +42,8 @@ public sealed class DataOrderSeedsTests
             from ticket in spec.Tickets()
             from round in new[] { 0, 1, 50, 100 }
             from kind in Enum.GetValues<RunKind>()
-            select DataOrderSeeds.Of(spec with { DataOrder = d }, new WorkUnit(ticket, round, kind, "s", "m"))).ToHashSet();
+            select DataOrderSeeds.Of(spec with { DataOrder = d }, new WorkUnit(ticket, round, kind, "s", "m")))
+            .ToHashSet();
         var copies = (from ticket in spec.Tickets()
             from round in new[] { 0, 1, 50, 100 }
             from copy in new[] { 0, 1, DataOrderSeeds.MaxRetrainCopies - 1 }

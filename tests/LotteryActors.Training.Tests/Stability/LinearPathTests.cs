@@ -25,7 +25,10 @@ public sealed class LinearPathTests : IDisposable
 
     private Dictionary<string, Tensor> Weights(float[] layer, float bias)
     {
-        var weights = new Dictionary<string, Tensor> { ["a.weight"] = tensor(layer), ["a.bias"] = tensor(new[] { bias }) };
+        var weights = new Dictionary<string, Tensor>
+        {
+            ["a.weight"] = tensor(layer), ["a.bias"] = tensor(new[] { bias }),
+        };
         owned.AddRange(weights.Values);
         return weights;
     }
