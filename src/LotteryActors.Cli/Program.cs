@@ -25,6 +25,7 @@ var root = new RootCommand("LotteryActors: concurrent lottery-ticket search with
     NodeMarkCommand.Uncordon(),
     CancelCommand.Create(),
     HeadlinesCommand.Create(),
+    StabilityCommand.Create(),
 };
 var parse = root.Parse(args);
 return parse.Errors.Count > 0

@@ -20,6 +20,14 @@ public sealed class ImpRunner(SearchSpec spec, DatasetSplits data, ArtifactStore
 
     public PrunableNetwork CreateNetwork(double width) => NetworkFactory.For(Spec.Model.Family, width, Data);
 
+    /// <summary>The iteration of the rewind point (0 without late rewinding).</summary>
+    public int RewindIteration =>
+        Spec.Pruning.Rewind.ToIterations(TrainingSession.IterationsPerEpoch(Data, Spec.Training));
+
+    /// <summary>Where a round's training starts: round 0 at iteration 0, every later round at the rewind point.
+    /// </summary>
+    public int StartIteration(int round) => round == 0 ? 0 : RewindIteration;
+
     /// <summary>Init 0 of a width: the only one of a search with one init per width (benchmarks, tests).</summary>
     public string DrawInit(int widthIndex) => DrawInit(new InitId(widthIndex, 0));
 

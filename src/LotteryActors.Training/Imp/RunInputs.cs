@@ -38,9 +38,8 @@ internal sealed class RunInputs : IDisposable
             RunKind.RandomMask => new ControlDraw(controlSeed, null, runner.PutMask(Mask)),
             _ => null,
         };
-        var iterationsPerEpoch = TrainingSession.IterationsPerEpoch(runner.Data, spec.Training);
-        var rewindIteration = spec.Pruning.Rewind.ToIterations(iterationsPerEpoch);
-        StartIteration = unit.Round == 0 ? 0 : rewindIteration;
+        var rewindIteration = runner.RewindIteration;
+        StartIteration = runner.StartIteration(unit.Round);
         CaptureAt = unit.Round == 0 && unit.Kind == RunKind.Ticket && rewindIteration > 0 ? rewindIteration : null;
         // The converged baseline trains with the same recipe, for its own budget, until its patience runs out.
         var baseline = unit.Kind == RunKind.DenseBaseline

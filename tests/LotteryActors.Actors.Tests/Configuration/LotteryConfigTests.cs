@@ -59,6 +59,7 @@ public sealed class LotteryConfigTests
     [InlineData("conv4-curve.conf", "3bba56c9312fe278")]
     [InlineData("rewind-init.conf", "a5ec05924916d0b4")]
     [InlineData("rewind-late.conf", "af13aab46410b6d0")]
+    [InlineData("stability.conf", "3b6ff7fe92fe0340")]
     public void Committed_results_keep_the_search_ids_they_were_run_with(string file, string searchId) =>
         Assert.Equal(searchId, SearchSpecReader.Read(LotteryConfig.FromFile(Hocon(file))).SearchId);
 
