@@ -26,6 +26,8 @@ public static class NodeLauncher
     /// </summary>
     /// <exception cref="ClusterUnavailableException">The node could not start or join; the message says why.
     /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired before the node joined;
+    /// what was started is stopped.</exception>
     public static async Task<ClusterNode> StartAsync(ClusterSettings cluster, RuntimeSettings runtime,
         Config overrides, CancellationToken cancellation)
     {
@@ -48,6 +50,12 @@ public static class NodeLauncher
         try
         {
             await node.Up().WaitAsync(cluster.JoinTimeout, cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped (SIGTERM, Ctrl-C) before it joined: nothing runs here yet, so it leaves without a word.
+            await node.DisposeAsync();
+            throw;
         }
         catch (TimeoutException)
         {
