@@ -28,6 +28,7 @@ var root = new RootCommand("LotteryActors: concurrent lottery-ticket search with
     StabilityCommand.Create(),
 };
 var parse = root.Parse(args);
-return parse.Errors.Count > 0
-    ? UsageError.Report(parse)
-    : parse.Invoke(new InvocationConfiguration { Output = Results.Out });
+var invocation = new InvocationConfiguration { Output = Results.Out };
+if (NodeCommand.HandlesItsOwnSignals(parse))
+    invocation.ProcessTerminationTimeout = null;
+return parse.Errors.Count > 0 ? UsageError.Report(parse) : parse.Invoke(invocation);

@@ -11,3 +11,14 @@ public sealed class PostgresFactAttribute : FactAttribute
             Skip = reason;
     }
 }
+
+/// <summary>A fact that needs both <see cref="TempPostgres"/> and a <see cref="SmallDisk"/>: skipped, with the
+/// reason, where either is missing.</summary>
+public sealed class PostgresAndMountFactAttribute : FactAttribute
+{
+    public PostgresAndMountFactAttribute()
+    {
+        if ((TempPostgres.WhyNot ?? SmallDisk.WhyNot) is { } reason)
+            Skip = reason;
+    }
+}

@@ -85,6 +85,8 @@ public sealed record RuntimeSettings(
         var connection = c.Text("connection-string");
         Require(journal != JournalBackend.Postgresql || connection.Length > 0, "connection-string",
             "is empty; a postgresql journal needs one (Host=...;Database=...;Username=...)");
+        if (journal == JournalBackend.Postgresql)
+            RequireConnectionString(connection);
         var storeText = c.Text("artifact-store");
         Require(SpecNames.TryParse<ArtifactBackendKind>(storeText, out var store), "artifact-store",
             $"is '{storeText}'; allowed: {string.Join(", ", SpecNames.All<ArtifactBackendKind>())}");
@@ -121,6 +123,25 @@ public sealed record RuntimeSettings(
     {
         var doubled = MinBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1);
         return TimeSpan.FromMilliseconds(Math.Min(doubled, MaxBackoff.TotalMilliseconds));
+    }
+
+    /// <summary>
+    /// A malformed connection string would surface as a bug's ArgumentException at the first query: refused here
+    /// as bad input instead. Npgsql's message names the offending key or position, never the value (a password may
+    /// be in it), and neither does this one.
+    /// </summary>
+    private static void RequireConnectionString(string connection)
+    {
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connection);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SpecException($"{Root}.connection-string",
+                $"is not a PostgreSQL connection string ({e.Message.TrimEnd('.')}); the form is " +
+                "Host=...;Database=...;Username=... (set in the config file or LOTTERY_CONNECTION_STRING)");
+        }
     }
 
     private static void Require(bool condition, string key, string problem)

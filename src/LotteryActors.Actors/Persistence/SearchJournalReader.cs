@@ -43,6 +43,9 @@ public sealed class SearchJournalReader : IAsyncDisposable
         if (JournalFile.IsAbsent(runtime))
             return;
         JournalFile.EnsureReadable(runtime);
+        // Akka.Persistence.Sql would meet an unreachable server at the first query, in Npgsql's words.
+        if (runtime.Journal == JournalBackend.Postgresql)
+            JournalDatabase.EnsureReachableAsync(runtime.ConnectionString).GetAwaiter().GetResult();
         var overrides = akkaOverrides is null ? ReadOnly : ReadOnly.WithFallback(akkaOverrides);
         system = ActorSystem.Create("lottery-reader", JournalHocon.AkkaConfig(runtime, overrides));
         journal = OpenReadJournal(system);

@@ -83,6 +83,14 @@ public sealed class CliProcess : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>SIGINT, as Ctrl-C in a terminal stops a process: for a node, the same graceful stop as SIGTERM.
+    /// </summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start("kill", ["-INT", process.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no flushing, exactly what a crash or an OOM kill does.</summary>
     public void Kill()
     {

@@ -14,8 +14,9 @@ public sealed partial class LocalCluster(string folder, string connectionString,
 {
     private readonly List<CliProcess> nodes = [];
 
-    /// <summary>A node's config file: its own home under the folder, the shared include and lines.</summary>
-    public string Config(string name)
+    /// <summary>A node's config file: its own home under the folder, the shared include and lines, then lines of
+    /// its own (<paramref name="own"/>: what one node of a test sets apart from the others).</summary>
+    public string Config(string name, string own = "")
     {
         var config = Path.Combine(folder, $"{name}.conf");
         Directory.CreateDirectory(folder);
@@ -23,6 +24,7 @@ public sealed partial class LocalCluster(string folder, string connectionString,
             include "{{include}}"
             lottery.runtime.home = "{{Path.Combine(folder, name)}}"
             {{hocon}}
+            {{own}}
             """);
         return config;
     }
@@ -38,9 +40,9 @@ public sealed partial class LocalCluster(string folder, string connectionString,
         ["LOTTERY_CONNECTION_STRING"] = connectionString,
     };
 
-    public CliProcess Start(string name, string roles, int port, string seeds, int slots = 1)
+    public CliProcess Start(string name, string roles, int port, string seeds, int slots = 1, string own = "")
     {
-        var node = CliProcess.Start(Environment(seeds, roles, port, slots), "node", "--config", Config(name));
+        var node = CliProcess.Start(Environment(seeds, roles, port, slots), "node", "--config", Config(name, own));
         nodes.Add(node);
         return node;
     }

@@ -1,5 +1,6 @@
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Cluster.Hosting;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Spec;
 using Serilog;
@@ -19,10 +20,16 @@ public sealed record CommandSetup(
         return new CommandSetup(config, runtime, logSettings, log);
     }
 
-    /// <summary>The merged configuration and runtime settings; writes nothing, so a bad file leaves no trace.</summary>
+    /// <summary>
+    /// The merged configuration, with the environment laid over it, and the runtime settings; writes nothing, so
+    /// a bad file leaves no trace. One rule for every command (<see cref="ClusterEnvironment"/>): a variable that is
+    /// set wins over the file, so a machine set up for a lab (LOTTERY_CONNECTION_STRING) reads the same database with
+    /// <c>status</c> as it runs with <c>node</c>.
+    /// </summary>
     public static (Config Config, RuntimeSettings Runtime, LogSettings Log) ReadSettings(string? configPath)
     {
-        var config = configPath is null ? LotteryConfig.Defaults : LotteryConfig.FromFile(configPath);
+        var file = configPath is null ? LotteryConfig.Defaults : LotteryConfig.FromFile(configPath);
+        var config = ClusterEnvironment.Apply(file);
         return (config, RuntimeSettings.Read(config), LogSettings.Read(config));
     }
 

@@ -4,9 +4,10 @@ using Akka.Configuration;
 namespace LotteryActors.Cluster.Hosting;
 
 /// <summary>
-/// Environment variables that override a node's HOCON, so one image and one cluster.conf serve every machine.
-/// Done in code rather than with HOCON's <c>${?VAR}</c>, which the strict config reader refuses. The database
-/// connection string belongs here, never in a committed file.
+/// Environment variables that override the HOCON of every command, so one image and one cluster.conf serve every
+/// machine, and a machine's <c>status</c> reads the database its <c>node</c> writes. A variable that names a key a
+/// command does not read changes nothing there. Done in code rather than with HOCON's <c>${?VAR}</c>, which the
+/// strict config reader refuses. The database connection string belongs here, never in a committed file.
 /// </summary>
 public static class ClusterEnvironment
 {

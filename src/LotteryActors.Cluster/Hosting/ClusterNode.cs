@@ -55,7 +55,7 @@ public sealed class ClusterNode : IAsyncDisposable
                 WorkPuller.Props(node.Coordinator, node.Id, runtime, runners, cluster.Work), "puller");
             if (cluster.Work.DrainTimeout > TimeSpan.Zero)
                 CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "drain",
-                    () => WorkPuller.DrainAsync(puller, cluster.Work.DrainTimeout));
+                    () => WorkPuller.DrainAsync(puller, cluster.Work.DrainTimeout, system.Log));
         }
         return node;
     }

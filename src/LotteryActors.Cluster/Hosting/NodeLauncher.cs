@@ -3,10 +3,10 @@ using System.Net.Sockets;
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Hosting;
+using LotteryActors.Actors.Persistence;
 using LotteryActors.Cluster.Trainers;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
-using Npgsql;
 
 namespace LotteryActors.Cluster.Hosting;
 
@@ -16,8 +16,6 @@ namespace LotteryActors.Cluster.Hosting;
 /// </summary>
 public static class NodeLauncher
 {
-    private static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(10);
-
     /// <summary>
     /// Checks what it can first, then builds the node: a trainer node's runners come from the one
     /// <see cref="NodeBuilder"/> (device, threads, artifact store, datasets once), made only after the checks, since
@@ -26,12 +24,14 @@ public static class NodeLauncher
     /// </summary>
     /// <exception cref="ClusterUnavailableException">The node could not start or join; the message says why.
     /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired before the node joined;
+    /// what was started is stopped.</exception>
     public static async Task<ClusterNode> StartAsync(ClusterSettings cluster, RuntimeSettings runtime,
         Config overrides, CancellationToken cancellation)
     {
         // A coordinator journals there; a trainer with the PostgreSQL artifact store reads and writes blobs there.
         if (cluster.IsCoordinator || cluster.IsTrainer && runtime.ArtifactBackend == ArtifactBackendKind.Postgresql)
-            await CheckDatabaseAsync(runtime.ConnectionString, cancellation);
+            await JournalDatabase.EnsureReachableAsync(runtime.ConnectionString, cancellation);
         CheckPortFree(cluster.Hostname, cluster.Port);
         var builder = cluster.IsTrainer ? new NodeBuilder(runtime) : null;
         RunnerSource runners = builder is null ? NoWork : builder.Runner;
@@ -48,6 +48,12 @@ public static class NodeLauncher
         try
         {
             await node.Up().WaitAsync(cluster.JoinTimeout, cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped (SIGTERM, Ctrl-C) before it joined: nothing runs here yet, so it leaves without a word.
+            await node.DisposeAsync();
+            throw;
         }
         catch (TimeoutException)
         {
@@ -80,25 +86,6 @@ public static class NodeLauncher
     /// <summary>The runners of a node without the trainer role: it is never offered work.</summary>
     private static ImpRunner NoWork(SearchSpec spec) =>
         throw new InvalidOperationException("a node without the trainer role runs no work");
-
-    private static async Task CheckDatabaseAsync(string connectionString, CancellationToken cancellation)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString)
-        {
-            Timeout = (int)DatabaseTimeout.TotalSeconds,
-        };
-        try
-        {
-            await using var connection = new NpgsqlConnection(builder.ConnectionString);
-            await connection.OpenAsync(cancellation);
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or SocketException)
-        {
-            throw new ClusterUnavailableException(
-                $"cannot reach the journal database at {builder.Host}:{builder.Port} ({e.Message.Split('\n')[0]}); " +
-                "start PostgreSQL or fix lottery.runtime.connection-string (LOTTERY_CONNECTION_STRING, PGPASSWORD)");
-        }
-    }
 
     /// <summary>Akka would report a taken port as a stack of transport exceptions; this says it in one line.</summary>
     private static void CheckPortFree(string hostname, int port)

@@ -181,7 +181,7 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     /// running unit finished and its result was acknowledged, or after <paramref name="timeout"/>. Either way the
     /// node then leaves the cluster, and the units it still holds go back to the queue without counting.
     /// </summary>
-    public static async Task<Done> DrainAsync(IActorRef puller, TimeSpan timeout)
+    public static async Task<Done> DrainAsync(IActorRef puller, TimeSpan timeout, ILoggingAdapter log)
     {
         try
         {
@@ -189,7 +189,10 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         }
         catch (AskTimeoutException)
         {
-            // Leaving now: the coordinator ends the leases left as soon as the node is removed.
+            // Leaving now: the coordinator ends the leases left as soon as the node is removed. Said, so an operator
+            // who finds a unit trained twice knows why.
+            log.Warning("the drain-timeout ({Timeout}) has passed: what still runs here goes back to the queue",
+                timeout);
         }
         return Done.Instance;
     }

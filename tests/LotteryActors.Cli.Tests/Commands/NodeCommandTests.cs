@@ -102,9 +102,46 @@ public sealed class NodeCommandTests : IDisposable
         Assert.Contains("is a seed node running and reachable", result.Stderr);
     }
 
+    /// <summary>
+    /// A node stopped (SIGTERM, as systemd or docker stop does) while it still waits for a seed node: it held no
+    /// work, so it is an ordinary stop, exit 0 with no error line and no wait for the join timeout. It used to be
+    /// "unexpected failure (a bug)", exit 1: the stop surfaced as a cancelled task from the join.
+    /// </summary>
+    [Fact]
+    public void A_node_stopped_before_it_joined_exits_0_at_once_without_an_error()
+    {
+        var config = Config("node", "lottery.cluster { roles = trainer, port = 0, " +
+                                    $"seed-nodes = \"127.0.0.1:{ClosedPort()}\", join-timeout = 60s }}");
+        using var node = CliProcess.Start("node", "--config", config);
+        // Akka's cluster starts up (in the log file only): the node is trying its seed node now.
+        var log = Path.Combine(folder, "home", "logs");
+        var deadline = DateTime.UtcNow + Limit;
+        while (!(Directory.Exists(log) && Directory.EnumerateFiles(log).Any(f => Read(f).Contains("Starting up"))))
+        {
+            Assert.False(node.HasExited || DateTime.UtcNow > deadline, $"it never tried to join:\n{node.Stderr}");
+            Thread.Sleep(100);
+        }
+
+        node.Terminate();
+        var result = node.WaitForExit(TimeSpan.FromSeconds(30));
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Empty(result.ErrorLines);
+    }
+
+    /// <summary>A file the node is still writing.</summary>
+    private static string Read(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
     private CliResult Node(string settings) => Run("node", settings);
 
-    private CliResult Run(string command, string settings)
+    private CliResult Run(string command, string settings) =>
+        CliProcess.Run(Limit, command, "--config", Config(command, settings));
+
+    private string Config(string command, string settings)
     {
         var config = Path.Combine(folder, $"{command}.conf");
         File.WriteAllText(config, $"""
@@ -112,7 +149,7 @@ public sealed class NodeCommandTests : IDisposable
             lottery.runtime.home = "{Path.Combine(folder, "home")}"
             {settings}
             """);
-        return CliProcess.Run(Limit, command, "--config", config);
+        return config;
     }
 
     private static int ClosedPort()

@@ -49,7 +49,7 @@ public sealed class WorkPullerDrainTests : TestKit
             Timing, new TrainingSetup("cpu", "separate", null, 1)));
         coordinator.ExpectMsg<WorkRequested>();
 
-        var drain = WorkPuller.DrainAsync(puller, TimeSpan.FromMinutes(2));
+        var drain = WorkPuller.DrainAsync(puller, TimeSpan.FromMinutes(2), Sys.Log);
         coordinator.ExpectMsg<DrainRequested>(r => r.Drain);
         var item = WorkItem.Train(runner.RoundZero()[0]);
         var id = item.IdIn(Spec.SearchId);
