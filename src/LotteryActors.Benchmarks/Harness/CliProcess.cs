@@ -83,6 +83,15 @@ public sealed class CliProcess : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>
+    /// Whether this process ignores SIGINT, and so every child it starts (an ignored signal stays ignored across
+    /// fork and exec): a test run started in the background by a shell without job control (<c>cmd &amp;</c>, as a CI
+    /// runner may do) is such a process, and no Ctrl-C can reach its children.
+    /// </summary>
+    public static bool InterruptIgnored =>
+        File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))
+            is { } line && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << 1)) != 0;
+
     /// <summary>SIGINT, as Ctrl-C in a terminal stops a process: for a node, the same graceful stop as SIGTERM.
     /// </summary>
     public void Interrupt()
