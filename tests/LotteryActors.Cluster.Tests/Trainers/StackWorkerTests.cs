@@ -1,12 +1,10 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.TestKit;
-using Akka.TestKit.Xunit2;
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Cluster.Tests.Support;
 using LotteryActors.Cluster.Trainers;
 using LotteryActors.Cluster.Work;
-using LotteryActors.Training.Artifacts;
-using LotteryActors.Training.Data;
 using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
@@ -18,33 +16,21 @@ namespace LotteryActors.Cluster.Tests.Trainers;
 /// A stacked trainer node's engine under a probe standing in for its puller, training the synthetic dataset for
 /// real: three tickets in stacks of two, so tickets 0 and 1 share a stack and ticket 2's stack holds it alone.
 /// </summary>
-public sealed class StackWorkerTests : TestKit
+public sealed class StackWorkerTests : SyntheticTrainerKit
 {
     private static readonly SearchSpec Spec = SyntheticSpec.Search() with { TicketsPerWidth = 3 };
 
-    private readonly DatasetSplits data = SyntheticData.Splits();
-    private readonly string home = Path.Combine(Path.GetTempPath(), $"lottery-stack-{Guid.NewGuid():N}");
-    private readonly ImpRunner runner;
     private readonly IReadOnlyList<WorkUnit> units;
 
-    public StackWorkerTests() : base(TrainerDispatcher.Hocon)
+    public StackWorkerTests() : base(Spec)
     {
-        TorchSharp.torch.set_num_threads(1);
-        runner = new ImpRunner(Spec, data, new ArtifactStore(home));
-        units = runner.RoundZero();
-    }
-
-    protected override void AfterAll()
-    {
-        base.AfterAll();
-        data.Dispose();
-        Directory.Delete(home, recursive: true);
+        units = Runner.RoundZero();
     }
 
     [Fact]
     public void Runs_leased_apart_train_in_the_engines_stacks_at_once_when_full_to_the_bits_the_engine_gives_them()
     {
-        var expected = new StackedEngine(runner, 2).TrainAll(units);
+        var expected = new StackedEngine(Runner, 2).TrainAll(units);
         var (puller, engine) = Engine(gather: TimeSpan.FromMinutes(5));
 
         // Ticket 2's stack holds only it, so it is full and trains at once; tickets 0 and 1 fill theirs. A gather
@@ -58,7 +44,7 @@ public sealed class StackWorkerTests : TestKit
         foreach (var (unit, outcome) in units.Zip(expected))
         {
             var done = finished.Single(f => f.WorkId == Id(unit));
-            Assert.Equal(data.Fingerprint, done.DatasetFingerprint);
+            Assert.Equal(Data.Fingerprint, done.DatasetFingerprint);
             Assert.Equal(Json(outcome.Result!), Json(done.Output.Run!));
         }
     }
@@ -66,7 +52,7 @@ public sealed class StackWorkerTests : TestKit
     [Fact]
     public void A_stack_that_does_not_fill_trains_once_the_gather_time_has_passed_its_member_in_its_own_place()
     {
-        var expected = new StackedEngine(runner, 2).TrainAll(units);
+        var expected = new StackedEngine(Runner, 2).TrainAll(units);
         var (puller, engine) = Engine(gather: TimeSpan.FromMilliseconds(300));
 
         engine.Tell(Leased(units[1]));
@@ -74,7 +60,7 @@ public sealed class StackWorkerTests : TestKit
         var done = Assert.Single(Outputs(puller, 1));
         Assert.Equal(Json(expected[1].Result!), Json(done.Output.Run!));
         // Trained in place 1 of a stack of two, which is not how it trains alone.
-        Assert.NotEqual(Json(new SeparateEngine(runner).TrainAll([units[1]]).Single().Result!),
+        Assert.NotEqual(Json(new SeparateEngine(Runner).TrainAll([units[1]]).Single().Result!),
             Json(done.Output.Run!));
     }
 
@@ -89,7 +75,7 @@ public sealed class StackWorkerTests : TestKit
         var failed = puller.ExpectMsg<StackWorker.MemberFailed>();
         engine.Tell(Leased(units[2]));
 
-        Assert.Equal((Id(units[2]), data.Fingerprint), (refused.WorkId, refused.DatasetFingerprint));
+        Assert.Equal((Id(units[2]), Data.Fingerprint), (refused.WorkId, refused.DatasetFingerprint));
         Assert.Contains("another copy", refused.Reason);
         Assert.Equal("init", failed.WorkId);
         Assert.Equal(Id(units[2]), Assert.Single(Outputs(puller, 1)).WorkId);
@@ -121,7 +107,7 @@ public sealed class StackWorkerTests : TestKit
     [Fact]
     public void A_cancelled_run_trains_on_with_its_companion_whose_bits_stay_the_stacks_and_is_reported_stopped()
     {
-        var expected = new StackedEngine(runner, 2).TrainAll(units);
+        var expected = new StackedEngine(Runner, 2).TrainAll(units);
         var (puller, engine) = Engine(gather: TimeSpan.FromMinutes(5));
 
         engine.Tell(Leased(units[0]));
@@ -143,7 +129,7 @@ public sealed class StackWorkerTests : TestKit
     private (TestProbe Puller, IActorRef Engine) Engine(TimeSpan gather)
     {
         var puller = CreateTestProbe();
-        var engine = puller.ChildActorOf(StackWorker.Props(_ => runner,
+        var engine = puller.ChildActorOf(StackWorker.Props(_ => Runner,
             new EngineSettings(EngineKind.Stacked, StackSize: 2, gather), chunkIterations: 7));
         return (puller, engine);
     }

@@ -1,9 +1,7 @@
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
+using LotteryActors.Cluster.Tests.Support;
 using LotteryActors.Cluster.Trainers;
 using LotteryActors.Cluster.Work;
-using LotteryActors.Training.Artifacts;
-using LotteryActors.Training.Data;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Trainers.UnitWorker;
@@ -14,32 +12,15 @@ namespace LotteryActors.Cluster.Tests.Trainers;
 /// A slot whose unit's search was cancelled drops the run between two chunks and is idle again at once (the
 /// synthetic dataset trained for real, one iteration a chunk, so the run is far from done when the stop comes).
 /// </summary>
-public sealed class UnitWorkerStopTests : TestKit
+public sealed class UnitWorkerStopTests() : SyntheticTrainerKit(Spec)
 {
     private static readonly SearchSpec Spec = SyntheticSpec.Search() with { TicketsPerWidth = 2 };
-
-    private readonly DatasetSplits data = SyntheticData.Splits();
-    private readonly string home = Path.Combine(Path.GetTempPath(), $"lottery-stop-{Guid.NewGuid():N}");
-    private readonly ImpRunner runner;
-
-    public UnitWorkerStopTests() : base(TrainerDispatcher.Hocon)
-    {
-        TorchSharp.torch.set_num_threads(1);
-        runner = new ImpRunner(Spec, data, new ArtifactStore(home));
-    }
-
-    protected override void AfterAll()
-    {
-        base.AfterAll();
-        data.Dispose();
-        Directory.Delete(home, recursive: true);
-    }
 
     [Fact]
     public void A_stopped_run_is_dropped_between_chunks_and_the_slot_runs_the_next_unit_to_its_end()
     {
-        var units = runner.RoundZero();
-        var slot = ChildActorOf(UnitWorker.Props(_ => runner, chunkIterations: 1));
+        var units = Runner.RoundZero();
+        var slot = ChildActorOf(UnitWorker.Props(_ => Runner, chunkIterations: 1));
 
         slot.Tell(Run("cancelled", units[0]));
         ExpectMsg<Progressed>(p => p.WorkId == "cancelled");

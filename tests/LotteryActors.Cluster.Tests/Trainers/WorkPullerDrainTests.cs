@@ -1,12 +1,9 @@
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Cluster.Coordinator;
+using LotteryActors.Cluster.Tests.Support;
 using LotteryActors.Cluster.Trainers;
 using LotteryActors.Cluster.Work;
-using LotteryActors.Training.Artifacts;
-using LotteryActors.Training.Data;
-using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
 
@@ -17,41 +14,24 @@ namespace LotteryActors.Cluster.Tests.Trainers;
 /// the drain): the drain waits for the coordinator's answer, which comes after every such offer, trains the unit
 /// and ends once its result is acknowledged (a probe plays the coordinator; the synthetic dataset trains for real).
 /// </summary>
-public sealed class WorkPullerDrainTests : TestKit
+public sealed class WorkPullerDrainTests() : SyntheticTrainerKit(Spec)
 {
     private static readonly SearchSpec Spec = SyntheticSpec.Search() with { TicketsPerWidth = 1 };
     private static readonly WorkTiming Timing = new(LeaseTimeout: TimeSpan.FromMinutes(1),
         ExpiryCheck: TimeSpan.FromSeconds(1), RenewEvery: TimeSpan.FromMinutes(1), PullEvery: TimeSpan.FromMinutes(1),
         RedeliverEvery: TimeSpan.FromMinutes(1));
 
-    private readonly DatasetSplits data = SyntheticData.Splits();
-    private readonly string home = Path.Combine(Path.GetTempPath(), $"lottery-drain-{Guid.NewGuid():N}");
-    private readonly ImpRunner runner;
-
-    public WorkPullerDrainTests() : base(TrainerDispatcher.Hocon)
-    {
-        TorchSharp.torch.set_num_threads(1);
-        runner = new ImpRunner(Spec, data, new ArtifactStore(home));
-    }
-
-    protected override void AfterAll()
-    {
-        base.AfterAll();
-        data.Dispose();
-        Directory.Delete(home, recursive: true);
-    }
-
     [Fact]
     public async Task A_unit_offered_before_the_coordinator_heard_of_the_drain_is_trained_before_the_node_leaves()
     {
         var coordinator = CreateTestProbe();
-        var puller = Sys.ActorOf(WorkPuller.Props(coordinator, "node", slots: 1, _ => runner, chunkIterations: 5,
+        var puller = Sys.ActorOf(WorkPuller.Props(coordinator, "node", slots: 1, _ => Runner, chunkIterations: 5,
             Timing, new TrainingSetup("cpu", "separate", null, 1)));
         coordinator.ExpectMsg<WorkRequested>();
 
         var drain = WorkPuller.DrainAsync(puller, TimeSpan.FromMinutes(2), Sys.Log);
         coordinator.ExpectMsg<DrainRequested>(r => r.Drain);
-        var item = WorkItem.Train(runner.RoundZero()[0]);
+        var item = WorkItem.Train(Runner.RoundZero()[0]);
         var id = item.IdIn(Spec.SearchId);
         puller.Tell(new WorkOffered(id, Spec.SearchId, CanonicalSpec.ToJson(Spec), item,
             DateTimeOffset.UtcNow.AddMinutes(1)), coordinator);
