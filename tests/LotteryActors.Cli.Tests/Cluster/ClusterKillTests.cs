@@ -21,7 +21,6 @@ namespace LotteryActors.Cli.Tests.Cluster;
 public sealed class ClusterKillTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
 
     // libtorch's intra-op reductions sum in an order that depends on its thread count: bit-identical weights need
     // the same count in the baseline and on every node (the default, cores / slots, differs between them).
@@ -106,7 +105,7 @@ public sealed class ClusterKillTests : IDisposable
         // A trainer node dies in the middle of a training unit: its lease must end and the unit run elsewhere.
         var (victim, victimPort) = WaitForTraining([(first, trainerA), (second, trainerB)], fromLine: 0);
         victim.Kill();
-        WaitFor(() => LeasesEndedOn(victimPort) > 0, "the killed trainer's lease to end");
+        Poll.Until(() => LeasesEndedOn(victimPort) > 0, "the killed trainer's lease to end", Limit);
 
         // Later the coordinator's node dies while it trains a unit (so the singleton and a lease go together).
         WaitForTraining([(coordinator, coordinatorPort)], fromLine: LocalCluster.LineCount(coordinator));
@@ -115,7 +114,7 @@ public sealed class ClusterKillTests : IDisposable
         var replacement = cluster.Start("replacement", "coordinator,trainer", 0, seeds);
         replacement.WaitForLog("coordinator recovered: 1 search(es)", Limit);
 
-        WaitFor(() => Completed().Count >= expectedUnits, $"{expectedUnits} units to be journaled");
+        Poll.Until(() => Completed().Count >= expectedUnits, $"{expectedUnits} units to be journaled", Limit);
         var watched = watching.WaitForExit(Limit);
         Assert.True(watched.ExitCode == 0, watched.Stderr);
         Assert.Equal(baseline.SearchJson, watched.Stdout);
@@ -169,7 +168,7 @@ public sealed class ClusterKillTests : IDisposable
         using var submittedDuringHandOver = CliProcess.Start("submit", "--config", SpecFile(seeds), "--wait", "--json");
 
         standby.WaitForLog("coordinator recovered: 1 search(es)", Limit);
-        WaitFor(() => Completed().Count >= expectedUnits, $"{expectedUnits} units to be journaled");
+        Poll.Until(() => Completed().Count >= expectedUnits, $"{expectedUnits} units to be journaled", Limit);
         foreach (var follower in new[] { watching, submittedDuringHandOver })
         {
             var watched = follower.WaitForExit(Limit);
@@ -202,9 +201,9 @@ public sealed class ClusterKillTests : IDisposable
         // The first node to start a training run holds a stack's runs: killed, it loses them to the other node.
         var (victim, victimPort) = WaitForTraining([(first, ports[1]), (second, ports[2])], fromLine: 0);
         victim.Kill();
-        WaitFor(() => LeasesEndedOn(victimPort) > 0, "the killed trainer's leases to end");
+        Poll.Until(() => LeasesEndedOn(victimPort) > 0, "the killed trainer's leases to end", Limit);
 
-        WaitFor(() => Completed().Count >= expectedUnits, $"{expectedUnits} units to be journaled");
+        Poll.Until(() => Completed().Count >= expectedUnits, $"{expectedUnits} units to be journaled", Limit);
         var followed = CliProcess.Run(Limit, "submit", "--config", SpecFile(seeds), "--wait", "--json");
         Assert.True(followed.ExitCode == 0, followed.Stderr);
         Assert.Equal(baseline.SearchJson, followed.Stdout);
@@ -401,24 +400,13 @@ public sealed class ClusterKillTests : IDisposable
     private static (CliProcess Node, int Port) WaitForTraining((CliProcess Node, int Port)[] candidates, int fromLine)
     {
         (CliProcess, int)? found = null;
-        WaitFor(() =>
+        Poll.Until(() =>
         {
             found = candidates.Cast<(CliProcess, int)?>().FirstOrDefault(c =>
                 LocalCluster.TrainingSince(c!.Value.Item1, fromLine) is not null);
             return found is not null;
-        }, "a node to start a training unit");
+        }, "a node to start a training unit", Limit);
         return found!.Value;
-    }
-
-    private static void WaitFor(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Limit;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"no {what} within {Limit}");
-            Thread.Sleep(Poll);
-        }
     }
 
     /// <summary>Every WorkCompleted row of the coordinator's journal, in order.</summary>

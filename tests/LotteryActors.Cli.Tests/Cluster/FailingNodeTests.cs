@@ -1,7 +1,6 @@
 using System.Text.Json;
 using LotteryActors.Cli.Tests.Support;
 using LotteryActors.Cluster.Protocol;
-using Npgsql;
 
 namespace LotteryActors.Cli.Tests.Cluster;
 
@@ -61,10 +60,10 @@ public sealed class FailingNodeTests : IDisposable
         Assert.True(followed.ExitCode == 0, followed.Stderr);
         Assert.Equal(alone.Stdout, followed.Stdout);
         var fullNode = $"@127.0.0.1:{ports[1]}#";
-        Assert.Single(Journal<ClusterEvents.NodeCordoned>(),
+        Assert.Single(lab.Journal<ClusterEvents.NodeCordoned>(),
             e => e.GetProperty("Node").GetString()!.Contains(fullNode));
-        Assert.Empty(Journal<ClusterEvents.WorkFailed>());
-        Assert.DoesNotContain(Journal<ClusterEvents.WorkCompleted>(),
+        Assert.Empty(lab.Journal<ClusterEvents.WorkFailed>());
+        Assert.DoesNotContain(lab.Journal<ClusterEvents.WorkCompleted>(),
             e => e.GetProperty("Node").GetString()!.Contains(fullNode));
         var listed = CliProcess.Run(Limit, cluster.Environment(seeds), Lottery("nodes", "--json"));
         Assert.True(listed.ExitCode == 0, listed.Stderr);
@@ -72,12 +71,5 @@ public sealed class FailingNodeTests : IDisposable
             r => r.GetProperty("address").GetString() == $"127.0.0.1:{ports[1]}");
         // Why: the last unit's cause, a write to the full disk or a read of an artifact only the other node has.
         Assert.False(string.IsNullOrEmpty(row.GetProperty("cordoned").GetString()), listed.Stdout);
-    }
-
-    private List<JsonElement> Journal<TEvent>()
-    {
-        using var connection = new NpgsqlConnection(lab.Postgres!.ConnectionString);
-        connection.Open();
-        return JournalRows.Messages(connection, ClusterSerializer.ManifestOf<TEvent>());
     }
 }

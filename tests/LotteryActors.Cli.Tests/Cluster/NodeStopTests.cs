@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using LotteryActors.Cli.Tests.Support;
 using LotteryActors.Cluster.Protocol;
-using Npgsql;
 
 namespace LotteryActors.Cli.Tests.Cluster;
 
@@ -18,7 +17,6 @@ namespace LotteryActors.Cli.Tests.Cluster;
 public sealed class NodeStopTests : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
 
     // Units of 60 epochs on 3,500 images: several seconds each even on an idle machine, so a SIGTERM that comes as a
     // unit starts leaves it more than 2 s of work (the test checks that it did).
@@ -81,17 +79,17 @@ public sealed class NodeStopTests : IDisposable
             $"the patient node's unit had {patientTook} of work left: too little to show anything");
         Assert.Contains("drained: every unit this node ran is finished and acknowledged", patientExit.Stderr);
         Assert.Contains("has passed: what still runs here goes back to the queue", hastyExit.Stderr);
-        WaitFor(() => Journal<ClusterEvents.LeaseEnded>().Any(e => Is(e, hastyUnit, ports[2])),
-            "the hasty node's lease to end");
+        Poll.Until(() => lab.Journal<ClusterEvents.LeaseEnded>().Any(e => Is(e, hastyUnit, ports[2])),
+            "the hasty node's lease to end", Limit);
 
         // The patient node's unit: its result, journaled once, and its lease never ended.
-        var completed = Journal<ClusterEvents.WorkCompleted>();
+        var completed = lab.Journal<ClusterEvents.WorkCompleted>();
         Assert.Single(completed, c => c.GetProperty("WorkId").GetString() == patientUnit);
         Assert.True(Is(completed.Single(c => c.GetProperty("WorkId").GetString() == patientUnit), patientUnit,
             ports[1]), "another node than the patient one journaled its unit");
-        Assert.DoesNotContain(Journal<ClusterEvents.LeaseEnded>(), e => Is(e, patientUnit, ports[1]));
+        Assert.DoesNotContain(lab.Journal<ClusterEvents.LeaseEnded>(), e => Is(e, patientUnit, ports[1]));
         // The hasty node's unit: back in the queue because the node left, not counted as a give-back, no result.
-        var ended = Assert.Single(Journal<ClusterEvents.LeaseEnded>(), e => Is(e, hastyUnit, ports[2]));
+        var ended = Assert.Single(lab.Journal<ClusterEvents.LeaseEnded>(), e => Is(e, hastyUnit, ports[2]));
         Assert.Equal("node-left", ended.GetProperty("Reason").GetString());
         Assert.DoesNotContain(completed, c => Is(c, hastyUnit, ports[2]));
         Assert.True(hastyTook < patientTook, $"the hasty node left after {hastyTook}, the patient one {patientTook}");
@@ -101,7 +99,7 @@ public sealed class NodeStopTests : IDisposable
     private static string WaitForTraining(CliProcess node)
     {
         string? unit = null;
-        WaitFor(() => (unit = LocalCluster.TrainingSince(node, fromLine: 0)) is not null, "a training unit");
+        Poll.Until(() => (unit = LocalCluster.TrainingSince(node, fromLine: 0)) is not null, "a training unit", Limit);
         return unit!;
     }
 
@@ -109,21 +107,4 @@ public sealed class NodeStopTests : IDisposable
         row.GetProperty("WorkId").GetString() == workId &&
         row.GetProperty("Node").GetString()!.Contains($"@127.0.0.1:{port}#", StringComparison.Ordinal);
 
-    private static void WaitFor(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Limit;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"no {what} within {Limit}");
-            Thread.Sleep(Poll);
-        }
-    }
-
-    private List<JsonElement> Journal<TEvent>()
-    {
-        using var connection = new NpgsqlConnection(lab.Postgres!.ConnectionString);
-        connection.Open();
-        return JournalRows.Messages(connection, ClusterSerializer.ManifestOf<TEvent>());
-    }
 }

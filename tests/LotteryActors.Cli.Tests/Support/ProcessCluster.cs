@@ -1,3 +1,8 @@
+using System.Text.Json;
+using LotteryActors.Cluster.Protocol;
+using LotteryActors.TestSupport;
+using Npgsql;
+
 namespace LotteryActors.Cli.Tests.Support;
 
 /// <summary>
@@ -24,6 +29,14 @@ public sealed class ProcessCluster : IDisposable
     public TempPostgres? Postgres { get; }
 
     public LocalCluster? Nodes { get; }
+
+    /// <summary>The cluster coordinator's journal rows of one event type, in order.</summary>
+    public List<JsonElement> Journal<TEvent>()
+    {
+        using var connection = new NpgsqlConnection(Postgres!.ConnectionString);
+        connection.Open();
+        return JournalRows.Messages(connection, ClusterSerializer.ManifestOf<TEvent>());
+    }
 
     public void Dispose()
     {
