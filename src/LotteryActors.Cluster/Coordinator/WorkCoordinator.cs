@@ -80,12 +80,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
         Command<AdoptSearch>(adopt => Accept(adopt.Search.SearchId!, state.Adopt(adopt.Search, Now)));
         Command<RetryFailedTickets>(OnRetryFailed);
         Command<WorkRequested>(OnWorkRequested);
-        // A renewal moves deadlines in memory only (see LeaseClock): nothing is journaled.
-        Command<LeasesHeld>(held =>
-        {
-            progress = progress.Reported(held.Node, held.Progress, state.Queue, Now);
-            deadlines = deadlines.Renewed(state.Queue.Renew(held.Node, held.WorkIds, Now, timing.LeaseTimeout));
-        });
+        Command<LeasesHeld>(OnLeasesHeld);
         Command<WorkDone>(OnWorkDone);
         Command<WorkAbandoned>(OnWorkAbandoned);
         Command<WorkRefused>(OnWorkRefused);
@@ -253,6 +248,22 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
         }
         pullers[request.Node] = new Puller(Sender, request.Slots, request.Busy);
         Record(state.Register(request.Node, request.Slots, Now), Dispatch);
+    }
+
+    /// <summary>
+    /// A renewal moves deadlines in memory only (see LeaseClock): nothing is journaled. Units the node still runs
+    /// without holding their lease (it was unheard, or its run stalled, and they went back to the queue) are stopped
+    /// there: their results would be ignored, and its slots are better spent on units it holds.
+    /// </summary>
+    private void OnLeasesHeld(LeasesHeld held)
+    {
+        progress = progress.Reported(held.Node, held.Progress, state.Queue, Now);
+        deadlines = deadlines.Renewed(state.Queue.Renew(held.Node, held.WorkIds, Now, timing.LeaseTimeout));
+        if (state.Queue.NotHeldBy(held.Node, held.WorkIds) is not { Count: > 0 } lost)
+            return;
+        log.Info("{Node} runs {Count} unit(s) whose lease it lost; told to stop them: {WorkIds}", held.Node,
+            lost.Count, string.Join(", ", lost));
+        Sender.Tell(new UnitsCancelled(lost));
     }
 
     private void OnWorkDone(WorkDone done)

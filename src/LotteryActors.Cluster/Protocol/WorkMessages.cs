@@ -147,8 +147,8 @@ public static class WorkMessages
     /// </summary>
     public sealed record CancelAnswered(string SearchId, bool Known, bool Changed, int Stopped) : IClusterMessage;
 
-    /// <summary>Coordinator to trainer node: these units' leases ended (their search was cancelled); stop them.
-    /// </summary>
+    /// <summary>Coordinator to trainer node: these units' leases ended (their search was cancelled, or the node lost
+    /// them while it was unheard or stalled); stop them.</summary>
     public sealed record UnitsCancelled(IReadOnlyList<string> WorkIds) : IClusterMessage;
 
     /// <summary>A unit leased to <paramref name="Node"/> (a node id: address and incarnation), with the progress

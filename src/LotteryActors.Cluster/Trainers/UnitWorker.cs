@@ -170,9 +170,9 @@ public sealed class UnitWorker : ReceiveActor
     /// nothing ran, and the worker is idle again.</summary>
     public sealed record Refused(string WorkId, string DatasetFingerprint, string Reason);
 
-    /// <summary>From the parent: its unit's lease ended (its search was cancelled); drop the run between two
-    /// chunks. A unit drawn or evaluated in one step, or already finished, is not stopped: its result is ignored.
-    /// </summary>
+    /// <summary>From the parent: its unit's lease ended (its search was cancelled, or the node lost it); drop the run
+    /// between two chunks. A unit drawn or evaluated in one step, or already finished, is not stopped: its result is
+    /// ignored.</summary>
     public sealed record Stop(string WorkId);
 
     /// <summary>To the parent: the run of <paramref name="WorkId"/> was dropped; the worker is idle again.</summary>

@@ -99,7 +99,7 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
         });
         Receive<UnitWorker.Stopped>(stopped =>
         {
-            log.Info("{WorkId}: stopped, its search was cancelled", stopped.WorkId);
+            log.Info("{WorkId}: stopped, its lease ended (search cancelled, or lost while this node was unheard)", stopped.WorkId);
             FreeSlot(stopped.WorkId);
         });
         Receive<UnitFailed>(failed => OnUnitFailed(failed.WorkId, failed.Cause, restarted: true));
@@ -246,7 +246,8 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// The coordinator ended these units' leases (their search was cancelled): a waiting one is dropped, a slot's
+    /// The coordinator ended these units' leases (their search was cancelled, or this node lost them while it was
+    /// unheard or stalled): a waiting one is dropped, a slot's
     /// run is stopped between two chunks and its slot freed; the stacking engine stops the run as
     /// <see cref="StackWorker"/> says.
     /// </summary>
@@ -254,7 +255,7 @@ public sealed class WorkPuller : ReceiveActor, IWithTimers
     {
         var ids = cancelled.WorkIds.ToHashSet();
         foreach (var dropped in waiting.Where(w => ids.Contains(w.WorkId)).ToList())
-            log.Info("{WorkId}: dropped before it started, its search was cancelled", dropped.WorkId);
+            log.Info("{WorkId}: dropped before it started, its lease ended", dropped.WorkId);
         var kept = waiting.Where(w => !ids.Contains(w.WorkId)).ToList();
         waiting.Clear();
         kept.ForEach(waiting.Enqueue);

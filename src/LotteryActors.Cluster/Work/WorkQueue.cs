@@ -214,6 +214,11 @@ public sealed record WorkQueue(
         Leases.Where(p => !members.Contains(p.Value.Node)).OrderBy(p => Open[p.Key].Order)
             .Select(p => new LeaseEnded(p.Key, p.Value.Node, LeaseEndReason.NodeLeft, now)).ToList();
 
+    /// <summary>Of the units <paramref name="node"/> says it runs, those whose lease it does not hold (lost while it
+    /// was unheard, expired, stalled, or cancelled): whatever it computes of them is ignored.</summary>
+    public IReadOnlyList<string> NotHeldBy(string node, IEnumerable<string> workIds) =>
+        workIds.Where(id => !Leases.TryGetValue(id, out var l) || l.Node != node).ToList();
+
     /// <summary>
     /// Extends the leases the node still holds among <paramref name="workIds"/>; ids it no longer holds (done, or
     /// reassigned after expiry) are left alone, so a late heartbeat cannot take a unit back. The coordinator keeps

@@ -9,7 +9,8 @@ namespace LotteryActors.Cluster.Tests.Coordinator;
 
 /// <summary>
 /// A node whose run hangs but whose heartbeat goes on (its renewals keep coming, always at the same iteration)
-/// loses the lease after the stall timeout, although the lease itself (ten minutes here) would never expire.
+/// loses the lease after the stall timeout, although the lease itself (ten minutes here) would never expire; its next
+/// renewal is answered by the word to stop the unit.
 /// </summary>
 [Trait("Tier", "EndToEnd")]
 public sealed class StalledRunTests(PostgresServer postgres) : IClassFixture<PostgresServer>
@@ -37,6 +38,10 @@ public sealed class StalledRunTests(PostgresServer postgres) : IClassFixture<Pos
             coordinator.Coordinator.Tell(new LeasesHeld("hung", [offer.WorkId], stuck));
             await Task.Delay(300);
         }
+        // The hung node, heard again, is told to stop the unit it lost rather than finish it for nothing.
+        var stop = await coordinator.Coordinator.Ask<UnitsCancelled>(new LeasesHeld("hung", [offer.WorkId], stuck),
+            Lab.Patience);
+        Assert.Equal([offer.WorkId], stop.WorkIds);
         await lab.Start("trainer", timing: Timing);
         await lab.Finished(coordinator, spec);
 
