@@ -18,10 +18,9 @@ public sealed partial class WorkCoordinator
         if (events.Count > 0)
             log.Info("{Node}: {What}", request.Node,
                 request.Drain ? "draining: what it runs finishes, it takes no new units" : "undrained");
-        Record(events, () =>
+        RecordAndDispatch(events, () =>
         {
             requester.Tell(new DrainSet(request.Node, state.Draining.Contains(request.Node), events.Count > 0));
-            Dispatch();
         });
     }
 
@@ -38,7 +37,7 @@ public sealed partial class WorkCoordinator
         if (events.Count > 0)
             log.Warning("search {SearchId} cancelled by an operator; {Count} running unit(s) stop", request.SearchId,
                 leased.Sum(g => g.Count()));
-        Record(events, () =>
+        RecordAndDispatch(events, () =>
         {
             var stopped = 0;
             foreach (var units in leased)
@@ -48,7 +47,6 @@ public sealed partial class WorkCoordinator
                 stopped += units.Count();
             }
             requester.Tell(new CancelAnswered(request.SearchId, known, events.Count > 0, stopped));
-            Dispatch();
         });
     }
 

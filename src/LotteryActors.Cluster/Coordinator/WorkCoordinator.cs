@@ -207,11 +207,10 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private void Accept(string searchId, IReadOnlyList<IClusterEvent> events)
     {
         var client = Sender;
-        Record(events, () =>
+        RecordAndDispatch(events, () =>
         {
             client.Tell(new SearchAccepted(searchId, AlreadyKnown: events is [] or [SearchResumed],
                 Resumed: events is [SearchResumed]));
-            Dispatch();
         });
     }
 
@@ -222,10 +221,9 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
         var retried = events.OfType<TicketsRetried>().SingleOrDefault()?.Tickets.Count ?? 0;
         if (retried > 0)
             log.Info("search {SearchId}: {Count} failed ticket(s) run again", retry.SearchId, retried);
-        Record(events, () =>
+        RecordAndDispatch(events, () =>
         {
             client.Tell(new FailedTicketsRetried(retry.SearchId, state.Searches.ContainsKey(retry.SearchId), retried));
-            Dispatch();
         });
     }
 
@@ -247,7 +245,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
             return;
         }
         pullers[request.Node] = new Puller(Sender, request.Slots, request.Busy);
-        Record(state.Register(request.Node, request.Slots, Now), Dispatch);
+        RecordAndDispatch(state.Register(request.Node, request.Slots, Now));
     }
 
     /// <summary>
@@ -285,12 +283,11 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
                         "search's; the result is dropped and the node gets no more of its units",
                 done.Node, done.WorkId, done.DatasetFingerprint);
         var unit = state.Queue.Open.GetValueOrDefault(done.WorkId);
-        Record(events, () =>
+        RecordAndDispatch(events, () =>
         {
             if (events.OfType<WorkCompleted>().FirstOrDefault() is { } completed)
                 LogJournaled(unit!, completed.Output);
             trainer.Tell(new WorkAcknowledged(done.WorkId));
-            Dispatch();
         });
     }
 
@@ -343,13 +340,13 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
         if (events.OfType<NodeCordoned>().FirstOrDefault() is { } cordoned)
             log.Error("{Node} is cordoned, it takes no new units until an operator lifts the cordon: {Reason}",
                 abandoned.Node, cordoned.Reason);
-        Record(events, Dispatch);
+        RecordAndDispatch(events);
     }
 
     private void OnWorkRefused(WorkRefused refused)
     {
         log.Warning("{Node} refused {WorkId}: {Reason}", refused.Node, refused.WorkId, refused.Reason);
-        Record(state.Queue.WrongDataset(refused.Node, refused.WorkId, Now), Dispatch);
+        RecordAndDispatch(state.Queue.WrongDataset(refused.Node, refused.WorkId, Now));
     }
 
     /// <summary>An operator lifts a cordon, naming the node by its id or by host:port (every incarnation there).
@@ -361,10 +358,9 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
             .SelectMany(node => state.Uncordon(node, Now)).ToList();
         foreach (var node in lifted)
             log.Info("{Node}: cordon lifted by an operator", node.Node);
-        Record(lifted, () =>
+        RecordAndDispatch(lifted, () =>
         {
             operatorRef.Tell(new Uncordoned([.. lifted.Select(u => u.Node)]));
-            Dispatch();
         });
     }
 
@@ -403,7 +399,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
                         "back to the queue", lease.Node, lease.WorkId, timing.StallTimeout);
             pullers.Remove(lease.Node);
         }
-        Record([.. expired, .. stalled, .. state.Gone(Members(), Now)], Dispatch);
+        RecordAndDispatch([.. expired, .. stalled, .. state.Gone(Members(), Now)]);
     }
 
     /// <summary>
@@ -416,7 +412,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private void OnUnreachable(string node)
     {
         unreachable.Add(node);
-        Record(Lose(node, LeaseEndReason.Unreachable, "is unreachable"), Dispatch);
+        RecordAndDispatch(Lose(node, LeaseEndReason.Unreachable, "is unreachable"));
     }
 
     private void OnNodeLeft(string node)
@@ -426,7 +422,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
         var members = Members();
         // The removal may not have reached this node's view of the membership yet.
         members.Remove(node);
-        Record([.. lost, .. state.Gone(members, Now)], Dispatch);
+        RecordAndDispatch([.. lost, .. state.Gone(members, Now)]);
     }
 
     /// <summary>The node gets no more offers and its leases end (to be journaled); said once in the log.</summary>
@@ -443,12 +439,20 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private HashSet<string> Members() => [.. membership.Members()];
 
     /// <summary>
-    /// Offers waiting units to every node that asked, planned on one copy of the state so two nodes never get
-    /// the same unit, then journaled; each node hears of its leases once they are journaled.
+    /// Journals <paramref name="events"/> together with the leases they make possible (a completion frees a slot and
+    /// often queues the next unit), in one write rather than two: the journal's round trip is what bounds the
+    /// coordinator's leases per second. <paramref name="then"/> runs once all are applied, as in <c>Record</c>.
     /// </summary>
-    private void Dispatch()
+    private void RecordAndDispatch(IReadOnlyList<IClusterEvent> events, Action? then = null) =>
+        Record([.. events, .. Leases(events.Aggregate(state, (s, e) => s.Apply(e)))], then ?? (() => { }));
+
+    /// <summary>
+    /// Waiting units offered to every node that asked, planned on <paramref name="planned"/> (the state once the
+    /// events being journaled with them are applied) so two nodes never get the same unit; each node hears of its
+    /// leases once they are journaled (<see cref="Offer"/>).
+    /// </summary>
+    private List<IClusterEvent> Leases(CoordinatorState planned)
     {
-        var planned = state;
         var leases = new List<IClusterEvent>();
         foreach (var (node, puller) in pullers)
         {
@@ -457,7 +461,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
             leases.AddRange(granted);
             planned = granted.Aggregate(planned, (s, e) => s.Apply(e));
         }
-        Record(leases);
+        return leases;
     }
 
     private void Record(IReadOnlyList<IClusterEvent> events) => Record(events, () => { });
