@@ -214,7 +214,9 @@ public static class ComparisonTables
             new[]
             {
                 "width", "round", "density", "headline", "dense", "references", "epsilon", "from", "chance J", "same J",
-                "max winner J", "tickets", "winners [95%]", "distinct [95%]", "per init", "ticket val.",
+                "max winner J", "tickets", "winners [95%]", "distinct [95%]", "distinct at same " +
+                string.Join("|", CensusCriteria.SensitivityFractions.Select(f => ReportTable.Display(f))), "per init",
+                "ticket val.",
             }.Concat(controls.SelectMany(k => new[] { $"{Kind(k)} val.", $"{Kind(k)} wins" }))
                 .Concat(["winner test mean", "winner test std"]).ToList(),
             a.Census.Select(c => new object?[]
@@ -223,6 +225,7 @@ public static class ComparisonTables
                 string.Join(" | ", c.Reference.Inits.Select(i => ReportTable.Display(i.ValidationAccuracy))),
                 c.Reference.Epsilon, Epsilon(c.Reference), c.ChanceJaccard, c.SameTicketJaccard, c.MaxWinnerJaccard,
                 c.Candidates, c.Judged ? Count(c.Winners) : NotJudged, c.Judged ? Count(c.Distinct) : NotJudged,
+                c.Judged ? string.Join(" | ", c.DistinctByThreshold.Select(d => d.Distinct)) : NotJudged,
                 c.Judged
                     ? string.Join(" | ", c.Inits.Select(i => $"{i.Winners}/{i.Candidates} d{i.Distinct}"))
                     : NotJudged,
@@ -245,7 +248,9 @@ public static class ComparisonTables
             ". chance J = d / (2 - d), the Jaccard of two random masks at density d; two winners are the same ticket " +
             $"when their mask Jaccard reaches same J = chance + {ReportTable.Display(a.Options.Census.SameTicket)} x " +
             "(1 - chance), directly or through other winners, and count once in distinct; max winner J = the most " +
-            "similar pair of winners. Counts of tickets with 95% Wilson intervals (unit: ticket, n = tickets; " +
+            "similar pair of winners; distinct at same f = the distinct count had the fraction been f instead (the " +
+            "threshold's sensitivity; winners of different inits sit near chance, since units are not aligned across " +
+            "inits, so only within-init pairs can merge). Counts of tickets with 95% Wilson intervals (unit: ticket, n = tickets; " +
             "tickets of one init share it, so the per-init counts, winners/tickets and d distinct, show how much " +
             "inits differ). " +
             "Controls at the same round and density are judged by the same rule (val. = their mean validation " +

@@ -13,8 +13,19 @@ namespace LotteryActors.Training.Analysis;
 /// </summary>
 public sealed record CensusCriteria(double? Epsilon = null, double TargetDensity = 0.2, double SameTicket = 0.5)
 {
-    public double SameTicketJaccard(double chanceJaccard) => chanceJaccard + SameTicket * (1 - chanceJaccard);
+    /// <summary>The same-ticket fractions every count is also made at (<see cref="CensusCount.DistinctByThreshold"/>),
+    /// so a reader sees how much "distinct" rests on the one chosen.</summary>
+    public static readonly IReadOnlyList<double> SensitivityFractions = [0.25, 0.5, 0.75];
+
+    public double SameTicketJaccard(double chanceJaccard) => SameTicketJaccard(chanceJaccard, SameTicket);
+
+    public static double SameTicketJaccard(double chanceJaccard, double fraction) =>
+        chanceJaccard + fraction * (1 - chanceJaccard);
 }
+
+/// <summary>How many distinct winners a census round would have with another same-ticket fraction, and the Jaccard
+/// that fraction means at the round's density.</summary>
+public sealed record DistinctAtThreshold(double SameTicket, double SameTicketJaccard, int Distinct);
 
 /// <summary>
 /// One run judged by the census: a ticket or a control, of one init, with its validation accuracy (what it is
@@ -67,7 +78,8 @@ public sealed record ControlCensus(RunKind Kind, int Runs, int Winners, double M
 /// tickets at this round) that match their init's dense reference; <see cref="Distinct"/> the winners left once
 /// those that are the same ticket (Jaccard at least <see cref="SameTicketJaccard"/>, directly or through other
 /// winners) count once, its tickets the lowest index of each such group. <see cref="MaxWinnerJaccard"/> is the
-/// most similar pair of winners, to read against <see cref="ChanceJaccard"/> and the threshold. Winner statistics
+/// most similar pair of winners, to read against <see cref="ChanceJaccard"/> and the threshold;
+/// <see cref="DistinctByThreshold"/> the distinct count at other thresholds. Winner statistics
 /// are test accuracies, NaN where undefined (no winners; the deviation of one; a pair of fewer than two).
 /// </summary>
 public sealed record CensusCount(
@@ -87,7 +99,8 @@ public sealed record CensusCount(
     double WinnerTestAccuracyStandardDeviation,
     double MaxWinnerJaccard,
     IReadOnlyList<int> WinningTickets,
-    IReadOnlyList<int> DistinctTickets)
+    IReadOnlyList<int> DistinctTickets,
+    IReadOnlyList<DistinctAtThreshold> DistinctByThreshold)
 {
     public int Candidates => Winners.N;
 
@@ -143,7 +156,13 @@ public static class TicketCensus
                     k.Average(r => r.ValidationAccuracy), k.Average(r => r.TestAccuracy))).ToList(),
             Statistics.Mean(accuracies), Statistics.SampleStandardDeviation(accuracies),
             pairs.Count == 0 ? double.NaN : pairs.Max(),
-            winners.Select(w => w.Ticket).ToList(), distinct.Select(w => winners[w].Ticket).ToList());
+            winners.Select(w => w.Ticket).ToList(), distinct.Select(w => winners[w].Ticket).ToList(),
+            CensusCriteria.SensitivityFractions.Select(f =>
+            {
+                var jaccardAtF = CensusCriteria.SameTicketJaccard(chance, f);
+                return new DistinctAtThreshold(f, jaccardAtF,
+                    Representatives(Enumerable.Range(0, winners.Count).ToList(), similarity, jaccardAtF).Count);
+            }).ToList());
     }
 
     /// <summary>

@@ -135,6 +135,22 @@ public sealed class TicketCensusTests
     }
 
     [Fact]
+    public void The_distinct_count_is_also_given_at_each_sensitivity_fraction_of_the_same_ticket_threshold()
+    {
+        // Chance at density 0.2 is 1/9, so the fractions 0.25, 0.5, 0.75 mean Jaccards 1/3, 5/9, 7/9. Winners 0, 2, 3
+        // with J(0,2) = 0.4 and J(2,3) = 0.6: one ticket at 1/3, two at 5/9 (2 and 3 alike), three at 7/9.
+        double Looser(int a, int b) => (Math.Min(a, b), Math.Max(a, b)) == (0, 2) ? 0.4 : Jaccard(a, b);
+
+        var census = Single(Converged, jaccard: Looser);
+
+        Assert.Equal([0.25, 0.5, 0.75], census.DistinctByThreshold.Select(d => d.SameTicket));
+        foreach (var (expected, row) in new[] { 1.0 / 3, 5.0 / 9, 7.0 / 9 }.Zip(census.DistinctByThreshold))
+            Assert.Equal(expected, row.SameTicketJaccard, 12);
+        Assert.Equal([1, 2, 3], census.DistinctByThreshold.Select(d => d.Distinct));
+        Assert.Equal(census.Distinct.Count, census.DistinctByThreshold.Single(d => d.SameTicket == 0.5).Distinct);
+    }
+
+    [Fact]
     public void Winners_linked_through_another_winner_are_one_ticket_whatever_their_numbering()
     {
         // 0 ~ 2 and 2 ~ 3 reach the threshold, 0 and 3 do not: one group, whichever ticket is numbered first.
