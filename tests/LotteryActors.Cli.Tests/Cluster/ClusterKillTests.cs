@@ -107,8 +107,10 @@ public sealed class ClusterKillTests : IDisposable
         victim.Kill();
         Poll.Until(() => LeasesEndedOn(victimPort) > 0, "the killed trainer's lease to end", Limit);
 
-        // Later the coordinator's node dies while it trains a unit (so the singleton and a lease go together).
-        WaitForTraining([(coordinator, coordinatorPort)], fromLine: LocalCluster.LineCount(coordinator));
+        // Later the coordinator's node dies while it holds a training unit (so the singleton and a lease go
+        // together): read from the journal, so a unit it started before the first death counts too (waiting for a
+        // new start line once timed out on a loaded machine, the other trainer taking what was left).
+        Poll.Until(() => HoldsTrainingUnit(coordinatorPort), "training unit held by the coordinator's node", Limit);
         Assert.True(Completed().Count < expectedUnits, "the search finished before the coordinator was killed");
         coordinator.Kill();
         var replacement = cluster.Start("replacement", "coordinator,trainer", 0, seeds);
@@ -415,6 +417,21 @@ public sealed class ClusterKillTests : IDisposable
     /// <summary>How many leases of the node listening on <paramref name="port"/> ended without a result.</summary>
     private int LeasesEndedOn(int port) => Journal(ClusterSerializer.ManifestOf<ClusterEvents.LeaseEnded>())
         .Count(e => e.GetProperty("Node").GetString()!.Contains($"@127.0.0.1:{port}#", StringComparison.Ordinal));
+
+    /// <summary>Whether the node listening on <paramref name="port"/> holds the lease of a training run whose result
+    /// is not journaled yet.</summary>
+    private bool HoldsTrainingUnit(int port)
+    {
+        bool On(JsonElement e) => e.GetProperty("Node").GetString()!.Contains($"@127.0.0.1:{port}#",
+            StringComparison.Ordinal);
+        var settled = Completed().Select(c => c.GetProperty("WorkId").GetString())
+            .Concat(Journal(ClusterSerializer.ManifestOf<ClusterEvents.LeaseEnded>()).Where(On)
+                .Select(e => e.GetProperty("WorkId").GetString()))
+            .ToHashSet();
+        return Journal(ClusterSerializer.ManifestOf<ClusterEvents.WorkLeased>()).Where(On)
+            .Select(l => l.GetProperty("WorkId").GetString()!)
+            .Any(id => id.Contains("/r", StringComparison.Ordinal) && !settled.Contains(id));
+    }
 
     private List<JsonElement> Journal(string manifest)
     {
