@@ -1,4 +1,5 @@
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Training.Ensembles;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
@@ -47,7 +48,7 @@ public static class EnsembleEvaluation
             try
             {
                 return new EnsembleLevel(level.WidthIndex, level.Width, level.Round, level.Density,
-                    EnsembleScores.Of(members, runner.Data), level.DenseTestAccuracy);
+                    JournalRecords.From(EnsembleScores.Of(members, runner.Data)), level.DenseTestAccuracy);
             }
             finally
             {

@@ -5,8 +5,8 @@ using Akka.Serialization;
 using Akka.TestKit.Xunit2;
 using LotteryActors.Actors.Ensembles;
 using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Tests.Support;
-using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
 

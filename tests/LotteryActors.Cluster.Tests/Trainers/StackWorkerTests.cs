@@ -3,8 +3,9 @@ using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Actors.Protocol.Journal;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Trainers;
-using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Engines;
@@ -59,7 +60,7 @@ public sealed class StackWorkerTests : TestKit
         {
             var done = finished.Single(f => f.WorkId == Id(unit));
             Assert.Equal(data.Fingerprint, done.DatasetFingerprint);
-            Assert.Equal(Json(outcome.Result!), Json(done.Output.Run!));
+            Assert.Equal(Json(outcome.Result!), Json(done.Output.Run!.ToDomain()));
         }
     }
 
@@ -72,10 +73,10 @@ public sealed class StackWorkerTests : TestKit
         engine.Tell(Leased(units[1]));
 
         var done = Assert.Single(Outputs(puller, 1));
-        Assert.Equal(Json(expected[1].Result!), Json(done.Output.Run!));
+        Assert.Equal(Json(expected[1].Result!), Json(done.Output.Run!.ToDomain()));
         // Trained in place 1 of a stack of two, which is not how it trains alone.
         Assert.NotEqual(Json(new SeparateEngine(runner).TrainAll([units[1]]).Single().Result!),
-            Json(done.Output.Run!));
+            Json(done.Output.Run!.ToDomain()));
     }
 
     [Fact]
@@ -133,7 +134,7 @@ public sealed class StackWorkerTests : TestKit
         Assert.Equal(Id(units[0]), Assert.Single(ended.OfType<Stopped>()).WorkId);
         var done = Assert.Single(ended.OfType<Finished>());
         Assert.Equal(Id(units[1]), done.WorkId);
-        Assert.Equal(Json(expected[1].Result!), Json(done.Output.Run!));
+        Assert.Equal(Json(expected[1].Result!), Json(done.Output.Run!.ToDomain()));
     }
 
     /// <summary>The engine's next word on a run's end, progress reports passed over.</summary>

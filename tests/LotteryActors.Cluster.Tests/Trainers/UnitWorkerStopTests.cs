@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Trainers;
-using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Artifacts;
 using LotteryActors.Training.Data;
 using LotteryActors.Training.Imp;
