@@ -7,15 +7,6 @@ using LotteryActors.Training.Spec;
 namespace LotteryActors.Actors.Ensembles;
 
 /// <summary>
-/// One ensemble level to evaluate: the weights of every finished ticket's run of one width at one pruning round, in
-/// ticket order, and the numbers the level reports beside its scores. Hashes and numbers only, so that a cluster
-/// coordinator (which holds no dataset) can plan it and a trainer node on another machine can evaluate it.
-/// </summary>
-public sealed record EnsembleMembers(
-    int WidthIndex, double Width, int Round, double Density, double DenseTestAccuracy,
-    IReadOnlyList<string> WeightsHashes);
-
-/// <summary>
 /// The ensemble phase of a search, in two steps so that the single-node search and the cluster share them: planning
 /// is arithmetic over journaled runs (done by whichever coordinator journals the outcome), evaluating loads and runs
 /// networks (done on a trainer thread, in this process or on a trainer node). Both paths journal the same report.

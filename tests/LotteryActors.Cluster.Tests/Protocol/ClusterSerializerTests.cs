@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System.Text;
 using Akka.Serialization;
 using Akka.TestKit.Xunit2;
-using LotteryActors.Actors.Ensembles;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Tests.Support;

@@ -1,4 +1,3 @@
-using LotteryActors.Actors.Ensembles;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Actors.Search;

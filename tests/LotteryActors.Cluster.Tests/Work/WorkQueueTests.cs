@@ -1,4 +1,5 @@
 using LotteryActors.Actors.Ensembles;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Tests.Support;

@@ -2,10 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace LotteryActors.Actors.Protocol.Journal;
 
-// The journal's own records of training runs and ensemble scores. Training has types of the same shape (TicketId,
-// WorkUnit, RunResult, ...), which it is free to change; these are the persisted formats, written by both journals
-// (RoundCompleted, SearchSnapshot, EnsembleEvaluated and the cluster's units and outputs), so a change here is a
-// change of those manifests. JournalRecords maps them to and from Training's types.
+// The journal's own records of training runs, ensemble plans and ensemble scores. Training has types of the same
+// shape (TicketId, WorkUnit, RunResult, ...), which it is free to change; these are the persisted formats, written by
+// both journals (RoundCompleted, SearchSnapshot, EnsembleEvaluated and the cluster's units and outputs), so a change
+// here is a change of those manifests. JournalRecords maps them to and from Training's types.
 
 /// <summary>A ticket as the journal names it: <c>Index</c> of width <c>WidthIndex</c>.</summary>
 public readonly record struct TicketRecord(int WidthIndex, int Index)
@@ -67,3 +67,13 @@ public sealed record ScoresRecord(
     double LogitAverageTestAccuracy,
     double ProbabilityAverageTestAccuracy,
     double MajorityVoteTestAccuracy);
+
+/// <summary>
+/// One ensemble level to evaluate: the weights of every finished ticket's run of one width at one pruning round, in
+/// ticket order, and the numbers the level reports beside its scores. Hashes and numbers only, so that a cluster
+/// coordinator (which holds no dataset) can plan it and a trainer node on another machine can evaluate it. Planned by
+/// <c>EnsembleEvaluation.Plan</c> and journaled as it is, in an ensemble unit's <c>WorkItem</c>.
+/// </summary>
+public sealed record EnsembleMembers(
+    int WidthIndex, double Width, int Round, double Density, double DenseTestAccuracy,
+    IReadOnlyList<string> WeightsHashes);

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using LotteryActors.Actors.Ensembles;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Training.Imp;
