@@ -55,11 +55,9 @@ public static class JournalTypes
                 Walk(argument, Nullable.GetUnderlyingType(type) is null ? path + "[]" : path, onPath, found);
             return;
         }
+        // Walked on, so that the Training types it reaches are named too.
         if (!(type.Namespace?.Contains(".Protocol", StringComparison.Ordinal) ?? false))
-        {
             found.Add($"{path} -> {type.FullName} (outside a Protocol namespace)");
-            return;
-        }
         if (!onPath.Add(type))
             return;
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
