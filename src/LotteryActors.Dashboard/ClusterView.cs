@@ -1,4 +1,5 @@
 using LotteryActors.Cluster.Coordinator;
+using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
 

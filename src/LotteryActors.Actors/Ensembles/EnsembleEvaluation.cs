@@ -1,18 +1,10 @@
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Training.Ensembles;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Actors.Ensembles;
-
-/// <summary>
-/// One ensemble level to evaluate: the weights of every finished ticket's run of one width at one pruning round, in
-/// ticket order, and the numbers the level reports beside its scores. Hashes and numbers only, so that a cluster
-/// coordinator (which holds no dataset) can plan it and a trainer node on another machine can evaluate it.
-/// </summary>
-public sealed record EnsembleMembers(
-    int WidthIndex, double Width, int Round, double Density, double DenseTestAccuracy,
-    IReadOnlyList<string> WeightsHashes);
 
 /// <summary>
 /// The ensemble phase of a search, in two steps so that the single-node search and the cluster share them: planning
@@ -47,7 +39,7 @@ public static class EnsembleEvaluation
             try
             {
                 return new EnsembleLevel(level.WidthIndex, level.Width, level.Round, level.Density,
-                    EnsembleScores.Of(members, runner.Data), level.DenseTestAccuracy);
+                    JournalRecords.From(EnsembleScores.Of(members, runner.Data)), level.DenseTestAccuracy);
             }
             finally
             {

@@ -11,7 +11,7 @@ public sealed class SearchJournalSerializer(ExtendedActorSystem system)
     public const int Id = 7311;
 
     /// <summary>The manifest each entry is written under today.</summary>
-    private static readonly IReadOnlyDictionary<string, Type> Current = new Dictionary<string, Type>
+    public static readonly IReadOnlyDictionary<string, Type> Current = new Dictionary<string, Type>
     {
         ["SearchStarted.v1"] = typeof(SearchStarted),
         ["DatasetRecorded.v1"] = typeof(DatasetRecorded),
@@ -37,7 +37,7 @@ public sealed class SearchJournalSerializer(ExtendedActorSystem system)
     /// index, which reads as 0: they come from searches with one init per width. A snapshot before v4 lacks the
     /// training setup, which reads as null.
     /// </summary>
-    private static readonly IReadOnlyDictionary<string, Type> Older = new Dictionary<string, Type>
+    public static readonly IReadOnlyDictionary<string, Type> Older = new Dictionary<string, Type>
     {
         ["InitDrawn.v1"] = typeof(InitDrawn),
         ["RoundCompleted.v1"] = typeof(RoundCompleted),

@@ -1,5 +1,4 @@
-using LotteryActors.Training.Ensembles;
-using LotteryActors.Training.Imp;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Actors.Protocol;
@@ -52,19 +51,19 @@ public static class SearchEvents
     /// One training run finished and its artifacts are on disk: an IMP round of a ticket, or a control at that round.
     /// Journaled before the trainer is told, so a run counts only once it is here.
     /// </summary>
-    public sealed record RoundCompleted(RunResult Result, DateTimeOffset OccurredAt) : ISearchEvent;
+    public sealed record RoundCompleted(RunRecord Result, DateTimeOffset OccurredAt) : ISearchEvent;
 
     /// <summary>The ticket gave up after repeated failures, or diverged; the search goes on without it.</summary>
-    public sealed record TicketFailed(TicketId Ticket, string Reason, int Attempts, DateTimeOffset OccurredAt) : ISearchEvent;
+    public sealed record TicketFailed(TicketRecord Ticket, string Reason, int Attempts, DateTimeOffset OccurredAt) : ISearchEvent;
 
     /// <summary>
     /// A failed ticket is reopened (<c>resume --retry-failed</c>): it continues from its last journaled run, and a
     /// completed search is completed again, with a new ensemble, once the ticket is done.
     /// </summary>
-    public sealed record TicketRetried(TicketId Ticket, DateTimeOffset OccurredAt) : ISearchEvent;
+    public sealed record TicketRetried(TicketRecord Ticket, DateTimeOffset OccurredAt) : ISearchEvent;
 
     /// <summary>All of the ticket's runs are journaled.</summary>
-    public sealed record TicketFinished(TicketId Ticket, DateTimeOffset OccurredAt) : ISearchEvent;
+    public sealed record TicketFinished(TicketRecord Ticket, DateTimeOffset OccurredAt) : ISearchEvent;
 
     /// <summary>The ensemble comparison of the finished tickets.</summary>
     public sealed record EnsembleEvaluated(EnsembleReport Report, DateTimeOffset OccurredAt) : ISearchEvent;
@@ -79,7 +78,7 @@ public sealed record EnsembleReport(IReadOnlyList<EnsembleLevel> Levels);
 /// One density level of one width: its tickets' scores as members and as ensembles, beside the mean test accuracy
 /// of the same width's dense (round 0) runs.
 /// </summary>
-public sealed record EnsembleLevel(int WidthIndex, double Width, int Round, double Density, EnsembleScores Scores, double DenseTestAccuracy);
+public sealed record EnsembleLevel(int WidthIndex, double Width, int Round, double Density, ScoresRecord Scores, double DenseTestAccuracy);
 
 /// <summary>What decides a run's arithmetic on a node: the device type ("cpu", "cuda"), the engine ("separate",
 /// "stacked") with its stack size (null when separate), and libtorch's intra-op threads.</summary>

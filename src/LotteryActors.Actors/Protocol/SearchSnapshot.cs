@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Actors.Search;
-using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Actors.Protocol.SearchEvents;
 
@@ -31,7 +31,8 @@ public sealed record SearchSnapshot(
         state.SearchId!,
         CanonicalSpec.ToJson(state.Spec!),
         state.Inits.Values.ToList(),
-        state.Tickets.Select(p => new TicketSnapshot(p.Key, p.Value.Runs, p.Value.Finished, p.Value.FailureReason)).ToList(),
+        state.Tickets.Select(p => new TicketSnapshot(JournalRecords.From(p.Key),
+            p.Value.Runs.Select(JournalRecords.From).ToList(), p.Value.Finished, p.Value.FailureReason)).ToList(),
         state.Ensemble,
         state.Completed,
         state.StartedAt,
@@ -45,7 +46,8 @@ public sealed record SearchSnapshot(
         Spec = CanonicalSpec.FromJson(SpecJson),
         Inits = SearchState.Empty.Inits.AddRange(Inits.Select(i => KeyValuePair.Create(i.Id, i))),
         Tickets = SearchState.Empty.Tickets.AddRange(Tickets.Select(t =>
-            KeyValuePair.Create(t.Ticket, new TicketState(t.Runs.ToImmutableList(), t.Finished, t.FailureReason)))),
+            KeyValuePair.Create(t.Ticket.ToDomain(),
+                new TicketState(t.Runs.Select(r => r.ToDomain()).ToImmutableList(), t.Finished, t.FailureReason)))),
         Ensemble = Ensemble,
         Completed = Completed,
         StartedAt = StartedAt,
@@ -55,4 +57,4 @@ public sealed record SearchSnapshot(
     };
 }
 
-public sealed record TicketSnapshot(TicketId Ticket, IReadOnlyList<RunResult> Runs, bool Finished, string? FailureReason);
+public sealed record TicketSnapshot(TicketRecord Ticket, IReadOnlyList<RunRecord> Runs, bool Finished, string? FailureReason);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Actors.Protocol.SearchEvents;
@@ -79,10 +80,10 @@ public sealed record SearchState(
             DatasetRecorded d => this with { DatasetFingerprint = d.Fingerprint },
             SetupRecorded s => this with { Setup = s.Setup },
             InitDrawn i => this with { Inits = Inits.SetItem(i.Id, i) },
-            RoundCompleted r => Update(r.Result.Unit.Ticket, t => t.Has(r.Result.Unit) ? t : t with { Runs = t.Runs.Add(r.Result) }),
-            TicketFailed f => Update(f.Ticket, t => t with { FailureReason = f.Reason }),
-            TicketFinished f => Update(f.Ticket, t => t with { Finished = true }),
-            TicketRetried r => Update(r.Ticket, t => t with { FailureReason = null })
+            RoundCompleted r => Recorded(r.Result.ToDomain()),
+            TicketFailed f => Update(f.Ticket.ToDomain(), t => t with { FailureReason = f.Reason }),
+            TicketFinished f => Update(f.Ticket.ToDomain(), t => t with { Finished = true }),
+            TicketRetried r => Update(r.Ticket.ToDomain(), t => t with { FailureReason = null })
                 with { Completed = false, Ensemble = null },
             EnsembleEvaluated en => this with { Ensemble = en.Report },
             SearchCompleted => this with { Completed = true },
@@ -126,6 +127,10 @@ public sealed record SearchState(
 
     private SearchState Update(TicketId ticket, Func<TicketState, TicketState> change) =>
         this with { Tickets = Tickets.SetItem(ticket, change(Ticket(ticket))) };
+
+    /// <summary>A journaled run, once: a run journaled twice (a replayed completion) is kept as the first.</summary>
+    private SearchState Recorded(RunResult run) =>
+        Update(run.Unit.Ticket, t => t.Has(run.Unit) ? t : t with { Runs = t.Runs.Add(run) });
 
     private sealed class TicketOrder : IComparer<TicketId>
     {

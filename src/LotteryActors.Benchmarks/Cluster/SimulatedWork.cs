@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using LotteryActors.Actors.Protocol;
-using LotteryActors.Cluster.Work;
-using LotteryActors.Training.Ensembles;
+using LotteryActors.Actors.Protocol.Journal;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Training.Imp;
 
 namespace LotteryActors.Benchmarks.Cluster;
@@ -16,16 +16,17 @@ public static class SimulatedWork
 {
     public static WorkOutput Output(WorkItem item) => item.Kind switch
     {
-        WorkKind.Train => WorkOutput.Trained(new RunResult(item.Run!, 1.0 / (item.Run!.Round + 1),
-            new RunMetrics(100, 0.9, 0.3, 0.89, 0.31, 60, 0.91, 0.895, 0.25),
-            Hash($"weights {item.Run}"), item.Run.Kind == RunKind.Ticket ? Hash($"mask after {item.Run}") : null,
-            null)),
+        WorkKind.Train => WorkOutput.Trained(Trained(item.Run!.ToDomain())),
         WorkKind.Ensemble => WorkOutput.Evaluated(new EnsembleReport(item.Ensembles!.Select(l => new EnsembleLevel(
             l.WidthIndex, l.Width, l.Round, l.Density,
-            new EnsembleScores(l.WeightsHashes.Count, 0.87, 0.88, 0.88, 0.9, 0.89, 0.885), l.DenseTestAccuracy))
+            new ScoresRecord(l.WeightsHashes.Count, 0.87, 0.88, 0.88, 0.9, 0.89, 0.885), l.DenseTestAccuracy))
             .ToList())),
         _ => WorkOutput.Drawn(Hash($"init {item.WidthIndex}"), Hash($"dense {item.WidthIndex}")),
     };
+
+    private static RunResult Trained(WorkUnit run) => new(run, 1.0 / (run.Round + 1),
+        new RunMetrics(100, 0.9, 0.3, 0.89, 0.31, 60, 0.91, 0.895, 0.25),
+        Hash($"weights {run}"), run.Kind == RunKind.Ticket ? Hash($"mask after {run}") : null, null);
 
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -7,8 +7,10 @@ using Akka.Persistence;
 using LotteryActors.Actors.Diagnostics;
 using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Actors.Search;
 using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;
@@ -299,12 +301,12 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
         var spec = state.Searches[unit.SearchId].Spec!;
         if (output.Ensemble is { } ensembles)
             searchLog.Info("ensembles evaluated at {Levels} levels", ensembles.Levels.Count);
-        if (unit.Item.Run is not { } trained)
+        if (unit.Item.Run?.ToDomain() is not { } trained)
             return;
         var runLog = searchLog.ForTicket(spec, trained.Ticket).ForUnit(trained);
         if (output.Failure is { } failure)
             runLog.Warning("{WorkUnit} failed: {Cause}", trained.ToString(), failure);
-        if (output.Run is not { } run)
+        if (output.Run?.ToDomain() is not { } run)
             return;
         var (done, total, _) = state.Progress(unit.SearchId);
         var m = run.Metrics;

@@ -1,5 +1,6 @@
 using LotteryActors.Actors.Protocol;
-using LotteryActors.Training.Spec;
+using LotteryActors.Actors.Protocol.Journal;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Work;
 
 namespace LotteryActors.Cluster.Protocol;
@@ -151,7 +152,7 @@ public static class ClusterEvents
     /// evaluated without those tickets) may be queued and journaled once more. Journaled once: a repeated request
     /// finds no failed ticket and journals nothing.
     /// </summary>
-    public sealed record TicketsRetried(string SearchId, IReadOnlyList<TicketId> Tickets,
+    public sealed record TicketsRetried(string SearchId, IReadOnlyList<TicketRecord> Tickets,
         IReadOnlyList<string> Reopened, DateTimeOffset OccurredAt) : IClusterEvent;
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Work;
 
 namespace LotteryActors.Cluster.Protocol;
@@ -92,6 +93,10 @@ public sealed record CoordinatorSnapshot(
         };
     }
 }
+
+/// <summary>A unit the queue knows and has not seen done; <see cref="Order"/> is its place in the queue. The
+/// queue's own record and the snapshot's, written as it is.</summary>
+public sealed record OpenUnit(string WorkId, string SearchId, WorkItem Item, long Order);
 
 /// <summary>A lease as a snapshot stores it: the unit, its node, its deadline.</summary>
 public sealed record HeldLease(string WorkId, string Node, DateTimeOffset Deadline);

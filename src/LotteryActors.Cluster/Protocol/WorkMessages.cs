@@ -1,5 +1,5 @@
 using LotteryActors.Actors.Protocol;
-using LotteryActors.Cluster.Work;
+using LotteryActors.Cluster.Protocol.Journal;
 
 namespace LotteryActors.Cluster.Protocol;
 

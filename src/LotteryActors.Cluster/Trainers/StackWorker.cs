@@ -5,7 +5,8 @@ using Akka.Event;
 using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Protocol;
-using LotteryActors.Cluster.Work;
+using LotteryActors.Actors.Protocol.Journal;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
@@ -124,7 +125,7 @@ public sealed class StackWorker : ReceiveActor, IWithTimers
             Context.Parent.Tell(refused);
             return;
         }
-        if (unit.Item.Run is not { } run)
+        if (unit.Item.Run?.ToDomain() is not { } run)
             throw new ArgumentException($"{unit.WorkId} is not a training run; the engine trains nothing else");
         var search = runner.Spec.SearchId;
         if (!engines.ContainsKey(search))

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using Akka.Actor;
 using LotteryActors.Actors.Ensembles;
 using LotteryActors.Actors.Observability;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Actors.Search;
-using LotteryActors.Cluster.Work;
+using LotteryActors.Cluster.Protocol.Journal;
 using static LotteryActors.Actors.Protocol.ProgressMessages;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
@@ -97,7 +98,7 @@ public sealed class UnitWorker : ReceiveActor
             Finish(WorkOutput.Evaluated(EnsembleEvaluation.Evaluate(runner, unit.Item.Ensembles!)));
             return;
         }
-        run = runner.Begin(unit.Item.Run!);
+        run = runner.Begin(unit.Item.Run!.ToDomain());
         batchSize = runner.Spec.Training.BatchSize;
         pace = RunPace.Start(run.Iteration, run.TotalIterations, TimeProvider.System.GetUtcNow());
         Become(Training);

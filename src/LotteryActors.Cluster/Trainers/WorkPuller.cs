@@ -6,7 +6,7 @@ using LotteryActors.Actors.Configuration;
 using LotteryActors.Actors.Observability;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Cluster.Coordinator;
-using LotteryActors.Cluster.Work;
+using LotteryActors.Cluster.Protocol.Journal;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
 
 namespace LotteryActors.Cluster.Trainers;

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using LotteryActors.Actors.Ensembles;
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Actors.Search;
 using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Actors.Protocol.SearchEvents;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;
@@ -171,7 +173,7 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
         IEnumerable<TicketId> opened = unit.Item.Kind switch
         {
             WorkKind.Init => search.Spec!.Tickets().Where(t => search.Spec.InitOf(t) == unit.Item.InitToDraw),
-            WorkKind.Train => [unit.Item.Run!.Ticket],
+            WorkKind.Train => [unit.Item.Run!.Ticket.ToDomain()],
             _ => [],
         };
         return
@@ -235,7 +237,7 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
         var failed = search.FailedTickets().ToList();
         if (failed.Count == 0)
             return [];
-        var open = failed.Aggregate(search, (s, t) => s.Apply(new TicketRetried(t, now)));
+        var open = failed.Aggregate(search, (s, t) => s.Apply(new TicketRetried(JournalRecords.From(t), now)));
         var waitedOn = failed.Select(t => open.Spec!.InitOf(t) is var init && !open.Inits.ContainsKey(init)
                 ? WorkItem.Init(init)
                 : WorkItem.Train(open.NextUnit(t)!))
@@ -244,7 +246,7 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
             .Concat(Queue.Done.Contains(ensembles) ? [ensembles] : []).ToList();
         return
         [
-            new TicketsRetried(searchId, failed, reopened, now),
+            new TicketsRetried(searchId, [.. failed.Select(JournalRecords.From)], reopened, now),
             .. waitedOn.Select(i => Enqueue(searchId, i, now)),
         ];
     }
@@ -307,7 +309,7 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
         if (output.Failure is { } reason)
             return search.Apply(new TicketFailed(ticket, reason, 1, c.OccurredAt));
         var next = search.Apply(new RoundCompleted(output.Run!, c.OccurredAt));
-        return next.NextUnit(ticket) is null ? next.Apply(new TicketFinished(ticket, c.OccurredAt)) : next;
+        return next.NextUnit(ticket.ToDomain()) is null ? next.Apply(new TicketFinished(ticket, c.OccurredAt)) : next;
     }
 
     /// <summary>A unit that failed for good fails what waits on it: its ticket, or every open ticket of the init
@@ -320,7 +322,8 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
             return search.Apply(new SearchCompleted(f.OccurredAt));
         var tickets = item.Run is { } run
             ? [run.Ticket]
-            : search.OpenTickets().Where(t => search.Spec!.InitOf(t) == item.InitToDraw).ToList();
+            : search.OpenTickets().Where(t => search.Spec!.InitOf(t) == item.InitToDraw).Select(JournalRecords.From)
+                .ToList();
         var reason = $"{item} was given back {f.GiveBacks} time(s) for faults outside its science; last: {f.Reason}";
         return tickets.Aggregate(search, (s, t) => s.Apply(new TicketFailed(t, reason, f.GiveBacks, f.OccurredAt)));
     }

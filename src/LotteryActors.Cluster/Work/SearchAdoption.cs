@@ -1,6 +1,7 @@
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Search;
 using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Training.Imp;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;
 

@@ -4,9 +4,6 @@ using static LotteryActors.Cluster.Protocol.ClusterEvents;
 
 namespace LotteryActors.Cluster.Work;
 
-/// <summary>A unit the queue knows and has not seen done; <see cref="Order"/> is its place in the queue.</summary>
-public sealed record OpenUnit(string WorkId, string SearchId, WorkItem Item, long Order);
-
 /// <summary>A unit handed to a node until <see cref="Deadline"/>.</summary>
 public sealed record Lease(string Node, DateTimeOffset Deadline);
 

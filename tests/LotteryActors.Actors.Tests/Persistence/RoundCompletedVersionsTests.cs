@@ -2,6 +2,7 @@ using System.Text;
 using Akka.Serialization;
 using Akka.TestKit.Xunit2;
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Actors.Search;
 using LotteryActors.Actors.Tests.Support;
 using LotteryActors.Training.Imp;
@@ -52,7 +53,7 @@ public sealed class RoundCompletedVersionsTests() : TestKit(TestConfig.Akka)
         var read = (RoundCompleted)Serializer.FromBinary(Encoding.UTF8.GetBytes(GoldenV2), "RoundCompleted.v2");
 
         Assert.Equal(Reinit, read);
-        Assert.Equal(new ControlDraw(4242, X, null), read.Result.Control);
+        Assert.Equal(new ControlRecord(4242, X, null), read.Result.Control);
     }
 
     [Fact]

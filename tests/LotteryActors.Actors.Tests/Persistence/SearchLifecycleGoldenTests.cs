@@ -3,6 +3,7 @@ using System.Text.Json;
 using Akka.Serialization;
 using Akka.TestKit.Xunit2;
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Actors.Search;
 using LotteryActors.Actors.Tests.Support;
 using LotteryActors.Training.Spec;
@@ -84,12 +85,13 @@ public sealed class SearchLifecycleGoldenTests() : TestKit(TestConfig.Akka)
 
     [Fact]
     public void TicketFailed_is_stored_under_its_v1_manifest_as_the_golden_json_and_reads_back() =>
-        JournalGolden.AssertPinned(Sys, new TicketFailed(new TicketId(1, 2), "CorruptArtifactException: missing",
+        JournalGolden.AssertPinned(Sys, new TicketFailed(new TicketRecord(1, 2), "CorruptArtifactException: missing",
             3, SampleEvents.T0.AddMinutes(30)), "TicketFailed.v1", GoldenFailedV1);
 
     [Fact]
     public void TicketFinished_is_stored_under_its_v1_manifest_as_the_golden_json_and_reads_back() =>
-        JournalGolden.AssertPinned(Sys, new TicketFinished(SampleEvents.Ticket, SampleEvents.T0.AddMinutes(40)),
+        JournalGolden.AssertPinned(Sys,
+            new TicketFinished(JournalRecords.From(SampleEvents.Ticket), SampleEvents.T0.AddMinutes(40)),
             "TicketFinished.v1", GoldenFinishedV1);
 
     [Fact]
@@ -140,8 +142,8 @@ public sealed class SearchLifecycleGoldenTests() : TestKit(TestConfig.Akka)
         SampleEvents.Started().SpecJson,
         [SampleEvents.Init()],
         [
-            new TicketSnapshot(SampleEvents.Ticket, [SampleEvents.Round(0).Result], true, null),
-            new TicketSnapshot(new TicketId(0, 1), [], false, "CorruptArtifactException: missing"),
+            new TicketSnapshot(JournalRecords.From(SampleEvents.Ticket), [SampleEvents.Round(0).Result], true, null),
+            new TicketSnapshot(new TicketRecord(0, 1), [], false, "CorruptArtifactException: missing"),
         ],
         SampleEvents.Ensemble().Report,
         true,
@@ -153,7 +155,7 @@ public sealed class SearchLifecycleGoldenTests() : TestKit(TestConfig.Akka)
     {
         Assert.Equal(SampleEvents.Spec.SearchId, read.SearchId);
         Assert.Equal(SampleEvents.Init(), read.Inits[new InitId(0, 0)]);
-        Assert.Equal([SampleEvents.Round(0).Result], read.Ticket(SampleEvents.Ticket).Runs);
+        Assert.Equal([SampleEvents.Round(0).Result.ToDomain()], read.Ticket(SampleEvents.Ticket).Runs);
         Assert.True(read.Ticket(SampleEvents.Ticket).Finished);
         Assert.Equal("CorruptArtifactException: missing", read.Ticket(new TicketId(0, 1)).FailureReason);
         Assert.Equal(SampleEvents.Ensemble().Report.Levels, read.Ensemble!.Levels);

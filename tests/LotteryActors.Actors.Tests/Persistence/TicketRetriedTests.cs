@@ -2,6 +2,7 @@ using System.Text;
 using Akka.Serialization;
 using Akka.TestKit.Xunit2;
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Actors.Search;
 using LotteryActors.Actors.Tests.Support;
 using LotteryActors.Training.Spec;
@@ -18,7 +19,7 @@ public sealed class TicketRetriedTests() : TestKit(TestConfig.Akka)
     private const string GoldenV1 =
         "{\"Ticket\":{\"WidthIndex\":0,\"Index\":1},\"OccurredAt\":\"2026-11-25T12:35:00+00:00\"}";
 
-    private static readonly TicketRetried Retried = new(new TicketId(0, 1), SampleEvents.T0.AddMinutes(35));
+    private static readonly TicketRetried Retried = new(new TicketRecord(0, 1), SampleEvents.T0.AddMinutes(35));
 
     [Fact]
     public void TicketRetried_is_stored_under_its_v1_manifest_as_the_golden_json()
@@ -44,8 +45,9 @@ public sealed class TicketRetriedTests() : TestKit(TestConfig.Akka)
         [
             new SearchStarted(spec.SearchId, CanonicalSpec.ToJson(spec), SampleEvents.T0),
             SampleEvents.Init(),
-            new TicketFinished(new TicketId(0, 0), SampleEvents.T0),
-            new TicketFailed(failedTicket, "CorruptArtifactException: missing", 4, SampleEvents.T0),
+            new TicketFinished(new TicketRecord(0, 0), SampleEvents.T0),
+            new TicketFailed(JournalRecords.From(failedTicket), "CorruptArtifactException: missing", 4,
+                SampleEvents.T0),
             SampleEvents.Ensemble(),
             new SearchCompleted(SampleEvents.T0),
         ];

@@ -1,4 +1,5 @@
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Actors.Search;
 using LotteryActors.Actors.Tests.Support;
 using LotteryActors.Training.Imp;
@@ -37,14 +38,14 @@ public sealed class ArtifactAuditTests
         {
             [Hash('i')] = (ArtifactKind.Init, new ArtifactProducer.InitDraw(0)),
             [Hash('m')] = (ArtifactKind.DenseMask, new ArtifactProducer.DenseMask(0, Hash('i'))),
-            [Hash('p')] = (ArtifactKind.Weights, new ArtifactProducer.UnitRun(round0.Result.Unit)),
-            [Hash('b')] = (ArtifactKind.Mask, new ArtifactProducer.UnitRun(round0.Result.Unit)),
-            [Hash('q')] = (ArtifactKind.Weights, new ArtifactProducer.UnitRun(round1.Result.Unit)),
-            [Hash('c')] = (ArtifactKind.Mask, new ArtifactProducer.UnitRun(round1.Result.Unit)),
-            [Hash('r')] = (ArtifactKind.Weights, new ArtifactProducer.UnitRun(reinit.Result.Unit)),
-            [Hash('s')] = (ArtifactKind.Weights, new ArtifactProducer.UnitRun(randomMask.Result.Unit)),
-            [Hash('x')] = (ArtifactKind.ControlInit, new ArtifactProducer.UnitRun(reinit.Result.Unit)),
-            [Hash('y')] = (ArtifactKind.ControlMask, new ArtifactProducer.UnitRun(randomMask.Result.Unit)),
+            [Hash('p')] = (ArtifactKind.Weights, new ArtifactProducer.UnitRun(round0.Result.Unit.ToDomain())),
+            [Hash('b')] = (ArtifactKind.Mask, new ArtifactProducer.UnitRun(round0.Result.Unit.ToDomain())),
+            [Hash('q')] = (ArtifactKind.Weights, new ArtifactProducer.UnitRun(round1.Result.Unit.ToDomain())),
+            [Hash('c')] = (ArtifactKind.Mask, new ArtifactProducer.UnitRun(round1.Result.Unit.ToDomain())),
+            [Hash('r')] = (ArtifactKind.Weights, new ArtifactProducer.UnitRun(reinit.Result.Unit.ToDomain())),
+            [Hash('s')] = (ArtifactKind.Weights, new ArtifactProducer.UnitRun(randomMask.Result.Unit.ToDomain())),
+            [Hash('x')] = (ArtifactKind.ControlInit, new ArtifactProducer.UnitRun(reinit.Result.Unit.ToDomain())),
+            [Hash('y')] = (ArtifactKind.ControlMask, new ArtifactProducer.UnitRun(randomMask.Result.Unit.ToDomain())),
         };
         Assert.Equal(expected.OrderBy(p => p.Key), audit.OrderBy(p => p.Key));
     }
@@ -61,7 +62,8 @@ public sealed class ArtifactAuditTests
 
         var audit = Audit(state);
 
-        Assert.Equal((ArtifactKind.RewindPoint, new ArtifactProducer.UnitRun(round0.Result.Unit)), audit[rewind]);
+        Assert.Equal((ArtifactKind.RewindPoint, new ArtifactProducer.UnitRun(round0.Result.Unit.ToDomain())),
+            audit[rewind]);
     }
 
     [Fact]
@@ -88,7 +90,8 @@ public sealed class ArtifactAuditTests
 
         Assert.DoesNotContain(Hash('i'), audit.Keys);
         Assert.Equal([Hash('b'), Hash('r'), Hash('x')], audit.Keys.Order());
-        Assert.Equal((ArtifactKind.ControlInit, new ArtifactProducer.UnitRun(reinit.Result.Unit)), audit[Hash('x')]);
+        Assert.Equal((ArtifactKind.ControlInit, new ArtifactProducer.UnitRun(reinit.Result.Unit.ToDomain())),
+            audit[Hash('x')]);
     }
 
     [Fact]

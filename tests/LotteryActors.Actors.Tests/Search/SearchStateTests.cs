@@ -1,4 +1,5 @@
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Actors.Search;
 using LotteryActors.Actors.Tests.Support;
 using LotteryActors.Training.Imp;
@@ -56,10 +57,10 @@ public sealed class SearchStateTests
         var spec = SampleEvents.Spec with { TicketsPerWidth = 2 };
         var state = Fold(
             new SearchStarted(spec.SearchId, CanonicalSpec.ToJson(spec), SampleEvents.T0),
-            new TicketFinished(new TicketId(0, 0), SampleEvents.T0));
+            new TicketFinished(new TicketRecord(0, 0), SampleEvents.T0));
         Assert.Equal([new TicketId(0, 1)], state.OpenTickets());
 
-        state = state.Apply(new TicketFailed(new TicketId(0, 1), "diverged", 1, SampleEvents.T0));
+        state = state.Apply(new TicketFailed(new TicketRecord(0, 1), "diverged", 1, SampleEvents.T0));
         Assert.True(state.AllTicketsDone);
         Assert.Equal("diverged", state.Ticket(new TicketId(0, 1)).FailureReason);
         Assert.False(state.Completed);

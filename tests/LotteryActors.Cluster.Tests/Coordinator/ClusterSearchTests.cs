@@ -3,9 +3,11 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Event;
 using LotteryActors.Actors.Ensembles;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Hosting;
 using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Tests.Support;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Engines;
@@ -370,7 +372,8 @@ public sealed class ClusterSearchTests(PostgresServer postgres) : IClassFixture<
         var trained = journal.OfType<WorkCompleted>().Where(c => c.Output.Run is not null).ToList();
         // Each node leases a slot and a stack (3 units), so the 4 first runs were split between the two nodes.
         Assert.Equal(2, trained.Select(c => c.Node).Distinct().Count());
-        var again = new StackedEngine(lab.Runner(spec), 2).TrainAll(trained.Select(c => c.Output.Run!.Unit).ToList());
+        var again = new StackedEngine(lab.Runner(spec), 2)
+            .TrainAll(trained.Select(c => c.Output.Run!.Unit.ToDomain()).ToList());
         Assert.Equal(again.Select(o => JsonSerializer.Serialize(o.Result)),
             trained.Select(c => JsonSerializer.Serialize(c.Output.Run)));
     }

@@ -3,10 +3,10 @@ using System.Runtime.Serialization;
 using System.Text;
 using Akka.Serialization;
 using Akka.TestKit.Xunit2;
-using LotteryActors.Actors.Ensembles;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Tests.Support;
-using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
 

@@ -1,6 +1,7 @@
 using LotteryActors.Benchmarks.Cluster;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;

@@ -1,7 +1,8 @@
-using LotteryActors.Actors.Ensembles;
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Actors.Search;
 using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
@@ -148,7 +149,7 @@ public static class SampleMessages
         "Uncordoned.v1" => new Uncordoned([Node]),
         "TrainerRegistered.v1" => new TrainerRegistered(Node, Slots: 4, T0),
         "TrainerLeft.v1" => new TrainerLeft(Node, T0.AddSeconds(70)),
-        "TicketsRetried.v1" => new TicketsRetried(Spec.SearchId, [new TicketId(0, 1)],
+        "TicketsRetried.v1" => new TicketsRetried(Spec.SearchId, [new TicketRecord(0, 1)],
             [RunId, WorkItem.EnsemblesId(Spec.SearchId)], T0.AddSeconds(80)),
         "SubmitSearch.v1" => new SubmitSearch(CanonicalSpec.ToJson(Spec)),
         "SearchAccepted.v2" => new SearchAccepted(Spec.SearchId, AlreadyKnown: true, Resumed: true),

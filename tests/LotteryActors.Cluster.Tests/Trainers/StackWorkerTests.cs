@@ -2,9 +2,10 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.TestKit;
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Actors.Protocol.Journal;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Tests.Support;
 using LotteryActors.Cluster.Trainers;
-using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Engines;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
@@ -45,7 +46,7 @@ public sealed class StackWorkerTests : SyntheticTrainerKit
         {
             var done = finished.Single(f => f.WorkId == Id(unit));
             Assert.Equal(Data.Fingerprint, done.DatasetFingerprint);
-            Assert.Equal(Json(outcome.Result!), Json(done.Output.Run!));
+            Assert.Equal(Json(outcome.Result!), Json(done.Output.Run!.ToDomain()));
         }
     }
 
@@ -58,10 +59,10 @@ public sealed class StackWorkerTests : SyntheticTrainerKit
         engine.Tell(Leased(units[1]));
 
         var done = Assert.Single(Outputs(puller, 1));
-        Assert.Equal(Json(expected[1].Result!), Json(done.Output.Run!));
+        Assert.Equal(Json(expected[1].Result!), Json(done.Output.Run!.ToDomain()));
         // Trained in place 1 of a stack of two, which is not how it trains alone.
         Assert.NotEqual(Json(new SeparateEngine(Runner).TrainAll([units[1]]).Single().Result!),
-            Json(done.Output.Run!));
+            Json(done.Output.Run!.ToDomain()));
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public sealed class StackWorkerTests : SyntheticTrainerKit
         Assert.Equal(Id(units[0]), Assert.Single(ended.OfType<Stopped>()).WorkId);
         var done = Assert.Single(ended.OfType<Finished>());
         Assert.Equal(Id(units[1]), done.WorkId);
-        Assert.Equal(Json(expected[1].Result!), Json(done.Output.Run!));
+        Assert.Equal(Json(expected[1].Result!), Json(done.Output.Run!.ToDomain()));
     }
 
     /// <summary>The engine's next word on a run's end, progress reports passed over.</summary>

@@ -1,7 +1,7 @@
 using Akka.Actor;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Tests.Support;
 using LotteryActors.Cluster.Trainers;
-using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Trainers.UnitWorker;

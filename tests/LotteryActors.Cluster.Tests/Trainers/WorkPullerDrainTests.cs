@@ -1,9 +1,10 @@
 using Akka.Actor;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Cluster.Coordinator;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Tests.Support;
 using LotteryActors.Cluster.Trainers;
-using LotteryActors.Cluster.Work;
+using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
 

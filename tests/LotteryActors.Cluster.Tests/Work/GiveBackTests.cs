@@ -1,4 +1,6 @@
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Work;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;
 using static LotteryActors.Cluster.Tests.Support.Hand;
@@ -40,7 +42,7 @@ public sealed class GiveBackTests
         Assert.Equal((unit.WorkId, Rule.Total), (failed.WorkId, failed.GiveBacks));
         Assert.False(state.Queue.IsOpen(unit.WorkId));
         Assert.DoesNotContain(unit.WorkId, state.Queue.Pending.Values);
-        var ticket = state.Searches[spec.SearchId].Ticket(unit.Item.Run!.Ticket);
+        var ticket = state.Searches[spec.SearchId].Ticket(unit.Item.Run!.Ticket.ToDomain());
         Assert.True(ticket.Failed);
         Assert.Contains("IOException: disk full (3)", ticket.FailureReason);
         // The other ticket runs to its end; the failed one does not hold the search open.

@@ -1,3 +1,5 @@
+using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;

@@ -1,3 +1,6 @@
+using LotteryActors.Actors.Protocol.Journal;
+using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;
@@ -29,8 +32,8 @@ public sealed class RetryFailedTests
         while (state.Queue.Pending.Count > 0)
         {
             var unit = state.Queue.Open[state.Queue.Pending.Values.First()];
-            var diverges = unit.Item.Run is { } run && run.Ticket == diverging && !state.Searches[unit.SearchId]
-                .Ticket(run.Ticket).Failed;
+            var diverges = unit.Item.Run?.Ticket.ToDomain() is { } ticket && ticket == diverging
+                && !state.Searches[unit.SearchId].Ticket(ticket).Failed;
             state = Finish(state, unit, diverges ? WorkOutput.Diverged("loss is NaN") : Output(unit.Item));
         }
         return state;
@@ -48,7 +51,7 @@ public sealed class RetryFailedTests
         var retry = state.RetryFailed(Search.SearchId, T0);
 
         var retried = Assert.IsType<TicketsRetried>(retry[0]);
-        Assert.Equal([Second], retried.Tickets);
+        Assert.Equal([JournalRecords.From(Second)], retried.Tickets);
         var failedId = WorkItem.Train(failedRun!).IdIn(Search.SearchId);
         Assert.Equal([failedId, WorkItem.EnsemblesId(Search.SearchId)], retried.Reopened);
         Assert.Equal(failedId, Assert.IsType<WorkQueued>(Assert.Single(retry.Skip(1))).WorkId);
@@ -86,7 +89,7 @@ public sealed class RetryFailedTests
         var state = Submitted(Search);
         while (state.Queue.Pending.Values.Select(id => state.Queue.Open[id]).FirstOrDefault() is { } unit
                && unit.Item.Kind != WorkKind.Ensemble)
-            state = Finish(state, unit, unit.Item.Run?.Ticket == Second
+            state = Finish(state, unit, unit.Item.Run?.Ticket.ToDomain() == Second
                 ? WorkOutput.Diverged("loss is NaN")
                 : Output(unit.Item));
         Assert.True(state.Queue.IsOpen(WorkItem.EnsemblesId(Search.SearchId)));

@@ -1,5 +1,7 @@
 using LotteryActors.Actors.Ensembles;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Tests.Support;
 using LotteryActors.Cluster.Work;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;

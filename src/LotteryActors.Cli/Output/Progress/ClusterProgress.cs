@@ -1,7 +1,7 @@
 using LotteryActors.Actors.Observability;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Protocol;
-using LotteryActors.Cluster.Work;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.WorkMessages;
 

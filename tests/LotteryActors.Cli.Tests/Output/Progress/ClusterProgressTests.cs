@@ -1,6 +1,6 @@
 using LotteryActors.Cli.Output.Progress;
 using LotteryActors.Cluster.Protocol;
-using LotteryActors.Cluster.Work;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.WorkMessages;

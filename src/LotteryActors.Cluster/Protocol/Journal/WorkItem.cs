@@ -1,10 +1,10 @@
 using System.Text.Json.Serialization;
-using LotteryActors.Actors.Ensembles;
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 
-namespace LotteryActors.Cluster.Work;
+namespace LotteryActors.Cluster.Protocol.Journal;
 
 /// <summary>What a unit of cluster work asks a trainer node for.</summary>
 public enum WorkKind
@@ -23,13 +23,15 @@ public enum WorkKind
 }
 
 /// <summary>
-/// A unit of work as it crosses nodes and lives in the journal: hashes and numbers only. <see cref="Run"/> is set
+/// A unit of work as it crosses nodes and lives in the journal: hashes and numbers only, in the journal's own records
+/// (<see cref="JournalRecords"/> maps them to Training's), so a node's message and the journal share one format.
+/// <see cref="Run"/> is set
 /// for <see cref="WorkKind.Train"/>, <see cref="Ensembles"/> (the planned levels, each a few hashes) for
 /// <see cref="WorkKind.Ensemble"/>, and neither for an init draw, which names its init by
 /// <see cref="WidthIndex"/> and <see cref="InitIndex"/> (inits-per-width; left out of the JSON when 0, so the units
 /// of a search with one init per width are written as before WorkQueued.v3).
 /// </summary>
-public sealed record WorkItem(WorkKind Kind, int WidthIndex, WorkUnit? Run,
+public sealed record WorkItem(WorkKind Kind, int WidthIndex, UnitRecord? Run,
     IReadOnlyList<EnsembleMembers>? Ensembles = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int InitIndex = 0)
 {
@@ -47,17 +49,18 @@ public sealed record WorkItem(WorkKind Kind, int WidthIndex, WorkUnit? Run,
     [JsonIgnore]
     public string InitLabel => InitIndex == 0 ? $"w{WidthIndex}" : InitToDraw.ToString();
 
-    public static WorkItem Train(WorkUnit run) => new(WorkKind.Train, run.Ticket.WidthIndex, run);
+    public static WorkItem Train(WorkUnit run) => new(WorkKind.Train, run.Ticket.WidthIndex, JournalRecords.From(run));
 
     public static WorkItem Ensemble(IReadOnlyList<EnsembleMembers> levels) => new(WorkKind.Ensemble, 0, null, levels);
 
     /// <summary>
     /// The unit's id, a function of its content: the same unit queued twice (a resubmitted spec, a replayed
-    /// decision) has the same id, so it is queued, leased and journaled as done once.
+    /// decision) has the same id, so it is queued, leased and journaled as done once. Journaled too, so spelled from
+    /// the journal's records: a run's ticket and kind as they pin them.
     /// </summary>
     public string IdIn(string searchId) => Kind switch
     {
-        WorkKind.Train => $"{searchId}/{Run!.Ticket}/r{Run.Round}/{Training.Spec.SpecNames.Of(Run.Kind)}",
+        WorkKind.Train => $"{searchId}/{Run!.Ticket}/r{Run.Round}/{SpecNames.Of(Run.Kind)}",
         WorkKind.Ensemble => EnsemblesId(searchId),
         // Init 0 keeps the id it had before a width could have several inits.
         _ => InitIndex == 0 ? $"{searchId}/init/w{WidthIndex}" : $"{searchId}/init/w{WidthIndex}/i{InitIndex}",
@@ -68,7 +71,7 @@ public sealed record WorkItem(WorkKind Kind, int WidthIndex, WorkUnit? Run,
 
     public override string ToString() => Kind switch
     {
-        WorkKind.Train => Run!.ToString(),
+        WorkKind.Train => Run!.ToDomain().ToString(),
         WorkKind.Ensemble => $"ensembles at {Ensembles!.Count} level(s)",
         _ => InitIndex == 0 ? $"init of width {WidthIndex}" : $"init {InitIndex} of width {WidthIndex}",
     };
@@ -78,9 +81,9 @@ public sealed record WorkItem(WorkKind Kind, int WidthIndex, WorkUnit? Run,
 /// What a trainer node produced: a run's result, an init's hashes, the reason the run diverged (the ticket's
 /// scientific fate, journaled like a result), or a search's ensemble report. Exactly one of the four is set.
 /// </summary>
-public sealed record WorkOutput(RunResult? Run, InitHashes? Init, string? Failure, EnsembleReport? Ensemble = null)
+public sealed record WorkOutput(RunRecord? Run, InitHashes? Init, string? Failure, EnsembleReport? Ensemble = null)
 {
-    public static WorkOutput Trained(RunResult run) => new(run, null, null);
+    public static WorkOutput Trained(RunResult run) => new(JournalRecords.From(run), null, null);
 
     public static WorkOutput Drawn(string initHash, string denseMaskHash) =>
         new(null, new InitHashes(initHash, denseMaskHash), null);
