@@ -43,15 +43,11 @@ public sealed class DashboardApiTests(ITestOutputHelper output)
     /// <summary>
     /// A search running in another process shows its running units with their share done, examples/s and ETA, and
     /// a share that moves as the run trains; killed (nothing clears its rows), it shows none once they are stale.
-    /// Runs of 6 epochs on 20,000 images train long enough to be seen twice at a publication every 300 ms.
     /// </summary>
     [Fact]
     public async Task The_api_shows_a_running_searchs_units_moving_and_none_once_the_search_is_killed()
     {
-        using var workspace = new SearchWorkspace("""
-            lottery.runtime.unit-progress-every = 300ms
-            lottery.search { tickets-per-width = 1, dataset.train-subset = 20000, training.duration = "6ep" }
-            """);
+        using var workspace = new SearchWorkspace(SearchWorkspace.LongRunsPublished);
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         using var serve = CliProcess.Start("serve", "--config", workspace.ConfigPath, "--urls", url);
         serve.WaitForLog("dashboard of", Limit);

@@ -19,6 +19,15 @@ public sealed class SearchWorkspace : IDisposable
         }
         """;
 
+    /// <summary>
+    /// Laid over <see cref="Search"/>: one ticket whose runs train 6 epochs on 20,000 images (seconds to minutes
+    /// each), with progress published every 300 ms, so a test sees a running unit's share move before it ends.
+    /// </summary>
+    public const string LongRunsPublished = """
+        lottery.runtime.unit-progress-every = 300ms
+        lottery.search { tickets-per-width = 1, dataset.train-subset = 20000, training.duration = "6ep" }
+        """;
+
     public SearchWorkspace(string extraHocon = "")
     {
         Home = Path.Combine(Path.GetTempPath(), $"lottery-cli-{Guid.NewGuid():N}");
