@@ -76,7 +76,8 @@ public sealed class UnitProgressTable : IAsyncDisposable
             await using var insert = Command(connection, transaction, $"""
                 INSERT INTO {Name} (search_id, work_id, publisher, node, unit, round, kind, iteration, total_iterations,
                   examples_per_second, stale_after_ms, updated_ms)
-                VALUES (@search, @work, @publisher, @node, @unit, @round, @kind, @iteration, @total, @rate, @stale, {now})
+                VALUES (@search, @work, @publisher, @node, @unit, @round, @kind, @iteration, @total, @rate, @stale,
+                  {now})
                 ON CONFLICT (search_id, work_id) DO UPDATE SET publisher = excluded.publisher, node = excluded.node,
                   unit = excluded.unit, round = excluded.round, kind = excluded.kind, iteration = excluded.iteration,
                   total_iterations = excluded.total_iterations, examples_per_second = excluded.examples_per_second,
@@ -98,9 +99,10 @@ public sealed class UnitProgressTable : IAsyncDisposable
         await transaction.CommitAsync(cancel);
     }
 
-    /// <summary>Deletes <paramref name="publisher"/>'s rows: its searches run no unit any more.</summary>
+    /// <summary>Deletes <paramref name="publisher"/>'s rows: its searches run no unit any more. Nothing to do
+    /// where no journal was ever made (a search that stopped before it journaled anything).</summary>
     public Task ClearAsync(string publisher, CancellationToken cancel = default) =>
-        ReplaceAsync(publisher, [], cancel);
+        JournalFile.IsAbsent(runtime) ? Task.CompletedTask : ReplaceAsync(publisher, [], cancel);
 
     /// <summary>
     /// The search's units as last published, with their age, leaving out those older than their staleness; none
@@ -190,7 +192,8 @@ public sealed class UnitProgressTable : IAsyncDisposable
     }
 }
 
-/// <summary>A running unit as its coordinator publishes it: what it is, which node runs it, and how far it is.</summary>
+/// <summary>A running unit as its coordinator publishes it: what it is, which node runs it, and how far it is.
+/// </summary>
 /// <param name="Unit">The ticket (w0-t1), the init (w0), or "all" for the ensembles.</param>
 /// <param name="Kind">The run's kind (ticket, random-reinit, ...), init or ensembles.</param>
 /// <param name="Iteration">Null until its node reported it (and for a unit that is not a training run).</param>

@@ -73,10 +73,10 @@ public static class OneNodeSearch
 
     /// <summary>
     /// The work protocol's clocks on a node alone: leases that outlast any pause of the process's own threads (nobody
-    /// else could take the unit over), renewals (which carry the runs' progress) at least as often as the progress is
-    /// published (an in-process message, so cheap), no stall limit (a slow run is no reason to start it again here), and
-    /// give-backs that never fail a unit nor cordon the node: the search stops after max-restarts of them instead
-    /// (<see cref="OneNodeRun"/>), each retried after the runtime's backoff, doubled per give-back.
+    /// else could take the unit over), renewals (which carry the runs' progress) at least as often as the progress
+    /// is published (an in-process message, so cheap), no stall limit (a slow run is no reason to start it again
+    /// here), and give-backs that never fail a unit nor cordon the node: the search stops after max-restarts of them
+    /// instead (<see cref="OneNodeRun"/>), each retried after the runtime's backoff, doubled per give-back.
     /// </summary>
     public static WorkTiming Timing(RuntimeSettings runtime) =>
         new(LeaseTimeout: TimeSpan.FromMinutes(5), ExpiryCheck: TimeSpan.FromSeconds(10),

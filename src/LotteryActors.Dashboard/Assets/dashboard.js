@@ -112,8 +112,10 @@ function render(view) {
 // journaled): each one's share done, examples/s and ETA as its node measured them. None where nothing fresh is
 // published: a stopped search shows no progress.
 const units = new Map();
-const duration = seconds => seconds < 60 ? `${Math.round(seconds)}s`
-  : `${Math.floor(seconds / 60)}m ${String(Math.round(seconds % 60)).padStart(2, "0")}s`;
+function duration(seconds) {
+  const s = Math.round(seconds), m = Math.floor(s / 60), pad = n => String(n).padStart(2, "0");
+  return s < 60 ? `${s}s` : m < 60 ? `${m}m ${pad(s % 60)}s` : `${Math.floor(m / 60)}h ${pad(m % 60)}m`;
+}
 
 function runningUnits(list) {
   if (!list || list.length === 0) return "";
@@ -121,7 +123,8 @@ function runningUnits(list) {
     + `data-kind="${escape(u.kind)}"><td>${unitName({ ...u, ticket: u.unit })}</td><td>${escape(u.node)}</td>`
     + `<td class="progress"><div class="cell">${u.fraction == null ? `<span class="muted">starting</span>`
       : `${bar(u.fraction, 1)}<span class="percent">${percent(u.fraction)}</span>`}</div></td>`
-    + `<td class="num rate">${u.examplesPerSecond == null ? "–" : Math.round(u.examplesPerSecond).toLocaleString("en")}</td>`
+    + `<td class="num rate">${u.examplesPerSecond == null ? "–"
+      : Math.round(u.examplesPerSecond).toLocaleString("en")}</td>`
     + `<td class="num eta">${u.etaSeconds == null ? "–" : duration(u.etaSeconds)}</td></tr>`).join("");
   return `<h3>Running now</h3><table><tr><th>unit</th><th>node</th><th>progress</th>`
     + `<th class="num">examples/s</th><th class="num">ETA</th></tr>${rows}</table>`;

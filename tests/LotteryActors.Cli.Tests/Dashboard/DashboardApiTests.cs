@@ -17,9 +17,8 @@ public sealed class DashboardApiTests(ITestOutputHelper output)
         using var postgres = new TempPostgres();
         using var workspace = new SearchWorkspace(
             $"lottery.runtime {{ journal = postgresql, connection-string = \"{postgres.ConnectionString}\" }}");
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        using var serve = CliProcess.Start("serve", "--config", workspace.ConfigPath, "--urls", url);
-        serve.WaitForLog("dashboard of", Limit);
+        using var serve = workspace.Serve(Limit);
+        var url = serve.Url;
         using var http = new HttpClient { BaseAddress = new Uri(url) };
 
         using var search = CliProcess.Start("search", "--config", workspace.ConfigPath);
@@ -48,9 +47,8 @@ public sealed class DashboardApiTests(ITestOutputHelper output)
     public async Task The_api_shows_a_running_searchs_units_moving_and_none_once_the_search_is_killed()
     {
         using var workspace = new SearchWorkspace(SearchWorkspace.LongRunsPublished);
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        using var serve = CliProcess.Start("serve", "--config", workspace.ConfigPath, "--urls", url);
-        serve.WaitForLog("dashboard of", Limit);
+        using var serve = workspace.Serve(Limit);
+        var url = serve.Url;
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         using var search = CliProcess.Start("search", "--config", workspace.ConfigPath);
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using LotteryActors.Cli.Tests.Support;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -19,9 +20,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     public async Task The_page_follows_a_running_search_without_a_reload_and_links_the_comparison_at_the_end()
     {
         using var workspace = new SearchWorkspace();
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        using var serve = CliProcess.Start("serve", "--config", workspace.ConfigPath, "--urls", url);
-        serve.WaitForLog("dashboard of", Limit);
+        using var serve = workspace.Serve(Limit);
+        var url = serve.Url;
         await using var browser = await DashboardBrowser.OpenAsync(url);
         var page = browser.Page;
 
@@ -70,9 +70,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     public async Task The_card_of_a_running_search_shows_its_running_units_share_moving()
     {
         using var workspace = new SearchWorkspace(SearchWorkspace.LongRunsPublished);
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        using var serve = CliProcess.Start("serve", "--config", workspace.ConfigPath, "--urls", url);
-        serve.WaitForLog("dashboard of", Limit);
+        using var serve = workspace.Serve(Limit);
+        var url = serve.Url;
         await using var browser = await DashboardBrowser.OpenAsync(url);
         var page = browser.Page;
         using var search = CliProcess.Start("search", "--config", workspace.ConfigPath);
@@ -85,7 +84,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             new LocatorAssertionsToHaveTextOptions { Timeout = WaitMs });
         output.WriteLine($"w0-t0 round 0: {before}, then {await unit.InnerTextAsync()}");
         Assert.Equal("local", await unit.Locator("td").Nth(1).TextContentAsync());
-        await Assertions.Expect(unit.Locator(".eta")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"\d+s$"));
+        await Assertions.Expect(unit.Locator(".eta")).ToHaveTextAsync(new Regex(@"^\d+[hms]( \d\d[ms])?$"));
         await page.ScreenshotAsync(
             new PageScreenshotOptions { Path = Screenshot("dashboard-units.png"), FullPage = true });
         Assert.Equal(1, browser.Loads);

@@ -46,6 +46,16 @@ public sealed class SearchWorkspace : IDisposable
 
     public string JournalPath => Path.Combine(Home, "journal.db");
 
+    /// <summary>Starts <c>lottery serve</c> on this workspace at a free loopback port and waits until it listens.
+    /// </summary>
+    public ServedDashboard Serve(TimeSpan patience)
+    {
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var serve = CliProcess.Start("serve", "--config", ConfigPath, "--urls", url);
+        serve.WaitForLog("dashboard of", patience);
+        return new ServedDashboard(serve, url);
+    }
+
     public void Dispose()
     {
         try
@@ -57,4 +67,10 @@ public sealed class SearchWorkspace : IDisposable
             // A killed child may still be releasing files; the OS temp cleaner takes what is left.
         }
     }
+}
+
+/// <summary><c>lottery serve</c> listening at <paramref name="Url"/>; killed on dispose.</summary>
+public sealed record ServedDashboard(CliProcess Process, string Url) : IDisposable
+{
+    public void Dispose() => Process.Dispose();
 }
