@@ -12,10 +12,11 @@ using static LotteryActors.Cluster.Protocol.WorkMessages;
 namespace LotteryActors.Cluster.Tests.Coordinator;
 
 /// <summary>
-/// A coordinator on a real SQLite journal publishes its leased units with what their node reported at its latest
-/// renewal, to the table <c>lottery serve</c> reads, and drops a unit's row once the unit is done.
+/// A coordinator publishes its leased units with what their node reported at its latest renewal, to the table
+/// <c>lottery serve</c> reads, and drops a unit's row once the unit is done: a search's own on a real SQLite journal,
+/// and a lab cluster's singleton on PostgreSQL.
 /// </summary>
-public sealed class UnitProgressPublisherTests : IDisposable
+public sealed class UnitProgressPublisherTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Every = TimeSpan.FromMilliseconds(200);
@@ -53,6 +54,26 @@ public sealed class UnitProgressPublisherTests : IDisposable
         coordinator.Tell(new WorkDone(Node, offer.WorkId, Hand.Output(offer.Item)));
         await Until(table, spec.SearchId, units => units.All(u => u.Unit.WorkId != offer.WorkId));
         await system.Terminate();
+    }
+
+    [PostgresFact]
+    [Trait("Tier", "EndToEnd")]
+    public async Task A_cluster_coordinator_node_publishes_the_units_leased_to_its_trainers()
+    {
+        await using var lab = new Lab(postgres.Server);
+        var coordinator = await lab.Start("coordinator", unitProgressEvery: Every);
+        var spec = Hand.Spec(seed: 21);
+        await lab.Submit(coordinator, spec);
+        var offer = await coordinator.Coordinator.Ask<WorkOffered>(new WorkRequested("trainer-a", 1, 0), Patience);
+
+        coordinator.Coordinator.Tell(new LeasesHeld("trainer-a", [offer.WorkId],
+            new Dictionary<string, TrainingProgress> { [offer.WorkId] = new(3, 40, null) }));
+        await using var table = UnitProgressTable.For(lab.Runtime());
+        var unit = Assert.Single(await Until(table, spec.SearchId, units => units.Any(u => u.Unit.Iteration == 3)))
+            .Unit;
+
+        Assert.Equal((offer.WorkId, "trainer-a", 40, (double?)null),
+            (unit.WorkId, unit.Node, unit.TotalIterations, unit.ExamplesPerSecond));
     }
 
     /// <summary>Reads the search's fresh units until <paramref name="done"/> holds for them.</summary>
