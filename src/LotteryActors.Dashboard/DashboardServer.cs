@@ -47,6 +47,8 @@ public static class DashboardServer
         builder.Logging.ClearProviders().AddSerilog().AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var board = new SearchBoard();
         builder.Services.AddSingleton(board);
+        builder.Services.AddSingleton(_ => UnitProgressTable.For(runtime));
+        builder.Services.AddSingleton<RunningUnits>();
         builder.Services.AddHostedService(services => new JournalFeed(runtime, akkaOverrides, board,
             services.GetRequiredService<ILogger<JournalFeed>>()));
         var app = builder.Build();
@@ -59,9 +61,13 @@ public static class DashboardServer
         app.MapGet("/dashboard.js", () => Asset("dashboard.js", "text/javascript; charset=utf-8"));
         app.MapGet("/dashboard.css", () => Asset("dashboard.css", "text/css; charset=utf-8"));
         app.MapGet("/api/searches", () => Json(StatusDocument.From(board.Searches, Running)));
-        app.MapGet("/api/searches/{id}", (string id) => board.Find(id) is { } state
-            ? Json(StatusDocument.From([state], Running))
-            : NotFound(id));
+        // One search as /api/searches has it, with its running units now (neither journaled nor pushed: the page
+        // asks again while the search runs).
+        app.MapGet("/api/searches/{id}", async (string id, RunningUnits units, CancellationToken aborted) =>
+            board.Find(id) is { } state
+                ? Json(new StatusDocument([SearchDocument.From(state, Running(state))
+                    with { Units = await units.OfAsync(state, aborted) }]))
+                : NotFound(id));
         app.MapGet("/api/searches/{id}/comparison", (string id) => board.Find(id) is { Ensemble: { } ensemble } state
             ? Json(new { searchId = state.SearchId, name = state.Spec!.Name, ensemble })
             : NotFound(id));

@@ -39,6 +39,13 @@ public sealed record RuntimeSettings(
     /// </summary>
     public long ArtifactCacheLimit { get; init; }
 
+    /// <summary>
+    /// How often a coordinator on this node publishes its running units' progress to the journal's database for
+    /// <c>lottery serve</c> (<c>lottery.runtime.unit-progress-every</c>; <see cref="Persistence.UnitProgressTable"/>);
+    /// zero: never. Settings built in code (tests) publish nothing.
+    /// </summary>
+    public TimeSpan UnitProgressEvery { get; init; }
+
     /// <summary>How the device trains: each run alone or stacked (<c>lottery.runtime.engine</c>).</summary>
     public EngineSettings Engine { get; init; } = EngineSettings.Default;
 
@@ -93,6 +100,9 @@ public sealed record RuntimeSettings(
         Require(store != ArtifactBackendKind.Postgresql || journal == JournalBackend.Postgresql, "artifact-store",
             "is postgresql, but the journal is not; artifacts live in the journal's database, so set " +
             "journal = postgresql too");
+        var unitProgressEvery = c.Time("unit-progress-every");
+        Require(unitProgressEvery >= TimeSpan.Zero, "unit-progress-every",
+            $"is {unitProgressEvery}; allowed: 0s (never publish) or more");
         var cacheLimit = c.Bytes("artifact-cache-size");
         Require(cacheLimit >= 0, "artifact-cache-size", $"is {cacheLimit}; allowed: 0 (no limit) or a size");
         return new RuntimeSettings(
@@ -113,6 +123,7 @@ public sealed record RuntimeSettings(
             Metrics = MetricsSettings.Read(config, Environment.GetEnvironmentVariable(MetricsSettings.TokenVariable)),
             Engine = EngineSettings.Read(config),
             ArtifactCacheLimit = cacheLimit,
+            UnitProgressEvery = unitProgressEvery,
         };
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Training.Spec;
 
@@ -8,6 +9,14 @@ public sealed record SearchDocument(
     string SearchId, string Name, string Phase, bool Completed, int RunsDone, int RunsTotal, SearchSpec Spec,
     IReadOnlyList<TicketDocument> Tickets, EnsembleReport? Ensemble)
 {
+    /// <summary>
+    /// The units running now, as their coordinator last published them (the dashboard's <c>/api/searches/{id}</c>);
+    /// left out of the JSON where nothing fresh was published, and by <c>status --json</c>, which reads the journal
+    /// alone.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RunningUnitDocument>? Units { get; init; }
+
     /// <param name="running">Whether a process holds the search's lock now.</param>
     public static SearchDocument From(SearchState state, bool running = false)
     {
@@ -38,3 +47,13 @@ public sealed record StatusDocument(IReadOnlyList<SearchDocument> Searches)
     public static StatusDocument From(IEnumerable<SearchState> states, Func<SearchState, bool> running) =>
         new(states.Select(s => SearchDocument.From(s, running(s))).ToList());
 }
+
+/// <summary>A unit running now, and how far it is, by what its node last reported to the coordinator.</summary>
+/// <param name="Unit">The ticket (w0-t1), the init (w0), or "all" for the ensembles.</param>
+/// <param name="Kind">The run's kind (ticket, random-reinit, random-mask, dense), init or ensembles.</param>
+/// <param name="Node">host:port of the cluster node that runs it; "local" for a search run by one process.</param>
+/// <param name="Fraction">Iterations done over the run's iterations; null until its node has reported it.</param>
+/// <param name="EtaSeconds">The run's iterations left at its measured rate; null before a rate is measured.</param>
+/// <param name="AgeSeconds">How long ago it was published (by the database's clock).</param>
+public sealed record RunningUnitDocument(string Unit, int? Round, string Kind, string Node, double? Fraction,
+    double? ExamplesPerSecond, double? EtaSeconds, double AgeSeconds);

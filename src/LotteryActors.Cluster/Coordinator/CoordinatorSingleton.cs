@@ -16,11 +16,15 @@ public static class CoordinatorSingleton
     public const string ManagerName = "coordinator";
     private const string SingletonName = "singleton";
 
-    public static IActorRef StartManager(ActorSystem system, WorkTiming timing, int snapshotEvery)
+    /// <param name="publishing">Where the coordinator publishes its running units for the dashboard; null: nowhere.
+    /// </param>
+    public static IActorRef StartManager(ActorSystem system, WorkTiming timing, int snapshotEvery,
+        UnitProgressPublishing? publishing = null)
     {
         var settings = ClusterSingletonManagerSettings.Create(system).WithRole(Role).WithSingletonName(SingletonName);
         return system.ActorOf(ClusterSingletonManager.Props(
-            Supervised(WorkCoordinator.Props(timing, snapshotEvery)), PoisonPill.Instance, settings), ManagerName);
+            Supervised(WorkCoordinator.Props(timing, snapshotEvery, publishing: publishing)), PoisonPill.Instance,
+            settings), ManagerName);
     }
 
     /// <summary>A coordinator under the back-off supervisor, wherever it runs (a singleton, or one search's own).

@@ -37,6 +37,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private readonly TimeProvider clock;
     private readonly IMembership membership;
     private readonly string persistenceId;
+    private readonly UnitProgressPublishing? publishing;
     private readonly ILoggingAdapter log = Context.GetLogger();
     private readonly Dictionary<string, Puller> pullers = [];
     private readonly HashSet<string> otherProtocol = [];
@@ -57,14 +58,17 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     /// <param name="membership">Who the trainers are: the Akka.Cluster this node is in where null.</param>
     /// <param name="persistenceId">The journal this coordinator alone writes: the cluster's one coordinator where
     /// null, else one search's (<see cref="PersistenceIdFor"/>).</param>
+    /// <param name="publishing">Where its running units' progress is published for the dashboard; null: nowhere.
+    /// </param>
     public WorkCoordinator(WorkTiming timing, int snapshotEvery, TimeProvider clock, IMembership? membership = null,
-        string? persistenceId = null)
+        string? persistenceId = null, UnitProgressPublishing? publishing = null)
     {
         this.timing = timing;
         this.snapshotEvery = snapshotEvery;
         this.clock = clock;
         this.membership = membership ?? new ClusterMembership(Akka.Cluster.Cluster.Get(Context.System));
         this.persistenceId = persistenceId ?? PersistenceIdValue;
+        this.publishing = publishing;
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -101,6 +105,8 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
                 log.Info("{Node} is reachable again; it gets work when it next asks", back.Member.Address);
         });
         Command<CheckLeases>(_ => OnCheckLeases());
+        Command<PublishProgress>(_ => Context.Child(UnitProgressName).Tell(new UnitProgressPublisher.Publish(
+            UnitProgressPublisher.Running(state, progress, publishing!.StaleAfter))));
         // The journal is kept whole (it is the searches' record, read by status and reports); only the snapshots
         // before the newest are deleted: recovery reads the newest alone.
         Command<SaveSnapshotSuccess>(saved =>
@@ -158,9 +164,11 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(WorkTiming timing, int snapshotEvery, TimeProvider? clock = null,
-        IMembership? membership = null, string? persistenceId = null) =>
-        Akka.Actor.Props.Create(() =>
-            new WorkCoordinator(timing, snapshotEvery, clock ?? TimeProvider.System, membership, persistenceId));
+        IMembership? membership = null, string? persistenceId = null, UnitProgressPublishing? publishing = null) =>
+        Akka.Actor.Props.Create(() => new WorkCoordinator(timing, snapshotEvery, clock ?? TimeProvider.System,
+            membership, persistenceId, publishing));
+
+    private const string UnitProgressName = "unit-progress";
 
     private DateTimeOffset Now => clock.GetUtcNow();
 
@@ -191,6 +199,10 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
         Record([.. orphaned, .. state.EnsemblesDue(Now)]);
         membership.Watch(Self);
         Timers.StartPeriodicTimer(nameof(CheckLeases), CheckLeases.Instance, timing.ExpiryCheck);
+        if (publishing is null || publishing.Every <= TimeSpan.Zero)
+            return;
+        Context.ActorOf(UnitProgressPublisher.Props(publishing.Table, persistenceId), UnitProgressName);
+        Timers.StartPeriodicTimer(nameof(PublishProgress), PublishProgress.Instance, publishing.Every);
     }
 
     private void OnSubmit(SubmitSearch submit)
@@ -556,6 +568,11 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private sealed record CheckLeases
     {
         public static readonly CheckLeases Instance = new();
+    }
+
+    private sealed record PublishProgress
+    {
+        public static readonly PublishProgress Instance = new();
     }
 }
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
 using LotteryActors.Actors.Configuration;
+using LotteryActors.Actors.Persistence;
 using LotteryActors.Cluster.Coordinator;
 using LotteryActors.Cluster.Trainers;
 
@@ -15,9 +16,11 @@ namespace LotteryActors.Cluster.Hosting;
 public sealed class ClusterNode : IAsyncDisposable
 {
     private readonly IDisposable? owned;
+    private readonly UnitProgressTable? unitProgress;
 
-    private ClusterNode(ActorSystem system, IActorRef coordinator, IDisposable? owned)
+    private ClusterNode(ActorSystem system, IActorRef coordinator, IDisposable? owned, UnitProgressTable? unitProgress)
     {
+        this.unitProgress = unitProgress;
         System = system;
         Coordinator = coordinator;
         this.owned = owned;
@@ -46,9 +49,14 @@ public sealed class ClusterNode : IAsyncDisposable
         if (cluster.TlsCertificate.Length > 0)
             setup = setup.And(ClusterTls.Setup(cluster));
         var system = ActorSystem.Create(ClusterHocon.SystemName, setup);
+        // Where the coordinator, whenever this node hosts it, publishes its running units for the dashboard.
+        var unitProgress = cluster.IsCoordinator && runtime.UnitProgressEvery > TimeSpan.Zero
+            ? UnitProgressTable.For(runtime)
+            : null;
         if (cluster.IsCoordinator)
-            CoordinatorSingleton.StartManager(system, cluster.Work, cluster.SnapshotEvery);
-        var node = new ClusterNode(system, CoordinatorSingleton.StartProxy(system), owned);
+            CoordinatorSingleton.StartManager(system, cluster.Work, cluster.SnapshotEvery,
+                unitProgress is null ? null : new UnitProgressPublishing(unitProgress, runtime.UnitProgressEvery));
+        var node = new ClusterNode(system, CoordinatorSingleton.StartProxy(system), owned, unitProgress);
         if (cluster.IsTrainer)
         {
             var puller = system.ActorOf(
@@ -75,5 +83,7 @@ public sealed class ClusterNode : IAsyncDisposable
     {
         await System.Terminate();
         owned?.Dispose();
+        if (unitProgress is not null)
+            await unitProgress.DisposeAsync();
     }
 }

@@ -29,6 +29,7 @@ public static class OneNodeSearch
     // that cause (OneNodeRun) before any question to it times out.
     private static readonly TimeSpan Answer = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// How the coordinator takes the search: submitted, unless it does not know it yet and the single-node engine
@@ -72,13 +73,17 @@ public static class OneNodeSearch
 
     /// <summary>
     /// The work protocol's clocks on a node alone: leases that outlast any pause of the process's own threads (nobody
-    /// else could take the unit over), no stall limit (a slow run is no reason to start it again here), and
-    /// give-backs that never fail a unit nor cordon the node: the search stops after max-restarts of them instead
-    /// (<see cref="OneNodeRun"/>), each retried after the runtime's backoff, doubled per give-back.
+    /// else could take the unit over), renewals (which carry the runs' progress) at least as often as the progress
+    /// is published (an in-process message, so cheap), no stall limit (a slow run is no reason to start it again
+    /// here), and give-backs that never fail a unit nor cordon the node: the search stops after max-restarts of them
+    /// instead (<see cref="OneNodeRun"/>), each retried after the runtime's backoff, doubled per give-back.
     /// </summary>
     public static WorkTiming Timing(RuntimeSettings runtime) =>
         new(LeaseTimeout: TimeSpan.FromMinutes(5), ExpiryCheck: TimeSpan.FromSeconds(10),
-            RenewEvery: TimeSpan.FromSeconds(5), PullEvery: TimeSpan.FromSeconds(1),
+            RenewEvery: runtime.UnitProgressEvery > TimeSpan.Zero && runtime.UnitProgressEvery < RenewEvery
+                ? runtime.UnitProgressEvery
+                : RenewEvery,
+            PullEvery: TimeSpan.FromSeconds(1),
             RedeliverEvery: TimeSpan.FromSeconds(1))
         {
             GiveBacks = new GiveBackRule(Nodes: 1, Total: int.MaxValue, Backoff: runtime.MinBackoff)
@@ -100,6 +105,8 @@ public static class OneNodeSearch
         var own = ConfigurationFactory.ParseString(string.Join('\n', ClusterSerializer.Hocon, TrainerDispatcher.Hocon));
         using var system = ActorSystem.Create("lottery",
             JournalHocon.AkkaConfig(runtime, akkaOverrides?.WithFallback(own) ?? own));
+        await using var unitProgress = UnitProgressTable.For(runtime);
+        var persistenceId = WorkCoordinator.PersistenceIdFor(spec.SearchId);
         try
         {
             onStarted?.Invoke(system);
@@ -107,7 +114,8 @@ public static class OneNodeSearch
             var node = $"local#{Environment.ProcessId}-{Guid.NewGuid():N}";
             var outcome = new TaskCompletionSource<SearchState>(TaskCreationOptions.RunContinuationsAsynchronously);
             var coordinatorProps = WorkCoordinator.Props(timing, runtime.SnapshotEvery,
-                membership: new LocalMembership(node), persistenceId: WorkCoordinator.PersistenceIdFor(spec.SearchId));
+                membership: new LocalMembership(node), persistenceId: persistenceId,
+                publishing: new UnitProgressPublishing(unitProgress, runtime.UnitProgressEvery));
             var coordinator = system.ActorOf(
                 OneNodeRun.Props(coordinatorProps, spec.SearchId, runtime, outcome, PollEvery), "run");
             async Task<T> Answered<T>(Task<T> answer)
@@ -132,6 +140,27 @@ public static class OneNodeSearch
         finally
         {
             await system.Terminate();
+            if (runtime.UnitProgressEvery > TimeSpan.Zero)
+                await ClearUnitProgress(unitProgress, persistenceId);
+        }
+    }
+
+    /// <summary>
+    /// The search runs no unit any more, whether it completed or stopped: its published progress goes at once rather
+    /// than when it grows stale. Best effort (the rows go stale anyway), so a database that does not answer costs
+    /// this process at most the table's command timeout, and a warning.
+    /// </summary>
+    private static async Task ClearUnitProgress(UnitProgressTable table, string persistenceId)
+    {
+        try
+        {
+            await table.ClearAsync(persistenceId);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or IOException)
+        {
+            // The actor system, and its logging, has stopped.
+            Serilog.Log.Warning("could not clear the search's published progress ({Cause}); it is stale in a few " +
+                                "seconds", e.Message);
         }
     }
 

@@ -100,11 +100,53 @@ function render(view) {
     + `<span class="phase ${escape(s.phase)}">${escape(s.phase)}</span></div>`
     + `<div class="overall">${bar(s.runsDone, s.runsTotal)}<span class="overall-runs">${s.runsDone} of `
     + `${s.runsTotal} runs</span></div>`
+    + `<div class="running-units">${runningUnits(units.get(s.searchId))}</div>`
     + `<h3>Tickets</h3><table><tr><th>ticket</th><th class="num">width</th><th>progress</th>`
     + `<th class="num">round</th><th>state</th></tr>${rows}</table>`
     + (failures ? `<h3>Failures</h3><ul class="failures">${failures}</ul>` : "")
     + `<h3>Accuracy against density</h3><div class="plots">${plots}</div><div class="legend">${legend}</div>`
     + comparison(view);
+}
+
+// The units running now, by what their coordinator last published (api/searches/{id}; not pushed, since it is not
+// journaled): each one's share done, examples/s and ETA as its node measured them. None where nothing fresh is
+// published: a stopped search shows no progress.
+const units = new Map();
+function duration(seconds) {
+  const s = Math.round(seconds), m = Math.floor(s / 60), pad = n => String(n).padStart(2, "0");
+  return s < 60 ? `${s}s` : m < 60 ? `${m}m ${pad(s % 60)}s` : `${Math.floor(m / 60)}h ${pad(m % 60)}m`;
+}
+
+function runningUnits(list) {
+  if (!list || list.length === 0) return "";
+  const rows = list.map(u => `<tr class="running-unit" data-unit="${escape(u.unit)}" data-round="${u.round ?? ""}" `
+    + `data-kind="${escape(u.kind)}"><td>${unitName({ ...u, ticket: u.unit })}</td><td>${escape(u.node)}</td>`
+    + `<td class="progress"><div class="cell">${u.fraction == null ? `<span class="muted">starting</span>`
+      : `${bar(u.fraction, 1)}<span class="percent">${percent(u.fraction)}</span>`}</div></td>`
+    + `<td class="num rate">${u.examplesPerSecond == null ? "–"
+      : Math.round(u.examplesPerSecond).toLocaleString("en")}</td>`
+    + `<td class="num eta">${u.etaSeconds == null ? "–" : duration(u.etaSeconds)}</td></tr>`).join("");
+  return `<h3>Running now</h3><table><tr><th>unit</th><th>node</th><th>progress</th>`
+    + `<th class="num">examples/s</th><th class="num">ETA</th></tr>${rows}</table>`;
+}
+
+async function refreshUnits() {
+  for (const card of document.querySelectorAll("section.search[data-search]")) {
+    const id = card.dataset.search;
+    if (card.dataset.phase === "completed" || card.dataset.phase === "cancelled") {
+      units.delete(id);
+    } else {
+      try {
+        const response = await fetch(`api/searches/${encodeURIComponent(id)}`);
+        if (!response.ok) continue;
+        units.set(id, (await response.json()).searches[0].units);
+      } catch {
+        continue;
+      }
+    }
+    const section = card.querySelector(".running-units");
+    if (section) section.innerHTML = runningUnits(units.get(id));
+  }
 }
 
 function show(view) {
@@ -118,11 +160,13 @@ function show(view) {
     document.getElementById("searches").append(card);
   }
   card.dataset.phase = view.search.phase;
+  card.dataset.search = view.search.searchId;
   card.innerHTML = render(view);
 }
 
 function unitName(u) {
-  return u.round == null ? `${escape(u.ticket)} init` : `${escape(u.ticket)} round ${u.round} ${escape(u.kind)}`;
+  return u.round != null ? `${escape(u.ticket)} round ${u.round} ${escape(u.kind)}`
+    : u.kind === "ensembles" ? "ensembles" : `${escape(u.ticket)} init`;
 }
 
 // The cluster's trainer nodes from its coordinator's journal: slots used and free, the units each runs, and the
@@ -154,5 +198,6 @@ const connection = document.getElementById("connection");
 events.addEventListener("search", e => show(JSON.parse(e.data)));
 events.addEventListener("cluster", e => showCluster(JSON.parse(e.data)));
 events.onopen = () => { connection.textContent = "live"; connection.className = "connection live"; };
+setInterval(refreshUnits, 2000);
 // EventSource reconnects by itself; the server then sends every search again.
 events.onerror = () => { connection.textContent = "reconnecting…"; connection.className = "connection"; };

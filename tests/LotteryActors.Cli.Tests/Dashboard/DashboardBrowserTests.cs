@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using LotteryActors.Cli.Tests.Support;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -19,9 +20,8 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
     public async Task The_page_follows_a_running_search_without_a_reload_and_links_the_comparison_at_the_end()
     {
         using var workspace = new SearchWorkspace();
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        using var serve = CliProcess.Start("serve", "--config", workspace.ConfigPath, "--urls", url);
-        serve.WaitForLog("dashboard of", Limit);
+        using var serve = workspace.Serve(Limit);
+        var url = serve.Url;
         await using var browser = await DashboardBrowser.OpenAsync(url);
         var page = browser.Page;
 
@@ -62,6 +62,33 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
             JsonNode.Parse(await http.GetStringAsync($"/api/searches/{searchId}"))));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(status.Stdout),
             JsonNode.Parse(await http.GetStringAsync("/api/searches"))));
+    }
+
+    /// <summary>The card of a running search shows its running units, each with its node, a share done that moves,
+    /// examples/s and an ETA, without a reload.</summary>
+    [Fact]
+    public async Task The_card_of_a_running_search_shows_its_running_units_share_moving()
+    {
+        using var workspace = new SearchWorkspace(SearchWorkspace.LongRunsPublished);
+        using var serve = workspace.Serve(Limit);
+        var url = serve.Url;
+        await using var browser = await DashboardBrowser.OpenAsync(url);
+        var page = browser.Page;
+        using var search = CliProcess.Start("search", "--config", workspace.ConfigPath);
+
+        var unit = page.Locator("tr.running-unit[data-unit='w0-t0'][data-round='0'][data-kind='ticket']");
+        var share = unit.Locator(".percent");
+        await share.WaitForAsync(new LocatorWaitForOptions { Timeout = WaitMs });
+        var before = await share.TextContentAsync();
+        await Assertions.Expect(share).Not.ToHaveTextAsync(before!,
+            new LocatorAssertionsToHaveTextOptions { Timeout = WaitMs });
+        output.WriteLine($"w0-t0 round 0: {before}, then {await unit.InnerTextAsync()}");
+        Assert.Equal("local", await unit.Locator("td").Nth(1).TextContentAsync());
+        await Assertions.Expect(unit.Locator(".eta")).ToHaveTextAsync(new Regex(@"^\d+[hms]( \d\d[ms])?$"));
+        await page.ScreenshotAsync(
+            new PageScreenshotOptions { Path = Screenshot("dashboard-units.png"), FullPage = true });
+        Assert.Equal(1, browser.Loads);
+        search.Kill();
     }
 
     private string Screenshot(string name) => DashboardBrowser.Screenshot(output, name);

@@ -19,6 +19,15 @@ public sealed class SearchWorkspace : IDisposable
         }
         """;
 
+    /// <summary>
+    /// Laid over <see cref="Search"/>: one ticket whose runs train 6 epochs on 20,000 images (seconds to minutes
+    /// each), with progress published every 300 ms, so a test sees a running unit's share move before it ends.
+    /// </summary>
+    public const string LongRunsPublished = """
+        lottery.runtime.unit-progress-every = 300ms
+        lottery.search { tickets-per-width = 1, dataset.train-subset = 20000, training.duration = "6ep" }
+        """;
+
     public SearchWorkspace(string extraHocon = "")
     {
         Home = Path.Combine(Path.GetTempPath(), $"lottery-cli-{Guid.NewGuid():N}");
@@ -37,6 +46,16 @@ public sealed class SearchWorkspace : IDisposable
 
     public string JournalPath => Path.Combine(Home, "journal.db");
 
+    /// <summary>Starts <c>lottery serve</c> on this workspace at a free loopback port and waits until it listens.
+    /// </summary>
+    public ServedDashboard Serve(TimeSpan patience)
+    {
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var serve = CliProcess.Start("serve", "--config", ConfigPath, "--urls", url);
+        serve.WaitForLog("dashboard of", patience);
+        return new ServedDashboard(serve, url);
+    }
+
     public void Dispose()
     {
         try
@@ -48,4 +67,10 @@ public sealed class SearchWorkspace : IDisposable
             // A killed child may still be releasing files; the OS temp cleaner takes what is left.
         }
     }
+}
+
+/// <summary><c>lottery serve</c> listening at <paramref name="Url"/>; killed on dispose.</summary>
+public sealed record ServedDashboard(CliProcess Process, string Url) : IDisposable
+{
+    public void Dispose() => Process.Dispose();
 }

@@ -37,7 +37,7 @@ public sealed class DatabaseRolesTests(RoledDatabase lab) : IClassFixture<RoledD
         // Akka.Persistence.Sql made the journal's tables as the coordinator; the script made lottery's own.
         Assert.Equal(
             ["journal: lottery_coordinator", "lottery_artifacts: postgres", "lottery_leases: postgres",
-             "snapshot: lottery_coordinator", "tags: lottery_coordinator"],
+             "lottery_unit_progress: postgres", "snapshot: lottery_coordinator", "tags: lottery_coordinator"],
             TableOwners());
 
         var hash = StoreAndReadBack("lottery_coordinator");
@@ -79,6 +79,16 @@ public sealed class DatabaseRolesTests(RoledDatabase lab) : IClassFixture<RoledD
             () => leases.TryTake("lottery-akka-sbr", "reader:1", Ttl, CancellationToken.None));
         Assert.Equal(InsufficientPrivilege, take.SqlState);
         Assert.Equal(InsufficientPrivilege, Refused("lottery_reader", JournalInsert));
+
+        // The running units' progress: the coordinator publishes it, serve reads it and cannot write it.
+        var unit = new PublishedUnit(searchId, $"{searchId}/w0-t0/r1/ticket", "10.0.0.7:4053", "w0-t0", 1, "ticket",
+            20, 50, 1000, TimeSpan.FromMinutes(1));
+        await using (var coordinator = UnitProgressTable.For(Runtime("lottery_coordinator")))
+            await coordinator.ReplaceAsync("roles-test", [unit]);
+        await using var units = UnitProgressTable.For(Runtime("lottery_reader"));
+        Assert.Equal(unit, Assert.Single(await units.ReadAsync(searchId)).Unit);
+        var publish = await Assert.ThrowsAsync<PostgresException>(() => units.ReplaceAsync("serve", []));
+        Assert.Equal(InsufficientPrivilege, publish.SqlState);
     }
 
     [Fact]

@@ -64,13 +64,15 @@ public sealed class Lab : IAsyncDisposable
     /// (a machine with its own copy of the data); <paramref name="appVersion"/> plays a node of another release.
     /// A coordinator node saves a snapshot every <paramref name="snapshotEvery"/> events. A node given a
     /// <paramref name="stackSize"/> trains on the stacked engine, in stacks of that size. <paramref name="timing"/>
-    /// replaces the lab's short clocks.
+    /// replaces the lab's short clocks. A coordinator node publishes its running units every
+    /// <paramref name="unitProgressEvery"/> (never where null).
     /// </summary>
     public async Task<ClusterNode> Start(string roles, int slots = 1, bool crashes = false,
         RunnerSource? runners = null, string? appVersion = null, int snapshotEvery = 1000, int? stackSize = null,
-        WorkTiming? timing = null)
+        WorkTiming? timing = null, TimeSpan? unitProgressEvery = null)
     {
         var (cluster, runtime) = Settings(roles, slots, snapshotEvery);
+        runtime = runtime with { UnitProgressEvery = unitProgressEvery ?? TimeSpan.Zero };
         if (timing is not null)
             cluster = cluster with { Work = timing };
         if (stackSize is { } size)
