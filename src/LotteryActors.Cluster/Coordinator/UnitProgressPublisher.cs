@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using LotteryActors.Actors.Persistence;
+using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
 
