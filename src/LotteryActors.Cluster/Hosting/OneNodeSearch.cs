@@ -35,13 +35,13 @@ public static class OneNodeSearch
     /// How the coordinator takes the search: submitted, unless it does not know it yet and the single-node engine
     /// journaled it before the one execution path (<see cref="SearchAdoption"/>); then it is adopted from there.
     /// </summary>
-    private static async Task<object> Taking(IActorRef coordinator, SearchSpec spec, RuntimeSettings runtime,
-        Config? akkaOverrides, CancellationToken cancellation)
+    private static async Task<object> Taking(ActorSystem system, IActorRef coordinator, SearchSpec spec,
+        RuntimeSettings runtime, CancellationToken cancellation)
     {
         var known = await coordinator.Ask<SearchProgress>(new ProgressRequested(spec.SearchId), Answer, cancellation);
         if (!known.Known)
         {
-            await using var reader = new SearchJournalReader(runtime, akkaOverrides);
+            await using var reader = new SearchJournalReader(system, runtime.Home);
             if (await reader.ReadAsync(spec.SearchId) is { Started: true } old)
                 return new WorkCoordinator.AdoptSearch(old);
         }
@@ -126,10 +126,13 @@ public static class OneNodeSearch
                     await outcome.Task;
                 return await answer;
             }
-            await Answered(Take(coordinator, spec, runtime, akkaOverrides, cancellation));
+            // The dataset loads while the coordinator recovers and takes the search; a bad one still stops the
+            // search before any unit runs.
+            var runner = Task.Run(() => runners(spec), cancellation);
+            await Answered(Take(system, coordinator, spec, runtime, cancellation));
             var taken = await Answered(coordinator.Ask<SearchState>(
                 new WorkCoordinator.SearchRequested(spec.SearchId), Answer, cancellation));
-            CheckDataset(taken, runners(spec));
+            CheckDataset(taken, await runner);
             if (retryFailed)
                 await Answered(coordinator.Ask<FailedTicketsRetried>(new RetryFailedTickets(spec.SearchId), Answer,
                     cancellation));
@@ -164,9 +167,9 @@ public static class OneNodeSearch
         }
     }
 
-    private static async Task<SearchAccepted> Take(IActorRef coordinator, SearchSpec spec, RuntimeSettings runtime,
-        Config? akkaOverrides, CancellationToken cancellation) =>
-        await coordinator.Ask<SearchAccepted>(await Taking(coordinator, spec, runtime, akkaOverrides, cancellation),
+    private static async Task<SearchAccepted> Take(ActorSystem system, IActorRef coordinator, SearchSpec spec,
+        RuntimeSettings runtime, CancellationToken cancellation) =>
+        await coordinator.Ask<SearchAccepted>(await Taking(system, coordinator, spec, runtime, cancellation),
             Answer, cancellation);
 
     /// <summary>Another copy of the dataset than the one the search recorded stops it before anything runs: on a
