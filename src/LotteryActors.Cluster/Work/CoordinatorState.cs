@@ -188,7 +188,7 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
     /// <summary>True when <paramref name="node"/> delivers a result for an open unit whose lease it does not hold.
     /// </summary>
     public bool FromAnotherNode(string node, string workId) =>
-        Queue.IsOpen(workId) && !(Queue.Leases.TryGetValue(workId, out var lease) && lease.Node == node);
+        Queue.IsOpen(workId) && !Queue.HeldBy(node, workId);
 
     /// <summary>
     /// The node gives a unit back (<see cref="WorkQueue.GiveBack"/>, judged by <paramref name="rule"/> against the

@@ -28,7 +28,7 @@ public sealed record LeaseProgress(ImmutableDictionary<string, TrainingProgress>
     public LeaseProgress Reported(string node, IReadOnlyDictionary<string, TrainingProgress> progress,
         WorkQueue queue, DateTimeOffset now)
     {
-        var held = progress.Where(p => queue.Leases.TryGetValue(p.Key, out var lease) && lease.Node == node).ToList();
+        var held = progress.Where(p => queue.HeldBy(node, p.Key)).ToList();
         return this with
         {
             ByWorkId = ByWorkId.SetItems(held),

@@ -51,6 +51,9 @@ public sealed record WorkQueue(
 
     public int LeasesOf(string node) => Leases.Values.Count(l => l.Node == node);
 
+    /// <summary>Whether <paramref name="node"/> holds the lease of <paramref name="workId"/> now.</summary>
+    public bool HeldBy(string node, string workId) => Leases.TryGetValue(workId, out var lease) && lease.Node == node;
+
     public WorkQueue Apply(IClusterEvent e) => e switch
     {
         WorkQueued q when Open.ContainsKey(q.WorkId) || Done.Contains(q.WorkId) => this,
@@ -144,7 +147,7 @@ public sealed record WorkQueue(
     /// unit, and the node gets none of that search's units again. Nothing if it no longer holds the lease.
     /// </summary>
     public IReadOnlyList<LeaseEnded> WrongDataset(string node, string workId, DateTimeOffset now) =>
-        Leases.TryGetValue(workId, out var held) && held.Node == node
+        HeldBy(node, workId)
             ? [new LeaseEnded(workId, node, LeaseEndReason.WrongDataset, now)]
             : [];
 
@@ -214,7 +217,7 @@ public sealed record WorkQueue(
     /// <summary>Of the units <paramref name="node"/> says it runs, those whose lease it does not hold (lost while it
     /// was unheard, expired, stalled, or cancelled): whatever it computes of them is ignored.</summary>
     public IReadOnlyList<string> NotHeldBy(string node, IEnumerable<string> workIds) =>
-        workIds.Where(id => !Leases.TryGetValue(id, out var l) || l.Node != node).ToList();
+        workIds.Where(id => !HeldBy(node, id)).ToList();
 
     /// <summary>
     /// Extends the leases the node still holds among <paramref name="workIds"/>; ids it no longer holds (done, or
@@ -224,7 +227,7 @@ public sealed record WorkQueue(
     public IReadOnlyList<LeasesRenewed> Renew(string node, IEnumerable<string> workIds, DateTimeOffset now,
         TimeSpan timeout)
     {
-        var held = workIds.Where(id => Leases.TryGetValue(id, out var l) && l.Node == node).ToList();
+        var held = workIds.Where(id => HeldBy(node, id)).ToList();
         return held.Count == 0 ? [] : [new LeasesRenewed(node, held, now + timeout, now)];
     }
 
