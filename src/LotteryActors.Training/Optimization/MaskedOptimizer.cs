@@ -162,6 +162,7 @@ public sealed class MaskedOptimizer : IDisposable
     private readonly record struct AdamUpdate(float WeightDecay, float Beta1, float OneMinusBeta1, float Beta2,
         float OneMinusBeta2, float ScaledEpsilon, float ScaledNegativeStepSize) : ILaneUpdate
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply<TVector>(ref TVector weight, ref TVector gradient, ref TVector first, ref TVector second,
             TVector keep) where TVector : struct, ILanes<TVector>
         {
@@ -179,6 +180,7 @@ public sealed class MaskedOptimizer : IDisposable
     private readonly record struct SgdUpdate(float WeightDecay, float Momentum, bool HasBuffer, float NegativeRate)
         : ILaneUpdate
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply<TVector>(ref TVector weight, ref TVector gradient, ref TVector first, ref TVector second,
             TVector keep) where TVector : struct, ILanes<TVector>
         {
@@ -207,28 +209,43 @@ public sealed class MaskedOptimizer : IDisposable
 
     private readonly record struct Lanes128(Vector128<float> V) : ILanes<Lanes128>
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes128 operator +(Lanes128 left, Lanes128 right) => new(left.V + right.V);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes128 operator *(Lanes128 left, Lanes128 right) => new(left.V * right.V);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes128 operator /(Lanes128 left, Lanes128 right) => new(left.V / right.V);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes128 Splat(float value) => new(Vector128.Create(value));
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes128 Sqrt(Lanes128 vector) => new(Vector128.Sqrt(vector.V));
     }
 
     private readonly record struct Lanes256(Vector256<float> V) : ILanes<Lanes256>
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes256 operator +(Lanes256 left, Lanes256 right) => new(left.V + right.V);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes256 operator *(Lanes256 left, Lanes256 right) => new(left.V * right.V);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes256 operator /(Lanes256 left, Lanes256 right) => new(left.V / right.V);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes256 Splat(float value) => new(Vector256.Create(value));
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes256 Sqrt(Lanes256 vector) => new(Vector256.Sqrt(vector.V));
     }
 
     private readonly record struct Lanes512(Vector512<float> V) : ILanes<Lanes512>
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes512 operator +(Lanes512 left, Lanes512 right) => new(left.V + right.V);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes512 operator *(Lanes512 left, Lanes512 right) => new(left.V * right.V);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes512 operator /(Lanes512 left, Lanes512 right) => new(left.V / right.V);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes512 Splat(float value) => new(Vector512.Create(value));
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes512 Sqrt(Lanes512 vector) => new(Vector512.Sqrt(vector.V));
     }
 
@@ -264,7 +281,10 @@ public sealed class MaskedOptimizer : IDisposable
         }
 
         // Compiled optimised at once: tiered start-up code runs vector loops many times slower, and a trainer spends
-        // its first seconds there (the bench saw Adam at 0.65 of SGD until the JIT caught up).
+        // its first seconds there (the bench saw Adam at 0.65 of SGD until the JIT caught up). The updates and the
+        // lane operators it calls are marked for inlining as well: left as calls, they ran as tier-0 code until the
+        // JIT tiered them up, which a process busy compiling its actors delays by seconds (perf on a resumed search:
+        // a sixth of its CPU in their tier-0 bodies before the first step).
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Run<TUpdate, TVector>(TUpdate update, Span<float> weight, Span<float> gradient,
             Span<float> first, Span<float> second, Span<float> mask)
