@@ -16,8 +16,9 @@ public static class JournalTypes
     /// <summary>
     /// Each way the types of <paramref name="manifests"/> reach a type that is not a protocol record, as
     /// "WorkCompleted.Output.Run.Metrics -> LotteryActors.Training.Imp.RunMetrics" ("[]" marks a list's element);
-    /// empty when none does. System types are allowed, and lists and nullables of allowed types. Properties the JSON
-    /// ignores are not part of a format and are not walked.
+    /// empty when none does. System types are allowed, and lists and nullables of allowed types; an enum is allowed
+    /// when each of its members pins its JSON name. Properties the JSON ignores are not part of a format and are not
+    /// walked.
     /// </summary>
     public static IReadOnlyList<string> ForeignTypesReachedFrom(IReadOnlyDictionary<string, Type> manifests)
     {
@@ -58,6 +59,14 @@ public static class JournalTypes
         // Walked on, so that the Training types it reaches are named too.
         if (!(type.Namespace?.Contains(".Protocol", StringComparison.Ordinal) ?? false))
             found.Add($"{path} -> {type.FullName} (outside a Protocol namespace)");
+        if (type.IsEnum)
+        {
+            // An enum is written by name: a member renamed without a pinned name would change the journal.
+            foreach (var member in type.GetFields(BindingFlags.Public | BindingFlags.Static))
+                if (member.GetCustomAttribute<JsonStringEnumMemberNameAttribute>() is null)
+                    found.Add($"{path} -> {type.FullName}.{member.Name} (an enum member without a pinned name)");
+            return;
+        }
         if (!onPath.Add(type))
             return;
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Cluster.Protocol.Journal;
@@ -17,35 +18,36 @@ public interface IClusterEvent : IClusterJournalEntry
     DateTimeOffset OccurredAt { get; }
 }
 
-/// <summary>Why a lease ended without a result; the unit goes back to the queue either way.</summary>
+/// <summary>Why a lease ended without a result; the unit goes back to the queue either way. Journaled by the pinned
+/// names.</summary>
 public enum LeaseEndReason
 {
     /// <summary>The node did not renew the lease before its deadline.</summary>
-    Expired,
+    [JsonStringEnumMemberName("expired")] Expired,
 
     /// <summary>The node left the cluster or was downed.</summary>
-    NodeLeft,
+    [JsonStringEnumMemberName("node-left")] NodeLeft,
 
     /// <summary>The node gave the unit back (a fault outside the run's science, such as a full disk).</summary>
-    Abandoned,
+    [JsonStringEnumMemberName("abandoned")] Abandoned,
 
     /// <summary>
     /// The node's copy of the search's dataset differs from the one the search recorded: the unit goes back without
     /// counting against it, and no unit of that search is leased to that node again (new in v2).
     /// </summary>
-    WrongDataset,
+    [JsonStringEnumMemberName("wrong-dataset")] WrongDataset,
 
     /// <summary>
     /// The node kept renewing the lease, but its run reported no progress for the stall timeout (a hung run): the
     /// unit runs elsewhere, without counting against it (new in v3).
     /// </summary>
-    Stalled,
+    [JsonStringEnumMemberName("stalled")] Stalled,
 
     /// <summary>
     /// The cluster stopped hearing the node (unreachable), before any downing: its units run elsewhere at once,
     /// without counting against them, and a result it sends later is not the lease holder's (new in v4).
     /// </summary>
-    Unreachable,
+    [JsonStringEnumMemberName("unreachable")] Unreachable,
 }
 
 public static class ClusterEvents

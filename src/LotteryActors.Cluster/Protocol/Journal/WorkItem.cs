@@ -6,20 +6,21 @@ using LotteryActors.Training.Spec;
 
 namespace LotteryActors.Cluster.Protocol.Journal;
 
-/// <summary>What a unit of cluster work asks a trainer node for.</summary>
+/// <summary>What a unit of cluster work asks a trainer node for. Journaled by the pinned names, so a member renamed
+/// here does not change what the journal holds.</summary>
 public enum WorkKind
 {
     /// <summary>Draw the shared initialisation of one width and its all-ones mask (needs the data's shapes).</summary>
-    Init,
+    [JsonStringEnumMemberName("init")] Init,
 
     /// <summary>One training run of a ticket (an IMP round or a control).</summary>
-    Train,
+    [JsonStringEnumMemberName("train")] Train,
 
     /// <summary>
     /// Evaluate the ensembles of a search whose tickets are all done (needs the data and the members' weights):
     /// the search's last unit, whose report completes it.
     /// </summary>
-    Ensemble,
+    [JsonStringEnumMemberName("ensemble")] Ensemble,
 }
 
 /// <summary>
