@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.RegularExpressions;
 using LotteryActors.Actors.Hosting;
 using LotteryActors.Actors.Persistence;
 using LotteryActors.Actors.Protocol;
@@ -20,7 +19,7 @@ namespace LotteryActors.Cli.Commands;
 /// search recorded is refused, exit 7), writes only under DIR, and never overwrites: a file already there is
 /// refused (exit 2).
 /// </summary>
-public static partial class ExportCommand
+public static class ExportCommand
 {
     public static Command Create()
     {
@@ -61,13 +60,8 @@ public static partial class ExportCommand
     }
 
     private static TicketId ParseTicket(string text) =>
-        TicketPattern().Match(text) is { Success: true } m
-            ? new TicketId(int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value))
-            : throw new SpecException("ticket",
-                $"is '{text}'; allowed: a ticket id such as w0-t1 (`status` lists them)");
-
-    [GeneratedRegex(@"^w([0-9]{1,6})-t([0-9]{1,6})$")]
-    private static partial Regex TicketPattern();
+        TicketId.Parse(text) ?? throw new SpecException("ticket",
+            $"is '{text}'; allowed: a ticket id such as w0-t1 (`status` lists them)");
 
     private static void RefuseExisting(string folder)
     {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using LotteryActors.Actors.Hosting;
 using LotteryActors.Cli.Output;
 using LotteryActors.Cli.Report;
@@ -16,7 +15,7 @@ namespace LotteryActors.Cli.Commands;
 /// chosen tickets' masks retrained from their journaled start in fresh data orders, and the error barrier along the
 /// line between copies, beside the dense reference and between tickets of one init, per width and round.
 /// </summary>
-public static partial class StabilityCommand
+public static class StabilityCommand
 {
     /// <summary>The --json document's format; raised when a field changes meaning or goes away.</summary>
     public const string Format = "stability.v1";
@@ -126,10 +125,7 @@ public static partial class StabilityCommand
     {
         if (text is null)
             return spec.Tickets().Where(t => t.WidthIndex == 0 && spec.InitOf(t) == new InitId(0, 0)).Take(2).ToList();
-        var tickets = List<TicketId>(text, "--tickets", "ticket ids such as w0-t0,w0-t1", item =>
-            TicketPattern().Match(item) is { Success: true } m
-                ? new TicketId(int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value))
-                : (TicketId?)null);
+        var tickets = List<TicketId>(text, "--tickets", "ticket ids such as w0-t0,w0-t1", TicketId.Parse);
         foreach (var ticket in tickets.Where(t => !spec.Tickets().Contains(t)))
             throw new SpecException("--tickets", $"names {ticket}; the search has {string.Join(", ", spec.Tickets())}");
         return tickets.Distinct().ToList();
@@ -156,9 +152,6 @@ public static partial class StabilityCommand
             items.Add(parse(item) ?? throw new SpecException(option, $"has '{item}'; allowed: {allowed}"));
         return items;
     }
-
-    [GeneratedRegex(@"^w([0-9]{1,6})-t([0-9]{1,6})$")]
-    private static partial Regex TicketPattern();
 
     private static void Print(IReadOnlyList<StabilityRow> rows)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 
 namespace LotteryActors.Training.Spec;
 
@@ -102,9 +103,19 @@ public readonly record struct InitId(int WidthIndex, int Index) : IComparable<In
 public sealed record DenseBaselineSpec(int Epochs, int Patience);
 
 /// <summary>Ticket <c>Index</c> of width <c>Model.Widths[WidthIndex]</c>.</summary>
-public readonly record struct TicketId(int WidthIndex, int Index)
+public readonly partial record struct TicketId(int WidthIndex, int Index)
 {
     public override string ToString() => $"w{WidthIndex}-t{Index}";
+
+    /// <summary>The ticket <paramref name="text"/> spells as <see cref="ToString"/> writes it ("w0-t1"), or null.
+    /// </summary>
+    public static TicketId? Parse(string text) =>
+        Spelled().Match(text) is { Success: true } m
+            ? new TicketId(int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value))
+            : null;
+
+    [GeneratedRegex(@"^w([0-9]{1,6})-t([0-9]{1,6})$")]
+    private static partial Regex Spelled();
 }
 
 public sealed record DatasetSpec(DatasetName Name, string Path, int ValidationSize, int TrainSubset, int TestSubset);

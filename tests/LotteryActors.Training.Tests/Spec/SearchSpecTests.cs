@@ -69,4 +69,23 @@ public sealed class SearchSpecTests
         var withBaseline = TwoInits with { Baseline = new DenseBaselineSpec(40, 5) };
         Assert.Equal([0, 3], withBaseline.Tickets().Where(t => t.WidthIndex == 0 && withBaseline.TrainsDenseBaseline(t)).Select(t => t.Index));
     }
+
+    [Theory]
+    [InlineData("w0-t1", 0, 1)]
+    [InlineData("w12-t345", 12, 345)]
+    public void A_ticket_id_reads_back_as_it_is_written(string text, int width, int index)
+    {
+        var ticket = new TicketId(width, index);
+        Assert.Equal(text, ticket.ToString());
+        Assert.Equal(ticket, TicketId.Parse(text));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("w0t1")]
+    [InlineData("w0-t1 ")]
+    [InlineData("W0-T1")]
+    [InlineData("w-1-t1")]
+    [InlineData("w1234567-t0")]
+    public void Anything_else_is_no_ticket_id(string text) => Assert.Null(TicketId.Parse(text));
 }
