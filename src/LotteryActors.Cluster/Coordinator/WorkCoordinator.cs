@@ -208,9 +208,10 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private void OnSubmit(SubmitSearch submit)
     {
         var spec = CanonicalSpec.FromJson(submit.SpecJson);
-        var events = state.Submit(spec, Now);
-        if (events.Count > 0)
-            log.Info("search {SearchId} submitted: {Tickets} ticket(s)", spec.SearchId, spec.Tickets().Count);
+        var events = state.Submit(spec, Now, submit.Priority);
+        if (events is [SearchSubmitted submitted, ..])
+            log.Info("search {SearchId} submitted: {Tickets} ticket(s), priority {Priority}", spec.SearchId,
+                spec.Tickets().Count, submitted.Priority);
         if (events is [SearchResumed])
             log.Info("search {SearchId} resumed after it was cancelled", spec.SearchId);
         Accept(spec.SearchId, events);

@@ -73,7 +73,10 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
         SearchSubmitted s => this with
         {
             Searches = Searches.SetItem(s.SearchId,
-                SearchState.Empty.Apply(new SearchStarted(s.SearchId, s.SpecJson, s.OccurredAt))),
+                SearchState.Empty.Apply(new SearchStarted(s.SearchId, s.SpecJson, s.OccurredAt)) with
+                {
+                    Priority = s.Priority,
+                }),
         },
         SearchAdopted a => this with { Searches = Searches.SetItem(a.Search.SearchId, a.Search.ToState()) },
         WorkCompleted c when Queue.Open.TryGetValue(c.WorkId, out var unit) => this with
@@ -96,16 +99,21 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
     };
 
     /// <summary>
-    /// Takes a search: its first units (the draw of each width's inits) are queued. A spec submitted again changes
-    /// nothing, so a client that re-sends after a lost reply never registers a search twice, unless an operator
-    /// cancelled it: then it goes on (<see cref="SearchResumed"/>).
+    /// Takes a search at <paramref name="priority"/> (<see cref="SearchPriority"/>): its first units (the draw of
+    /// each width's inits) are queued. A spec submitted again changes nothing, its priority included, so a client
+    /// that re-sends after a lost reply never registers a search twice, unless an operator cancelled it: then it goes
+    /// on (<see cref="SearchResumed"/>) at the priority it was first given.
     /// </summary>
-    public IReadOnlyList<IClusterEvent> Submit(SearchSpec spec, DateTimeOffset now)
+    public IReadOnlyList<IClusterEvent> Submit(SearchSpec spec, DateTimeOffset now,
+        int priority = SearchPriority.Default)
     {
         var id = spec.SearchId;
         if (Searches.ContainsKey(id))
             return Resume(id, now);
-        var events = new List<IClusterEvent> { new SearchSubmitted(id, CanonicalSpec.ToJson(spec), now) };
+        var events = new List<IClusterEvent>
+        {
+            new SearchSubmitted(id, CanonicalSpec.ToJson(spec), now) { Priority = SearchPriority.Clamped(priority) },
+        };
         events.AddRange(spec.InitIds().Select(i => Enqueue(id, WorkItem.Init(i), now)));
         return events;
     }
@@ -114,7 +122,7 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
     /// A node's request: it has <paramref name="slots"/> slots and says <paramref name="busy"/> are in use. The
     /// coordinator counts the node's leases too and trusts the larger number, so a repeated request (the node's
     /// periodic re-registration) never leases more units than the node has slots. A cordoned or draining node gets
-    /// none, and no unit of a cancelled search is leased.
+    /// none, and no unit of a cancelled search is leased. Searches share the slots by their priorities.
     /// </summary>
     /// <param name="rule">Keeps the node away from units it gave back lately; none without one.</param>
     public IReadOnlyList<WorkLeased> Request(string node, int slots, int busy, DateTimeOffset now, TimeSpan timeout,
@@ -122,7 +130,11 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
         Cordoned.ContainsKey(node) || Draining.Contains(node)
             ? []
             : Queue.Lease(node, slots - Math.Max(busy, Queue.LeasesOf(node)), now, timeout, rule,
-                CancelledSearches());
+                CancelledSearches(), PriorityOf);
+
+    /// <summary>The search's priority; the default for one this state does not hold.</summary>
+    public int PriorityOf(string searchId) =>
+        Searches.GetValueOrDefault(searchId)?.Priority ?? SearchPriority.Default;
 
     /// <summary>
     /// A trainer node asked for work: journaled when it is new, back after it was recorded as gone, or has another

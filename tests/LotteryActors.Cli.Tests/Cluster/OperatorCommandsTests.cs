@@ -60,7 +60,7 @@ public sealed class OperatorCommandsTests : IDisposable
         var rows = JsonDocument.Parse(listed.Stdout).RootElement.GetProperty("nodes").EnumerateArray().ToList();
         var first = Assert.Single(rows, r => r.GetProperty("address").GetString() == addresses[0]);
         Assert.Equal("coordinator,trainer", string.Join(",", first.GetProperty("roles").EnumerateArray()));
-        Assert.Equal(("up", "7"), (first.GetProperty("status").GetString(),
+        Assert.Equal(("up", "8"), (first.GetProperty("status").GetString(),
             first.GetProperty("protocolVersion").GetString()));
         Assert.Single(rows, r => r.GetProperty("address").GetString() == addresses[1]);
         // The asking client is a member too, with no roles.

@@ -38,6 +38,7 @@ public static class SameState
         {
             Assert.Equal(Json(SearchSnapshot.From(search)), Json(SearchSnapshot.From(actual.Searches[id])));
             Assert.Equal(expected.Progress(id), actual.Progress(id));
+            Assert.True(search.Priority == actual.Searches[id].Priority, $"{where}: priority of {id}");
         }
     }
 

@@ -70,8 +70,9 @@ public sealed class CoordinatorSnapshotTests
         }
 
         var specs = new[] { Spec(seed: 1, tickets: 2), Spec(seed: 2, tickets: 3) };
-        foreach (var spec in specs)
-            Take(state.Submit(spec, now));
+        // The second at another priority than the default, so that the snapshot must keep it.
+        foreach (var (spec, priority) in specs.Zip([SearchPriority.Default, 2]))
+            Take(state.Submit(spec, now, priority));
         var random = new Random(7);
         for (var step = 0; step < 2000 && !specs.All(s => state.Progress(s.SearchId).Finished); step++)
         {
