@@ -44,8 +44,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["WorkFailed.v1"] = typeof(WorkFailed),
         // v2: give-backs by node as well as per unit; v3: cordoned nodes and each node's recent give-backs; v4: its
         // queued init draws may name an init other than 0, as WorkQueued.v3; v5: draining nodes, cancelled searches;
-        // v6: the searches' priorities.
-        ["CoordinatorSnapshot.v6"] = typeof(CoordinatorSnapshot),
+        // v6: the searches' priorities; v7: finished searches as their final progress only.
+        ["CoordinatorSnapshot.v7"] = typeof(CoordinatorSnapshot),
         ["NodeCordoned.v1"] = typeof(NodeCordoned),
         ["NodeUncordoned.v1"] = typeof(NodeUncordoned),
         ["NodeDrained.v1"] = typeof(NodeDrained),
@@ -94,7 +94,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     /// or output lacks the ensemble fields, which read as null (no ensemble unit existed), a v2 unit names no init
     /// index, which reads as init 0 (every width had one init), and a v1 snapshot has its give-backs per unit only, a
     /// v2 one no cordons, a v3 one no init index, a v4 one no drains or cancellations and a v5 one no priorities (every
-    /// search reads as the default, 1), as a v1 submission has none. Remote messages get no
+    /// search reads as the default, 1), as a v1 submission has none, and a v6 one no forgotten searches (it kept
+    /// every search whole). Remote messages get no
     /// such entry: a node of an older protocol version is refused by name rather than trusted with a check it does
     /// not make.
     /// </summary>
@@ -113,6 +114,7 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["CoordinatorSnapshot.v3"] = typeof(CoordinatorSnapshot),
         ["CoordinatorSnapshot.v4"] = typeof(CoordinatorSnapshot),
         ["CoordinatorSnapshot.v5"] = typeof(CoordinatorSnapshot),
+        ["CoordinatorSnapshot.v6"] = typeof(CoordinatorSnapshot),
     };
 
     /// <summary>The manifest <typeparamref name="T"/> is written under today, for readers of the journal's rows.

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Search;
 using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Work;
 
@@ -45,6 +46,10 @@ public sealed record CoordinatorSnapshot(
     /// searches had priorities: every search reads as the default.</summary>
     public IReadOnlyList<PrioritizedSearch>? Priorities { get; init; }
 
+    /// <summary>The searches finished and forgotten (v7, <see cref="CoordinatorState.Finished"/>): in place of their
+    /// whole state, their final progress. Null in older snapshots, which kept every search whole.</summary>
+    public IReadOnlyList<FinishedSearch>? Finished { get; init; }
+
     public static CoordinatorSnapshot From(CoordinatorState state) => new(
         state.Searches.Values.Select(SearchSnapshot.From).ToList(),
         state.Queue.Open.Values.OrderBy(u => u.Order).ToList(),
@@ -68,6 +73,7 @@ public sealed record CoordinatorSnapshot(
         Cancelled = [.. state.CancelledSearches().Order(StringComparer.Ordinal)],
         Priorities = [.. state.Searches.Where(s => s.Value.Priority != SearchPriority.Default)
             .Select(s => new PrioritizedSearch(s.Key, s.Value.Priority))],
+        Finished = [.. state.Finished.Values],
     };
 
     public CoordinatorState ToState()
@@ -101,6 +107,7 @@ public sealed record CoordinatorSnapshot(
             RecentGiveBacks =
                 (RecentGiveBacks ?? []).ToImmutableDictionary(n => n.Node, n => n.Times.ToImmutableList()),
             Draining = (Draining ?? []).ToImmutableSortedSet(),
+            Finished = (Finished ?? []).ToImmutableSortedDictionary(f => f.SearchId, f => f),
         };
     }
 }
@@ -127,6 +134,16 @@ public sealed record NodeGiveBackTimes(string Node, IReadOnlyList<DateTimeOffset
 /// <summary>A node whose dataset differs from the search's, so a successor does not lease it that search again.
 /// </summary>
 public sealed record WrongCopy(string Node, string SearchId);
+
+/// <summary>A search finished and forgotten by the coordinator: its runs journaled and asked for.</summary>
+public sealed record FinishedSearch(string SearchId, int RunsDone, int RunsTotal)
+{
+    public static FinishedSearch Of(SearchState search)
+    {
+        var (done, total) = search.Progress();
+        return new FinishedSearch(search.SearchId!, done, total);
+    }
+}
 
 /// <summary>A search's priority, where it is not the default.</summary>
 public sealed record PrioritizedSearch(string SearchId, int Priority);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Protocol.Journal;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;
 
 namespace LotteryActors.Cluster.Work;
@@ -96,6 +97,17 @@ public sealed record WorkQueue(
         // A lease or result for a unit already done or leased elsewhere changes nothing (decisions do not produce
         // them, so this is for safety on replay); a submission is the searches' business, not the queue's.
         _ => this,
+    };
+
+    /// <summary>
+    /// A finished search leaves the queue's memory: its units done and the nodes kept away from it for another copy
+    /// of its dataset. Nothing of it is open or leased any more, and its coordinator refuses to queue it again
+    /// (<see cref="CoordinatorState.Finished"/>), so none of it is needed to decide.
+    /// </summary>
+    public WorkQueue Forget(string searchId) => this with
+    {
+        Done = Done.Except(Done.Where(id => WorkItem.IsIn(id, searchId))),
+        WrongData = WrongData.Except(WrongData.Where(w => w.SearchId == searchId)),
     };
 
     /// <summary>The unit is done, with a result or failed for good: it leaves the queue and is never queued again.

@@ -101,23 +101,34 @@ public static class SampleMessages
         },
         "WorkCompleted.v1" => new WorkCompleted(RunId, Node, Output(Run), T0.AddSeconds(50)),
         "WorkFailed.v1" => new WorkFailed(RunId, "IOException: No space left on device", 3, T0.AddSeconds(55)),
+        "CoordinatorSnapshot.v7" =>
+            CoordinatorSnapshot.From(DrainedAndCancelled(SnapshotState(inits: 2, priority: 3))) with
+            {
+                Finished = [new FinishedSearch(Hand.Spec(seed: 9).SearchId, RunsDone: 30, RunsTotal: 30)],
+            },
         "CoordinatorSnapshot.v6" =>
-            CoordinatorSnapshot.From(DrainedAndCancelled(SnapshotState(inits: 2, priority: 3))),
+            CoordinatorSnapshot.From(DrainedAndCancelled(SnapshotState(inits: 2, priority: 3))) with
+            {
+                Finished = null,
+            },
         "CoordinatorSnapshot.v5" => CoordinatorSnapshot.From(DrainedAndCancelled(SnapshotState(inits: 2))) with
         {
             Priorities = null,
+            Finished = null,
         },
         "CoordinatorSnapshot.v4" => CoordinatorSnapshot.From(SnapshotState(inits: 2)) with
         {
             Draining = null,
             Cancelled = null,
             Priorities = null,
+            Finished = null,
         },
         "CoordinatorSnapshot.v3" => CoordinatorSnapshot.From(SnapshotState()) with
         {
             Draining = null,
             Cancelled = null,
             Priorities = null,
+            Finished = null,
         },
         "CoordinatorSnapshot.v2" => CoordinatorSnapshot.From(SnapshotState()) with
         {
@@ -126,6 +137,7 @@ public static class SampleMessages
             Draining = null,
             Cancelled = null,
             Priorities = null,
+            Finished = null,
         },
         "CoordinatorSnapshot.v1" => CoordinatorSnapshot.From(SnapshotState()) with
         {
@@ -135,6 +147,7 @@ public static class SampleMessages
             Draining = null,
             Cancelled = null,
             Priorities = null,
+            Finished = null,
         },
         "NodeCordoned.v1" => Cordoned,
         "NodeUncordoned.v1" => new NodeUncordoned(Node, T0.AddMinutes(30)),
