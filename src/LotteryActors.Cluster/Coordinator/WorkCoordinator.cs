@@ -75,7 +75,10 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
 
         Recover<SnapshotOffer>(offer =>
         {
-            state = ((CoordinatorSnapshot)offer.Snapshot).ToState() with { ForgetsFinished = state.ForgetsFinished };
+            state = ((CoordinatorSnapshot)offer.Snapshot).ToState() with
+            {
+                ForgetsFinished = state.ForgetsFinished,
+            };
             recoveredFrom = offer.Metadata.SequenceNr;
         });
         Recover<IClusterEvent>(e =>
@@ -561,7 +564,8 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     /// <summary>
     /// Asks for a search's state as folded here (<see cref="SearchState.Empty"/> when unknown): what a search run
     /// in this process prints once it is complete. Asked of a search's own coordinator, which keeps its search whole;
-    /// the cluster's forgets a finished one (<see cref="CoordinatorState.ForgetsFinished"/>). Never sent between nodes, so it has no manifest.
+    /// the cluster's forgets a finished one (<see cref="CoordinatorState.ForgetsFinished"/>). Never sent between
+    /// nodes, so it has no manifest.
     /// </summary>
     public sealed record SearchRequested(string SearchId);
 

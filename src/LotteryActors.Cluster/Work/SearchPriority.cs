@@ -1,10 +1,10 @@
 namespace LotteryActors.Cluster.Work;
 
 /// <summary>
-/// A search's share of a cluster's slots against the other searches' (<c>submit --priority N</c>): the next free slot
-/// goes to the search with the fewest units running per point of priority (<see cref="WorkQueue.Lease"/>), so
-/// searches of priorities 3 and 1 run three units and one. None is starved: a search with no unit running takes the next
-/// free slot before any that has one. Bounded so that a typo cannot make one search's share dwarf every other's.
+/// A search's share of a cluster's slots against the other searches' (<c>submit --priority N</c>): the next free
+/// slot goes to the search with the fewest units running per point of priority (<see cref="WorkQueue.Lease"/>), so
+/// searches of priorities 3 and 1 run three units and one. None is starved: a search with no unit running takes the
+/// next free slot before any that has one. Bounded so that a typo cannot make one search's share dwarf every other's.
 /// </summary>
 public static class SearchPriority
 {

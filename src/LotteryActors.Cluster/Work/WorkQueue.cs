@@ -189,7 +189,8 @@ public sealed record WorkQueue(
                 .Select(g => g.First())
                 // Exact enough as a double: equal shares divide to the same double (division rounds correctly), and
                 // unequal ones of counts and priorities this small differ by far more than a rounding.
-                .OrderBy(u => leased.GetValueOrDefault(u.SearchId) / (double)(priorityOf?.Invoke(u.SearchId) ?? SearchPriority.Default))
+                .OrderBy(u => leased.GetValueOrDefault(u.SearchId)
+                              / (double)(priorityOf?.Invoke(u.SearchId) ?? SearchPriority.Default))
                 .ThenBy(u => u.Order)
                 .FirstOrDefault();
             if (next is null)

@@ -23,7 +23,8 @@ public sealed class SearchPriorityTests : TestKit
 
     private readonly RuntimeSettings runtime;
 
-    public SearchPriorityTests() : this(Runtime(Path.Combine(Path.GetTempPath(), $"lottery-priority-{Guid.NewGuid():N}")))
+    public SearchPriorityTests()
+        : this(Runtime(Path.Combine(Path.GetTempPath(), $"lottery-priority-{Guid.NewGuid():N}")))
     {
     }
 
@@ -49,7 +50,8 @@ public sealed class SearchPriorityTests : TestKit
             Hand.Spec(seed) with { Model = Hand.Spec(seed).Model with { Widths = [0.25, 0.5, 0.75, 1.0] } };
         var (low, high) = (Search(30), Search(31));
         await coordinator.Ask<SearchAccepted>(new SubmitSearch(CanonicalSpec.ToJson(low)), Patience);
-        await coordinator.Ask<SearchAccepted>(new SubmitSearch(CanonicalSpec.ToJson(high)) { Priority = 3 }, Patience);
+        await coordinator.Ask<SearchAccepted>(new SubmitSearch(CanonicalSpec.ToJson(high)) { Priority = 3 },
+            Patience);
 
         coordinator.Tell(new WorkRequested(Node, 4, 0), TestActor);
         var offered = Enumerable.Range(0, 4).Select(_ => ExpectMsg<WorkOffered>(Patience).SearchId).ToList();
