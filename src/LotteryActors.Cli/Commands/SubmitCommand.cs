@@ -27,10 +27,11 @@ public static class SubmitCommand
         };
         var priority = new Option<int>("--priority")
         {
+            // The help adds the default itself.
             Description = $"The search's share of the cluster's slots against the other searches', " +
-                          $"{SearchPriority.Allowed} (default {SearchPriority.Default}): the next free slot goes to " +
-                          "the search with the fewest running units per point of priority, so 3 and 1 run three " +
-                          "units and one; a search submitted again keeps the priority it was first given",
+                          $"{SearchPriority.Allowed}: the next free slot goes to the search with the fewest running " +
+                          "units per point of priority, so 3 and 1 run three units and one; a search submitted " +
+                          "again keeps the priority it was first given",
             DefaultValueFactory = _ => SearchPriority.Default,
             CustomParser = Priority,
         };
