@@ -17,6 +17,11 @@ public sealed record SearchDocument(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<RunningUnitDocument>? Units { get; init; }
 
+    /// <summary>The search's priority on a cluster (<see cref="SearchState.Priority"/>); left out where it is the
+    /// default, 1, so what a search printed before priorities is printed unchanged.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Priority { get; init; }
+
     /// <param name="running">Whether a process holds the search's lock now.</param>
     public static SearchDocument From(SearchState state, bool running = false)
     {
@@ -25,7 +30,10 @@ public sealed record SearchDocument(
             done, total, state.Spec,
             state.Tickets.Select(p => new TicketDocument(p.Key.ToString(), state.Spec.InitOf(p.Key).Index,
                 p.Value.Finished, p.Value.FailureReason, p.Value.Runs.Select(RunRow.From).ToList())).ToList(),
-            state.Ensemble);
+            state.Ensemble)
+        {
+            Priority = state.Priority == SearchState.Empty.Priority ? null : state.Priority,
+        };
     }
 
     /// <summary>completed; cancelled (an operator stopped it on a cluster); running (a process holds the lock, or

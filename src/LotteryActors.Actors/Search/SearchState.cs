@@ -48,6 +48,12 @@ public sealed record SearchState(
     /// </summary>
     public bool Cancelled { get; init; }
 
+    /// <summary>
+    /// The search's share of a cluster's slots against the other searches' (<c>submit --priority</c>): the cluster
+    /// coordinator's fold sets it from the submission; a search one process runs has the default, 1, and runs alone.
+    /// </summary>
+    public int Priority { get; init; } = 1;
+
     /// <summary>The last <see cref="SetupRecorded"/>: how the runs journaled since were trained; null until then.
     /// </summary>
     public TrainingSetup? Setup { get; init; }

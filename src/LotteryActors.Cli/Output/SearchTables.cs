@@ -12,7 +12,10 @@ public static class SearchTables
     {
         var (done, total) = state.Progress();
         var phase = SearchDocument.PhaseOf(state, running);
-        Results.Out.WriteLine($"search {state.SearchId} ({state.Spec!.Name}): {done}/{total} runs journaled, {phase}");
+        // A priority is a cluster's word, said only where a submission gave one other than the default.
+        var priority = state.Priority == SearchState.Empty.Priority ? "" : $", priority {state.Priority}";
+        Results.Out.WriteLine(
+            $"search {state.SearchId} ({state.Spec!.Name}): {done}/{total} runs journaled, {phase}{priority}");
         foreach (var (ticket, t) in state.Tickets)
         {
             var last = t.Runs.Where(r => r.Unit.Kind == RunKind.Ticket).MaxBy(r => r.Unit.Round);

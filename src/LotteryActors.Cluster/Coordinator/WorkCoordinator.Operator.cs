@@ -31,7 +31,7 @@ public sealed partial class WorkCoordinator
     private void OnCancelRequested(CancelRequested request)
     {
         var requester = Sender;
-        var known = state.Searches.ContainsKey(request.SearchId);
+        var known = state.Knows(request.SearchId);
         var events = state.Cancel(request.SearchId, Now);
         List<IGrouping<string, string>> leased = events.Count > 0 ? [.. state.LeasedUnits(request.SearchId)] : [];
         if (events.Count > 0)

@@ -47,7 +47,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private readonly HashSet<(string Node, string WorkId)> foreignResults = [];
     // Members the cluster does not hear now: their leases ended, and they get no work until they are heard again.
     private readonly HashSet<string> unreachable = [];
-    private CoordinatorState state = CoordinatorState.Empty;
+    private CoordinatorState state;
     // In memory only: the journaled state and its snapshots never hold them (see LeaseProgress, LeaseClock).
     private LeaseProgress progress = LeaseProgress.Empty;
     private LeaseClock deadlines = LeaseClock.Empty;
@@ -69,10 +69,16 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
         this.membership = membership ?? new ClusterMembership(Akka.Cluster.Cluster.Get(Context.System));
         this.persistenceId = persistenceId ?? PersistenceIdValue;
         this.publishing = publishing;
+        // The cluster's coordinator serves a lab's searches for weeks and forgets each once it is finished; a
+        // search's own holds that one search whole, which `lottery search` prints from when it is done.
+        state = persistenceId is null ? CoordinatorState.Bounded : CoordinatorState.Empty;
 
         Recover<SnapshotOffer>(offer =>
         {
-            state = ((CoordinatorSnapshot)offer.Snapshot).ToState();
+            state = ((CoordinatorSnapshot)offer.Snapshot).ToState() with
+            {
+                ForgetsFinished = state.ForgetsFinished,
+            };
             recoveredFrom = offer.Metadata.SequenceNr;
         });
         Recover<IClusterEvent>(e =>
@@ -184,11 +190,13 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     /// </summary>
     private void OnRecovered()
     {
+        // A snapshot from before searches were forgotten holds the finished ones whole.
+        state = state.ForgetFinished();
         var (searches, open) = (state.Searches.Count, state.Queue.Open.Count);
-        log.Info("coordinator recovered: {Searches} search(es), {Open} open unit(s), {Leases} lease(s), " +
-                 "from the snapshot at event {SnapshotAt} and {Replayed} event(s) after it",
-            searches, open, state.Queue.Leases.Count, recoveredFrom?.ToString(CultureInfo.InvariantCulture) ?? "none",
-            eventsSinceSnapshot);
+        log.Info("coordinator recovered: {Searches} search(es) and {Finished} finished, {Open} open unit(s), " +
+                 "{Leases} lease(s), from the snapshot at event {SnapshotAt} and {Replayed} event(s) after it",
+            searches, state.Finished.Count, open, state.Queue.Leases.Count,
+            recoveredFrom?.ToString(CultureInfo.InvariantCulture) ?? "none", eventsSinceSnapshot);
         var members = Members();
         var orphaned = state.Queue.Orphaned(members, Now);
         if (orphaned.Count > 0)
@@ -208,9 +216,10 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private void OnSubmit(SubmitSearch submit)
     {
         var spec = CanonicalSpec.FromJson(submit.SpecJson);
-        var events = state.Submit(spec, Now);
-        if (events.Count > 0)
-            log.Info("search {SearchId} submitted: {Tickets} ticket(s)", spec.SearchId, spec.Tickets().Count);
+        var events = state.Submit(spec, Now, submit.Priority);
+        if (events is [SearchSubmitted submitted, ..])
+            log.Info("search {SearchId} submitted: {Tickets} ticket(s), priority {Priority}", spec.SearchId,
+                spec.Tickets().Count, submitted.Priority);
         if (events is [SearchResumed])
             log.Info("search {SearchId} resumed after it was cancelled", spec.SearchId);
         Accept(spec.SearchId, events);
@@ -237,7 +246,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
             log.Info("search {SearchId}: {Count} failed ticket(s) run again", retry.SearchId, retried);
         RecordAndDispatch(events, () =>
         {
-            client.Tell(new FailedTicketsRetried(retry.SearchId, state.Searches.ContainsKey(retry.SearchId), retried));
+            client.Tell(new FailedTicketsRetried(retry.SearchId, state.Knows(retry.SearchId), retried));
         });
     }
 
@@ -310,12 +319,12 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private void LogJournaled(OpenUnit unit, WorkOutput output)
     {
         var searchLog = log.WithContext(SearchLogProperties.SearchId, unit.SearchId);
-        var spec = state.Searches[unit.SearchId].Spec!;
         if (output.Ensemble is { } ensembles)
             searchLog.Info("ensembles evaluated at {Levels} levels", ensembles.Levels.Count);
+        // A run never finishes its search (its ensembles follow), so the search is still held whole here.
         if (unit.Item.Run?.ToDomain() is not { } trained)
             return;
-        var runLog = searchLog.ForTicket(spec, trained.Ticket).ForUnit(trained);
+        var runLog = searchLog.ForTicket(state.Searches[unit.SearchId].Spec!, trained.Ticket).ForUnit(trained);
         if (output.Failure is { } failure)
             runLog.Warning("{WorkUnit} failed: {Cause}", trained.ToString(), failure);
         if (output.Run?.ToDomain() is not { } run)
@@ -380,14 +389,17 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
 
     private void OnProgressRequested(ProgressRequested request)
     {
-        if (!state.Searches.ContainsKey(request.SearchId))
+        if (!state.Knows(request.SearchId))
         {
             Sender.Tell(new SearchProgress(request.SearchId, Known: false, 0, 0, false, []));
             return;
         }
         var (done, total, finished) = state.Progress(request.SearchId);
         Sender.Tell(new SearchProgress(request.SearchId, Known: true, done, total, finished,
-            state.Running(request.SearchId, progress)) { Cancelled = state.Searches[request.SearchId].Cancelled });
+            state.Running(request.SearchId, progress))
+        {
+            Cancelled = state.Searches.GetValueOrDefault(request.SearchId)?.Cancelled == true,
+        });
     }
 
     /// <summary>
@@ -551,7 +563,9 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
 
     /// <summary>
     /// Asks for a search's state as folded here (<see cref="SearchState.Empty"/> when unknown): what a search run
-    /// in this process prints once it is complete. Never sent between nodes, so it has no manifest.
+    /// in this process prints once it is complete. Asked of a search's own coordinator, which keeps its search whole;
+    /// the cluster's forgets a finished one (<see cref="CoordinatorState.ForgetsFinished"/>). Never sent between
+    /// nodes, so it has no manifest.
     /// </summary>
     public sealed record SearchRequested(string SearchId);
 

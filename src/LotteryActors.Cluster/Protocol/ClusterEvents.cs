@@ -53,7 +53,12 @@ public enum LeaseEndReason
 public static class ClusterEvents
 {
     /// <summary>A search was handed to the cluster; the canonical spec travels with it.</summary>
-    public sealed record SearchSubmitted(string SearchId, string SpecJson, DateTimeOffset OccurredAt) : IClusterEvent;
+    public sealed record SearchSubmitted(string SearchId, string SpecJson, DateTimeOffset OccurredAt) : IClusterEvent
+    {
+        /// <summary>Its share of the slots against the other searches' (v2, <see cref="SearchPriority"/>); a v1
+        /// submission reads as the default, the equal share every search had then.</summary>
+        public int Priority { get; init; } = SearchPriority.Default;
+    }
 
     /// <summary>
     /// A search the single-node engine journaled (under <c>search-&lt;id&gt;</c>, before the one execution path),

@@ -23,13 +23,14 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     /// which of its width's inits it draws, a client may ask for a search's failed tickets to run again, and an
     /// operator lifts a node's cordon; 6: an operator lists the nodes, drains a node and cancels a search, and a
     /// progress answer says when its search was cancelled; 7: a submission's answer says when it resumed a cancelled
-    /// search). Nodes before it announced their assembly version.
+    /// search; 8: a submission carries the search's priority). Nodes before it announced their assembly version.
     /// </summary>
-    public const string ProtocolVersion = "7";
+    public const string ProtocolVersion = "8";
 
     public static readonly IReadOnlyDictionary<string, Type> TypesByManifest = new Dictionary<string, Type>
     {
-        ["SearchSubmitted.v1"] = typeof(SearchSubmitted),
+        // v2: the search's priority.
+        ["SearchSubmitted.v2"] = typeof(SearchSubmitted),
         ["SearchAdopted.v1"] = typeof(SearchAdopted),
         // v2: a unit may be a search's ensembles (WorkItem.Ensembles, WorkOutput.Ensemble); v3: an init draw names
         // its init (WorkItem.InitIndex), which an older reader would take for init 0.
@@ -42,8 +43,9 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["WorkCompleted.v3"] = typeof(WorkCompleted),
         ["WorkFailed.v1"] = typeof(WorkFailed),
         // v2: give-backs by node as well as per unit; v3: cordoned nodes and each node's recent give-backs; v4: its
-        // queued init draws may name an init other than 0, as WorkQueued.v3; v5: draining nodes, cancelled searches.
-        ["CoordinatorSnapshot.v5"] = typeof(CoordinatorSnapshot),
+        // queued init draws may name an init other than 0, as WorkQueued.v3; v5: draining nodes, cancelled searches;
+        // v6: the searches' priorities; v7: finished searches as their final progress only.
+        ["CoordinatorSnapshot.v7"] = typeof(CoordinatorSnapshot),
         ["NodeCordoned.v1"] = typeof(NodeCordoned),
         ["NodeUncordoned.v1"] = typeof(NodeUncordoned),
         ["NodeDrained.v1"] = typeof(NodeDrained),
@@ -53,7 +55,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["TrainerRegistered.v1"] = typeof(TrainerRegistered),
         ["TrainerLeft.v1"] = typeof(TrainerLeft),
         ["TicketsRetried.v1"] = typeof(TicketsRetried),
-        ["SubmitSearch.v1"] = typeof(SubmitSearch),
+        // v1 carried no priority. Remote, never journaled: a node of the older protocol is refused.
+        ["SubmitSearch.v2"] = typeof(SubmitSearch),
         // v1 did not say whether the submission resumed a cancelled search. Remote, never journaled: a node of the
         // older protocol is refused.
         ["SearchAccepted.v2"] = typeof(SearchAccepted),
@@ -90,12 +93,15 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
     /// unreachable node), and a v1 unit
     /// or output lacks the ensemble fields, which read as null (no ensemble unit existed), a v2 unit names no init
     /// index, which reads as init 0 (every width had one init), and a v1 snapshot has its give-backs per unit only, a
-    /// v2 one no cordons, a v3 one no init index and a v4 one no drains or cancellations. Remote messages get no
+    /// v2 one no cordons, a v3 one no init index, a v4 one no drains or cancellations and a v5 one no priorities (every
+    /// search reads as the default, 1), as a v1 submission has none, and a v6 one no forgotten searches (it kept
+    /// every search whole). Remote messages get no
     /// such entry: a node of an older protocol version is refused by name rather than trusted with a check it does
     /// not make.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, Type> OlderJournalManifests = new Dictionary<string, Type>
     {
+        ["SearchSubmitted.v1"] = typeof(SearchSubmitted),
         ["WorkQueued.v1"] = typeof(WorkQueued),
         ["WorkQueued.v2"] = typeof(WorkQueued),
         ["LeaseEnded.v1"] = typeof(LeaseEnded),
@@ -107,6 +113,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system)
         ["CoordinatorSnapshot.v2"] = typeof(CoordinatorSnapshot),
         ["CoordinatorSnapshot.v3"] = typeof(CoordinatorSnapshot),
         ["CoordinatorSnapshot.v4"] = typeof(CoordinatorSnapshot),
+        ["CoordinatorSnapshot.v5"] = typeof(CoordinatorSnapshot),
+        ["CoordinatorSnapshot.v6"] = typeof(CoordinatorSnapshot),
     };
 
     /// <summary>The manifest <typeparamref name="T"/> is written under today, for readers of the journal's rows.

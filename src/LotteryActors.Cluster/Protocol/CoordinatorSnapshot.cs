@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using LotteryActors.Actors.Protocol;
+using LotteryActors.Actors.Search;
 using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Work;
 
@@ -41,6 +42,14 @@ public sealed record CoordinatorSnapshot(
     /// cancelled.</summary>
     public IReadOnlyList<string>? Cancelled { get; init; }
 
+    /// <summary>The searches whose priority is not the default (v6); null in older snapshots, written before
+    /// searches had priorities: every search reads as the default.</summary>
+    public IReadOnlyList<PrioritizedSearch>? Priorities { get; init; }
+
+    /// <summary>The searches finished and forgotten (v7, <see cref="CoordinatorState.Finished"/>): in place of their
+    /// whole state, their final progress. Null in older snapshots, which kept every search whole.</summary>
+    public IReadOnlyList<FinishedSearch>? Finished { get; init; }
+
     public static CoordinatorSnapshot From(CoordinatorState state) => new(
         state.Searches.Values.Select(SearchSnapshot.From).ToList(),
         state.Queue.Open.Values.OrderBy(u => u.Order).ToList(),
@@ -62,6 +71,9 @@ public sealed record CoordinatorSnapshot(
             .Select(p => new NodeGiveBackTimes(p.Key, p.Value)).ToList(),
         Draining = [.. state.Draining],
         Cancelled = [.. state.CancelledSearches().Order(StringComparer.Ordinal)],
+        Priorities = [.. state.Searches.Where(s => s.Value.Priority != SearchPriority.Default)
+            .Select(s => new PrioritizedSearch(s.Key, s.Value.Priority))],
+        Finished = [.. state.Finished.Values],
     };
 
     public CoordinatorState ToState()
@@ -80,8 +92,13 @@ public sealed record CoordinatorSnapshot(
                 g => g.ToImmutableDictionary(n => n.Node, n => new NodeGiveBacks(n.Count, n.LastAt))),
         };
         var cancelled = (Cancelled ?? []).ToHashSet();
+        var priorities = (Priorities ?? []).ToDictionary(p => p.SearchId, p => p.Priority);
         return new CoordinatorState(queue, Searches.Select(s => s.ToState())
-            .ToImmutableSortedDictionary(s => s.SearchId!, s => s with { Cancelled = cancelled.Contains(s.SearchId!) }))
+            .ToImmutableSortedDictionary(s => s.SearchId!, s => s with
+            {
+                Cancelled = cancelled.Contains(s.SearchId!),
+                Priority = priorities.GetValueOrDefault(s.SearchId!, SearchPriority.Default),
+            }))
         {
             Trainers = Trainers.ToImmutableSortedDictionary(t => t.Node,
                 t => new TrainerNode(t.Slots, t.Since, t.LeftAt)),
@@ -90,6 +107,7 @@ public sealed record CoordinatorSnapshot(
             RecentGiveBacks =
                 (RecentGiveBacks ?? []).ToImmutableDictionary(n => n.Node, n => n.Times.ToImmutableList()),
             Draining = (Draining ?? []).ToImmutableSortedSet(),
+            Finished = (Finished ?? []).ToImmutableSortedDictionary(f => f.SearchId, f => f),
         };
     }
 }
@@ -116,6 +134,19 @@ public sealed record NodeGiveBackTimes(string Node, IReadOnlyList<DateTimeOffset
 /// <summary>A node whose dataset differs from the search's, so a successor does not lease it that search again.
 /// </summary>
 public sealed record WrongCopy(string Node, string SearchId);
+
+/// <summary>A search finished and forgotten by the coordinator: its runs journaled and asked for.</summary>
+public sealed record FinishedSearch(string SearchId, int RunsDone, int RunsTotal)
+{
+    public static FinishedSearch Of(SearchState search)
+    {
+        var (done, total) = search.Progress();
+        return new FinishedSearch(search.SearchId!, done, total);
+    }
+}
+
+/// <summary>A search's priority, where it is not the default.</summary>
+public sealed record PrioritizedSearch(string SearchId, int Priority);
 
 /// <summary>A trainer node as the journal knows it: its slots, since when, and when it left (null while present).
 /// </summary>

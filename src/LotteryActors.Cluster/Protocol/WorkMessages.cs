@@ -1,5 +1,6 @@
 using LotteryActors.Actors.Protocol;
 using LotteryActors.Cluster.Protocol.Journal;
+using LotteryActors.Cluster.Work;
 
 namespace LotteryActors.Cluster.Protocol;
 
@@ -16,7 +17,12 @@ public static class WorkMessages
 {
     /// <summary>Client to coordinator: run this search (canonical spec JSON); answered by <see cref="SearchAccepted"/>.
     /// </summary>
-    public sealed record SubmitSearch(string SpecJson) : IClusterMessage;
+    public sealed record SubmitSearch(string SpecJson) : IClusterMessage
+    {
+        /// <summary>The search's share of the slots (v2, <see cref="SearchPriority"/>); it counts at the first
+        /// submission only: a search submitted again keeps the priority it was first given.</summary>
+        public int Priority { get; init; } = SearchPriority.Default;
+    }
 
     /// <summary>Coordinator to client: the search is journaled; <c>AlreadyKnown</c> when it was before, and
     /// <c>Resumed</c> when an operator had cancelled it and this submission let it go on.</summary>

@@ -22,8 +22,32 @@ namespace LotteryActors.Cluster.Work;
 /// </summary>
 public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDictionary<string, SearchState> Searches)
 {
+    /// <summary>A state that keeps every search whole: what the journal's readers fold (<c>status</c>,
+    /// <c>compare</c>, <c>report</c>, the dashboard) and a search's own coordinator, which holds one search.</summary>
     public static readonly CoordinatorState Empty =
         new(WorkQueue.Empty, ImmutableSortedDictionary<string, SearchState>.Empty);
+
+    /// <summary>A state that forgets each search once it is finished (<see cref="ForgetsFinished"/>): the cluster's
+    /// coordinator, which serves a lab's searches for weeks.</summary>
+    public static readonly CoordinatorState Bounded = Empty with { ForgetsFinished = true };
+
+    /// <summary>
+    /// Whether a search leaves <see cref="Searches"/> for <see cref="Finished"/> the moment it is finished: complete
+    /// (its ensembles journaled, or failed for good) with no failed ticket. Its runs, units and per-unit history are
+    /// in the journal, which <c>status</c>, <c>compare</c> and <c>report</c> fold whole; the coordinator needs only
+    /// to know that it is complete. A complete search with failed tickets stays whole, since an operator's retry
+    /// (<see cref="RetryFailed"/>) reopens them from their last runs; a cancelled one too, since a submission
+    /// resumes it. Not journaled: how a state folds, not what happened.
+    /// </summary>
+    public bool ForgetsFinished { get; init; }
+
+    /// <summary>The searches finished and forgotten (<see cref="ForgetsFinished"/>), by id, with their final
+    /// progress: what a submission, a progress question, a cancel or a retry of one is answered from.</summary>
+    public ImmutableSortedDictionary<string, FinishedSearch> Finished { get; init; } =
+        ImmutableSortedDictionary<string, FinishedSearch>.Empty;
+
+    /// <summary>Whether the search was submitted or adopted here, running or finished.</summary>
+    public bool Knows(string searchId) => Searches.ContainsKey(searchId) || Finished.ContainsKey(searchId);
 
     /// <summary>
     /// Every trainer node that registered, present or gone, by node id. What the work needs is in the queue; this is
@@ -73,19 +97,24 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
         SearchSubmitted s => this with
         {
             Searches = Searches.SetItem(s.SearchId,
-                SearchState.Empty.Apply(new SearchStarted(s.SearchId, s.SpecJson, s.OccurredAt))),
+                SearchState.Empty.Apply(new SearchStarted(s.SearchId, s.SpecJson, s.OccurredAt)) with
+                {
+                    Priority = s.Priority,
+                }),
         },
         SearchAdopted a => this with { Searches = Searches.SetItem(a.Search.SearchId, a.Search.ToState()) },
-        WorkCompleted c when Queue.Open.TryGetValue(c.WorkId, out var unit) => this with
+        WorkCompleted c when Queue.Open.TryGetValue(c.WorkId, out var unit) => (this with
         {
             Queue = Queue.Apply(c),
             Searches = Searches.SetItem(unit.SearchId, Record(Searches[unit.SearchId], unit.Item, c)),
-        },
-        WorkFailed f when Queue.Open.TryGetValue(f.WorkId, out var unit) => this with
+        }).ForgetIfFinished(unit.SearchId),
+        WorkFailed f when Queue.Open.TryGetValue(f.WorkId, out var unit) => (this with
         {
             Queue = Queue.Apply(f),
             Searches = Searches.SetItem(unit.SearchId, Fail(Searches[unit.SearchId], unit.Item, f)),
-        },
+        }).ForgetIfFinished(unit.SearchId),
+        // A forgotten search is queued nothing again (decisions never do so; this is for safety on replay).
+        WorkQueued q when Finished.ContainsKey(q.SearchId) => this,
         TicketsRetried r when Searches.TryGetValue(r.SearchId, out var search) => this with
         {
             Queue = Queue.Apply(r),
@@ -96,16 +125,23 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
     };
 
     /// <summary>
-    /// Takes a search: its first units (the draw of each width's inits) are queued. A spec submitted again changes
-    /// nothing, so a client that re-sends after a lost reply never registers a search twice, unless an operator
-    /// cancelled it: then it goes on (<see cref="SearchResumed"/>).
+    /// Takes a search at <paramref name="priority"/> (<see cref="SearchPriority"/>): its first units (the draw of
+    /// each width's inits) are queued. A spec submitted again changes nothing, its priority included, so a client
+    /// that re-sends after a lost reply never registers a search twice, unless an operator cancelled it: then it goes
+    /// on (<see cref="SearchResumed"/>) at the priority it was first given.
     /// </summary>
-    public IReadOnlyList<IClusterEvent> Submit(SearchSpec spec, DateTimeOffset now)
+    public IReadOnlyList<IClusterEvent> Submit(SearchSpec spec, DateTimeOffset now,
+        int priority = SearchPriority.Default)
     {
         var id = spec.SearchId;
+        if (Finished.ContainsKey(id))
+            return [];
         if (Searches.ContainsKey(id))
             return Resume(id, now);
-        var events = new List<IClusterEvent> { new SearchSubmitted(id, CanonicalSpec.ToJson(spec), now) };
+        var events = new List<IClusterEvent>
+        {
+            new SearchSubmitted(id, CanonicalSpec.ToJson(spec), now) { Priority = SearchPriority.Clamped(priority) },
+        };
         events.AddRange(spec.InitIds().Select(i => Enqueue(id, WorkItem.Init(i), now)));
         return events;
     }
@@ -114,7 +150,7 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
     /// A node's request: it has <paramref name="slots"/> slots and says <paramref name="busy"/> are in use. The
     /// coordinator counts the node's leases too and trusts the larger number, so a repeated request (the node's
     /// periodic re-registration) never leases more units than the node has slots. A cordoned or draining node gets
-    /// none, and no unit of a cancelled search is leased.
+    /// none, and no unit of a cancelled search is leased. Searches share the slots by their priorities.
     /// </summary>
     /// <param name="rule">Keeps the node away from units it gave back lately; none without one.</param>
     public IReadOnlyList<WorkLeased> Request(string node, int slots, int busy, DateTimeOffset now, TimeSpan timeout,
@@ -122,7 +158,11 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
         Cordoned.ContainsKey(node) || Draining.Contains(node)
             ? []
             : Queue.Lease(node, slots - Math.Max(busy, Queue.LeasesOf(node)), now, timeout, rule,
-                CancelledSearches());
+                CancelledSearches(), PriorityOf);
+
+    /// <summary>The search's priority; the default for one this state does not hold.</summary>
+    public int PriorityOf(string searchId) =>
+        Searches.GetValueOrDefault(searchId)?.Priority ?? SearchPriority.Default;
 
     /// <summary>
     /// A trainer node asked for work: journaled when it is new, back after it was recorded as gone, or has another
@@ -169,7 +209,10 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
             Setup = setup,
         };
         var after = Apply(completed);
-        var search = after.Searches[unit.SearchId];
+        // Its search's last unit: the search is finished, and forgotten where this state forgets finished searches;
+        // nothing follows it.
+        if (!after.Searches.TryGetValue(unit.SearchId, out var search))
+            return [completed];
         IEnumerable<TicketId> opened = unit.Item.Kind switch
         {
             WorkKind.Init => search.Spec!.Tickets().Where(t => search.Spec.InitOf(t) == unit.Item.InitToDraw),
@@ -267,6 +310,8 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
     /// </summary>
     public (int Done, int Total, bool Finished) Progress(string searchId)
     {
+        if (Finished.TryGetValue(searchId, out var finished))
+            return (finished.RunsDone, finished.RunsTotal, true);
         var search = Searches[searchId];
         var (done, total) = search.Progress();
         return (done, total, search.Completed);
@@ -279,6 +324,20 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
             .Where(l => l.Unit.SearchId == searchId)
             .OrderBy(l => l.Unit.Order)
             .Select(l => new RunningWork(l.Lease.Node, l.Unit.Item, progress.Of(l.Unit.WorkId))).ToList();
+
+    /// <summary>Every finished search forgotten at once (<see cref="ForgetsFinished"/>): for a state recovered from
+    /// a snapshot taken before searches were forgotten.</summary>
+    public CoordinatorState ForgetFinished() => Searches.Keys.Aggregate(this, (s, id) => s.ForgetIfFinished(id));
+
+    private CoordinatorState ForgetIfFinished(string searchId) =>
+        ForgetsFinished && Searches[searchId] is { Completed: true } search && !search.FailedTickets().Any()
+            ? this with
+            {
+                Searches = Searches.Remove(searchId),
+                Finished = Finished.SetItem(searchId, FinishedSearch.Of(search)),
+                Queue = Queue.Forget(searchId),
+            }
+            : this;
 
     private ImmutableList<DateTimeOffset> Remembered(string node, DateTimeOffset at)
     {

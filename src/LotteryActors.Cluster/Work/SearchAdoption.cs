@@ -21,7 +21,7 @@ public static class SearchAdoption
         DateTimeOffset now)
     {
         var id = old.SearchId!;
-        if (state.Searches.ContainsKey(id))
+        if (state.Knows(id))
             return [];
         var adopted = new SearchAdopted(SearchSnapshot.From(old), now);
         var search = state.Apply(adopted).Searches[id];

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using LotteryActors.Cluster.Protocol;
+using LotteryActors.Cluster.Protocol.Journal;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;
 
 namespace LotteryActors.Cluster.Work;
@@ -98,6 +99,17 @@ public sealed record WorkQueue(
         _ => this,
     };
 
+    /// <summary>
+    /// A finished search leaves the queue's memory: its units done and the nodes kept away from it for another copy
+    /// of its dataset. Nothing of it is open or leased any more, and its coordinator refuses to queue it again
+    /// (<see cref="CoordinatorState.Finished"/>), so none of it is needed to decide.
+    /// </summary>
+    public WorkQueue Forget(string searchId) => this with
+    {
+        Done = Done.Except(Done.Where(id => WorkItem.IsIn(id, searchId))),
+        WrongData = WrongData.Except(WrongData.Where(w => w.SearchId == searchId)),
+    };
+
     /// <summary>The unit is done, with a result or failed for good: it leaves the queue and is never queued again.
     /// </summary>
     private WorkQueue Close(string workId) => this with
@@ -152,15 +164,17 @@ public sealed record WorkQueue(
             : [];
 
     /// <summary>
-    /// Leases up to <paramref name="free"/> waiting units to <paramref name="node"/>. Fair across searches: each
-    /// lease goes to the search with the fewest units leased right now (least served first), and within a search
-    /// to its oldest waiting unit; ties go to the search whose oldest unit waited longest. Searches whose dataset
+    /// Leases up to <paramref name="free"/> waiting units to <paramref name="node"/>. A weighted fair share across
+    /// searches: each lease goes to the search with the fewest units leased right now per point of its priority
+    /// (<paramref name="priorityOf"/>; every search has the default, 1, without it), so priorities 3 and 1 share four
+    /// slots three and one; within a search it goes to its oldest waiting unit; ties go to the search whose oldest
+    /// unit waited longest. Searches whose dataset
     /// the node does not have (<see cref="WrongData"/>) are skipped, and so are units the node gave back while
     /// <paramref name="rule"/> keeps it away from them (none without a rule), and the units of
     /// <paramref name="held"/> searches (cancelled by an operator).
     /// </summary>
     public IReadOnlyList<WorkLeased> Lease(string node, int free, DateTimeOffset now, TimeSpan timeout,
-        GiveBackRule? rule = null, IReadOnlySet<string>? held = null)
+        GiveBackRule? rule = null, IReadOnlySet<string>? held = null, Func<string, int>? priorityOf = null)
     {
         var leases = new List<WorkLeased>();
         var queue = this;
@@ -173,7 +187,10 @@ public sealed record WorkQueue(
                             && (rule is null || !KeptAway(node, u.WorkId, rule, now)))
                 .GroupBy(u => u.SearchId)
                 .Select(g => g.First())
-                .OrderBy(u => leased.GetValueOrDefault(u.SearchId))
+                // Exact enough as a double: equal shares divide to the same double (division rounds correctly), and
+                // unequal ones of counts and priorities this small differ by far more than a rounding.
+                .OrderBy(u => leased.GetValueOrDefault(u.SearchId)
+                              / (double)(priorityOf?.Invoke(u.SearchId) ?? SearchPriority.Default))
                 .ThenBy(u => u.Order)
                 .FirstOrDefault();
             if (next is null)

@@ -60,7 +60,7 @@ public sealed class OperatorCommandsTests : IDisposable
         var rows = JsonDocument.Parse(listed.Stdout).RootElement.GetProperty("nodes").EnumerateArray().ToList();
         var first = Assert.Single(rows, r => r.GetProperty("address").GetString() == addresses[0]);
         Assert.Equal("coordinator,trainer", string.Join(",", first.GetProperty("roles").EnumerateArray()));
-        Assert.Equal(("up", "7"), (first.GetProperty("status").GetString(),
+        Assert.Equal(("up", "8"), (first.GetProperty("status").GetString(),
             first.GetProperty("protocolVersion").GetString()));
         Assert.Single(rows, r => r.GetProperty("address").GetString() == addresses[1]);
         // The asking client is a member too, with no roles.
@@ -71,11 +71,12 @@ public sealed class OperatorCommandsTests : IDisposable
             Assert.True(Json(Lottery("drain", address, "--json")).GetProperty("nodes")[0].GetProperty("changed")
                 .GetBoolean());
         Assert.Contains("draining", Run(Lottery("nodes")).Stdout);
-        var searchId = Json(Lottery("submit", "--json")).GetProperty("searchId").GetString()!;
+        var searchId = Json(Lottery("submit", "--priority", "3", "--json")).GetProperty("searchId").GetString()!;
         var cancelled = Json(Lottery("cancel", searchId, "--json"));
         Assert.True(cancelled.GetProperty("cancelled").GetBoolean());
-        Assert.Equal("cancelled", Json(Lottery("status", searchId, "--json")).GetProperty("searches")[0]
-            .GetProperty("phase").GetString());
+        var status = Json(Lottery("status", searchId, "--json")).GetProperty("searches")[0];
+        Assert.Equal(("cancelled", 3),
+            (status.GetProperty("phase").GetString(), status.GetProperty("priority").GetInt32()));
         Assert.Contains("(already)", Run(Lottery("uncordon", addresses[1])).Stdout);
         BadInput(Lottery("drain", "127.0.0.1:1"), "no node '127.0.0.1:1' in the cluster");
         BadInput(Lottery("cancel", "0000000000000000"), "no search '0000000000000000' on the cluster");
@@ -89,6 +90,8 @@ public sealed class OperatorCommandsTests : IDisposable
         Assert.True(resumed.GetProperty("completed").GetBoolean());
         Assert.Equal("completed", Json(Lottery("status", searchId, "--json")).GetProperty("searches")[0]
             .GetProperty("phase").GetString());
+        // Submitted again without one, the search kept the priority it was first given.
+        Assert.Contains("completed, priority 3", Run(Lottery("status")).Stdout);
     }
 
     private static CliResult Run(string[] args)

@@ -61,6 +61,14 @@ public sealed class UsageErrorTests : IDisposable
         Assert.Equal("keep me", File.ReadAllText(file));
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("x")]
+    [InlineData("101")]
+    public void A_priority_out_of_range_or_not_a_number_is_refused_before_anything_is_submitted(string priority) =>
+        AssertOneLineExit2($"--priority is {priority}; allowed: a whole number from 1 to 100; see 'lottery submit",
+            "submit", "--config", Config(""), "--priority", priority);
+
     [Fact]
     public void A_missing_include_is_one_line_naming_it() =>
         AssertOneLineExit2($"included file not found: {Path.Combine(folder, "shared", "recipe.conf")}",

@@ -33,11 +33,13 @@ public static class SameState
         Assert.True(expected.Draining.SequenceEqual(actual.Draining), $"{where}: draining nodes");
         Assert.True(expected.CancelledSearches().SetEquals(actual.CancelledSearches()), $"{where}: cancelled searches");
         Assert.True(expected.Trainers.SequenceEqual(actual.Trainers), $"{where}: trainers");
+        Assert.True(expected.Finished.SequenceEqual(actual.Finished), $"{where}: finished searches");
         Assert.Equal(expected.Searches.Keys, actual.Searches.Keys);
         foreach (var (id, search) in expected.Searches)
         {
             Assert.Equal(Json(SearchSnapshot.From(search)), Json(SearchSnapshot.From(actual.Searches[id])));
             Assert.Equal(expected.Progress(id), actual.Progress(id));
+            Assert.True(search.Priority == actual.Searches[id].Priority, $"{where}: priority of {id}");
         }
     }
 
@@ -45,6 +47,10 @@ public static class SameState
     public static CoordinatorSnapshot ToJournaledSnapshot(this CoordinatorState state) =>
         JsonSerializer.Deserialize<CoordinatorSnapshot>(
             JsonSerializer.SerializeToUtf8Bytes(CoordinatorSnapshot.From(state), SpecNames.Json), SpecNames.Json)!;
+
+    /// <summary>Each event as the journal would write it (by its own type, not the interface's): decisions compared
+    /// by what they would journal.</summary>
+    public static List<string> Written(IEnumerable<IClusterEvent> events) => events.Select(Json).ToList();
 
     private static string Json(object value) => JsonSerializer.Serialize(value, value.GetType(), SpecNames.Json);
 }

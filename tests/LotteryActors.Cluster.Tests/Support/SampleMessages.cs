@@ -35,11 +35,12 @@ public static class SampleMessages
     /// because the node has another copy of the data (so every part of the state is in the snapshot).
     /// </summary>
     /// <param name="inits">Inits per width: with 2, the second init's draw is still queued in the snapshot.</param>
-    private static CoordinatorState SnapshotState(int inits = 1)
+    /// <param name="priority">The search's priority.</param>
+    private static CoordinatorState SnapshotState(int inits = 1, int priority = SearchPriority.Default)
     {
         var init = WorkItem.Init(0).IdIn(Spec.SearchId);
         var spec = inits == 1 ? Spec : Spec with { InitsPerWidth = inits };
-        var state = CoordinatorState.Empty.Fold(CoordinatorState.Empty.Submit(spec, T0));
+        var state = CoordinatorState.Empty.Fold(CoordinatorState.Empty.Submit(spec, T0, priority));
         state = state.Fold(state.Register(Node, 1, T0));
         state = state.Fold([new WorkLeased(init, Node, T0.AddSeconds(60), T0)]);
         state = state.Fold(state.Complete(Node, init, Output(WorkItem.Init(0)), T0.AddSeconds(10)));
@@ -73,6 +74,7 @@ public static class SampleMessages
 
     public static object For(string manifest) => manifest switch
     {
+        "SearchSubmitted.v2" => new SearchSubmitted(Spec.SearchId, CanonicalSpec.ToJson(Spec), T0) { Priority = 3 },
         "SearchSubmitted.v1" => new SearchSubmitted(Spec.SearchId, CanonicalSpec.ToJson(Spec), T0),
         "SearchAdopted.v1" => new SearchAdopted(SearchSnapshot.From(SearchState.Empty
             .Apply(new SearchEvents.SearchStarted(Spec.SearchId, CanonicalSpec.ToJson(Spec), T0))
@@ -99,16 +101,34 @@ public static class SampleMessages
         },
         "WorkCompleted.v1" => new WorkCompleted(RunId, Node, Output(Run), T0.AddSeconds(50)),
         "WorkFailed.v1" => new WorkFailed(RunId, "IOException: No space left on device", 3, T0.AddSeconds(55)),
-        "CoordinatorSnapshot.v5" => CoordinatorSnapshot.From(DrainedAndCancelled(SnapshotState(inits: 2))),
+        "CoordinatorSnapshot.v7" =>
+            CoordinatorSnapshot.From(DrainedAndCancelled(SnapshotState(inits: 2, priority: 3))) with
+            {
+                Finished = [new FinishedSearch(Hand.Spec(seed: 9).SearchId, RunsDone: 30, RunsTotal: 30)],
+            },
+        "CoordinatorSnapshot.v6" =>
+            CoordinatorSnapshot.From(DrainedAndCancelled(SnapshotState(inits: 2, priority: 3))) with
+            {
+                Finished = null,
+            },
+        "CoordinatorSnapshot.v5" => CoordinatorSnapshot.From(DrainedAndCancelled(SnapshotState(inits: 2))) with
+        {
+            Priorities = null,
+            Finished = null,
+        },
         "CoordinatorSnapshot.v4" => CoordinatorSnapshot.From(SnapshotState(inits: 2)) with
         {
             Draining = null,
             Cancelled = null,
+            Priorities = null,
+            Finished = null,
         },
         "CoordinatorSnapshot.v3" => CoordinatorSnapshot.From(SnapshotState()) with
         {
             Draining = null,
             Cancelled = null,
+            Priorities = null,
+            Finished = null,
         },
         "CoordinatorSnapshot.v2" => CoordinatorSnapshot.From(SnapshotState()) with
         {
@@ -116,6 +136,8 @@ public static class SampleMessages
             RecentGiveBacks = null,
             Draining = null,
             Cancelled = null,
+            Priorities = null,
+            Finished = null,
         },
         "CoordinatorSnapshot.v1" => CoordinatorSnapshot.From(SnapshotState()) with
         {
@@ -124,6 +146,8 @@ public static class SampleMessages
             RecentGiveBacks = null,
             Draining = null,
             Cancelled = null,
+            Priorities = null,
+            Finished = null,
         },
         "NodeCordoned.v1" => Cordoned,
         "NodeUncordoned.v1" => new NodeUncordoned(Node, T0.AddMinutes(30)),
@@ -151,7 +175,7 @@ public static class SampleMessages
         "TrainerLeft.v1" => new TrainerLeft(Node, T0.AddSeconds(70)),
         "TicketsRetried.v1" => new TicketsRetried(Spec.SearchId, [new TicketRecord(0, 1)],
             [RunId, WorkItem.EnsemblesId(Spec.SearchId)], T0.AddSeconds(80)),
-        "SubmitSearch.v1" => new SubmitSearch(CanonicalSpec.ToJson(Spec)),
+        "SubmitSearch.v2" => new SubmitSearch(CanonicalSpec.ToJson(Spec)) { Priority = 3 },
         "SearchAccepted.v2" => new SearchAccepted(Spec.SearchId, AlreadyKnown: true, Resumed: true),
         "RetryFailedTickets.v1" => new RetryFailedTickets(Spec.SearchId),
         "FailedTicketsRetried.v1" => new FailedTicketsRetried(Spec.SearchId, Known: true, Retried: 1),

@@ -1,10 +1,10 @@
-using System.Text.Json;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Tests.Support;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;
 using static LotteryActors.Cluster.Tests.Support.Hand;
+using static LotteryActors.Cluster.Tests.Support.SameState;
 
 namespace LotteryActors.Cluster.Tests.Work;
 
@@ -16,16 +16,23 @@ public sealed class CoordinatorSnapshotTests
 {
     private static readonly string[] Nodes = ["node-a", "node-b", "node-c"];
 
-    [Fact]
-    public void Recovery_from_a_snapshot_at_any_event_and_the_tail_equals_recovery_from_the_whole_journal()
+    /// <param name="bounded">The cluster coordinator's fold, which forgets finished searches, or one that keeps
+    /// every search whole.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Recovery_from_a_snapshot_at_any_event_and_the_tail_equals_recovery_from_the_whole_journal(
+        bool bounded)
     {
         var journal = BusyJournal();
-        var whole = CoordinatorState.Empty.Fold(journal);
+        var start = bounded ? CoordinatorState.Bounded : CoordinatorState.Empty;
+        var whole = start.Fold(journal);
+        Assert.Equal(bounded ? 2 : 0, whole.Finished.Count);
 
         for (var cut = 0; cut <= journal.Count; cut++)
         {
-            var upToCut = CoordinatorState.Empty.Fold(journal.Take(cut));
-            var snapshot = upToCut.ToJournaledSnapshot().ToState();
+            var upToCut = start.Fold(journal.Take(cut));
+            var snapshot = upToCut.ToJournaledSnapshot().ToState() with { ForgetsFinished = bounded };
             // Read back, and at the end: a difference that later events would heal is still a wrong recovery.
             SameState.Equal(upToCut, snapshot, $"snapshot after event {cut}, read back");
             SameState.Equal(whole, snapshot.Fold(journal.Skip(cut)), $"snapshot after event {cut}, with the tail");
@@ -70,8 +77,9 @@ public sealed class CoordinatorSnapshotTests
         }
 
         var specs = new[] { Spec(seed: 1, tickets: 2), Spec(seed: 2, tickets: 3) };
-        foreach (var spec in specs)
-            Take(state.Submit(spec, now));
+        // The second at another priority than the default, so that the snapshot must keep it.
+        foreach (var (spec, priority) in specs.Zip([SearchPriority.Default, 2]))
+            Take(state.Submit(spec, now, priority));
         var random = new Random(7);
         for (var step = 0; step < 2000 && !specs.All(s => state.Progress(s.SearchId).Finished); step++)
         {
@@ -127,9 +135,4 @@ public sealed class CoordinatorSnapshotTests
         Assert.NotEmpty(journal.OfType<SearchResumed>());
         return journal;
     }
-
-    /// <summary>Each event as the journal would write it (by its own type, not the interface's).</summary>
-    private static List<string> Written(IEnumerable<IClusterEvent> events) => events.Select(Json).ToList();
-
-    private static string Json(object value) => JsonSerializer.Serialize(value, value.GetType(), SpecNames.Json);
 }

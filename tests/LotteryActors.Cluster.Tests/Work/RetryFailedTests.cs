@@ -1,6 +1,7 @@
 using LotteryActors.Actors.Protocol.Journal;
 using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Protocol.Journal;
+using LotteryActors.Cluster.Tests.Support;
 using LotteryActors.Cluster.Work;
 using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;
@@ -112,5 +113,25 @@ public sealed class RetryFailedTests
         state = RunToTheEnd(state.Fold(retry));
         Assert.True(state.Searches[Search.SearchId].Completed);
         Assert.Empty(state.Searches[Search.SearchId].FailedTickets());
+    }
+
+    /// <summary>The cluster's coordinator forgets a search once it is finished, but not one with a failed ticket:
+    /// an operator's retry reopens that, as in a fold that keeps every search whole.</summary>
+    [Fact]
+    public void The_cluster_coordinator_keeps_a_complete_search_with_a_failed_ticket_whole_for_a_retry()
+    {
+        var whole = RunToTheEnd(Submitted(Search), diverging: Second);
+        var bounded = RunToTheEnd(CoordinatorState.Bounded.Fold(CoordinatorState.Bounded.Submit(Search, T0)),
+            diverging: Second);
+        Assert.True(bounded.Progress(Search.SearchId).Finished);
+        Assert.True(bounded.Searches.ContainsKey(Search.SearchId));
+
+        var retry = bounded.RetryFailed(Search.SearchId, T0);
+
+        Assert.Equal(SameState.Written(whole.RetryFailed(Search.SearchId, T0)), SameState.Written(retry));
+        bounded = RunToTheEnd(bounded.Fold(retry));
+        // Now finished with no failed ticket: forgotten, and still answered as complete.
+        Assert.False(bounded.Searches.ContainsKey(Search.SearchId));
+        Assert.True(bounded.Progress(Search.SearchId).Finished);
     }
 }

@@ -4,6 +4,7 @@ using LotteryActors.Cluster.Protocol;
 using LotteryActors.Cluster.Protocol.Journal;
 using LotteryActors.Cluster.Tests.Support;
 using LotteryActors.Cluster.Work;
+using LotteryActors.Training.Spec;
 using static LotteryActors.Cluster.Protocol.ClusterEvents;
 using static LotteryActors.Cluster.Tests.Support.Hand;
 
@@ -171,6 +172,37 @@ public sealed class WorkQueueTests
         Assert.Equal(2, searches.Count(s => s == first));
         Assert.NotEqual(searches[0], searches[1]);
         Assert.NotEqual(searches[2], searches[3]);
+    }
+
+    [Fact]
+    public void Searches_of_priorities_3_and_1_share_the_slots_three_to_one_on_one_node_and_across_two()
+    {
+        // The search at the default is submitted first, so its units waited longest: an equal share would give it
+        // two of four slots, and every tie.
+        var low = Spec(seed: 1, tickets: 4);
+        var high = Spec(seed: 2, tickets: 8);
+        var state = CoordinatorState.Empty.Fold(CoordinatorState.Empty.Submit(low, T0));
+        state = RunToTrainUnits(state.Fold(state.Submit(high, T0, priority: 3)));
+        int RunningOf(SearchSpec spec) => state.Queue.Leases.Keys.Count(id => state.Queue.Open[id].SearchId ==
+                                                                            spec.SearchId);
+        (int High, int Low) Running() => (RunningOf(high), RunningOf(low));
+
+        state = state.Fold(state.Request(A, 4, 0, T0, LeaseTimeout));
+        Assert.Equal((3, 1), Running());
+        // A second node's slots go by the units running on both: 8 slots, 6 and 2.
+        state = state.Fold(state.Request(B, 4, 0, T0, LeaseTimeout));
+        Assert.Equal((6, 2), Running());
+    }
+
+    [Fact]
+    public void A_search_submitted_again_keeps_the_priority_it_was_first_given()
+    {
+        var state = CoordinatorState.Empty.Fold(CoordinatorState.Empty.Submit(Spec(), T0, priority: 3));
+        Assert.Empty(state.Submit(Spec(), T0.AddMinutes(1), priority: 7));
+        state = state.Fold(state.Cancel(Spec().SearchId, T0.AddMinutes(2)));
+        state = state.Fold(state.Submit(Spec(), T0.AddMinutes(3), priority: 7));
+
+        Assert.Equal(3, state.PriorityOf(Spec().SearchId));
     }
 
     [Fact]

@@ -67,6 +67,12 @@ public sealed record WorkItem(WorkKind Kind, int WidthIndex, UnitRecord? Run,
         _ => InitIndex == 0 ? $"{searchId}/init/w{WidthIndex}" : $"{searchId}/init/w{WidthIndex}/i{InitIndex}",
     };
 
+    /// <summary>Whether the unit <paramref name="workId"/> is one of the search's: its id starts with the search's
+    /// (<see cref="IdIn"/>).</summary>
+    public static bool IsIn(string workId, string searchId) =>
+        workId.Length > searchId.Length && workId[searchId.Length] == '/'
+                                        && workId.StartsWith(searchId, StringComparison.Ordinal);
+
     /// <summary>The id of a search's ensemble unit, whatever its levels.</summary>
     public static string EnsemblesId(string searchId) => $"{searchId}/ensembles";
 
