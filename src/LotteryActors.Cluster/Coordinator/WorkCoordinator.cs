@@ -58,6 +58,9 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private readonly HashSet<(string Node, string WorkId)> foreignResults = [];
     // Members the cluster does not hear now: their leases ended, and they get no work until they are heard again.
     private readonly HashSet<string> unreachable = [];
+    // Each search's spec as every offer of its units carries it, written once rather than per offer: the spec a
+    // search was taken with never changes (submitted again under its id, it changes nothing).
+    private readonly Dictionary<string, string> specJson = [];
     // The journaled state: every event here is durable. What answers, snapshots and the dashboard read.
     private CoordinatorState state = CoordinatorState.Empty;
     // The journaled state and the events handed to the journal but not yet confirmed: what decisions read, so two
@@ -490,20 +493,14 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     }
 
     /// <summary>
-    /// Waiting units leased to every node that asked, decided and planned on <see cref="planned"/> one node after
-    /// the other, so two nodes never get the same unit; each node hears of its leases once they are journaled
-    /// (<see cref="Offer"/>).
+    /// Waiting units leased to every node that asked (<see cref="CoordinatorState.Requests"/>), planned at once;
+    /// each node hears of its leases once they are journaled (<see cref="Offer"/>).
     /// </summary>
-    private List<IClusterEvent> Leases()
+    private IReadOnlyList<WorkLeased> Leases()
     {
-        var leases = new List<IClusterEvent>();
-        foreach (var (node, puller) in pullers)
-        {
-            var granted = planned.Request(node, puller.Slots, puller.Busy, Now, timing.LeaseTimeout,
-                timing.GiveBacks);
-            leases.AddRange(granted);
-            planned = granted.Aggregate(planned, (s, e) => s.Apply(e));
-        }
+        var leases = planned.Requests(pullers.Select(p => (p.Key, p.Value.Slots, p.Value.Busy)), Now,
+            timing.LeaseTimeout, timing.GiveBacks);
+        planned = leases.Aggregate(planned, (s, e) => s.Apply(e));
         return leases;
     }
 
@@ -573,7 +570,9 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
             return;
         var unit = state.Queue.Open[lease.WorkId];
         var search = state.Searches[unit.SearchId];
-        puller.Node.Tell(new WorkOffered(lease.WorkId, unit.SearchId, CanonicalSpec.ToJson(search.Spec!), unit.Item,
+        if (!specJson.TryGetValue(unit.SearchId, out var spec))
+            specJson[unit.SearchId] = spec = CanonicalSpec.ToJson(search.Spec!);
+        puller.Node.Tell(new WorkOffered(lease.WorkId, unit.SearchId, spec, unit.Item,
             lease.Deadline) { DatasetFingerprint = search.DatasetFingerprint });
     }
 
