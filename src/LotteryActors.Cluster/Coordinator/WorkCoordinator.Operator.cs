@@ -14,7 +14,7 @@ public sealed partial class WorkCoordinator
     private void OnDrainRequested(DrainRequested request)
     {
         var requester = Sender;
-        var events = state.Drain(request.Node, request.Drain, Now);
+        var events = planned.Drain(request.Node, request.Drain, Now);
         if (events.Count > 0)
             log.Info("{Node}: {What}", request.Node,
                 request.Drain ? "draining: what it runs finishes, it takes no new units" : "undrained");
@@ -31,9 +31,9 @@ public sealed partial class WorkCoordinator
     private void OnCancelRequested(CancelRequested request)
     {
         var requester = Sender;
-        var known = state.Knows(request.SearchId);
-        var events = state.Cancel(request.SearchId, Now);
-        List<IGrouping<string, string>> leased = events.Count > 0 ? [.. state.LeasedUnits(request.SearchId)] : [];
+        var known = planned.Knows(request.SearchId);
+        var events = planned.Cancel(request.SearchId, Now);
+        List<IGrouping<string, string>> leased = events.Count > 0 ? [.. planned.LeasedUnits(request.SearchId)] : [];
         if (events.Count > 0)
             log.Warning("search {SearchId} cancelled by an operator; {Count} running unit(s) stop", request.SearchId,
                 leased.Sum(g => g.Count()));

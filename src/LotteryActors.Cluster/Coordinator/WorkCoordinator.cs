@@ -27,6 +27,17 @@ namespace LotteryActors.Cluster.Coordinator;
 /// re-register and re-send unacknowledged results through the singleton proxy. A node the cluster stops hearing
 /// loses its leases at once, before it is downed (<see cref="OnUnreachable"/>).
 /// Decisions are the state's; this actor only persists, applies and tells.
+/// <para>
+/// Writes are pipelined (group commit): a decision is applied at once to <see cref="planned"/>, the state the next
+/// decision builds on, and its events go to the journal with <c>PersistAllAsync</c>, which stashes nothing, so the
+/// commands that arrive while one write is in flight are decided meanwhile and their events go to the journal
+/// together, in the next write, one round trip for all of them. What makes this safe, and must stay so:
+/// nothing leaves this actor before the events it rests on are journaled. A lease is offered to its node from the
+/// handler of its own <see cref="WorkLeased"/>; a result is acknowledged, and a client answered, from the handler
+/// of the decision's last event, or, for a decision that journals nothing (a result delivered again while its
+/// first delivery's completion is being written), after every write in flight (<c>DeferAsync</c>). Answers and
+/// snapshots read <see cref="state"/>, the journaled state, never the planned one.
+/// </para>
 /// </summary>
 public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimers
 {
@@ -47,7 +58,16 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private readonly HashSet<(string Node, string WorkId)> foreignResults = [];
     // Members the cluster does not hear now: their leases ended, and they get no work until they are heard again.
     private readonly HashSet<string> unreachable = [];
+    // Each search's spec as every offer of its units carries it, written once rather than per offer: the spec a
+    // search was taken with never changes (submitted again under its id, it changes nothing).
+    private readonly Dictionary<string, string> specJson = [];
+    // The journaled state: every event here is durable. What answers, snapshots and the dashboard read. Set in the
+    // constructor: the cluster's coordinator forgets finished searches, a search's own one does not.
     private CoordinatorState state;
+    // The journaled state and the events handed to the journal but not yet confirmed: what decisions read, so two
+    // decisions made while one write is in flight never lease one unit twice or journal one result twice. It equals
+    // state whenever no write is in flight (the same events folded in the same order).
+    private CoordinatorState planned;
     // In memory only: the journaled state and its snapshots never hold them (see LeaseProgress, LeaseClock).
     private LeaseProgress progress = LeaseProgress.Empty;
     private LeaseClock deadlines = LeaseClock.Empty;
@@ -72,6 +92,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
         // The cluster's coordinator serves a lab's searches for weeks and forgets each once it is finished; a
         // search's own holds that one search whole, which `lottery search` prints from when it is done.
         state = persistenceId is null ? CoordinatorState.Bounded : CoordinatorState.Empty;
+        planned = state;
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -89,7 +110,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
         Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<SubmitSearch>(OnSubmit);
-        Command<AdoptSearch>(adopt => Accept(adopt.Search.SearchId!, state.Adopt(adopt.Search, Now)));
+        Command<AdoptSearch>(adopt => Accept(adopt.Search.SearchId!, planned.Adopt(adopt.Search, Now)));
         Command<RetryFailedTickets>(OnRetryFailed);
         Command<WorkRequested>(OnWorkRequested);
         Command<LeasesHeld>(OnLeasesHeld);
@@ -132,10 +153,16 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
+    /// <summary>
+    /// A rejected event (it could not be serialized) is not journaled, but <see cref="planned"/> already holds it, and
+    /// decisions made since may rest on it: this coordinator stops, as for a failed write, and its successor
+    /// recovers what the journal holds.
+    /// </summary>
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
         JournalFailed($"the journal rejected {@event.GetType().Name}", cause);
         base.OnPersistRejected(cause, @event, sequenceNr);
+        Context.Stop(Self);
     }
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
@@ -192,19 +219,20 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     {
         // A snapshot from before searches were forgotten holds the finished ones whole.
         state = state.ForgetFinished();
+        planned = state;
         var (searches, open) = (state.Searches.Count, state.Queue.Open.Count);
         log.Info("coordinator recovered: {Searches} search(es) and {Finished} finished, {Open} open unit(s), " +
                  "{Leases} lease(s), from the snapshot at event {SnapshotAt} and {Replayed} event(s) after it",
             searches, state.Finished.Count, open, state.Queue.Leases.Count,
             recoveredFrom?.ToString(CultureInfo.InvariantCulture) ?? "none", eventsSinceSnapshot);
         var members = Members();
-        var orphaned = state.Queue.Orphaned(members, Now);
+        var orphaned = planned.Queue.Orphaned(members, Now);
         if (orphaned.Count > 0)
             log.Warning("{Count} unit(s) leased to nodes that are no members any more go back to the queue",
                 orphaned.Count);
         deadlines = deadlines.Renewed(
             state.Queue.RenewAll(Now, timing.LeaseTimeout).Where(r => members.Contains(r.Node)));
-        Record([.. orphaned, .. state.EnsemblesDue(Now)]);
+        RecordAndDispatch([.. orphaned, .. planned.EnsemblesDue(Now)]);
         membership.Watch(Self);
         Timers.StartPeriodicTimer(nameof(CheckLeases), CheckLeases.Instance, timing.ExpiryCheck);
         if (publishing is null || publishing.Every <= TimeSpan.Zero)
@@ -216,7 +244,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private void OnSubmit(SubmitSearch submit)
     {
         var spec = CanonicalSpec.FromJson(submit.SpecJson);
-        var events = state.Submit(spec, Now, submit.Priority);
+        var events = planned.Submit(spec, Now, submit.Priority);
         if (events is [SearchSubmitted submitted, ..])
             log.Info("search {SearchId} submitted: {Tickets} ticket(s), priority {Priority}", spec.SearchId,
                 spec.Tickets().Count, submitted.Priority);
@@ -240,7 +268,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private void OnRetryFailed(RetryFailedTickets retry)
     {
         var client = Sender;
-        var events = state.RetryFailed(retry.SearchId, Now);
+        var events = planned.RetryFailed(retry.SearchId, Now);
         var retried = events.OfType<TicketsRetried>().SingleOrDefault()?.Tickets.Count ?? 0;
         if (retried > 0)
             log.Info("search {SearchId}: {Count} failed ticket(s) run again", retry.SearchId, retried);
@@ -268,13 +296,15 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
             return;
         }
         pullers[request.Node] = new Puller(Sender, request.Slots, request.Busy);
-        RecordAndDispatch(state.Register(request.Node, request.Slots, Now));
+        RecordAndDispatch(planned.Register(request.Node, request.Slots, Now));
     }
 
     /// <summary>
     /// A renewal moves deadlines in memory only (see LeaseClock): nothing is journaled. Units the node still runs
     /// without holding their lease (it was unheard, or its run stalled, and they went back to the queue) are stopped
     /// there: their results would be ignored, and its slots are better spent on units it holds.
+    /// Judged on the journaled state: a node holds only leases it was offered, all journaled, and is told to stop a
+    /// unit only once the end of its lease is journaled too.
     /// </summary>
     private void OnLeasesHeld(LeasesHeld held)
     {
@@ -290,10 +320,10 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private void OnWorkDone(WorkDone done)
     {
         var trainer = Sender;
-        var events = state.Complete(done.Node, done.WorkId, done.Output, Now, done.DatasetFingerprint, done.Setup);
+        var events = planned.Complete(done.Node, done.WorkId, done.Output, Now, done.DatasetFingerprint, done.Setup);
         if (events is [WorkCompleted { Setup: { } setup }, ..])
             WarnOfAnotherSetup(done, setup);
-        if (events.Count == 0 && state.FromAnotherNode(done.Node, done.WorkId))
+        if (events.Count == 0 && planned.FromAnotherNode(done.Node, done.WorkId))
         {
             // Acknowledged, so the node stops re-sending it; said once per node and unit.
             if (foreignResults.Add((done.Node, done.WorkId)))
@@ -305,7 +335,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
             log.Warning("{Node} computed {WorkId} from a dataset whose fingerprint is {Fingerprint}, not the " +
                         "search's; the result is dropped and the node gets no more of its units",
                 done.Node, done.WorkId, done.DatasetFingerprint);
-        var unit = state.Queue.Open.GetValueOrDefault(done.WorkId);
+        var unit = planned.Queue.Open.GetValueOrDefault(done.WorkId);
         RecordAndDispatch(events, () =>
         {
             if (events.OfType<WorkCompleted>().FirstOrDefault() is { } completed)
@@ -346,8 +376,8 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     /// </summary>
     private void WarnOfAnotherSetup(WorkDone done, TrainingSetup setup)
     {
-        var searchId = state.Queue.Open[done.WorkId].SearchId;
-        if (state.Searches[searchId].Setup is { } earlier && earlier != setup && mixedSetups.Add(searchId))
+        var searchId = planned.Queue.Open[done.WorkId].SearchId;
+        if (planned.Searches[searchId].Setup is { } earlier && earlier != setup && mixedSetups.Add(searchId))
             log.Warning("search {SearchId}: its runs so far were trained {Earlier}, and {WorkId} from {Node} " +
                         "{Setup}; its results will not match bit for bit what one setup would have made, and each " +
                         "run's setup is journaled with it", searchId, earlier, done.WorkId, done.Node, setup);
@@ -356,7 +386,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private void OnWorkAbandoned(WorkAbandoned abandoned)
     {
         log.Warning("{Node} gave back {WorkId}: {Reason}", abandoned.Node, abandoned.WorkId, abandoned.Reason);
-        var events = state.GiveBack(abandoned.Node, abandoned.WorkId, abandoned.Reason, timing.GiveBacks, Now);
+        var events = planned.GiveBack(abandoned.Node, abandoned.WorkId, abandoned.Reason, timing.GiveBacks, Now);
         if (events.OfType<WorkFailed>().FirstOrDefault() is { } failed)
             log.Error("{WorkId} was given back {Count} time(s) by different nodes; it fails instead of running " +
                       "again: {Reason}", abandoned.WorkId, failed.GiveBacks, abandoned.Reason);
@@ -369,7 +399,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private void OnWorkRefused(WorkRefused refused)
     {
         log.Warning("{Node} refused {WorkId}: {Reason}", refused.Node, refused.WorkId, refused.Reason);
-        RecordAndDispatch(state.Queue.WrongDataset(refused.Node, refused.WorkId, Now));
+        RecordAndDispatch(planned.Queue.WrongDataset(refused.Node, refused.WorkId, Now));
     }
 
     /// <summary>An operator lifts a cordon, naming the node by its id or by host:port (every incarnation there).
@@ -377,8 +407,8 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private void OnUncordonRequested(UncordonRequested request)
     {
         var operatorRef = Sender;
-        var lifted = state.Cordoned.Keys.Where(node => NodeId.Names(node, request.Node))
-            .SelectMany(node => state.Uncordon(node, Now)).ToList();
+        var lifted = planned.Cordoned.Keys.Where(node => NodeId.Names(node, request.Node))
+            .SelectMany(node => planned.Uncordon(node, Now)).ToList();
         foreach (var node in lifted)
             log.Info("{Node}: cordon lifted by an operator", node.Node);
         RecordAndDispatch(lifted, () =>
@@ -410,14 +440,14 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     /// </summary>
     private void OnCheckLeases()
     {
-        var expired = state.Queue.Expire(Now, deadlines);
+        var expired = planned.Queue.Expire(Now, deadlines);
         foreach (var lease in expired)
         {
             log.Warning("{Node} did not renew its lease on {WorkId}; the unit goes back to the queue",
                 lease.Node, lease.WorkId);
             pullers.Remove(lease.Node);
         }
-        var stalled = state.Queue.Stall(progress.Stalled(Now, timing.StallTimeout)
+        var stalled = planned.Queue.Stall(progress.Stalled(Now, timing.StallTimeout)
             .Where(id => expired.All(e => e.WorkId != id)), Now);
         foreach (var lease in stalled)
         {
@@ -425,7 +455,7 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
                         "back to the queue", lease.Node, lease.WorkId, timing.StallTimeout);
             pullers.Remove(lease.Node);
         }
-        RecordAndDispatch([.. expired, .. stalled, .. state.Gone(Members(), Now)]);
+        RecordAndDispatch([.. expired, .. stalled, .. planned.Gone(Members(), Now)]);
     }
 
     /// <summary>
@@ -448,14 +478,14 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
         var members = Members();
         // The removal may not have reached this node's view of the membership yet.
         members.Remove(node);
-        RecordAndDispatch([.. lost, .. state.Gone(members, Now)]);
+        RecordAndDispatch([.. lost, .. planned.Gone(members, Now)]);
     }
 
     /// <summary>The node gets no more offers and its leases end (to be journaled); said once in the log.</summary>
     private IReadOnlyList<LeaseEnded> Lose(string node, LeaseEndReason reason, string what)
     {
         pullers.Remove(node);
-        var lost = state.Queue.EndLeasesOf(node, reason, Now);
+        var lost = planned.Queue.EndLeasesOf(node, reason, Now);
         if (lost.Count > 0)
             log.Warning("{Node} {What}; {Count} unit(s) go back to the queue", node, what, lost.Count);
         return lost;
@@ -465,48 +495,47 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
     private HashSet<string> Members() => [.. membership.Members()];
 
     /// <summary>
-    /// Journals <paramref name="events"/> together with the leases they make possible (a completion frees a slot and
-    /// often queues the next unit), in one write rather than two: the journal's round trip is what bounds the
-    /// coordinator's leases per second. <paramref name="then"/> runs once all are applied, as in <c>Record</c>.
+    /// Journals <paramref name="events"/> (decided on <see cref="planned"/>) together with the leases they make
+    /// possible (a completion frees a slot and often queues the next unit), in one write rather than two, and plans
+    /// both at once, so the next decision builds on them while they are written. <paramref name="then"/> runs once
+    /// all are journaled and applied (<see cref="Record"/>).
     /// </summary>
-    private void RecordAndDispatch(IReadOnlyList<IClusterEvent> events, Action? then = null) =>
-        Record([.. events, .. Leases(events.Aggregate(state, (s, e) => s.Apply(e)))], then ?? (() => { }));
+    private void RecordAndDispatch(IReadOnlyList<IClusterEvent> events, Action? then = null)
+    {
+        planned = events.Aggregate(planned, (s, e) => s.Apply(e));
+        Record([.. events, .. Leases()], then ?? (() => { }));
+    }
 
     /// <summary>
-    /// Waiting units offered to every node that asked, planned on <paramref name="planned"/> (the state once the
-    /// events being journaled with them are applied) so two nodes never get the same unit; each node hears of its
-    /// leases once they are journaled (<see cref="Offer"/>).
+    /// Waiting units leased to every node that asked (<see cref="CoordinatorState.Requests"/>), planned at once;
+    /// each node hears of its leases once they are journaled (<see cref="Offer"/>).
     /// </summary>
-    private List<IClusterEvent> Leases(CoordinatorState planned)
+    private IReadOnlyList<WorkLeased> Leases()
     {
-        var leases = new List<IClusterEvent>();
-        foreach (var (node, puller) in pullers)
-        {
-            var granted = planned.Request(node, puller.Slots, puller.Busy, Now, timing.LeaseTimeout,
-                timing.GiveBacks);
-            leases.AddRange(granted);
-            planned = granted.Aggregate(planned, (s, e) => s.Apply(e));
-        }
+        var leases = planned.Requests(pullers.Select(p => (p.Key, p.Value.Slots, p.Value.Busy)), Now,
+            timing.LeaseTimeout, timing.GiveBacks);
+        planned = leases.Aggregate(planned, (s, e) => s.Apply(e));
         return leases;
     }
 
-    private void Record(IReadOnlyList<IClusterEvent> events) => Record(events, () => { });
-
     /// <summary>
-    /// Journals the events in order, applying and announcing each, then runs <paramref name="then"/> from the last
-    /// one's handler (commands stay stashed until then, so <paramref name="then"/> sees every event applied).
-    /// Not DeferAsync: a deferred handler that persisted again left this actor stashing for ever in our tests.
+    /// Hands planned events to the journal in order (<c>PersistAllAsync</c>: commands go on being decided while they
+    /// are written, and the journal gets the events of all of them in its next write). As each is journaled it is
+    /// applied to <see cref="state"/> and announced (a lease offered to its node); <paramref name="then"/> runs from
+    /// the last one's handler, so it sees every event applied and tells only what is durable. With no events,
+    /// <paramref name="then"/> still waits for every write in flight: what it says may rest on them (a result
+    /// acknowledged again must be journaled first). Neither ever persists again from a handler.
     /// </summary>
     private void Record(IReadOnlyList<IClusterEvent> events, Action then)
     {
         if (events.Count == 0)
         {
-            then();
+            DeferAsync(then, answer => answer());
             return;
         }
         var remaining = events.Count;
         var asked = Stopwatch.GetTimestamp();
-        PersistAll(events, e =>
+        PersistAllAsync(events, e =>
         {
             Measure(e, Stopwatch.GetElapsedTime(asked));
             state = state.Apply(e);
@@ -555,7 +584,9 @@ public sealed partial class WorkCoordinator : ReceivePersistentActor, IWithTimer
             return;
         var unit = state.Queue.Open[lease.WorkId];
         var search = state.Searches[unit.SearchId];
-        puller.Node.Tell(new WorkOffered(lease.WorkId, unit.SearchId, CanonicalSpec.ToJson(search.Spec!), unit.Item,
+        if (!specJson.TryGetValue(unit.SearchId, out var spec))
+            specJson[unit.SearchId] = spec = CanonicalSpec.ToJson(search.Spec!);
+        puller.Node.Tell(new WorkOffered(lease.WorkId, unit.SearchId, spec, unit.Item,
             lease.Deadline) { DatasetFingerprint = search.DatasetFingerprint });
     }
 

@@ -157,12 +157,40 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
         GiveBackRule? rule = null) =>
         Cordoned.ContainsKey(node) || Draining.Contains(node)
             ? []
-            : Queue.Lease(node, slots - Math.Max(busy, Queue.LeasesOf(node)), now, timeout, rule,
-                CancelledSearches(), PriorityOf);
+            : Queue.Lease(node, Free(slots, busy, Queue.LeasesOf(node)), now, timeout, rule, CancelledSearches(),
+                PriorityOf);
 
     /// <summary>The search's priority; the default for one this state does not hold.</summary>
     public int PriorityOf(string searchId) =>
         Searches.GetValueOrDefault(searchId)?.Priority ?? SearchPriority.Default;
+
+    /// <summary>
+    /// The requests of every node that asked, each decided as <see cref="Request"/> decides it, in turn, on the state
+    /// the leases granted before it leave, so two nodes never get the same unit: the leases to journal. A node whose
+    /// slots are all leased is passed over without a look at the queue, so asking all of them again after every
+    /// event (what the coordinator does) costs one pass over the leases rather than one per node.
+    /// </summary>
+    public IReadOnlyList<WorkLeased> Requests(IEnumerable<(string Node, int Slots, int Busy)> nodes,
+        DateTimeOffset now, TimeSpan timeout, GiveBackRule? rule = null)
+    {
+        // Counted once: each node is asked once and is leased units only for itself.
+        var leased = Queue.Leases.Values.CountBy(l => l.Node).ToDictionary();
+        var leases = new List<WorkLeased>();
+        var state = this;
+        foreach (var (node, slots, busy) in nodes)
+        {
+            if (Free(slots, busy, leased.GetValueOrDefault(node)) <= 0)
+                continue;
+            var granted = state.Request(node, slots, busy, now, timeout, rule);
+            leases.AddRange(granted);
+            state = granted.Aggregate(state, (s, e) => s.Apply(e));
+        }
+        return leases;
+    }
+
+    /// <summary>The node's slots it may be leased units for: it counts its busy slots, the coordinator its leases,
+    /// and the larger number is trusted.</summary>
+    private static int Free(int slots, int busy, int leased) => slots - Math.Max(busy, leased);
 
     /// <summary>
     /// A trainer node asked for work: journaled when it is new, back after it was recorded as gone, or has another
@@ -224,7 +252,7 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
             completed,
             .. opened.Where(t => !search.Ticket(t).Done && search.NextUnit(t) is not null)
                 .Select(t => Enqueue(unit.SearchId, WorkItem.Train(search.NextUnit(t)!), now)),
-            .. after.EnsemblesDue(now).Where(q => q.SearchId == unit.SearchId),
+            .. after.EnsembleDue(search, now),
         ];
     }
 
@@ -255,7 +283,7 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
                                       reason, now)]
             : [];
         return events.OfType<WorkFailed>().Any()
-            ? [.. events, .. cordon, .. after.EnsemblesDue(now).Where(q => q.SearchId == searchId)]
+            ? [.. events, .. cordon, .. after.EnsembleDue(after.Searches[searchId], now)]
             : [.. events, .. cordon];
     }
 
@@ -300,11 +328,18 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
     /// Planned here, from journaled numbers; evaluated on a trainer node, which holds the data.
     /// </summary>
     public IReadOnlyList<WorkQueued> EnsemblesDue(DateTimeOffset now) =>
-        Searches.Values.Where(s => s.AllTicketsDone && !s.Completed)
-            .Select(s => Enqueue(s.SearchId!,
-                WorkItem.Ensemble(EnsembleEvaluation.Plan(s.Spec!, s.FinishedTicketRuns())), now))
-            .Where(q => !Queue.IsOpen(q.WorkId) && !Queue.Done.Contains(q.WorkId))
-            .ToList();
+        Searches.Values.SelectMany(s => EnsembleDue(s, now)).ToList();
+
+    /// <summary>The ensemble unit of <paramref name="search"/> where <see cref="EnsemblesDue"/> would queue it: after
+    /// a unit of that search only that search is looked at, not every search the coordinator holds.</summary>
+    private IReadOnlyList<WorkQueued> EnsembleDue(SearchState search, DateTimeOffset now)
+    {
+        if (!search.AllTicketsDone || search.Completed)
+            return [];
+        var due = Enqueue(search.SearchId!,
+            WorkItem.Ensemble(EnsembleEvaluation.Plan(search.Spec!, search.FinishedTicketRuns())), now);
+        return Queue.IsOpen(due.WorkId) || Queue.Done.Contains(due.WorkId) ? [] : [due];
+    }
 
     /// <summary>Runs journaled over runs asked for, and whether the search is complete (its ensembles journaled).
     /// </summary>
