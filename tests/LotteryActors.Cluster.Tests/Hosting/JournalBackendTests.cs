@@ -65,7 +65,7 @@ public abstract class JournalBackendTests : IDisposable
 
         Assert.True(finished.Completed);
         Assert.Equal(finished.Progress().Total, Runs());
-        Assert.Equal(1, Rows("SearchSubmitted.v1"));
+        Assert.Equal(1, Rows("SearchSubmitted.v2"));
         Assert.Equal(0, Rows("SearchStarted.v1"));
         Assert.Equal([WorkCoordinator.PersistenceIdFor(Spec.SearchId)], Writers());
         await using var reader = new JournaledSearches(Runtime);
