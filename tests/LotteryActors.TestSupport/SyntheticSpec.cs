@@ -15,6 +15,21 @@ public static class SyntheticSpec
         Controls: new ControlsSpec(RandomReinit: true, RandomMask: true),
         Seeds: new SeedSpec(Init: 1, DataOrder: 2, Controls: 3));
 
+    /// <summary>
+    /// <see cref="Search"/> with <paramref name="tickets"/> tickets whose runs last 1,500 iterations (evaluated every
+    /// 100): for tests that stop a run once it has reported progress. A run of the default 30 iterations can end
+    /// before a loaded machine lets the test send its stop, and the test would see it finished.
+    /// </summary>
+    public static SearchSpec LongRuns(int tickets) => Search() with
+    {
+        TicketsPerWidth = tickets,
+        Training = Recipe() with
+        {
+            Duration = new Duration(1500, DurationUnit.Iterations),
+            EvalInterval = new Duration(100, DurationUnit.Iterations),
+        },
+    };
+
     public static TrainingRecipe Recipe(OptimizerKind optimizer = OptimizerKind.Sgd, double learningRate = 0.05) => new(
         optimizer,
         learningRate,

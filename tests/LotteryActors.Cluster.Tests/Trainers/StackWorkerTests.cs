@@ -19,7 +19,7 @@ namespace LotteryActors.Cluster.Tests.Trainers;
 /// </summary>
 public sealed class StackWorkerTests : SyntheticTrainerKit
 {
-    private static readonly SearchSpec Spec = SyntheticSpec.Search() with { TicketsPerWidth = 3 };
+    private static readonly SearchSpec Spec = SyntheticSpec.LongRuns(tickets: 3);
 
     private readonly IReadOnlyList<WorkUnit> units;
 

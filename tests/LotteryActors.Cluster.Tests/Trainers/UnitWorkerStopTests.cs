@@ -10,11 +10,12 @@ namespace LotteryActors.Cluster.Tests.Trainers;
 
 /// <summary>
 /// A slot whose unit's search was cancelled drops the run between two chunks and is idle again at once (the
-/// synthetic dataset trained for real, one iteration a chunk, so the run is far from done when the stop comes).
+/// synthetic dataset trained for real, 1,500 iterations at one a chunk, so the run is far from done when the stop
+/// comes).
 /// </summary>
 public sealed class UnitWorkerStopTests() : SyntheticTrainerKit(Spec)
 {
-    private static readonly SearchSpec Spec = SyntheticSpec.Search() with { TicketsPerWidth = 2 };
+    private static readonly SearchSpec Spec = SyntheticSpec.LongRuns(tickets: 2);
 
     [Fact]
     public void A_stopped_run_is_dropped_between_chunks_and_the_slot_runs_the_next_unit_to_its_end()
