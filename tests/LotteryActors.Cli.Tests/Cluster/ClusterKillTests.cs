@@ -103,7 +103,7 @@ public sealed class ClusterKillTests : IDisposable
         using var watching = Following(seeds);
 
         // A trainer node dies in the middle of a training unit: its lease must end and the unit run elsewhere.
-        var (victim, victimPort) = WaitForTraining([(first, trainerA), (second, trainerB)], fromLine: 0);
+        var (victim, victimPort) = WaitForTraining([(first, trainerA), (second, trainerB)]);
         victim.Kill();
         Poll.Until(() => LeasesEndedOn(victimPort) > 0, "the killed trainer's lease to end", Limit);
 
@@ -161,7 +161,7 @@ public sealed class ClusterKillTests : IDisposable
             node.WaitForLog("is up with roles", Limit);
 
         using var watching = Following(seeds);
-        var (victim, _) = WaitForTraining(trainers, fromLine: 0);
+        var (victim, _) = WaitForTraining(trainers);
         Assert.True(Completed().Count < expectedUnits, "the search finished before the kills");
         victim.Kill();
         Thread.Sleep(TimeSpan.FromSeconds(5)); // within the 10 s failure detection: one decision for both
@@ -201,7 +201,7 @@ public sealed class ClusterKillTests : IDisposable
         Assert.True(submitted.ExitCode == 0, submitted.Stderr);
 
         // The first node to start a training run holds a stack's runs: killed, it loses them to the other node.
-        var (victim, victimPort) = WaitForTraining([(first, ports[1]), (second, ports[2])], fromLine: 0);
+        var (victim, victimPort) = WaitForTraining([(first, ports[1]), (second, ports[2])]);
         victim.Kill();
         Poll.Until(() => LeasesEndedOn(victimPort) > 0, "the killed trainer's leases to end", Limit);
 
@@ -345,7 +345,7 @@ public sealed class ClusterKillTests : IDisposable
 
     /// <summary>The reference: <c>lottery search</c> of the same spec (<see cref="SearchWorkspace.Search"/> with
     /// <paramref name="search"/>) in one process on SQLite.</summary>
-    private static Baseline SingleNodeSearch(string engine, string search = "")
+    private static Baseline SingleNodeSearch(string engine, string search = MidSearch)
     {
         using var workspace =
             new SearchWorkspace($"lottery.runtime.torch-threads = {TorchThreads}\n{engine}\n{search}");
@@ -377,7 +377,14 @@ public sealed class ClusterKillTests : IDisposable
 
     /// <summary>The baseline's own search (<see cref="SearchWorkspace.Search"/> with <paramref name="search"/>): the
     /// same spec, so the same id.</summary>
-    private string SpecFile(string seeds, string search = "")
+    /// <summary>
+    /// Laid over the workspace's search where a test kills nodes while it runs: runs of 40 epochs of its 3,500 images
+    /// (seconds each) rather than 1, so the search is still running at each kill. Once trainers and coordinator got
+    /// faster, the 1-epoch search could end before the first kill, and the kill found nothing to take away.
+    /// </summary>
+    private const string MidSearch = """lottery.search.training.duration = "40ep" """;
+
+    private string SpecFile(string seeds, string search = MidSearch)
     {
         var spec = Path.Combine(folder, "spec.conf");
         File.WriteAllText(spec, $$"""
@@ -396,18 +403,19 @@ public sealed class ClusterKillTests : IDisposable
     }
 
     /// <summary>
-    /// Waits until one of <paramref name="candidates"/> logs that it starts a training unit (not an init) after
-    /// line <paramref name="fromLine"/> of its stderr; that unit is leased to it and running now.
+    /// Waits until the journal shows one of <paramref name="candidates"/> holding the lease of a training unit whose
+    /// result is not journaled: killed now, it has a lease to lose. A start line in its log is not enough: a short
+    /// unit can finish before the kill, and the node then has no lease to lose (a fresh-clone run once waited 3
+    /// minutes for the victim's lease to end, after units became faster).
     /// </summary>
-    private static (CliProcess Node, int Port) WaitForTraining((CliProcess Node, int Port)[] candidates, int fromLine)
+    private (CliProcess Node, int Port) WaitForTraining((CliProcess Node, int Port)[] candidates)
     {
         (CliProcess, int)? found = null;
         Poll.Until(() =>
         {
-            found = candidates.Cast<(CliProcess, int)?>().FirstOrDefault(c =>
-                LocalCluster.TrainingSince(c!.Value.Item1, fromLine) is not null);
+            found = candidates.Cast<(CliProcess, int)?>().FirstOrDefault(c => HoldsTrainingUnit(c!.Value.Item2));
             return found is not null;
-        }, "a node to start a training unit", Limit);
+        }, "a node to hold a training unit", Limit);
         return found!.Value;
     }
 
