@@ -24,7 +24,9 @@ public sealed class TrainerConcurrencyTests : IDisposable
 
     private (ImpRunner Runner, List<WorkUnit> Units) ThreeTickets()
     {
-        var spec = SyntheticSpec.Search() with { TicketsPerWidth = 3 };
+        // Runs long enough that each plain trainer thread's CPU time shows (the 30-iteration default now trains in
+        // a few milliseconds, under the kernel's 10 ms clock tick that per-thread CPU is counted in).
+        var spec = SyntheticSpec.LongRuns(tickets: 3);
         var runner = new ImpRunner(spec, data, new ArtifactStore(temp.Path));
         var init = runner.DrawInit(0);
         var mask = runner.DenseMask(init);
