@@ -50,12 +50,20 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
     public bool Knows(string searchId) => Searches.ContainsKey(searchId) || Finished.ContainsKey(searchId);
 
     /// <summary>
-    /// Every trainer node that registered, present or gone, by node id. What the work needs is in the queue; this is
-    /// for those who watch the cluster (the dashboard), and for one decision: how many different nodes a unit can
-    /// be given back by before it fails (<see cref="GiveBackRule"/>).
+    /// Every trainer node that registered and is present, and the last <see cref="GoneTrainersKept"/> that left, by
+    /// node id. What the work needs is in the queue; this is for those who watch the cluster (<c>lottery nodes</c>,
+    /// the dashboard), and for one decision: how many different nodes a unit can be given back by before it fails
+    /// (<see cref="GiveBackRule"/>), which counts present nodes only.
     /// </summary>
     public ImmutableSortedDictionary<string, TrainerNode> Trainers { get; init; } =
         ImmutableSortedDictionary<string, TrainerNode>.Empty;
+
+    /// <summary>
+    /// How many departed trainer nodes the state remembers, the most recent ones. A restarted node is a new node id,
+    /// so a lab that runs for weeks would otherwise keep every restart in the state and each snapshot for ever; the
+    /// journal keeps them all.
+    /// </summary>
+    public const int GoneTrainersKept = 64;
 
     /// <summary>The nodes cordoned now (<see cref="NodeCordoned"/>): they take no new units until an operator lifts
     /// the cordon. A node that leaves is no longer cordoned (a restarted node is a new node).</summary>
@@ -76,7 +84,7 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
         },
         TrainerLeft l when Trainers.TryGetValue(l.Node, out var trainer) => this with
         {
-            Trainers = Trainers.SetItem(l.Node, trainer with { LeftAt = l.OccurredAt }),
+            Trainers = ForgetOldestGone(Trainers.SetItem(l.Node, trainer with { LeftAt = l.OccurredAt })),
             Cordoned = Cordoned.Remove(l.Node),
             RecentGiveBacks = RecentGiveBacks.Remove(l.Node),
             Draining = Draining.Remove(l.Node),
@@ -123,6 +131,16 @@ public sealed partial record CoordinatorState(WorkQueue Queue, ImmutableSortedDi
         },
         _ => this with { Queue = Queue.Apply(e) },
     };
+
+    private static ImmutableSortedDictionary<string, TrainerNode> ForgetOldestGone(
+        ImmutableSortedDictionary<string, TrainerNode> trainers)
+    {
+        var gone = trainers.Where(t => !t.Value.Present).ToList();
+        return gone.Count <= GoneTrainersKept
+            ? trainers
+            : trainers.RemoveRange(gone.OrderBy(t => t.Value.LeftAt).ThenBy(t => t.Key, StringComparer.Ordinal)
+                .Take(gone.Count - GoneTrainersKept).Select(t => t.Key));
+    }
 
     /// <summary>
     /// Takes a search at <paramref name="priority"/> (<see cref="SearchPriority"/>): its first units (the draw of
