@@ -4,6 +4,7 @@ using LotteryActors.Actors.Hosting;
 using LotteryActors.Cli.Output;
 using LotteryActors.Cli.Report;
 using LotteryActors.Cluster.Coordinator;
+using LotteryActors.Training.Analysis;
 using LotteryActors.Training.Imp;
 using LotteryActors.Training.Spec;
 using LotteryActors.Training.Stability;
@@ -91,19 +92,36 @@ public static class StabilityCommand
                 ChunkIterations = setup.Runtime.ChunkIterations,
             }, line => setup.Log.Information("{Line}", line));
             var rows = analysis.Analyze(runs, chosen, chosenRounds);
+            var retention = Retention(spec, runs, rows);
             if (parse.GetValue(json))
                 JsonOutput.Write(new
                 {
                     format = Format, searchId, spec.Name, dataOrderDraw = SpecNames.Of(spec.DataOrder ?? default),
                     dataOrders = options.Copies, seedsGiven = options.Seeds is not null, points = options.Points,
-                    rewindIteration = runner.RewindIteration, rows,
+                    rewindIteration = runner.RewindIteration, rows, retention,
                 });
             else
+            {
                 Print(rows);
+                Print(retention);
+            }
             return ExitCodes.Success;
         }));
         return command;
     }
+
+    /// <summary>
+    /// Ticket identity per row, judged by the census's bar (each init's converged dense net at its early stop, the
+    /// census's epsilon), where the width has dense nets to judge by.
+    /// </summary>
+    private static IReadOnlyList<TicketRetention> Retention(SearchSpec spec, IReadOnlyList<RunResult> runs,
+        IReadOnlyList<StabilityRow> rows) =>
+        rows.Select(row => (row, dense: SearchAnalyzer.CensusDense(spec, runs, row.WidthIndex,
+                RunSelection.EarlyStopped)))
+            .Where(r => r.dense.Count > 0)
+            .Select(r => TicketRetention.Of(r.row, spec, runs, DenseReference.Of(r.dense, epsilon: null),
+                AnalysisOptions.DefaultMargin))
+            .ToList();
 
     private static StabilityOptions Options(int orders, string? seeds, int points)
     {
@@ -170,5 +188,29 @@ public static class StabilityCommand
             "same-ticket pairs, which share copies); ticket: one mask, two data orders; dense: the dense net from " +
             "the same start; between: two tickets of one init; validation unless test:; error: the copies' own " +
             "validation error", Keys: 2).WriteText(Results.Out);
+    }
+
+    private static void Print(IReadOnlyList<TicketRetention> retention)
+    {
+        if (retention.Count == 0)
+            return;
+        new ReportTable("retention", "Ticket identity: the census's winners retrained in fresh data orders",
+            ["width", "round", "density", "winners", "fresh wins", "drop", "others", "fresh wins", "drop",
+                "mask F", "p", "mask share", "ticket-dense", "lower", "upper"],
+            retention.Select(r => new object?[]
+            {
+                r.Width, r.Round, r.Density, r.Winners.Tickets, $"{r.Winners.FreshWins}/{r.Winners.Copies}",
+                r.Winners.MeanSelectionDrop, r.Others.Tickets, $"{r.Others.FreshWins}/{r.Others.Copies}",
+                r.Others.MeanSelectionDrop, r.ValidationMaskEffect.F, r.ValidationMaskEffect.P,
+                r.ValidationMaskEffect.MaskShare, r.TicketMinusDense?.Difference.Mean,
+                r.TicketMinusDense?.Difference.Lower, r.TicketMinusDense?.Difference.Upper,
+            }).ToList(),
+            "winners: tickets whose journaled run matched its init's converged dense net within epsilon on " +
+            "validation (the census's rule); fresh wins: their copies in fresh data orders that do, by the same rule; " +
+            "drop: journaled validation accuracy minus the fresh copies' mean; mask F, p: between-ticket over " +
+            "within-ticket variance of the fresh copies' validation accuracy, tickets nested in inits; mask share: " +
+            "the share of that variance the mask explains; ticket-dense: test accuracy at the early stop against the " +
+            "dense net retrained from the same start in the same orders, mean over inits with its 95% t interval",
+            Keys: 2).WriteText(Results.Out);
     }
 }

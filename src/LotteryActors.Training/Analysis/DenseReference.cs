@@ -40,6 +40,9 @@ public sealed record DenseReference(string Source, IReadOnlyList<InitReference> 
     }
 
     /// <summary>Whether a run matches its own init's dense net within epsilon on validation (never for NaN).</summary>
-    public bool Wins<TMask>(CensusRun<TMask> run) =>
-        run.ValidationAccuracy >= Inits.Single(i => i.Init == run.Init).ValidationAccuracy - Epsilon;
+    public bool Wins<TMask>(CensusRun<TMask> run) => Wins(run.Init, run.ValidationAccuracy);
+
+    /// <summary>Whether a validation accuracy of a run of <paramref name="init"/> matches that init's dense net.</summary>
+    public bool Wins(int init, double validationAccuracy) =>
+        validationAccuracy >= Inits.Single(i => i.Init == init).ValidationAccuracy - Epsilon;
 }

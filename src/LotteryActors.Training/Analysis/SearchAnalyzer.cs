@@ -138,8 +138,26 @@ public sealed class SearchAnalyzer : IDisposable
         new(widthIndex, runner.Spec.Model.Widths[widthIndex], init, kind, round, runs.OrderBy(r => r.Unit.Ticket.Index).ToList());
 
     private RunResult? ConvergedDense(IReadOnlyList<RunResult> runs, int widthIndex, int init) =>
+        ConvergedDense(runner.Spec, runs, widthIndex, init);
+
+    private static RunResult? ConvergedDense(SearchSpec spec, IReadOnlyList<RunResult> runs, int widthIndex,
+        int init) =>
         runs.FirstOrDefault(r => r.Unit.Kind == RunKind.DenseBaseline && r.Unit.Ticket.WidthIndex == widthIndex
-                                 && runner.Spec.InitOf(r.Unit.Ticket).Index == init);
+                                 && spec.InitOf(r.Unit.Ticket).Index == init);
+
+    /// <summary>
+    /// Every init's dense nets at one width, the census's bar (<see cref="DenseReference.Of"/>): its converged
+    /// baseline and its tickets' round-0 nets, each scored by <paramref name="selection"/>.
+    /// </summary>
+    public static IReadOnlyList<CensusDense> CensusDense(SearchSpec spec, IReadOnlyList<RunResult> runs,
+        int widthIndex, RunSelection selection) =>
+        runs.Where(r => r.Unit.Ticket.WidthIndex == widthIndex && r.Unit.Kind == RunKind.Ticket && r.Unit.Round == 0)
+            .GroupBy(r => spec.InitOf(r.Unit.Ticket).Index).OrderBy(i => i.Key)
+            .Select(i => new CensusDense(i.Key, ConvergedDense(spec, runs, widthIndex, i.Key) is { } converged
+                    ? RunScores.Validation(converged.Metrics, selection)
+                    : null,
+                i.Select(r => RunScores.Validation(r.Metrics, selection)).ToList()))
+            .ToList();
 
     private int IterationsPerEpoch => TrainingSession.IterationsPerEpoch(runner.Data, runner.Spec.Training);
 
@@ -382,13 +400,7 @@ public sealed class SearchAnalyzer : IDisposable
         var spec = runner.Spec;
         var width = runs.Where(r => r.Unit.Ticket.WidthIndex == widthIndex).ToList();
         int InitOf(RunResult r) => spec.InitOf(r.Unit.Ticket).Index;
-        var tickets = width.Where(r => r.Unit.Kind == RunKind.Ticket).ToList();
-        var dense = tickets.Where(r => r.Unit.Round == 0).GroupBy(InitOf).OrderBy(i => i.Key)
-            .Select(i => new CensusDense(i.Key, ConvergedDense(runs, widthIndex, i.Key) is { } converged
-                    ? RunScores.Validation(converged.Metrics, options.Selection)
-                    : null,
-                i.Select(r => RunScores.Validation(r.Metrics, options.Selection)).ToList()))
-            .ToList();
+        var dense = CensusDense(spec, runs, widthIndex, options.Selection);
         var levels = width.Where(r => r.Unit.Kind != RunKind.DenseBaseline && r.Unit.Round > 0)
             .GroupBy(r => r.Unit.Round).Where(l => l.Any(r => r.Unit.Kind == RunKind.Ticket)).OrderBy(l => l.Key)
             .Select(l => new CensusLevel<string>(l.Key,

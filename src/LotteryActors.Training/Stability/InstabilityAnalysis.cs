@@ -51,13 +51,21 @@ public sealed record PairCurve(string Kind, string First, long FirstSeed, string
     BarrierCurve Validation, BarrierCurve Test);
 
 /// <summary>
+/// One retrained copy's own scores: <see cref="Mask"/> <see cref="InstabilityAnalysis.TicketMask"/> (the ticket's
+/// mask) or <see cref="InstabilityAnalysis.Dense"/> (the dense reference from the ticket's start), its data order,
+/// its final weights' accuracies and, as the census judges runs, those at its best validation evaluation.
+/// </summary>
+public sealed record RetrainedCopy(string Ticket, string Mask, long Seed, double ValidationAccuracy,
+    double TestAccuracy, double BestValidationAccuracy, double TestAccuracyAtEarlyStop, int EarlyStopIteration);
+
+/// <summary>
 /// One width at one round: the tickets' density, the iteration their copies start at (the rewind point; 0 in round
-/// 0), the three groups of pairs (null where there is no pair: between tickets needs two tickets of one init) and
-/// every line measured.
+/// 0), the three groups of pairs (null where there is no pair: between tickets needs two tickets of one init),
+/// every line measured and every copy trained for them, each once, ticket by ticket.
 /// </summary>
 public sealed record StabilityRow(int WidthIndex, double Width, int Round, double Density, int StartIteration,
     IReadOnlyList<string> Tickets, PairGroup? SameTicket, PairGroup? Dense, PairGroup? BetweenTickets,
-    IReadOnlyList<PairCurve> Pairs);
+    IReadOnlyList<PairCurve> Pairs, IReadOnlyList<RetrainedCopy> Copies);
 
 /// <summary>
 /// Instability analysis (Frankle et al. 2020) of a search's tickets: each chosen ticket's mask at a round is trained
@@ -77,9 +85,10 @@ public sealed class InstabilityAnalysis(ImpRunner runner, StabilityOptions optio
     public const string SameTicket = "same-ticket";
     public const string Dense = "dense";
     public const string BetweenTickets = "between-tickets";
+    /// <summary>A <see cref="RetrainedCopy"/> of the ticket's own mask (the dense ones are <see cref="Dense"/>).</summary>
+    public const string TicketMask = "ticket";
 
-    private readonly Dictionary<(string Start, int Iteration, string Mask, long Seed), Dictionary<string, Tensor>>
-        trained = [];
+    private readonly Dictionary<(string Start, int Iteration, string Mask, long Seed), RoundOutcome> trained = [];
 
     /// <summary>The seed copy <paramref name="copy"/> of a ticket's round trains with.</summary>
     public long Seed(TicketId ticket, int round, int copy) =>
@@ -117,9 +126,21 @@ public sealed class InstabilityAnalysis(ImpRunner runner, StabilityOptions optio
         var copies = Enumerable.Range(0, options.Copies).ToList();
         var masks = new Dictionary<string, Mask>();
         Mask MaskOf(string hash) => masks.TryGetValue(hash, out var m) ? m : masks[hash] = runner.GetMask(hash);
-        PathEnd End(TicketId ticket, RunResult run, string maskHash, int copy) => new(
-            Train(width, run.Unit.StartHash, start, maskHash, Seed(ticket, round, copy), $"{ticket} round {round}"),
-            MaskOf(maskHash));
+        var copiesTrained = new List<RetrainedCopy>();
+        var position = tickets.Select((t, i) => (Name: t.Ticket.ToString(), i)).ToDictionary(t => t.Name, t => t.i);
+        RoundOutcome Copy(TicketId ticket, RunResult run, string maskHash, int copy)
+        {
+            var seed = Seed(ticket, round, copy);
+            var outcome = Train(width, run.Unit.StartHash, start, maskHash, seed, $"{ticket} round {round}");
+            var kind = maskHash == run.Unit.MaskHash ? TicketMask : Dense;
+            if (!copiesTrained.Any(c => c.Ticket == ticket.ToString() && c.Mask == kind && c.Seed == seed))
+                copiesTrained.Add(new RetrainedCopy(ticket.ToString(), kind, seed, outcome.FinalValidationAccuracy,
+                    outcome.FinalTestAccuracy, outcome.BestValidationAccuracy, outcome.TestAccuracyAtEarlyStop,
+                    outcome.EarlyStopIteration));
+            return outcome;
+        }
+        PathEnd End(TicketId ticket, RunResult run, string maskHash, int copy) =>
+            new(Copy(ticket, run, maskHash, copy).TrainedWeights, MaskOf(maskHash));
 
         using var network = runner.CreateNetwork(width);
         var pairs = new List<PairCurve>();
@@ -157,16 +178,17 @@ public sealed class InstabilityAnalysis(ImpRunner runner, StabilityOptions optio
         PairGroup? Group(string kind) => PairGroup.Of(pairs.Where(p => p.Kind == kind).ToList());
         return new StabilityRow(widthIndex, width, round, tickets.Average(t => t.Run.Density), start,
             tickets.Select(t => t.Ticket.ToString()).ToList(), Group(SameTicket), Group(Dense), Group(BetweenTickets),
-            pairs);
+            pairs, copiesTrained.OrderBy(c => position[c.Ticket]).ThenByDescending(c => c.Mask)
+                .ThenBy(c => c.Seed).ToList());
     }
 
     /// <summary>One copy trained with the search's recipe, or the copy already trained from the same inputs.</summary>
-    private Dictionary<string, Tensor> Train(double width, string startHash, int startIteration, string maskHash,
-        long seed, string what)
+    private RoundOutcome Train(double width, string startHash, int startIteration, string maskHash, long seed,
+        string what)
     {
         var key = (startHash, startIteration, maskHash, seed);
-        if (trained.TryGetValue(key, out var weights))
-            return weights;
+        if (trained.TryGetValue(key, out var outcome))
+            return outcome;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var network = runner.CreateNetwork(width);
         using var mask = runner.GetMask(maskHash);
@@ -177,8 +199,8 @@ public sealed class InstabilityAnalysis(ImpRunner runner, StabilityOptions optio
                 startIteration);
             while (!session.IsComplete)
                 session.RunChunk(options.ChunkIterations);
-            // The outcome holds nothing else to free: its weights now belong to the cache, freed in Dispose.
-            trained[key] = weights = session.Complete().TrainedWeights;
+            // The outcome's weights now belong to the cache, freed in Dispose.
+            trained[key] = outcome = session.Complete();
         }
         finally
         {
@@ -186,13 +208,13 @@ public sealed class InstabilityAnalysis(ImpRunner runner, StabilityOptions optio
         }
         progress?.Invoke($"{what}: trained density {mask.Density:F3} in data order {seed} from iteration " +
                          $"{startIteration} in {clock.Elapsed.TotalSeconds:F1}s");
-        return weights;
+        return outcome;
     }
 
     public void Dispose()
     {
-        foreach (var weights in trained.Values)
-            weights.DisposeAll();
+        foreach (var outcome in trained.Values)
+            outcome.Dispose();
         trained.Clear();
     }
 }

@@ -63,6 +63,23 @@ public sealed class StabilityCommandTests(CompletedSearch search) : IClassFixtur
             // in the same two orders: round 0's tickets themselves.
             Assert.Equal(rows[0].GetProperty("sameTicket").GetRawText(), row.GetProperty("dense").GetRawText());
         }
+        // Ticket identity per row: both tickets, two fresh copies each, judged by the round-0 nets (no converged
+        // baseline in this search); a ticket-minus-dense difference wherever a dense copy was trained apart from it.
+        var retention = root.GetProperty("retention").EnumerateArray().ToList();
+        Assert.Equal([0, 1, 2], retention.Select(r => r.GetProperty("round").GetInt32()));
+        foreach (var row in retention)
+        {
+            var tickets = row.GetProperty("tickets").EnumerateArray().ToList();
+            Assert.Equal(["w0-t0", "w0-t1"], tickets.Select(t => t.GetProperty("ticket").GetString()));
+            Assert.All(tickets, t => Assert.Equal(2, t.GetProperty("copies").GetInt32()));
+            var round = row.GetProperty("round").GetInt32();
+            Assert.Equal(Journaled("w0-t0", round).GetProperty("testAccuracyAtEarlyStop").GetDouble(),
+                tickets[0].GetProperty("originalTestAccuracy").GetDouble());
+            Assert.Equal(4, row.GetProperty("winners").GetProperty("copies").GetInt32()
+                            + row.GetProperty("others").GetProperty("copies").GetInt32());
+            Assert.Equal(round == 0 ? JsonValueKind.Null : JsonValueKind.Object,
+                row.GetProperty("ticketMinusDense").ValueKind);
+        }
     }
 
     [Fact]

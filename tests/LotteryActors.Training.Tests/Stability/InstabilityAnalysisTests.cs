@@ -70,6 +70,16 @@ public sealed class InstabilityAnalysisTests : IDisposable
             Assert.Equal(1 - journaled.Metrics.ValidationAccuracy, same.Validation.Errors[0]);
             Assert.Equal(1 - journaled.Metrics.TestAccuracy, same.Test.Errors[^1]);
             Assert.Null(row.BetweenTickets);
+            // Its scores, at the end and at the early stop, are the journaled run's; the dense copy (round 0: the
+            // ticket itself) is listed once.
+            var copy = Assert.Single(row.Copies, c => c.Mask == InstabilityAnalysis.TicketMask);
+            Assert.Equal(("w0-t0", own), (copy.Ticket, copy.Seed));
+            Assert.Equal((journaled.Metrics.ValidationAccuracy, journaled.Metrics.TestAccuracy,
+                    journaled.Metrics.BestValidationAccuracy, journaled.Metrics.TestAccuracyAtEarlyStop,
+                    journaled.Metrics.EarlyStopIteration),
+                (copy.ValidationAccuracy, copy.TestAccuracy, copy.BestValidationAccuracy, copy.TestAccuracyAtEarlyStop,
+                    copy.EarlyStopIteration));
+            Assert.Equal(row.Round == 0 ? 1 : 2, row.Copies.Count);
         }
         // Round 0 is the dense net from the init: its dense reference is the ticket itself.
         Assert.Equal(rows[0].SameTicket, rows[0].Dense);
@@ -88,6 +98,18 @@ public sealed class InstabilityAnalysisTests : IDisposable
         var fresh = new[] { First, Second }.SelectMany(t =>
             Enumerable.Range(0, 3).Select(c => DataOrderSeeds.Retrain(Spec, t, 1, c))).Order().ToList();
         Assert.Equal(fresh, seeds);
+        // Every copy is listed once, ticket by ticket, its own mask before the dense one, each in the pairs' orders.
+        Assert.Equal(12, row.Copies.Count);
+        Assert.Equal(Enumerable.Repeat("w0-t0", 6).Concat(Enumerable.Repeat("w0-t1", 6)), row.Copies.Select(c => c.Ticket));
+        foreach (var ticket in new[] { First, Second })
+        {
+            var orders = Enumerable.Range(0, 3).Select(c => DataOrderSeeds.Retrain(Spec, ticket, 1, c)).Order().ToList();
+            var mine = row.Copies.Where(c => c.Ticket == ticket.ToString()).ToList();
+            Assert.Equal(orders.Concat(orders), mine.Select(c => c.Seed));
+            Assert.Equal(Enumerable.Repeat(InstabilityAnalysis.TicketMask, 3).Concat(
+                Enumerable.Repeat(InstabilityAnalysis.Dense, 3)), mine.Select(c => c.Mask));
+        }
+        Assert.All(row.Copies, c => Assert.InRange(c.TestAccuracyAtEarlyStop, 0, 1));
         Assert.All(row.Pairs, p =>
         {
             Assert.Equal([0, 0.25, 0.5, 0.75, 1], p.Validation.Alphas);
