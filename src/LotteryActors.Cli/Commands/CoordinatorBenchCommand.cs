@@ -80,7 +80,7 @@ public static class CoordinatorBenchCommand
                     $"{r.Recovery.EventsAfterSnapshot} events {r.Recovery.FromSnapshotSeconds:F2} s, " +
                     $"whole journal of {r.Recovery.JournalEvents} events {r.Recovery.WholeJournalSeconds:F2} s");
         foreach (var c in r.Capacity)
-            o.WriteLine($"runs of {c.RunSeconds:0} s: about {c.Gpus:0} GPUs " +
-                        $"(one renewal per {r.RenewEverySeconds:0} s)");
+            o.WriteLine($"runs of {c.RunSeconds:0} s: about {c.Gpus:0} GPUs by journal writes (renewals are not " +
+                        "journaled, nor simulated)");
     }
 }
