@@ -114,8 +114,14 @@ public sealed class StabilityCommandTests(CompletedSearch search) : IClassFixtur
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("Error barrier along the line", result.Stdout);
         Assert.All(result.Stdout.Split('\n'), line => Assert.True(line.Length <= 120, line));
-        var rows = result.Stdout.Split('\n').Where(l => l.StartsWith("1.0000 ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, rows.Count);
+        // Then the ticket-identity table, one row per round too (in two parts, each with the key columns, to fit).
+        var at = result.Stdout.IndexOf("Ticket identity", StringComparison.Ordinal);
+        Assert.True(at > 0, result.Stdout);
+        static int Rows(string table) =>
+            table.Split('\n').Count(l => l.StartsWith("1.0000 ", StringComparison.Ordinal));
+        var parts = result.Stdout[at..].Split("\n\n");
+        Assert.True((2, 2, 2) == (Rows(result.Stdout[..at]), Rows(parts[0]), Rows(parts[1])), result.Stdout);
+        Assert.Contains("ticket-dense", parts[0]);
     }
 
     [Theory]
