@@ -8,9 +8,9 @@ namespace LotteryActors.Actors.Protocol;
 /// </summary>
 public static class ProgressMessages
 {
-    /// <summary>A worker trained a chunk of a run; <paramref name="Iteration"/> = <paramref name="TotalIterations"/>
-    /// once the run is trained.</summary>
-    public sealed record RunProgressed(WorkUnit Unit, int Iteration, int TotalIterations);
+    /// <summary>A worker trained a chunk of a run; <paramref name="Complete"/> once the run is trained: at its last
+    /// iteration, or earlier when its patience ran out (a dense baseline stopped on validation).</summary>
+    public sealed record RunProgressed(WorkUnit Unit, int Iteration, int TotalIterations, bool Complete);
 
     /// <summary>The coordinator journaled a run (and once as it takes the search): how many of the search's runs
     /// are journaled.</summary>

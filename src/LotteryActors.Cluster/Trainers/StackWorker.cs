@@ -177,7 +177,7 @@ public sealed class StackWorker : ReceiveActor, IWithTimers
         // As UnitWorker: every chunk, the last one included, so the progress view sees each member trained.
         foreach (var member in batch.Members)
             Context.System.EventStream.Publish(
-                new ProgressMessages.RunProgressed(member.Unit, run.Iteration, run.TotalIterations));
+                new ProgressMessages.RunProgressed(member.Unit, run.Iteration, run.TotalIterations, run.IsComplete));
         if (!run.IsComplete)
         {
             // Each member trained its own examples in the stack's time, so each reports the stack's pace.

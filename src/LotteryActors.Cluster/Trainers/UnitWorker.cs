@@ -124,9 +124,10 @@ public sealed class UnitWorker : ReceiveActor
         run.RunChunk(chunkIterations);
         NodeMetrics.Trained(Trainer, (run.Iteration - from) * batchSize, Stopwatch.GetElapsedTime(started));
         pace = pace!.Moved(run.Iteration, TimeProvider.System.GetUtcNow());
-        // The console's progress view follows the event stream; the last chunk's report (iteration = total) tells
-        // it the run is trained, so it stops counting it as running.
-        Context.System.EventStream.Publish(new RunProgressed(run.Unit, run.Iteration, run.TotalIterations));
+        // The console's progress view follows the event stream; the last chunk's report (complete, whether at the
+        // last iteration or stopped early) tells it the run is trained, so it stops counting it as running.
+        Context.System.EventStream.Publish(
+            new RunProgressed(run.Unit, run.Iteration, run.TotalIterations, run.IsComplete));
         if (!run.IsComplete)
         {
             Context.Parent.Tell(new Progressed(workId!,

@@ -22,7 +22,7 @@ public sealed class ProgressReporter : ReceiveActor, IWithTimers
         this.every = every;
         this.clock = clock;
         Receive<ProgressMessages.RunProgressed>(p =>
-            progress.Progressed(p.Unit, p.Iteration, p.TotalIterations, clock.GetUtcNow()));
+            progress.Progressed(p.Unit, p.Iteration, p.TotalIterations, clock.GetUtcNow(), p.Complete));
         Receive<ProgressMessages.RunsJournaled>(j => j.SearchId == searchId, j => progress.Journaled(j.Done, j.Total));
         Receive<Tick>(_ => view.Show(progress.Snapshot(clock.GetUtcNow())));
     }

@@ -47,7 +47,13 @@ public sealed class SearchProgress(int batchSize, string node)
         (done, total) = (doneRuns, totalRuns);
     }
 
-    public void Progressed(WorkUnit unit, int iteration, int totalIterations, DateTimeOffset now)
+    /// <summary>
+    /// A unit trained up to <paramref name="iteration"/>; it stops counting as running once
+    /// <paramref name="complete"/> (a dense baseline stopped by its patience ends before its last iteration) or at
+    /// its last iteration.
+    /// </summary>
+    public void Progressed(WorkUnit unit, int iteration, int totalIterations, DateTimeOffset now,
+        bool complete = false)
     {
         firstSeen ??= now;
         iterationsPerRun = Math.Max(iterationsPerRun, totalIterations);
@@ -56,7 +62,7 @@ public sealed class SearchProgress(int batchSize, string node)
             pace = RunPace.Start(iteration, totalIterations, now);
         iterationsTrained += iteration - pace.Latest;
         pace = pace.Moved(iteration, now);
-        if (iteration < totalIterations)
+        if (iteration < totalIterations && !complete)
         {
             running[unit] = pace;
             return;

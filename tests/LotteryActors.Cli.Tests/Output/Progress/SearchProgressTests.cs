@@ -88,6 +88,22 @@ public sealed class SearchProgressTests
     }
 
     [Fact]
+    public void A_run_stopped_early_by_its_patience_leaves_the_view_and_counts_as_done()
+    {
+        // A dense baseline of 1000 iterations whose patience ran out at 400: its last report is complete.
+        var progress = new SearchProgress(BatchSize, "node-1");
+        progress.Journaled(0, 2);
+        progress.Progressed(A, 0, 1000, At(0));
+        progress.Progressed(A, 400, 1000, At(4), complete: true);
+
+        var trained = progress.Snapshot(At(4));
+
+        Assert.Empty(trained.Running);
+        // One run left of 1000 iterations at the 100 iterations/s measured.
+        Assert.Equal(TimeSpan.FromSeconds(10), trained.Eta);
+    }
+
+    [Fact]
     public void A_restarted_run_starts_its_pace_over_without_counting_its_iterations_twice()
     {
         var progress = new SearchProgress(BatchSize, "node-1");
