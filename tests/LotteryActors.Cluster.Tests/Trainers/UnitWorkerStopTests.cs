@@ -24,7 +24,9 @@ public sealed class UnitWorkerStopTests() : SyntheticTrainerKit(Spec)
         var slot = ChildActorOf(UnitWorker.Props(_ => Runner, chunkIterations: 1));
 
         slot.Tell(Run("cancelled", units[0]));
-        ExpectMsg<Progressed>(p => p.WorkId == "cancelled");
+        // The first chunk comes after the runner loads its data: on a loaded machine that can take longer than the
+        // kit's default 3 s, like the waits below.
+        ExpectMsg<Progressed>(p => p.WorkId == "cancelled", TimeSpan.FromMinutes(2));
         slot.Tell(new Stop("cancelled"));
         // Progress reports of the chunks before the stop are passed over.
         var stopped = FishForMessage(m => m is Stopped or Finished, TimeSpan.FromMinutes(2));
