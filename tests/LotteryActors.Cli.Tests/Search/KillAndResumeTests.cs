@@ -103,7 +103,9 @@ public sealed class KillAndResumeTests
     [Fact]
     public void A_second_process_on_a_running_search_is_refused_and_the_first_finishes_unharmed()
     {
-        using var workspace = new SearchWorkspace();
+        // Runs of 12 epochs: with the 1-epoch runs the whole search could end in the seconds the intruder takes to
+        // start (a fresh-clone CI saw it exit 0 with the finished search).
+        using var workspace = new SearchWorkspace("lottery.search.training.duration = \"12ep\"");
         using var running = CliProcess.Start("search", "--config", workspace.ConfigPath, "--json");
         running.WaitForLog($"[1/{SearchWorkspace.RunsPerSearch}]", Limit);
 
