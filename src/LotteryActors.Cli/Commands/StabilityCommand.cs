@@ -77,7 +77,7 @@ public static class StabilityCommand
             var chosenRounds = Rounds(spec, parse.GetValue(rounds));
             foreach (var ticket in chosen)
             foreach (var round in chosenRounds.Append(0))
-                if (!runs.Any(r => r.Unit.Ticket == ticket && r.Unit.Kind == RunKind.Ticket && r.Unit.Round == round))
+                if (InstabilityAnalysis.JournaledRun(runs, ticket, round) is null)
                     throw new SpecException("--rounds", $"asks for round {round} of {ticket}, which search " +
                         $"{searchId} has not journaled yet (`status` shows its progress)");
             // Training, not evaluation: the runtime's thread count, so a copy in a ticket's own data order

@@ -94,6 +94,10 @@ public sealed class InstabilityAnalysis(ImpRunner runner, StabilityOptions optio
     public long Seed(TicketId ticket, int round, int copy) =>
         options.Seeds?[copy] ?? DataOrderSeeds.Retrain(runner.Spec, ticket, round, copy);
 
+    /// <summary>The ticket's own journaled run at <paramref name="round"/> (not a control on its mask), or null.</summary>
+    public static RunResult? JournaledRun(IEnumerable<RunResult> runs, TicketId ticket, int round) =>
+        runs.SingleOrDefault(r => r.Unit.Ticket == ticket && r.Unit.Kind == RunKind.Ticket && r.Unit.Round == round);
+
     /// <summary>
     /// Rows per width and round for <paramref name="tickets"/> at <paramref name="rounds"/>, from the search's
     /// journaled <paramref name="runs"/>, which must hold each ticket's own run at round 0 and at every round asked.
@@ -103,8 +107,7 @@ public sealed class InstabilityAnalysis(ImpRunner runner, StabilityOptions optio
     {
         if (options.Copies < 2)
             throw new ArgumentOutOfRangeException(nameof(options), options.Copies, "a line needs two copies");
-        RunResult Journaled(TicketId ticket, int round) =>
-            runs.SingleOrDefault(r => r.Unit.Ticket == ticket && r.Unit.Kind == RunKind.Ticket && r.Unit.Round == round)
+        RunResult Journaled(TicketId ticket, int round) => JournaledRun(runs, ticket, round)
             ?? throw new InvalidOperationException($"{ticket} has no journaled round {round}");
         var alphas = ErrorBarrier.Points(options.Points);
         return (from widthIndex in tickets.Select(t => t.WidthIndex).Distinct().Order()

@@ -83,8 +83,8 @@ public sealed record TicketRetention(int WidthIndex, double Width, int Round, do
         var inputs = row.Tickets.Select(name =>
         {
             var ticket = TicketId.Parse(name) ?? throw new ArgumentException($"'{name}' is no ticket id", nameof(row));
-            var run = runs.Single(r => r.Unit.Ticket == ticket && r.Unit.Kind == RunKind.Ticket
-                                       && r.Unit.Round == row.Round);
+            var run = InstabilityAnalysis.JournaledRun(runs, ticket, row.Round)
+                      ?? throw new InvalidOperationException($"{name} has no journaled round {row.Round}");
             var mine = row.Copies.Where(c => c.Ticket == name).ToList();
             var own = mine.Where(c => c.Mask == InstabilityAnalysis.TicketMask).OrderBy(c => c.Seed).ToList();
             var dense = mine.Where(c => c.Mask == InstabilityAnalysis.Dense).OrderBy(c => c.Seed).ToList();
